@@ -1,0 +1,131 @@
+package plainnet;
+
+/**
+ * Multi-output binary cross-entropy on logits, for multi-label and multi-task outputs: each of the
+ * K columns is an independent sigmoid output. Unlabeled entries are skipped. See SPEC.md, section
+ * "Binary cross-entropy".
+ *
+ * <pre>
+ *   per entry   ℓ(z, y) = max(z, 0) − z·y + log(1 + e^−|z|)  +  (p − 1)·y·(max(−z, 0) + log(1 + e^−|z|))
+ *               dℓ/dz   = σ(z) − y − (p − 1)·y·σ(−z)
+ *   loss        S = Σₙ Σₖ [labeled nk] · w_k · ℓ(z_nk, y_nk)      (n ascending, then k ascending, from +0.0)
+ *               J = S / D                                          (D from the reduction; J = 0 when D = 0)
+ *   gradient    dz_nk = [labeled nk] · (w_k · dℓ/dz(z_nk, y_nk)) / D
+ * </pre>
+ *
+ * w_k is the task weight (default 1) and p_k the positive-class weight (default 1; PyTorch's
+ * {@code pos_weight}). With p = 1 the second term is exactly zero and ℓ is the plain
+ * binary cross-entropy, log-sum-exp stable for any finite logit.
+ *
+ * <p>Index letters: N rows (n), K tasks (k).
+ */
+public final class BinaryCrossEntropy implements Loss {
+
+    private final Reduction reduction;
+    private final double[] w; // (K) task weights, or null for all 1
+    private final double[] p; // (K) positive-class weights, or null for all 1
+
+    /** With the lecture's reduction {@link Reduction#PER_EXAMPLE} and no weights. */
+    public BinaryCrossEntropy() {
+        this(Reduction.PER_EXAMPLE, null, null);
+    }
+
+    /** With the given reduction and no weights. */
+    public BinaryCrossEntropy(Reduction reduction) {
+        this(reduction, null, null);
+    }
+
+    /**
+     * @param reduction  how the terms are reduced
+     * @param taskWeight (K) finite weights ≥ 0, or null for all 1
+     * @param posWeight  (K) finite positive-class weights &gt; 0, or null for all 1
+     * @throws IllegalArgumentException on a null reduction, different lengths or a bad weight
+     */
+    public BinaryCrossEntropy(Reduction reduction, double[] taskWeight, double[] posWeight) {
+        if (reduction == null) {
+            throw new IllegalArgumentException("reduction: expected one of " + java.util.Arrays.toString(Reduction.values()) + ", found null");
+        }
+        if (taskWeight != null && posWeight != null && taskWeight.length != posWeight.length) {
+            throw new IllegalArgumentException("posWeight: expected " + taskWeight.length + " entries (as taskWeight), found " + posWeight.length);
+        }
+        this.reduction = reduction;
+        this.w = Check.weights("taskWeight", taskWeight, taskWeight == null ? 0 : taskWeight.length, false);
+        this.p = Check.weights("posWeight", posWeight, posWeight == null ? 0 : posWeight.length, true);
+    }
+
+    @Override
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** The task weights (K), or null when all are 1. */
+    public double[] taskWeight() {
+        return w == null ? null : w.clone();
+    }
+
+    /** The positive-class weights (K), or null when all are 1. */
+    public double[] posWeight() {
+        return p == null ? null : p.clone();
+    }
+
+    /** ℓ(z, y) for one entry with positive-class weight p. */
+    public static double term(double z, double y, double p) {
+        // log(1 + e^−|z|) never overflows: e^−|z| ≤ 1
+        double L = StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
+        // max(z, 0) − z·y + L  =  softplus(z) − z·y  =  −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
+        double l = Math.max(z, 0.0) - z * y + L;
+        // pos weight: p·y·softplus(−z) + (1 − y)·softplus(z) = the line above + (p − 1)·y·softplus(−z)
+        return l + (p - 1.0) * y * (Math.max(-z, 0.0) + L);
+    }
+
+    /** dℓ/dz for one entry with positive-class weight p. */
+    public static double grad(double z, double y, double p) {
+        // d softplus(z)/dz = σ(z),  d softplus(−z)/dz = −σ(−z)
+        // ⇒ dℓ/dz = σ(z) − y − (p − 1)·y·σ(−z)
+        return Activation.sigmoid(z) - y - (p - 1.0) * y * Activation.sigmoid(-z);
+    }
+
+    @Override
+    public double forward(double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        double D = reduction.divisor(N, N * K, t.labeledCount());
+        if (D == 0.0) return 0.0; // nothing labeled: J = 0 by definition, never 0/0
+        double S = 0.0;
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                // An unlabeled entry adds exactly nothing: it is skipped, not multiplied by 0.
+                if (!t.labeled[n][k]) continue;
+                S += weight(w, k) * term(z[n][k], t.y[n][k], weight(p, k));
+            }
+        }
+        return S / D;
+    }
+
+    @Override
+    public void backward(double[][] dz, double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        Check.shape("dz", dz, N, K);
+        double D = reduction.divisor(N, N * K, t.labeledCount());
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                // J = S / D and S = Σ w_k·ℓ_nk over labeled entries  ⇒  dz_nk = w_k·dℓ/dz / D, and 0 when unlabeled
+                dz[n][k] = (t.labeled[n][k] && D != 0.0)
+                    ? weight(w, k) * grad(z[n][k], t.y[n][k], weight(p, k)) / D
+                    : 0.0;
+            }
+        }
+    }
+
+    private void check(double[][] z, Targets t) {
+        Check.logits(z, t);
+        Check.columns("taskWeight", w, t);
+        Check.columns("posWeight", p, t);
+        Check.labelRange(t, 0.0, 1.0, "the binary cross-entropy");
+    }
+
+    static double weight(double[] w, int k) {
+        return w == null ? 1.0 : w[k];
+    }
+}

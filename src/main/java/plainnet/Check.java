@@ -1,0 +1,105 @@
+package plainnet;
+
+/**
+ * Argument checks shared by the public entry points. Each failure is an
+ * {@link IllegalArgumentException} whose message names the argument, what was expected and what
+ * was found. Called once per public call, never inside an inner loop.
+ */
+final class Check {
+
+    private Check() {}
+
+    /** a is a non-empty (rows, cols) matrix of finite numbers; rows &lt; 0 means any row count ≥ 1. */
+    static void matrix(String name, double[][] a, int rows, int cols) {
+        shape(name, a, rows, cols);
+        for (int n = 0; n < a.length; n++) {
+            for (int j = 0; j < cols; j++) {
+                double v = a[n][j];
+                if (Double.isNaN(v) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException(name + "[" + n + "][" + j + "]: expected a finite number, found " + v);
+                }
+            }
+        }
+    }
+
+    /** a has the shape (rows, cols), rows ≥ 1; rows &lt; 0 means any row count ≥ 1. Values are not read. */
+    static void shape(String name, double[][] a, int rows, int cols) {
+        if (a == null) {
+            throw new IllegalArgumentException(name + ": expected a matrix, found null");
+        }
+        if (a.length == 0) {
+            throw new IllegalArgumentException(name + ": expected at least 1 row, found an empty batch (0 rows)");
+        }
+        if (rows >= 0 && a.length != rows) {
+            throw new IllegalArgumentException(name + ": expected " + rows + " rows, found " + a.length);
+        }
+        for (int n = 0; n < a.length; n++) {
+            if (a[n] == null) {
+                throw new IllegalArgumentException(name + "[" + n + "]: expected a row of " + cols + " numbers, found null");
+            }
+            if (a[n].length != cols) {
+                throw new IllegalArgumentException(name + "[" + n + "]: expected " + cols + " columns, found " + a[n].length);
+            }
+        }
+    }
+
+    /** v is finite and v &gt; 0 (when strict) or v ≥ 0. */
+    static void positive(String name, double v, boolean strict) {
+        boolean ok = !Double.isNaN(v) && !Double.isInfinite(v) && (strict ? v > 0.0 : v >= 0.0);
+        if (!ok) {
+            throw new IllegalArgumentException(name + ": expected a finite number " + (strict ? "> 0" : ">= 0") + ", found " + v);
+        }
+    }
+
+    /** 0 ≤ v &lt; 1. */
+    static void unitInterval(String name, double v) {
+        if (!(v >= 0.0 && v < 1.0)) {
+            throw new IllegalArgumentException(name + ": expected a number in [0, 1), found " + v);
+        }
+    }
+
+    static void size(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + ": expected at least 1, found " + v);
+        }
+    }
+
+    /** z has the shape of the targets, (N, K). Values of z are not read: a diverged NaN passes through. */
+    static void logits(double[][] z, Targets t) {
+        if (t == null) {
+            throw new IllegalArgumentException("targets: expected labels and a mask, found null");
+        }
+        shape("logits z", z, t.rows(), t.columns());
+    }
+
+    /** Per-column weights: null (all 1) or K finite numbers, each ≥ 0 (or &gt; 0 when strict). */
+    static double[] weights(String name, double[] w, int K, boolean strict) {
+        if (w == null) return null;
+        if (w.length != K) {
+            throw new IllegalArgumentException(name + ": expected " + K + " entries, found " + w.length);
+        }
+        for (int k = 0; k < K; k++) positive(name + "[" + k + "]", w[k], strict);
+        return w.clone();
+    }
+
+    /** Every labeled y lies in [lo, hi]. */
+    static void labelRange(Targets t, double lo, double hi, String lossName) {
+        for (int n = 0; n < t.rows(); n++) {
+            for (int k = 0; k < t.columns(); k++) {
+                double v = t.y[n][k];
+                if (t.labeled[n][k] && !(v >= lo && v <= hi)) {
+                    throw new IllegalArgumentException("labels y[" + n + "][" + k + "]: expected a number in [" + lo + ", " + hi
+                        + "] for " + lossName + ", found " + v);
+                }
+            }
+        }
+    }
+
+    /** The number of columns K of the targets equals the loss's weight count, when it has weights. */
+    static void columns(String name, double[] w, Targets t) {
+        if (w != null && w.length != t.columns()) {
+            throw new IllegalArgumentException(name + ": the loss has " + w.length + " weights, but the targets have "
+                + t.columns() + " columns");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package plainnet;
+
+/**
+ * A dense (fully connected) layer: z = x·Wᵀ + b, a = f(z). See SPEC.md, sections "Dense layer"
+ * and "Freezing".
+ *
+ * <p>Index letters: N rows of the batch (n), I inputs (i), O outputs (o). Every matrix is one
+ * {@code double[]} per row: x[n][i], W[o][i], z[n][o].
+ *
+ * <p>Summation order (fixed, so that every implementation gets the same bits):
+ * z_no starts at b_o and adds x_ni·W_oi for i = 0, 1, …, I−1; dW_oi and db_o add one term per
+ * row for n = 0, 1, …, N−1 onto their current value; dx_ni starts at +0.0 and adds dz_no·W_oi for
+ * o = 0, 1, …, O−1.
+ */
+public final class Dense {
+
+    /** Number of inputs I and outputs O. */
+    public final int I, O;
+    /** Weights (O, I): row o holds the incoming weights of unit o. */
+    public final double[][] W;
+    /** Bias (O). */
+    public final double[] b;
+    /** Gradient of the objective with respect to W, (O, I); accumulated by {@link #backward}. */
+    public final double[][] dW;
+    /** Gradient of the objective with respect to b, (O); accumulated by {@link #backward}. */
+    public final double[] db;
+    /** The activation f. */
+    public final Activation f;
+
+    private boolean trainable = true;
+    private double lrScale = 1.0;
+
+    /**
+     * A layer with weights drawn by {@code init} from {@code rng} and zero bias.
+     *
+     * @throws IllegalArgumentException if I or O is below 1, or an argument is null
+     */
+    public Dense(int I, int O, Activation f, Init init, Rng rng) {
+        Check.size("layer inputs I", I);
+        Check.size("layer outputs O", O);
+        if (f == null || init == null || rng == null) {
+            throw new IllegalArgumentException("Dense: expected an activation, an initialiser and a generator, found null");
+        }
+        this.I = I;
+        this.O = O;
+        this.f = f;
+        this.W = new double[O][I];
+        this.b = new double[O];
+        this.dW = new double[O][I];
+        this.db = new double[O];
+        init.fill(W, b, rng);
+    }
+
+    /** A layer initialised with {@link Init#defaultFor(Activation)}: He for ReLU kinds, else Xavier. */
+    public Dense(int I, int O, Activation f, Rng rng) {
+        this(I, O, f, f == null ? Init.XAVIER_NORMAL : Init.defaultFor(f), rng);
+    }
+
+    /**
+     * A layer with the given parameters, copied.
+     *
+     * @param W weights (O, I), finite
+     * @param b bias (O), finite
+     * @throws IllegalArgumentException on a shape mismatch or a non-finite value
+     */
+    public Dense(double[][] W, double[] b, Activation f) {
+        if (W == null || W.length == 0 || W[0] == null || W[0].length == 0) {
+            throw new IllegalArgumentException("Dense: expected W with at least 1 row and 1 column, found "
+                + (W == null ? "null" : W.length == 0 ? "0 rows" : W[0] == null ? "a null row" : "0 columns"));
+        }
+        if (f == null) {
+            throw new IllegalArgumentException("Dense: expected an activation, found null");
+        }
+        this.O = W.length;
+        this.I = W[0].length;
+        Check.matrix("W", W, O, I);
+        if (b == null || b.length != O) {
+            throw new IllegalArgumentException("b: expected " + O + " entries (one per row of W), found "
+                + (b == null ? "null" : String.valueOf(b.length)));
+        }
+        Check.matrix("b", new double[][] {b}, 1, O);
+        this.f = f;
+        this.W = new double[O][];
+        for (int o = 0; o < O; o++) this.W[o] = W[o].clone();
+        this.b = b.clone();
+        this.dW = new double[O][I];
+        this.db = new double[O];
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // forward
+
+    /**
+     * z = x·Wᵀ + b, a = f(z).
+     *
+     * @param z output (N, O), overwritten: the pre-activation
+     * @param a output (N, O), overwritten: the activation
+     * @param x input (N, I), not modified
+     * @throws IllegalArgumentException on a shape mismatch
+     */
+    public void forward(double[][] z, double[][] a, double[][] x) {
+        Check.shape("x", x, -1, I);
+        int N = x.length;
+        Check.shape("z", z, N, O);
+        Check.shape("a", a, N, O);
+        for (int n = 0; n < N; n++) {
+            double[] xn = x[n];
+            double[] zn = z[n];
+            for (int o = 0; o < O; o++) {
+                double[] Wo = W[o];
+                double s = b[o];
+                for (int i = 0; i < I; i++) {
+                    s += xn[i] * Wo[i];
+                }
+                zn[o] = s;
+            }
+        }
+        f.forward(a, z);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // backward
+
+    /**
+     * Backpropagates da through the layer. Writes dz; when the layer is trainable adds its
+     * gradient to dW and db; when {@code dx} is not null writes the gradient with respect to x.
+     * A frozen layer leaves dW and db untouched (SPEC.md, "Freezing").
+     *
+     * @param dx output (N, I), overwritten, or null to skip
+     * @param dz output (N, O), overwritten: the gradient with respect to z
+     * @param da input (N, O): the gradient with respect to a, not modified
+     * @param x  the forward input (N, I)
+     * @param z  the forward pre-activation (N, O)
+     * @param a  the forward activation (N, O)
+     * @throws IllegalArgumentException on a shape mismatch
+     */
+    public void backward(double[][] dx, double[][] dz, double[][] da, double[][] x, double[][] z, double[][] a) {
+        Check.shape("x", x, -1, I);
+        int N = x.length;
+        Check.shape("dz", dz, N, O);
+        Check.shape("da", da, N, O);
+        Check.shape("z", z, N, O);
+        Check.shape("a", a, N, O);
+        if (dx != null) Check.shape("dx", dx, N, I);
+
+        // a = f(z)  ⇒  dz = da ⊙ f'(z)
+        f.backward(dz, da, z, a);
+
+        if (trainable) {
+            for (int n = 0; n < N; n++) {
+                double[] xn = x[n];
+                double[] dzn = dz[n];
+                for (int o = 0; o < O; o++) {
+                    double g = dzn[o];
+                    // z_no = b_o + Σᵢ x_ni·W_oi  ⇒  db_o += dz_no
+                    db[o] += g;
+                    // ⇒  dW_oi += dz_no · x_ni
+                    double[] dWo = dW[o];
+                    for (int i = 0; i < I; i++) {
+                        dWo[i] += g * xn[i];
+                    }
+                }
+            }
+        }
+
+        if (dx != null) {
+            for (int n = 0; n < N; n++) {
+                double[] dxn = dx[n];
+                double[] dzn = dz[n];
+                for (int i = 0; i < I; i++) dxn[i] = 0.0;
+                // z_no = b_o + Σᵢ x_ni·W_oi  ⇒  dx_ni = Σₒ dz_no · W_oi
+                for (int o = 0; o < O; o++) {
+                    double g = dzn[o];
+                    double[] Wo = W[o];
+                    for (int i = 0; i < I; i++) {
+                        dxn[i] += g * Wo[i];
+                    }
+                }
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // parameters and flags
+
+    /** Sets dW and db to zero. */
+    public void zeroGrad() {
+        for (int o = 0; o < O; o++) {
+            java.util.Arrays.fill(dW[o], 0.0);
+        }
+        java.util.Arrays.fill(db, 0.0);
+    }
+
+    /** Redraws W with {@code init} from {@code rng}, sets b, dW and db to zero. The flags are kept. */
+    public void initialise(Init init, Rng rng) {
+        if (init == null || rng == null) {
+            throw new IllegalArgumentException("initialise: expected an initialiser and a generator, found null");
+        }
+        init.fill(W, b, rng);
+        zeroGrad();
+    }
+
+    /** Number of parameters, O·I + O. */
+    public long parameterCount() {
+        return (long) O * I + O;
+    }
+
+    /** True when backward computes dW, db and the optimizer updates W, b. */
+    public boolean isTrainable() {
+        return trainable;
+    }
+
+    /** Freezes (false) or unfreezes (true) the layer; see SPEC.md, "Freezing". */
+    public void setTrainable(boolean trainable) {
+        this.trainable = trainable;
+    }
+
+    /** The per-layer learning-rate multiplier (default 1): the layer's step uses lr · lrScale. */
+    public double lrScale() {
+        return lrScale;
+    }
+
+    /** @throws IllegalArgumentException unless lrScale is finite and &gt; 0 */
+    public void setLrScale(double lrScale) {
+        Check.positive("learning-rate multiplier lrScale", lrScale, true);
+        this.lrScale = lrScale;
+    }
+
+    @Override
+    public String toString() {
+        return "Dense(" + I + " -> " + O + ", " + f + (trainable ? "" : ", frozen")
+            + (lrScale == 1.0 ? "" : ", lrScale " + lrScale) + ")";
+    }
+}

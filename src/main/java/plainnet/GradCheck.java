@@ -1,0 +1,237 @@
+package plainnet;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Finite-difference gradient check of a network, a loss and a batch: compares the gradient from
+ * backward with central differences, for every parameter of every trainable layer and for the
+ * input. See SPEC.md, section "Gradient check".
+ *
+ * <pre>
+ *   objective    J(θ) = loss(net(x), Y) + (λ/2)·Σ_{trainable l} Σ W_l²         (λ = coupled L2, may be 0)
+ *   numeric      ĝ_j = (J(θ + ε·e_j) − J(θ − ε·e_j)) / (2ε)
+ *   analytic     g_j from backward (+ λ·W for weights)
+ *   per array    r = ‖g − ĝ‖₂ / (‖g‖₂ + ‖ĝ‖₂)      (r = 0 when both norms are 0)
+ *   passes when  r &lt; threshold
+ * </pre>
+ *
+ * Kinks: when the network has a relu or leaky_relu layer, an entry whose ±ε perturbation moves
+ * any pre-activation of such a layer across 0 (compared with the unperturbed pass) is skipped,
+ * because the one-sided slopes differ there and ĝ is meaningless; the report counts skipped
+ * entries. Every perturbed value is restored to its exact original bits.
+ */
+public final class GradCheck {
+
+    /** Default step ε. */
+    public static final double EPS = 1e-5;
+    /** Default pass threshold on the relative difference r of each array. */
+    public static final double THRESHOLD = 1e-7;
+
+    private GradCheck() {}
+
+    /** The result for one array (a W, a b, or the input x). */
+    public static final class ArrayReport {
+        /** For example "layer 1 W (6x4)", "layer 1 b (6)", "input x (3x4)". */
+        public final String name;
+        /** r = ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖). */
+        public final double relativeDifference;
+        /** Row and column of the entry with the largest |g − ĝ| (column 0 for a vector), −1 if none. */
+        public final int worstRow, worstColumn;
+        /** g and ĝ at the worst entry. */
+        public final double worstAnalytic, worstNumeric;
+        /** Entries compared and entries skipped for a kink. */
+        public final int checked, skipped;
+        public final boolean passed;
+
+        ArrayReport(String name, double r, int worstRow, int worstColumn, double worstAnalytic, double worstNumeric,
+                    int checked, int skipped, boolean passed) {
+            this.name = name;
+            this.relativeDifference = r;
+            this.worstRow = worstRow;
+            this.worstColumn = worstColumn;
+            this.worstAnalytic = worstAnalytic;
+            this.worstNumeric = worstNumeric;
+            this.checked = checked;
+            this.skipped = skipped;
+            this.passed = passed;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%-22s r = %.3e  worst [%d][%d] analytic %.10e numeric %.10e  checked %d skipped %d  %s",
+                name, relativeDifference, worstRow, worstColumn, worstAnalytic, worstNumeric, checked, skipped, passed ? "PASS" : "FAIL");
+        }
+    }
+
+    /** The result of one check: one entry per array, lowest layer first, input last. */
+    public static final class Report {
+        public final List<ArrayReport> arrays;
+
+        Report(List<ArrayReport> arrays) {
+            this.arrays = Collections.unmodifiableList(arrays);
+        }
+
+        /** True when every array passed. */
+        public boolean passed() {
+            for (ArrayReport a : arrays) if (!a.passed) return false;
+            return true;
+        }
+
+        /** The largest r over all arrays (0 when there is none). */
+        public double worst() {
+            double r = 0.0;
+            for (ArrayReport a : arrays) r = Math.max(r, a.relativeDifference);
+            return r;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder();
+            for (ArrayReport a : arrays) s.append(a).append('\n');
+            return s.append(passed() ? "gradient check passed" : "gradient check FAILED").toString();
+        }
+    }
+
+    /** {@link #run(Network, Loss, double[][], Targets, double, double, double)} with λ = 0 and the default ε and threshold. */
+    public static Report run(Network net, Loss loss, double[][] x, Targets t) {
+        return run(net, loss, x, t, 0.0, EPS, THRESHOLD);
+    }
+
+    /**
+     * Checks the gradients of {@code net} under {@code loss} on one batch. The network's dW and db
+     * are overwritten (they hold the analytic gradient of the batch afterwards, without the L2
+     * term); its parameters end bit-identical to how they started; x is not modified.
+     *
+     * @param l2        coupled L2 strength λ ≥ 0 added to the objective, as the optimizer's coupled decay
+     * @param eps       the finite-difference step ε &gt; 0
+     * @param threshold the pass threshold on r, &gt; 0
+     */
+    public static Report run(Network net, Loss loss, double[][] x, Targets t, double l2, double eps, double threshold) {
+        if (net == null || loss == null) {
+            throw new IllegalArgumentException("gradient check: expected a network and a loss, found null");
+        }
+        Check.matrix("input x", x, -1, net.inputs());
+        if (t == null || t.rows() != x.length) {
+            throw new IllegalArgumentException("gradient check: expected targets with " + x.length + " rows (as x), found "
+                + (t == null ? "null" : String.valueOf(t.rows())));
+        }
+        Check.positive("L2 strength", l2, false);
+        Check.positive("gradient-check eps", eps, true);
+        Check.positive("gradient-check threshold", threshold, true);
+
+        double[][] xc = copy(x); // (N, I) perturbed in place, so the caller's x stays untouched
+        int L = net.size();
+
+        // Analytic gradients.
+        net.zeroGrad();
+        double[][] out = net.forward(xc);
+        double[][] dout = new double[out.length][out[0].length]; // (N, K)
+        loss.backward(dout, out, t);
+        double[][] dx = copy(net.backwardToInput(dout));          // (N, I)
+        boolean[][][] base = kinkSides(net);                      // sign pattern of z at θ
+
+        List<ArrayReport> reports = new ArrayList<ArrayReport>();
+        for (int l = 0; l < L; l++) {
+            Dense layer = net.layer(l);
+            if (!layer.isTrainable()) continue;
+            double[][] gW = copy(layer.dW);
+            for (int o = 0; o < layer.O; o++) {
+                for (int i = 0; i < layer.I; i++) gW[o][i] += l2 * layer.W[o][i];
+            }
+            reports.add(compare("layer " + l + " W (" + layer.O + "x" + layer.I + ")", layer.W, gW, net, loss, xc, t, l2, eps, threshold, base));
+            reports.add(compare("layer " + l + " b (" + layer.O + ")", new double[][] {layer.b}, new double[][] {layer.db.clone()},
+                net, loss, xc, t, l2, eps, threshold, base));
+        }
+        reports.add(compare("input x (" + xc.length + "x" + xc[0].length + ")", xc, dx, net, loss, xc, t, l2, eps, threshold, base));
+
+        // Leave dW, db holding the analytic gradient of the batch, as documented.
+        net.zeroGrad();
+        out = net.forward(xc);
+        loss.backward(dout, out, t);
+        net.backward(dout);
+        return new Report(reports);
+    }
+
+    /** Perturbs every entry of theta (rows × cols) by ±ε and compares ĝ with g. */
+    private static ArrayReport compare(String name, double[][] theta, double[][] g, Network net, Loss loss, double[][] x,
+                                       Targets t, double l2, double eps, double threshold, boolean[][][] base) {
+        double diff2 = 0.0, g2 = 0.0, num2 = 0.0, worst = -1.0;
+        int worstRow = -1, worstCol = -1, checked = 0, skipped = 0;
+        double worstG = 0.0, worstNum = 0.0;
+        for (int r = 0; r < theta.length; r++) {
+            for (int c = 0; c < theta[r].length; c++) {
+                double saved = theta[r][c];
+                theta[r][c] = saved + eps;
+                double plus = objective(net, loss, x, t, l2);
+                boolean crossed = crossesKink(net, base);
+                theta[r][c] = saved - eps;
+                double minus = objective(net, loss, x, t, l2);
+                crossed |= crossesKink(net, base);
+                theta[r][c] = saved; // exact restore
+                if (crossed) {
+                    skipped++;
+                    continue;
+                }
+                double numeric = (plus - minus) / (2.0 * eps);
+                double d = g[r][c] - numeric;
+                diff2 += d * d;
+                g2 += g[r][c] * g[r][c];
+                num2 += numeric * numeric;
+                checked++;
+                if (Math.abs(d) > worst) {
+                    worst = Math.abs(d);
+                    worstRow = r;
+                    worstCol = c;
+                    worstG = g[r][c];
+                    worstNum = numeric;
+                }
+            }
+        }
+        double denominator = Math.sqrt(g2) + Math.sqrt(num2);
+        double rel = denominator == 0.0 ? 0.0 : Math.sqrt(diff2) / denominator;
+        return new ArrayReport(name, rel, worstRow, worstCol, worstG, worstNum, checked, skipped, rel < threshold);
+    }
+
+    /** loss(net(x), Y) + (λ/2)·Σ over trainable layers of Σ W². */
+    private static double objective(Network net, Loss loss, double[][] x, Targets t, double l2) {
+        double J = loss.forward(net.forward(x), t);
+        if (l2 == 0.0) return J;
+        double s = 0.0;
+        for (int l = 0; l < net.size(); l++) {
+            Dense layer = net.layer(l);
+            if (!layer.isTrainable()) continue;
+            for (double[] row : layer.W) for (double w : row) s += w * w;
+        }
+        return J + 0.5 * l2 * s;
+    }
+
+    /** For each relu/leaky_relu layer, z &gt; 0 per entry of the last forward; null for other layers. */
+    private static boolean[][][] kinkSides(Network net) {
+        boolean[][][] sides = new boolean[net.size()][][];
+        for (int l = 0; l < net.size(); l++) {
+            if (!net.layer(l).f.hasKink()) continue;
+            double[][] z = net.preActivation(l);
+            sides[l] = new boolean[z.length][z[0].length];
+            for (int n = 0; n < z.length; n++) for (int o = 0; o < z[n].length; o++) sides[l][n][o] = z[n][o] > 0.0;
+        }
+        return sides;
+    }
+
+    /** True when some kinked pre-activation of the last forward lies on the other side of 0 than in {@code base}. */
+    private static boolean crossesKink(Network net, boolean[][][] base) {
+        for (int l = 0; l < base.length; l++) {
+            if (base[l] == null) continue;
+            double[][] z = net.preActivation(l);
+            for (int n = 0; n < z.length; n++) for (int o = 0; o < z[n].length; o++) if ((z[n][o] > 0.0) != base[l][n][o]) return true;
+        }
+        return false;
+    }
+
+    private static double[][] copy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int n = 0; n < a.length; n++) c[n] = a[n].clone();
+        return c;
+    }
+}

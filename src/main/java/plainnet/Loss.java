@@ -1,0 +1,26 @@
+package plainnet;
+
+/**
+ * A loss J(z, Y) on the network output z (N, K), treated as logits by the cross-entropies.
+ * Unlabeled entries are skipped: they add exactly zero to J and to dz. See SPEC.md, section
+ * "Losses".
+ */
+public interface Loss {
+
+    /**
+     * J for output z (N, K) and targets t (N, K).
+     *
+     * @throws IllegalArgumentException on a shape mismatch or a label outside the loss's range
+     */
+    double forward(double[][] z, Targets t);
+
+    /**
+     * dz = ∂J/∂z (N, K), overwritten; exactly 0 at unlabeled entries.
+     *
+     * @throws IllegalArgumentException as {@link #forward}
+     */
+    void backward(double[][] dz, double[][] z, Targets t);
+
+    /** The reduction turning per-unit terms into J. */
+    Reduction reduction();
+}

@@ -1,0 +1,92 @@
+package plainnet;
+
+/**
+ * Squared error for multi-output regression, with the same unlabeled-entry rule as the binary
+ * cross-entropy. See SPEC.md, section "Squared error".
+ *
+ * <pre>
+ *   per entry   ℓ(z, y) = (z − y)²             dℓ/dz = 2·(z − y)
+ *   loss        S = Σₙ Σₖ [labeled nk] · w_k · ℓ(z_nk, y_nk)      (n ascending, then k ascending, from +0.0)
+ *               J = S / D                                          (J = 0 when D = 0)
+ *   gradient    dz_nk = [labeled nk] · (w_k · dℓ/dz) / D
+ * </pre>
+ *
+ * With {@link Reduction#MEAN_ALL} and no weights this is PyTorch's {@code MSELoss()}.
+ *
+ * <p>Index letters: N rows (n), K outputs (k).
+ */
+public final class MeanSquaredError implements Loss {
+
+    private final Reduction reduction;
+    private final double[] w; // (K) output weights, or null for all 1
+
+    /** With the reduction {@link Reduction#PER_EXAMPLE} and no weights. */
+    public MeanSquaredError() {
+        this(Reduction.PER_EXAMPLE, null);
+    }
+
+    /** With the given reduction and no weights. */
+    public MeanSquaredError(Reduction reduction) {
+        this(reduction, null);
+    }
+
+    /**
+     * @param reduction how the terms are reduced
+     * @param weight    (K) finite weights ≥ 0, or null for all 1
+     */
+    public MeanSquaredError(Reduction reduction, double[] weight) {
+        if (reduction == null) {
+            throw new IllegalArgumentException("reduction: expected one of " + java.util.Arrays.toString(Reduction.values()) + ", found null");
+        }
+        this.reduction = reduction;
+        this.w = Check.weights("weight", weight, weight == null ? 0 : weight.length, false);
+    }
+
+    @Override
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** The output weights (K), or null when all are 1. */
+    public double[] weight() {
+        return w == null ? null : w.clone();
+    }
+
+    @Override
+    public double forward(double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        double D = reduction.divisor(N, N * K, t.labeledCount());
+        if (D == 0.0) return 0.0;
+        double S = 0.0;
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                if (!t.labeled[n][k]) continue; // skipped, not multiplied by 0
+                double e = z[n][k] - t.y[n][k];
+                S += BinaryCrossEntropy.weight(w, k) * (e * e);
+            }
+        }
+        return S / D;
+    }
+
+    @Override
+    public void backward(double[][] dz, double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        Check.shape("dz", dz, N, K);
+        double D = reduction.divisor(N, N * K, t.labeledCount());
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                // ℓ = (z − y)²  ⇒  dℓ/dz = 2·(z − y);  J = S / D  ⇒  dz = w_k·dℓ/dz / D
+                dz[n][k] = (t.labeled[n][k] && D != 0.0)
+                    ? BinaryCrossEntropy.weight(w, k) * (2.0 * (z[n][k] - t.y[n][k])) / D
+                    : 0.0;
+            }
+        }
+    }
+
+    private void check(double[][] z, Targets t) {
+        Check.logits(z, t);
+        Check.columns("weight", w, t);
+    }
+}

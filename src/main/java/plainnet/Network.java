@@ -1,0 +1,282 @@
+package plainnet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An ordered stack of dense layers: a_0 = x, a_l = f_l(a_{l−1}·W_lᵀ + b_l) for l = 1..L, output
+ * a_L. See SPEC.md, sections "Network" and "Freezing".
+ *
+ * <p>Index letters: N rows of the batch (n), I inputs of the network, K outputs of the network
+ * (one per task or class), l the layer index, counted from 0 in code (layer 0 reads x).
+ *
+ * <p>The network owns the work buffers of one batch size: z_l and a_l of every layer from the
+ * last {@link #forward}, and the backward buffers. Arrays returned by {@link #forward} and
+ * {@link #backwardToInput} are these buffers: read them before the next call.
+ *
+ * <p>Freezing: backward walks from the last layer down to the lowest trainable layer and stops
+ * there (no dx is computed below it), unless the input gradient is asked for with
+ * {@link #backwardToInput}. A frozen layer in between passes the gradient through to the layers
+ * below it but adds nothing to its own dW, db.
+ */
+public final class Network {
+
+    private final ArrayList<Dense> layers = new ArrayList<Dense>();
+
+    // Work buffers for batch size N; rebuilt when N or the layer list changes.
+    private int N = 0;
+    private double[][] x;       // (N, I)  the input of the last forward (the caller's array)
+    private double[][][] z;     // [l] (N, O_l)  pre-activations
+    private double[][][] a;     // [l] (N, O_l)  activations
+    private double[][][] dz;    // [l] (N, O_l)  gradient with respect to z_l
+    private double[][][] da;    // [l] (N, O_l)  gradient with respect to a_l, for l < L−1 (a_{L−1} takes dout)
+    private double[][] dx;      // (N, I)  gradient with respect to the input
+
+    /**
+     * A network of the given layers, in order.
+     *
+     * @throws IllegalArgumentException if there is no layer or adjacent sizes do not match
+     */
+    public Network(Dense... layers) {
+        this(Arrays.asList(layers == null ? new Dense[0] : layers));
+    }
+
+    /** @see #Network(Dense...) */
+    public Network(List<Dense> layers) {
+        if (layers == null || layers.isEmpty()) {
+            throw new IllegalArgumentException("Network: expected at least 1 layer, found none");
+        }
+        for (Dense layer : layers) {
+            append(layer);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // forward
+
+    /**
+     * Runs every layer on x and returns the network output a_L (N, K).
+     *
+     * @param x input (N, I), finite; kept by reference until the next forward (backward reads it)
+     * @return a_L (N, K), a buffer owned by the network
+     * @throws IllegalArgumentException if x is empty, has the wrong width or holds NaN/Inf
+     */
+    public double[][] forward(double[][] x) {
+        Check.matrix("input x", x, -1, inputs());
+        ensureBuffers(x.length);
+        this.x = x;
+        double[][] in = x;
+        for (int l = 0; l < layers.size(); l++) {
+            layers.get(l).forward(z[l], a[l], in);
+            in = a[l];
+        }
+        return in;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // backward
+
+    /**
+     * Backpropagates dout = ∂J/∂a_L through the layers from the last one down to the lowest
+     * trainable one, adding each trainable layer's gradient to its dW, db. Does nothing when no
+     * layer is trainable.
+     *
+     * @param dout (N, K), the gradient of the objective with respect to the output of the last
+     *             {@link #forward}; not modified
+     */
+    public void backward(double[][] dout) {
+        backward(dout, lowestTrainable(), false);
+    }
+
+    /**
+     * Like {@link #backward} but continues through every layer, frozen or not, down to the input,
+     * and returns dx = ∂J/∂x (N, I), a buffer owned by the network.
+     */
+    public double[][] backwardToInput(double[][] dout) {
+        backward(dout, 0, true);
+        return dx;
+    }
+
+    /** Backward from layer L−1 down to layer lo; layer 0 writes dx only when toInput. */
+    private void backward(double[][] dout, int lo, boolean toInput) {
+        if (x == null) {
+            throw new IllegalStateException("backward: expected a forward pass first (after the last change of layers), found none");
+        }
+        Check.shape("dout", dout, N, outputs());
+        if (lo < 0) {
+            return; // every layer is frozen: there is nothing to compute
+        }
+        double[][] grad = dout;
+        for (int l = layers.size() - 1; l >= lo; l--) {
+            double[][] in = l == 0 ? x : a[l - 1];
+            // Layers below lo take no gradient, so layer lo computes no dx (the freezing rule).
+            double[][] below = l > lo ? da[l - 1] : (toInput ? dx : null);
+            layers.get(l).backward(below, dz[l], grad, in, z[l], a[l]);
+            grad = below;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // structure
+
+    /** Number of layers L. */
+    public int size() {
+        return layers.size();
+    }
+
+    /** Layer l, 0 ≤ l &lt; L. */
+    public Dense layer(int l) {
+        checkIndex("layer index", l, layers.size());
+        return layers.get(l);
+    }
+
+    /** Number of inputs I (of layer 0). */
+    public int inputs() {
+        return layers.get(0).I;
+    }
+
+    /** Number of outputs K (of the last layer). */
+    public int outputs() {
+        return layers.get(layers.size() - 1).O;
+    }
+
+    /** The pre-activation z_l (N, O_l) of the last forward pass. */
+    public double[][] preActivation(int l) {
+        checkIndex("layer index", l, layers.size());
+        return z[l];
+    }
+
+    /** The activation a_l (N, O_l) of the last forward pass. */
+    public double[][] activation(int l) {
+        checkIndex("layer index", l, layers.size());
+        return a[l];
+    }
+
+    /** The index of the lowest trainable layer, or −1 when every layer is frozen. */
+    public int lowestTrainable() {
+        for (int l = 0; l < layers.size(); l++) {
+            if (layers.get(l).isTrainable()) return l;
+        }
+        return -1;
+    }
+
+    /** Sets dW and db of every layer to zero. */
+    public void zeroGrad() {
+        for (Dense layer : layers) layer.zeroGrad();
+    }
+
+    /** Number of parameters of all layers. */
+    public long parameterCount() {
+        long count = 0;
+        for (Dense layer : layers) count += layer.parameterCount();
+        return count;
+    }
+
+    /** Number of parameters of the trainable layers. */
+    public long trainableParameterCount() {
+        long count = 0;
+        for (Dense layer : layers) if (layer.isTrainable()) count += layer.parameterCount();
+        return count;
+    }
+
+    /**
+     * Appends a layer on top; its input count must equal the current output count.
+     *
+     * @throws IllegalArgumentException on a size mismatch or a layer already in this network
+     */
+    public void append(Dense layer) {
+        if (layer == null) {
+            throw new IllegalArgumentException("append: expected a layer, found null");
+        }
+        if (!layers.isEmpty() && layer.I != outputs()) {
+            throw new IllegalArgumentException("append: expected a layer with " + outputs()
+                + " inputs (the outputs of layer " + (layers.size() - 1) + "), found " + layer.I);
+        }
+        for (Dense existing : layers) {
+            if (existing == layer) {
+                throw new IllegalArgumentException("append: this layer object is already in the network");
+            }
+        }
+        layers.add(layer);
+        invalidate();
+    }
+
+    /**
+     * Removes the last k layers (the head, for transfer learning).
+     *
+     * @throws IllegalArgumentException unless 0 ≤ k &lt; L (at least one layer must remain)
+     */
+    public void removeLast(int k) {
+        if (k < 0 || k >= layers.size()) {
+            throw new IllegalArgumentException("removeLast: expected k in [0, " + (layers.size() - 1)
+                + "] for a network of " + layers.size() + " layers, found " + k);
+        }
+        for (int j = 0; j < k; j++) layers.remove(layers.size() - 1);
+        invalidate();
+    }
+
+    /** Freezes layers from ≤ l &lt; to. */
+    public void freeze(int from, int to) {
+        setTrainable(from, to, false);
+    }
+
+    /** Unfreezes layers from ≤ l &lt; to. */
+    public void unfreeze(int from, int to) {
+        setTrainable(from, to, true);
+    }
+
+    private void setTrainable(int from, int to, boolean trainable) {
+        if (from < 0 || to > layers.size() || from > to) {
+            throw new IllegalArgumentException((trainable ? "unfreeze" : "freeze")
+                + ": expected a layer range 0 <= from <= to <= " + layers.size() + ", found [" + from + ", " + to + ")");
+        }
+        for (int l = from; l < to; l++) layers.get(l).setTrainable(trainable);
+    }
+
+    /** Redraws layer l's weights with {@code init} from {@code rng}; see {@link Dense#initialise}. */
+    public void reinitialise(int l, Init init, Rng rng) {
+        layer(l).initialise(init, rng);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("Network(");
+        for (int l = 0; l < layers.size(); l++) {
+            s.append(l == 0 ? "" : ", ").append(layers.get(l));
+        }
+        return s.append(")").toString();
+    }
+
+    // ----------------------------------------------------------------------------------------
+
+    /** Drops the buffers and the remembered input after a change of the layer list. */
+    private void invalidate() {
+        N = 0;
+        x = null;
+    }
+
+    private void ensureBuffers(int rows) {
+        if (rows == N) return;
+        int L = layers.size();
+        z = new double[L][][];
+        a = new double[L][][];
+        dz = new double[L][][];
+        da = new double[L][][];
+        for (int l = 0; l < L; l++) {
+            int O = layers.get(l).O;
+            z[l] = new double[rows][O];
+            a[l] = new double[rows][O];
+            dz[l] = new double[rows][O];
+            da[l] = l < L - 1 ? new double[rows][O] : null;
+        }
+        dx = new double[rows][inputs()];
+        N = rows;
+    }
+
+    private static void checkIndex(String name, int l, int size) {
+        if (l < 0 || l >= size) {
+            throw new IllegalArgumentException(name + ": expected 0 <= l < " + size + ", found " + l);
+        }
+    }
+}

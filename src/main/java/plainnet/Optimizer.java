@@ -1,0 +1,196 @@
+package plainnet;
+
+import java.util.IdentityHashMap;
+
+/**
+ * Gradient-descent updates: SGD, SGD with momentum, and Adam, with optional L2 weight decay
+ * (coupled, added to the gradient; or decoupled, AdamW-style) and the per-layer learning-rate
+ * multiplier. See SPEC.md, section "Optimizers".
+ *
+ * <p>For each trainable layer, with η = lr · lrScale of the layer, and for each parameter θ with
+ * gradient g (from dW or db; weight decay applies to W only, never to b):
+ * <pre>
+ *   coupled decay      g ← g + λ·θ
+ *   decoupled decay    θ ← θ · (1 − η·λ)                         (before the update below)
+ *   sgd                θ ← θ − η·g
+ *   momentum           v ← μ·v + g;   θ ← θ − η·v
+ *   adam               t ← t + 1 (once per layer and step)
+ *                      m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·(g·g)
+ *                      m̂ = m / (1 − β₁^t);      v̂ = v / (1 − β₂^t)
+ *                      θ ← θ − η·m̂ / (sqrt(v̂) + ε)
+ * </pre>
+ *
+ * Freezing: a frozen layer is skipped whole: its parameters, its moments v, m and its step count
+ * t do not change, and no state is created for it. When it is unfrozen later, its state resumes
+ * where it stopped.
+ *
+ * <p>The state (v, m, t) of each layer is kept here, keyed by the layer object, so that a new
+ * optimizer starts from zero state and a layer appended to a network starts with none.
+ *
+ * <p>Index letters: O outputs (o), I inputs (i) of a layer.
+ */
+public final class Optimizer {
+
+    /** The update rule. */
+    public enum Kind { SGD, MOMENTUM, ADAM }
+
+    public final Kind kind;
+    /** Learning rate lr &gt; 0. */
+    public final double lr;
+    /** Momentum μ (MOMENTUM only), in [0, 1). */
+    public final double mu;
+    /** Adam's β₁, β₂ in [0, 1) and ε &gt; 0. */
+    public final double beta1, beta2, eps;
+    /** Weight-decay strength λ ≥ 0. */
+    public final double lambda;
+    /** True for decoupled (AdamW-style) decay, false for coupled L2 decay. */
+    public final boolean decoupled;
+
+    /** Per-layer state, created on the layer's first trainable step. */
+    private final IdentityHashMap<Dense, State> state = new IdentityHashMap<Dense, State>();
+
+    /** The moments of one layer: shapes follow W (O, I) and b (O). */
+    private static final class State {
+        final double[][] mW, vW; // (O, I)
+        final double[] mb, vb;   // (O)
+        long t;                  // Adam step count of this layer
+
+        State(int O, int I, boolean second) {
+            mW = new double[O][I];
+            mb = new double[O];
+            vW = second ? new double[O][I] : null;
+            vb = second ? new double[O] : null;
+        }
+    }
+
+    private Optimizer(Kind kind, double lr, double mu, double beta1, double beta2, double eps, double lambda, boolean decoupled) {
+        Check.positive("learning rate lr", lr, true);
+        Check.unitInterval("momentum mu", mu);
+        Check.unitInterval("Adam beta1", beta1);
+        Check.unitInterval("Adam beta2", beta2);
+        Check.positive("Adam eps", eps, true);
+        Check.positive("weight decay lambda", lambda, false);
+        this.kind = kind;
+        this.lr = lr;
+        this.mu = mu;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.lambda = lambda;
+        this.decoupled = decoupled;
+    }
+
+    /** Plain SGD: θ ← θ − η·g. */
+    public static Optimizer sgd(double lr) {
+        return new Optimizer(Kind.SGD, lr, 0.0, 0.9, 0.999, 1e-8, 0.0, false);
+    }
+
+    /** SGD with momentum μ (PyTorch's form, no dampening): v ← μ·v + g, θ ← θ − η·v. */
+    public static Optimizer momentum(double lr, double mu) {
+        return new Optimizer(Kind.MOMENTUM, lr, mu, 0.9, 0.999, 1e-8, 0.0, false);
+    }
+
+    /** Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */
+    public static Optimizer adam(double lr) {
+        return adam(lr, 0.9, 0.999, 1e-8);
+    }
+
+    /** Adam with the given constants. */
+    public static Optimizer adam(double lr, double beta1, double beta2, double eps) {
+        return new Optimizer(Kind.ADAM, lr, 0.0, beta1, beta2, eps, 0.0, false);
+    }
+
+    /**
+     * The same optimizer with weight decay λ on W, coupled (g ← g + λ·W, L2 regularisation of the
+     * objective by (λ/2)·Σ W²) or decoupled (W ← W·(1 − η·λ), AdamW). The new optimizer has fresh
+     * state.
+     */
+    public Optimizer withWeightDecay(double lambda, boolean decoupled) {
+        return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled);
+    }
+
+    /** Forgets all state (moments and step counts). */
+    public void reset() {
+        state.clear();
+    }
+
+    /** Adam's step count t of a layer (0 before its first trainable step). */
+    public long steps(Dense layer) {
+        State s = state.get(layer);
+        return s == null ? 0 : s.t;
+    }
+
+    /**
+     * One update of every trainable layer of {@code net} from its dW, db. Frozen layers are not
+     * touched (see the class comment). dW and db are read, not modified.
+     */
+    public void step(Network net) {
+        for (int l = 0; l < net.size(); l++) {
+            Dense layer = net.layer(l);
+            // Freezing lives here for the optimizer: a frozen layer is skipped whole, so its
+            // parameters, moments and step count stay bit-identical.
+            if (!layer.isTrainable()) continue;
+            State s = state.get(layer);
+            if (s == null) {
+                s = new State(layer.O, layer.I, kind == Kind.ADAM);
+                state.put(layer, s);
+            }
+            s.t++;
+            double eta = lr * layer.lrScale();
+            for (int o = 0; o < layer.O; o++) {
+                update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, s.t);
+            }
+            update(layer.b, layer.db, s.mb, s.vb, eta, 0.0, s.t);
+        }
+    }
+
+    /**
+     * Updates one row of parameters θ (J) from its gradient g (J) in place.
+     *
+     * @param theta parameters (J), modified
+     * @param g     gradient (J), not modified
+     * @param m     first state row (J): velocity (momentum) or first moment (Adam); modified
+     * @param v     second moment (J) for Adam, else null; modified
+     * @param decay λ for W rows, 0 for the bias
+     */
+    private void update(double[] theta, double[] g, double[] m, double[] v, double eta, double decay, long t) {
+        double c1 = 1.0 - StrictMath.pow(beta1, t); // Adam bias corrections
+        double c2 = 1.0 - StrictMath.pow(beta2, t);
+        double coupled = decoupled ? 0.0 : decay;
+        double shrink = 1.0 - eta * decay;
+        for (int j = 0; j < theta.length; j++) {
+            // coupled:  J + (λ/2)·θ²  ⇒  g + λ·θ
+            double gj = coupled == 0.0 ? g[j] : g[j] + coupled * theta[j];
+            if (decoupled && decay != 0.0) theta[j] = theta[j] * shrink;
+            switch (kind) {
+                case SGD:
+                    theta[j] = theta[j] - eta * gj;
+                    break;
+                case MOMENTUM:
+                    m[j] = mu * m[j] + gj;
+                    theta[j] = theta[j] - eta * m[j];
+                    break;
+                case ADAM:
+                    m[j] = beta1 * m[j] + (1.0 - beta1) * gj;
+                    v[j] = beta2 * v[j] + (1.0 - beta2) * (gj * gj);
+                    double mHat = m[j] / c1;
+                    double vHat = v[j] / c2;
+                    theta[j] = theta[j] - eta * mHat / (StrictMath.sqrt(vHat) + eps);
+                    break;
+                default:
+                    throw new AssertionError(kind);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        String s;
+        switch (kind) {
+            case SGD:      s = "sgd(lr " + lr + ")"; break;
+            case MOMENTUM: s = "momentum(lr " + lr + ", mu " + mu + ")"; break;
+            default:       s = "adam(lr " + lr + ", beta1 " + beta1 + ", beta2 " + beta2 + ", eps " + eps + ")"; break;
+        }
+        return lambda == 0.0 ? s : s + " with " + (decoupled ? "decoupled" : "coupled") + " weight decay " + lambda;
+    }
+}

@@ -1,0 +1,112 @@
+package plainnet;
+
+/**
+ * Labels Y (N, K) with a mask saying which entries are labeled. An unlabeled entry is skipped by
+ * every loss: it adds exactly zero to the loss and exactly zero to the gradient, whatever value
+ * its slot in Y holds. See SPEC.md, section "Labels and the mask".
+ *
+ * <p>Index letters: N rows (n), K label columns (k): one per task for the binary cross-entropy
+ * and the squared error, one per class for the softmax cross-entropy.
+ */
+public final class Targets {
+
+    /** Labels (N, K). The value of an unlabeled entry is never read. */
+    public final double[][] y;
+    /** Mask (N, K): true where the entry is labeled. */
+    public final boolean[][] labeled;
+
+    /**
+     * Labels and a mask, both copied. Every labeled entry must be finite; an unlabeled entry may
+     * hold anything, NaN included.
+     *
+     * @throws IllegalArgumentException on a shape mismatch or a non-finite labeled entry
+     */
+    public Targets(double[][] y, boolean[][] labeled) {
+        if (y == null || y.length == 0) {
+            throw new IllegalArgumentException("labels y: expected at least 1 row, found " + (y == null ? "null" : "an empty batch (0 rows)"));
+        }
+        if (y[0] == null || y[0].length == 0) {
+            throw new IllegalArgumentException("labels y[0]: expected at least 1 column, found " + (y[0] == null ? "null" : "0"));
+        }
+        int N = y.length;
+        int K = y[0].length;
+        Check.shape("labels y", y, N, K);
+        if (labeled == null || labeled.length != N) {
+            throw new IllegalArgumentException("mask labeled: expected " + N + " rows (as y), found " + (labeled == null ? "null" : String.valueOf(labeled.length)));
+        }
+        this.y = new double[N][];
+        this.labeled = new boolean[N][];
+        for (int n = 0; n < N; n++) {
+            if (labeled[n] == null || labeled[n].length != K) {
+                throw new IllegalArgumentException("mask labeled[" + n + "]: expected " + K + " columns (as y), found "
+                    + (labeled[n] == null ? "null" : String.valueOf(labeled[n].length)));
+            }
+            for (int k = 0; k < K; k++) {
+                double v = y[n][k];
+                if (labeled[n][k] && (Double.isNaN(v) || Double.isInfinite(v))) {
+                    throw new IllegalArgumentException("labels y[" + n + "][" + k + "]: expected a finite number for a labeled entry, found " + v
+                        + " (mark the entry unlabeled in the mask instead)");
+                }
+            }
+            this.y[n] = y[n].clone();
+            this.labeled[n] = labeled[n].clone();
+        }
+    }
+
+    /** Every entry labeled. */
+    public static Targets of(double[][] y) {
+        if (y == null || y.length == 0 || y[0] == null) {
+            return new Targets(y, null); // reports the problem
+        }
+        boolean[][] all = new boolean[y.length][];
+        for (int n = 0; n < y.length; n++) {
+            all[n] = new boolean[y[n] == null ? 0 : y[n].length];
+            java.util.Arrays.fill(all[n], true);
+        }
+        return new Targets(y, all);
+    }
+
+    /**
+     * One-hot rows for single-label classification: row n is e_{c[n]}, or an unlabeled row when
+     * c[n] = −1.
+     *
+     * @param c class index per row (N), in [0, K) or −1
+     * @param K number of classes
+     * @throws IllegalArgumentException if a class index is out of range
+     */
+    public static Targets ofClasses(int[] c, int K) {
+        if (c == null || c.length == 0) {
+            throw new IllegalArgumentException("classes c: expected at least 1 row, found " + (c == null ? "null" : "an empty batch (0 rows)"));
+        }
+        Check.size("number of classes K", K);
+        double[][] y = new double[c.length][K];
+        boolean[][] m = new boolean[c.length][K];
+        for (int n = 0; n < c.length; n++) {
+            if (c[n] < -1 || c[n] >= K) {
+                throw new IllegalArgumentException("classes c[" + n + "]: expected a class in [0, " + (K - 1) + "] or -1 for unlabeled, found " + c[n]);
+            }
+            if (c[n] >= 0) {
+                y[n][c[n]] = 1.0;
+                java.util.Arrays.fill(m[n], true);
+            }
+        }
+        return new Targets(y, m);
+    }
+
+    /** Number of rows N. */
+    public int rows() {
+        return y.length;
+    }
+
+    /** Number of columns K. */
+    public int columns() {
+        return y[0].length;
+    }
+
+    /** Number of labeled entries. */
+    public int labeledCount() {
+        int count = 0;
+        for (boolean[] row : labeled) for (boolean m : row) if (m) count++;
+        return count;
+    }
+}
