@@ -1,0 +1,115 @@
+package plainnet.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import plainnet.Rng;
+
+class JsonTest {
+
+    @Test
+    void parse_allValueKinds_mapsToJavaTypes() throws FormatException {
+        Object v = Json.parse(" {\"a\": [1, -2.5e3, 0.0], \"b\": \"x\\ny\\u00e9\", \"c\": true, \"d\": false, \"e\": null, \"f\": {}} ", "t.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) v;
+        assertThat(m).containsOnlyKeys("a", "b", "c", "d", "e", "f");
+        assertThat(m.keySet()).containsExactly("a", "b", "c", "d", "e", "f");
+        assertThat(m.get("a")).isEqualTo(List.of(1.0, -2500.0, 0.0));
+        assertThat(m.get("b")).isEqualTo("x\nyé");
+        assertThat(m.get("c")).isEqualTo(Boolean.TRUE);
+        assertThat(m.get("d")).isEqualTo(Boolean.FALSE);
+        assertThat(m.get("e")).isNull();
+        assertThat((Map<?, ?>) m.get("f")).isEmpty();
+    }
+
+    @Test
+    void writeThenParse_doubles_sameBits() throws FormatException {
+        Rng rng = new Rng(3);
+        List<Object> values = new ArrayList<>();
+        double[] special = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE, Double.MIN_NORMAL, 0.1, 1.0 / 3.0, 1e-310, 123456789.123456789};
+        for (double d : special) values.add(d);
+        for (int j = 0; j < 2000; j++) {
+            double d = Double.longBitsToDouble(rng.nextLong());
+            if (!Double.isNaN(d) && !Double.isInfinite(d)) values.add(d);
+        }
+        Object back = Json.parse(Json.write(values), "t.json");
+        List<?> list = (List<?>) back;
+        assertThat(list).hasSize(values.size());
+        for (int j = 0; j < values.size(); j++) {
+            assertThat(Double.doubleToRawLongBits((Double) list.get(j)))
+                .as("value %d = %s", j, values.get(j))
+                .isEqualTo(Double.doubleToRawLongBits((Double) values.get(j)));
+        }
+    }
+
+    @Test
+    void write_nestedStructure_parsesBackEqual() throws FormatException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", "plainnet-model");
+        m.put("W", new double[][] {{1.5, -2.0}, {3.0, 4.25}});
+        m.put("b", new double[] {0.5, -0.5});
+        m.put("names", List.of("a\"b", "c\\d"));
+        m.put("n", 3);
+        Object back = Json.parse(Json.write(m), "t.json");
+        assertThat(back.toString()).isEqualTo("{format=plainnet-model, W=[[1.5, -2.0], [3.0, 4.25]], b=[0.5, -0.5], names=[a\"b, c\\d], n=3.0}");
+    }
+
+    @Test
+    void write_nonFinite_throwsNamingValue() {
+        assertThatThrownBy(() -> Json.write(new double[] {1.0, Double.NaN}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "truncated object       | {\"a\": 1                 | t.json:1:8: expected ',' or '}' in an object, found the end of the file",
+        "truncated array        | [1, 2                     | t.json:1:6: expected ',' or ']' in an array, found the end of the file",
+        "NaN literal            | [NaN]                     | t.json:1:2: expected a value (object, array, string, number, true, false or null), found 'NaN'",
+        "Infinity literal       | [-Infinity]               | t.json:1:3: expected a digit in a number, found 'Infinity'",
+        "huge number            | [1e400]                   | t.json:1:2: expected a number within the double range",
+        "trailing garbage       | {} x                      | t.json:1:4: expected the end of the file after the top-level value, found 'x'",
+        "duplicate key          | {\"a\": 1, \"a\": 2}      | t.json:1:10: expected each key once in an object, found the key \"a\" again",
+        "trailing comma         | [1, 2,]                   | t.json:1:7: expected a value",
+        "leading zero           | [012]                     | t.json:1:3: expected no leading zero in a number, found 01",
+        "bad escape             | [\"a\\x\"]                | t.json:1:4: expected one of",
+        "unquoted key           | {a: 1}                    | t.json:1:2: expected a string key, found 'a'",
+        "empty text             | ''                        | t.json:1:1: expected a value, found the end of the file",
+        "missing colon          | {\"a\" 1}                 | t.json:1:6: expected ':' after the key \"a\", found '1'",
+        "unterminated string    | [\"abc                    | t.json:1:6: expected '\"' to close the string, found the end of the file",
+    })
+    void parse_malformed_throwsWithPlace(String name, String text, String message) {
+        assertThatThrownBy(() -> Json.parse(text, "t.json"))
+            .isInstanceOf(FormatException.class).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void parse_errorOnLaterLine_namesLineAndColumn() {
+        assertThatThrownBy(() -> Json.parse("{\n  \"a\": 1,\n  \"b\": tru\n}", "m.json"))
+            .isInstanceOf(FormatException.class)
+            .hasMessage("m.json:3:8: expected a value (object, array, string, number, true, false or null), found 'tru'");
+    }
+
+    @Test
+    void parse_controlCharacterInString_rejected() {
+        assertThatThrownBy(() -> Json.parse("[\"a\tb\"]", "t.json"))
+            .isInstanceOf(FormatException.class).hasMessageContaining("control character U+0009");
+    }
+
+    @Test
+    void parse_nestingAtLimit_acceptedAndBeyond_rejected() throws FormatException {
+        String ok = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        assertThat(Json.parse(ok, "t.json")).isInstanceOf(List.class);
+        String deep = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
+        assertThatThrownBy(() -> Json.parse(deep, "t.json"))
+            .isInstanceOf(FormatException.class).hasMessageContaining("expected nesting of at most 64");
+        String veryDeep = "[".repeat(100_000);
+        assertThatThrownBy(() -> Json.parse(veryDeep, "t.json")).isInstanceOf(FormatException.class);
+    }
+}
