@@ -1,0 +1,246 @@
+package plainnet.io;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import plainnet.Activation;
+import plainnet.BinaryCrossEntropy;
+import plainnet.Dense;
+import plainnet.Loss;
+import plainnet.MeanSquaredError;
+import plainnet.Network;
+import plainnet.Reduction;
+import plainnet.SoftmaxCrossEntropy;
+
+/**
+ * The model file: a network, its loss and its task names, as versioned JSON. See SPEC.md,
+ * section "Model file".
+ *
+ * <pre>
+ * {
+ *   "format": "plainnet-model",
+ *   "version": 1,
+ *   "layers": [
+ *     {"inputs": I, "outputs": O, "activation": "tanh", "trainable": true, "lr_scale": 1.0,
+ *      "W": [[...], ...],  "b": [...]},                       (leaky_relu adds "slope": s)
+ *     ...
+ *   ],
+ *   "loss": {"kind": "binary_cross_entropy", "reduction": "per_example",
+ *            "task_weight": null or [K numbers], "pos_weight": null or [K numbers]},
+ *   "tasks": ["name of output 0", ...]                         (K names)
+ * }
+ * </pre>
+ *
+ * Saving is atomic: the text goes to a temporary file in the same folder, which is then renamed
+ * over the target, so an interrupted save never destroys the previous model.
+ */
+public final class ModelFile {
+
+    public static final String FORMAT = "plainnet-model";
+    public static final int VERSION = 1;
+
+    /** The network. */
+    public final Network net;
+    /** The loss the network is trained with. */
+    public final Loss loss;
+    /** One name per network output (K). */
+    public final List<String> tasks;
+
+    /**
+     * @throws IllegalArgumentException if the number of task names differs from the outputs
+     */
+    public ModelFile(Network net, Loss loss, List<String> tasks) {
+        if (net == null || loss == null || tasks == null) {
+            throw new IllegalArgumentException("model: expected a network, a loss and task names, found null");
+        }
+        if (tasks.size() != net.outputs()) {
+            throw new IllegalArgumentException("model: expected " + net.outputs() + " task names (one per output), found " + tasks.size());
+        }
+        this.net = net;
+        this.loss = loss;
+        this.tasks = new ArrayList<String>(tasks);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // writing
+
+    /** The model as JSON text. */
+    public String toJson() {
+        Map<String, Object> root = new LinkedHashMap<String, Object>();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        List<Object> layers = new ArrayList<Object>();
+        for (int l = 0; l < net.size(); l++) {
+            Dense d = net.layer(l);
+            Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("inputs", d.I);
+            m.put("outputs", d.O);
+            m.put("activation", d.f.name());
+            if (d.f.kind == Activation.Kind.LEAKY_RELU) m.put("slope", d.f.slope);
+            m.put("trainable", d.isTrainable());
+            m.put("lr_scale", d.lrScale());
+            m.put("W", d.W);
+            m.put("b", d.b);
+            layers.add(m);
+        }
+        root.put("layers", layers);
+        root.put("loss", lossToMap(loss));
+        root.put("tasks", new ArrayList<Object>(tasks));
+        return Json.write(root);
+    }
+
+    static Map<String, Object> lossToMap(Loss loss) {
+        Map<String, Object> m = new LinkedHashMap<String, Object>();
+        m.put("kind", lossKind(loss));
+        m.put("reduction", loss.reduction().fileName());
+        if (loss instanceof BinaryCrossEntropy) {
+            m.put("task_weight", ((BinaryCrossEntropy) loss).taskWeight());
+            m.put("pos_weight", ((BinaryCrossEntropy) loss).posWeight());
+        } else if (loss instanceof MeanSquaredError) {
+            m.put("weight", ((MeanSquaredError) loss).weight());
+        }
+        return m;
+    }
+
+    /** The file name of a loss: binary_cross_entropy, softmax_cross_entropy or squared_error. */
+    public static String lossKind(Loss loss) {
+        if (loss instanceof BinaryCrossEntropy) return "binary_cross_entropy";
+        if (loss instanceof SoftmaxCrossEntropy) return "softmax_cross_entropy";
+        if (loss instanceof MeanSquaredError) return "squared_error";
+        throw new IllegalArgumentException("model: expected one of plainnet's losses, found " + loss.getClass().getName());
+    }
+
+    /**
+     * Writes the model to {@code path} atomically: a temporary file in the same folder, then a
+     * rename over the target. On any failure the previous file at {@code path} is untouched and
+     * the temporary file is removed.
+     */
+    public void save(Path path) throws IOException {
+        byte[] bytes = toJson().getBytes(StandardCharsets.UTF_8);
+        Path dir = path.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // reading
+
+    /** Reads a model file; see {@link #parse}. */
+    public static ModelFile load(Path path) throws IOException {
+        String text;
+        try {
+            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FormatException(path.toString(), 0, 0, "expected a model file, found no such file");
+        }
+        return parse(text, path.toString());
+    }
+
+    /**
+     * Parses model JSON. Everything is checked before anything is built, so a malformed file never
+     * yields a half-loaded model.
+     *
+     * @param file the name used in error messages
+     * @throws FormatException naming the file, the field, what was expected and what was found
+     */
+    public static ModelFile parse(String text, String file) throws FormatException {
+        Fields root = Fields.root(Json.parse(text, file), file);
+        String format = root.string("format");
+        if (!format.equals(FORMAT)) throw root.error("format", "expected \"" + FORMAT + "\", found \"" + format + "\"");
+        int version = root.integer("version");
+        if (version != VERSION) throw root.error("version", "expected " + VERSION + ", found " + version);
+
+        List<Fields> layerFields = root.objects("layers");
+        if (layerFields.isEmpty()) throw root.error("layers", "expected at least 1 layer, found none");
+        List<Dense> layers = new ArrayList<Dense>();
+        int previous = -1;
+        for (Fields f : layerFields) {
+            int I = f.integer("inputs");
+            int O = f.integer("outputs");
+            if (I < 1) throw f.error("inputs", "expected at least 1, found " + I);
+            if (O < 1) throw f.error("outputs", "expected at least 1, found " + O);
+            if (previous >= 0 && I != previous) {
+                throw f.error("inputs", "expected " + previous + " (the outputs of the layer below), found " + I);
+            }
+            previous = O;
+            Activation act = activation(f);
+            boolean trainable = f.bool("trainable");
+            double lrScale = f.number("lr_scale");
+            if (!(lrScale > 0.0)) throw f.error("lr_scale", "expected a number > 0, found " + lrScale);
+            double[][] W = f.matrix("W", O, I);
+            double[] b = f.vector("b", O);
+            Dense d = new Dense(W, b, act);
+            d.setTrainable(trainable);
+            d.setLrScale(lrScale);
+            layers.add(d);
+        }
+        Network net = new Network(layers);
+        int K = net.outputs();
+        Loss loss = loss(root.object("loss"), K);
+        List<String> tasks = root.strings("tasks");
+        if (tasks.size() != K) throw root.error("tasks", "expected " + K + " names (one per output of the last layer), found " + tasks.size());
+        root.noOtherKeys("format", "version", "layers", "loss", "tasks");
+        return new ModelFile(net, loss, tasks);
+    }
+
+    private static Activation activation(Fields f) throws FormatException {
+        String name = f.string("activation");
+        if (name.equals("leaky_relu")) {
+            double slope = f.number("slope");
+            if (!(slope > 0.0 && slope < 1.0)) throw f.error("slope", "expected a number in (0, 1), found " + slope);
+            f.noOtherKeys("inputs", "outputs", "activation", "slope", "trainable", "lr_scale", "W", "b");
+            return Activation.leakyRelu(slope);
+        }
+        f.noOtherKeys("inputs", "outputs", "activation", "trainable", "lr_scale", "W", "b");
+        for (Activation a : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.SIGMOID, Activation.TANH}) {
+            if (a.name().equals(name)) return a;
+        }
+        throw f.error("activation", "expected one of identity, relu, leaky_relu, sigmoid, tanh, found \"" + name + "\"");
+    }
+
+    static Loss loss(Fields f, int K) throws FormatException {
+        String kind = f.string("kind");
+        Reduction reduction = reduction(f);
+        if (kind.equals("binary_cross_entropy")) {
+            f.noOtherKeys("kind", "reduction", "task_weight", "pos_weight");
+            double[] w = f.optionalVector("task_weight", K);
+            double[] p = f.optionalVector("pos_weight", K);
+            if (w != null) for (int k = 0; k < K; k++) if (!(w[k] >= 0.0)) throw f.error("task_weight", "expected numbers >= 0, found " + w[k] + " at index " + k);
+            if (p != null) for (int k = 0; k < K; k++) if (!(p[k] > 0.0)) throw f.error("pos_weight", "expected numbers > 0, found " + p[k] + " at index " + k);
+            return new BinaryCrossEntropy(reduction, w, p);
+        }
+        if (kind.equals("softmax_cross_entropy")) {
+            f.noOtherKeys("kind", "reduction");
+            return new SoftmaxCrossEntropy(reduction);
+        }
+        if (kind.equals("squared_error")) {
+            f.noOtherKeys("kind", "reduction", "weight");
+            double[] w = f.optionalVector("weight", K);
+            if (w != null) for (int k = 0; k < K; k++) if (!(w[k] >= 0.0)) throw f.error("weight", "expected numbers >= 0, found " + w[k] + " at index " + k);
+            return new MeanSquaredError(reduction, w);
+        }
+        throw f.error("kind", "expected one of binary_cross_entropy, softmax_cross_entropy, squared_error, found \"" + kind + "\"");
+    }
+
+    private static Reduction reduction(Fields f) throws FormatException {
+        String name = f.string("reduction");
+        for (Reduction r : Reduction.values()) if (r.fileName().equals(name)) return r;
+        throw f.error("reduction", "expected one of per_example, mean_labeled, mean_all, sum, found \"" + name + "\"");
+    }
+}
