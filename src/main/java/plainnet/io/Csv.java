@@ -1,0 +1,118 @@
+package plainnet.io;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A strict CSV reader (RFC 4180): comma-separated fields, fields in double quotes may hold
+ * commas, line breaks and doubled quotes ({@code ""}); lines end in LF or CRLF; a final empty
+ * line is ignored. The first record is the header. See SPEC.md, section "Data file".
+ */
+public final class Csv {
+
+    /** Column names, from the header. */
+    public final List<String> header;
+    /** The records after the header, each with exactly header.size() fields. */
+    public final List<String[]> rows;
+    /** The file line on which each record starts (1-based; the header is line 1). */
+    public final List<Integer> lines;
+    /** The name used in error messages. */
+    public final String file;
+
+    private Csv(List<String> header, List<String[]> rows, List<Integer> lines, String file) {
+        this.header = header;
+        this.rows = rows;
+        this.lines = lines;
+        this.file = file;
+    }
+
+    /**
+     * Parses CSV text.
+     *
+     * @throws FormatException for an empty file, an unclosed quote, text after a closing quote,
+     *                         an empty or repeated column name, or a record whose field count
+     *                         differs from the header's — naming the file, line and what was found
+     */
+    public static Csv parse(String text, String file) throws FormatException {
+        List<String[]> records = new ArrayList<String[]>();
+        List<Integer> starts = new ArrayList<Integer>();
+        int pos = 0, line = 1;
+        if (text.startsWith("\uFEFF")) pos = 1; // a byte-order mark is not part of the first name
+        while (pos < text.length()) {
+            int start = line;
+            List<String> fields = new ArrayList<String>();
+            StringBuilder field = new StringBuilder();
+            boolean quoted = false, afterQuote = false;
+            while (true) {
+                if (pos >= text.length()) {
+                    if (quoted) throw new FormatException(file, start, 0, "expected a closing '\"' for the quoted field, found the end of the file");
+                    fields.add(field.toString());
+                    break;
+                }
+                char c = text.charAt(pos++);
+                if (quoted) {
+                    if (c == '"') {
+                        if (pos < text.length() && text.charAt(pos) == '"') {
+                            field.append('"');
+                            pos++;
+                        } else {
+                            quoted = false;
+                            afterQuote = true;
+                        }
+                    } else {
+                        if (c == '\n') line++;
+                        field.append(c);
+                    }
+                } else if (c == ',') {
+                    fields.add(field.toString());
+                    field.setLength(0);
+                    afterQuote = false;
+                } else if (c == '\n' || (c == '\r' && pos < text.length() && text.charAt(pos) == '\n')) {
+                    if (c == '\r') pos++;
+                    line++;
+                    fields.add(field.toString());
+                    break;
+                } else if (c == '"' && field.length() == 0 && !afterQuote) {
+                    quoted = true;
+                } else if (afterQuote) {
+                    throw new FormatException(file, line, 0, "expected ',' or the end of the line after a closing '\"', found '" + c + "'");
+                } else if (c == '"') {
+                    throw new FormatException(file, line, 0, "expected no '\"' inside an unquoted field (quote the whole field and double the quote), found one in \"" + field + "\"");
+                } else {
+                    field.append(c);
+                }
+            }
+            records.add(fields.toArray(new String[0]));
+            starts.add(start);
+        }
+        if (records.isEmpty()) throw new FormatException(file, 1, 0, "expected a header line, found an empty file");
+        String[] head = records.get(0);
+        List<String> header = new ArrayList<String>();
+        for (int j = 0; j < head.length; j++) {
+            String name = head[j].trim();
+            if (name.isEmpty()) throw new FormatException(file, 1, 0, "expected a name for column " + (j + 1) + " in the header, found an empty field");
+            if (header.contains(name)) throw new FormatException(file, 1, 0, "expected each column name once in the header, found \"" + name + "\" again");
+            header.add(name);
+        }
+        List<String[]> rows = new ArrayList<String[]>();
+        List<Integer> lines = new ArrayList<Integer>();
+        for (int r = 1; r < records.size(); r++) {
+            String[] rec = records.get(r);
+            if (rec.length == 1 && rec[0].isEmpty() && header.size() > 1) {
+                if (r == records.size() - 1) continue; // a final empty line
+                throw new FormatException(file, starts.get(r), 0, "expected " + header.size() + " fields, found an empty line");
+            }
+            if (rec.length != header.size()) {
+                throw new FormatException(file, starts.get(r), 0, "expected " + header.size() + " fields (as the header), found " + rec.length);
+            }
+            rows.add(rec);
+            lines.add(starts.get(r));
+        }
+        return new Csv(header, rows, lines, file);
+    }
+
+    /** The index of a column by name, or −1. */
+    public int column(String name) {
+        return header.indexOf(name);
+    }
+}

@@ -1,0 +1,199 @@
+package plainnet.io;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import plainnet.Rng;
+import plainnet.Targets;
+
+/**
+ * Examples read from a CSV file: features x (N, I) and labels y (N, K) with a mask, where an
+ * empty label field or {@code ?} means unlabeled. See SPEC.md, section "Data file".
+ *
+ * <p>Columns are chosen by a spec: a comma-separated list of items, each a column name, a range
+ * {@code FIRST..LAST} of names (inclusive, in header order), or {@code last:k} for the last k
+ * columns. By default the labels are the last column and the features every other column.
+ */
+public final class Dataset {
+
+    /** Features (N, I), finite. */
+    public final double[][] x;
+    /** Labels (N, K) and mask. */
+    public final Targets t;
+    /** Feature and label column names (I and K). */
+    public final List<String> features, labels;
+    /** The file line of each row (N), for messages. */
+    public final int[] lines;
+
+    Dataset(double[][] x, Targets t, List<String> features, List<String> labels, int[] lines) {
+        this.x = x;
+        this.t = t;
+        this.features = features;
+        this.labels = labels;
+        this.lines = lines;
+    }
+
+    /** Number of rows N. */
+    public int size() {
+        return x.length;
+    }
+
+    /**
+     * Reads a CSV file.
+     *
+     * @param featureSpec the feature columns, or null for every column that is not a label
+     * @param labelSpec   the label columns, or null for the last column
+     */
+    public static Dataset load(Path path, String featureSpec, String labelSpec) throws IOException {
+        String text;
+        try {
+            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new FormatException(path.toString(), 0, 0, "expected a data file, found no such file");
+        }
+        return from(Csv.parse(text, path.toString()), featureSpec, labelSpec);
+    }
+
+    /** Builds a data set from parsed CSV; see {@link #load}. */
+    public static Dataset from(Csv csv, String featureSpec, String labelSpec) throws FormatException {
+        List<String> labels = labelSpec == null ? csv.header.subList(csv.header.size() - 1, csv.header.size()) : select(csv, labelSpec, "--labels");
+        List<String> features;
+        if (featureSpec == null) {
+            features = new ArrayList<String>();
+            for (String name : csv.header) if (!labels.contains(name)) features.add(name);
+        } else {
+            features = select(csv, featureSpec, "--features");
+        }
+        for (String name : features) {
+            if (labels.contains(name)) throw new FormatException(csv.file, 1, 0, "expected feature and label columns to differ, found \"" + name + "\" in both");
+        }
+        if (features.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one feature column, found none");
+        if (csv.rows.isEmpty()) throw new FormatException(csv.file, 2, 0, "expected at least one data row after the header, found none");
+
+        int N = csv.rows.size(), I = features.size(), K = labels.size();
+        double[][] x = new double[N][I];
+        double[][] y = new double[N][K];
+        boolean[][] m = new boolean[N][K];
+        int[] lines = new int[N];
+        for (int n = 0; n < N; n++) {
+            String[] row = csv.rows.get(n);
+            int line = csv.lines.get(n);
+            lines[n] = line;
+            for (int i = 0; i < I; i++) {
+                String name = features.get(i);
+                String field = row[csv.column(name)].trim();
+                x[n][i] = number(csv.file, line, name, field, "a finite number (features cannot be unlabeled)");
+            }
+            for (int k = 0; k < K; k++) {
+                String name = labels.get(k);
+                String field = row[csv.column(name)].trim();
+                if (field.isEmpty() || field.equals("?")) continue; // unlabeled
+                y[n][k] = number(csv.file, line, name, field, "a finite number, or an empty field or ? for unlabeled");
+                m[n][k] = true;
+            }
+        }
+        return new Dataset(x, new Targets(y, m), features, labels, lines);
+    }
+
+    /** A decimal number: optional sign, digits with an optional point, optional exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private static double number(String file, int line, String column, String field, String expected) throws FormatException {
+        double v = DECIMAL.matcher(field).matches() ? Double.parseDouble(field) : Double.NaN;
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            throw new FormatException(file, line, 0, "column " + column + ": expected " + expected + ", found \"" + field + "\"");
+        }
+        return v;
+    }
+
+    /**
+     * Resolves a column spec (names, FIRST..LAST ranges, last:k) against the header.
+     *
+     * @param option the option name used in messages, e.g. "--labels"
+     */
+    public static List<String> select(Csv csv, String spec, String option) throws FormatException {
+        List<String> out = new ArrayList<String>();
+        for (String raw : spec.split(",", -1)) {
+            String item = raw.trim();
+            if (item.isEmpty()) throw new FormatException(csv.file, 1, 0, option + " " + spec + ": expected a column name, a range A..B or last:k, found an empty item");
+            List<String> cols = new ArrayList<String>();
+            if (item.startsWith("last:")) {
+                int k;
+                try {
+                    k = Integer.parseInt(item.substring(5));
+                } catch (NumberFormatException e) {
+                    k = -1;
+                }
+                if (k < 1 || k > csv.header.size()) {
+                    throw new FormatException(csv.file, 1, 0, option + ": expected last:k with 1 <= k <= " + csv.header.size() + ", found \"" + item + "\"");
+                }
+                cols.addAll(csv.header.subList(csv.header.size() - k, csv.header.size()));
+            } else if (item.contains("..")) {
+                String a = item.substring(0, item.indexOf("..")).trim(), b = item.substring(item.indexOf("..") + 2).trim();
+                int ia = column(csv, a, option), ib = column(csv, b, option);
+                if (ia > ib) throw new FormatException(csv.file, 1, 0, option + ": expected a range FIRST..LAST in header order, found \"" + item + "\" (" + b + " comes before " + a + ")");
+                cols.addAll(csv.header.subList(ia, ib + 1));
+            } else {
+                cols.add(csv.header.get(column(csv, item, option)));
+            }
+            for (String c : cols) {
+                if (out.contains(c)) throw new FormatException(csv.file, 1, 0, option + ": expected each column once, found \"" + c + "\" twice");
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static int column(Csv csv, String name, String option) throws FormatException {
+        int j = csv.column(name);
+        if (j < 0) throw new FormatException(csv.file, 1, 0, option + ": expected a column of the header, found \"" + name + "\" (columns: " + abbreviate(csv.header) + ")");
+        return j;
+    }
+
+    private static String abbreviate(List<String> names) {
+        if (names.size() <= 8) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 3)) + ", …, " + String.join(", ", names.subList(names.size() - 3, names.size()));
+    }
+
+    /** The rows at the given indices, in that order. */
+    public Dataset rows(int[] index) {
+        double[][] xs = new double[index.length][];
+        double[][] ys = new double[index.length][];
+        boolean[][] ms = new boolean[index.length][];
+        int[] ls = new int[index.length];
+        for (int j = 0; j < index.length; j++) {
+            xs[j] = x[index[j]];
+            ys[j] = t.y[index[j]];
+            ms[j] = t.labeled[index[j]];
+            ls[j] = lines[index[j]];
+        }
+        return new Dataset(xs, new Targets(ys, ms), features, labels, ls);
+    }
+
+    /**
+     * Splits into (train, held out): the row indices 0..N−1 are shuffled with
+     * {@link Rng#shuffle} from {@code seed}; the first round(fraction·N) shuffled rows are held
+     * out (in shuffled order), the rest are the training rows (in shuffled order).
+     *
+     * @throws IllegalArgumentException unless 0 &lt; fraction &lt; 1 and both parts are non-empty
+     */
+    public Dataset[] split(double fraction, long seed) {
+        int N = size();
+        int held = (int) Math.round(fraction * N);
+        if (!(fraction > 0.0 && fraction < 1.0) || held < 1 || held > N - 1) {
+            throw new IllegalArgumentException("split fraction: expected a number in (0, 1) leaving at least one row on each side of "
+                + N + " rows, found " + fraction);
+        }
+        int[] order = new int[N];
+        for (int n = 0; n < N; n++) order[n] = n;
+        new Rng(seed).shuffle(order);
+        int[] test = java.util.Arrays.copyOfRange(order, 0, held);
+        int[] train = java.util.Arrays.copyOfRange(order, held, N);
+        return new Dataset[] {rows(train), rows(test)};
+    }
+}
