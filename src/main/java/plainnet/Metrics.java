@@ -1,0 +1,147 @@
+package plainnet;
+
+import java.util.Arrays;
+
+/**
+ * Evaluation metrics computed on labeled entries only. See SPEC.md, section "Metrics".
+ *
+ * <p>Binary (one per sigmoid output k, over the rows n where entry (n, k) is labeled): the
+ * prediction is positive when z ≥ 0 (σ(z) ≥ 0.5) and the label is positive when y ≥ 0.5.
+ * accuracy = (TP + TN) / count, precision = TP / (TP + FP), recall = TP / (TP + FN),
+ * F1 = 2·TP / (2·TP + FP + FN), ROC AUC by the rank-sum (Mann–Whitney) formula with tied scores
+ * given their average rank. A metric whose denominator is 0 is NaN ("undefined").
+ *
+ * <p>Softmax: over labeled rows, the prediction is the first k with the largest z, the label the
+ * first k with the largest y; accuracy and the confusion matrix C[label][prediction].
+ *
+ * <p>Index letters: N rows (n), K outputs (k).
+ */
+public final class Metrics {
+
+    private Metrics() {}
+
+    /** The metrics of one binary output. */
+    public static final class Binary {
+        /** Labeled entries, positives among them, and the confusion counts. */
+        public final int count, positives, tp, fp, tn, fn;
+        public final double accuracy, precision, recall, f1, auc;
+
+        Binary(int tp, int fp, int tn, int fn, double auc) {
+            this.tp = tp;
+            this.fp = fp;
+            this.tn = tn;
+            this.fn = fn;
+            this.count = tp + fp + tn + fn;
+            this.positives = tp + fn;
+            this.accuracy = ratio(tp + tn, count);
+            this.precision = ratio(tp, tp + fp);
+            this.recall = ratio(tp, tp + fn);
+            this.f1 = ratio(2 * tp, 2 * tp + fp + fn);
+            this.auc = auc;
+        }
+    }
+
+    /** Metrics of every column k of z (N, K) against the labeled entries of t. */
+    public static Binary[] binary(double[][] z, Targets t) {
+        Check.logits(z, t);
+        int N = t.rows(), K = t.columns();
+        Binary[] out = new Binary[K];
+        for (int k = 0; k < K; k++) {
+            int tp = 0, fp = 0, tn = 0, fn = 0;
+            double[] score = new double[N];   // (count) scores of labeled rows
+            boolean[] pos = new boolean[N];   // (count) their labels
+            int c = 0;
+            for (int n = 0; n < N; n++) {
+                if (!t.labeled[n][k]) continue;
+                boolean p = z[n][k] >= 0.0;
+                boolean y = t.y[n][k] >= 0.5;
+                if (p && y) tp++;
+                else if (p) fp++;
+                else if (y) fn++;
+                else tn++;
+                score[c] = z[n][k];
+                pos[c] = y;
+                c++;
+            }
+            out[k] = new Binary(tp, fp, tn, fn, auc(Arrays.copyOf(score, c), Arrays.copyOf(pos, c)));
+        }
+        return out;
+    }
+
+    /**
+     * ROC AUC = (R₊ − n₊(n₊ + 1)/2) / (n₊·n₋), where R₊ is the sum of the ranks (1-based, in
+     * ascending score order, ties given their average rank) of the positives; NaN when either
+     * class is absent. Equals the probability that a random positive scores above a random
+     * negative, ties counting one half.
+     */
+    public static double auc(double[] score, boolean[] positive) {
+        int n = score.length;
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) order[j] = j;
+        Arrays.sort(order, (p, q) -> Double.compare(score[p], score[q]));
+        double rankSum = 0.0;
+        long nPos = 0;
+        int j = 0;
+        while (j < n) {
+            int end = j;
+            while (end + 1 < n && score[order[end + 1]] == score[order[j]]) end++;
+            double rank = (j + 1 + end + 1) / 2.0; // average of ranks j+1 .. end+1
+            for (int r = j; r <= end; r++) {
+                if (positive[order[r]]) {
+                    rankSum += rank;
+                    nPos++;
+                }
+            }
+            j = end + 1;
+        }
+        long nNeg = n - nPos;
+        if (nPos == 0 || nNeg == 0) return Double.NaN;
+        return (rankSum - nPos * (nPos + 1) / 2.0) / ((double) nPos * nNeg);
+    }
+
+    /** Softmax metrics: accuracy over labeled rows and the confusion matrix. */
+    public static final class Classes {
+        /** Labeled rows and correct predictions among them. */
+        public final int count, correct;
+        public final double accuracy;
+        /** C[label][prediction], (K, K). */
+        public final int[][] confusion;
+
+        Classes(int[][] confusion) {
+            int count = 0, correct = 0;
+            for (int a = 0; a < confusion.length; a++) {
+                for (int b = 0; b < confusion.length; b++) {
+                    count += confusion[a][b];
+                    if (a == b) correct += confusion[a][b];
+                }
+            }
+            this.count = count;
+            this.correct = correct;
+            this.accuracy = ratio(correct, count);
+            this.confusion = confusion;
+        }
+    }
+
+    /** Softmax metrics of z (N, K) against the labeled rows of t. */
+    public static Classes classes(double[][] z, Targets t) {
+        Check.logits(z, t);
+        int K = t.columns();
+        int[][] confusion = new int[K][K];
+        for (int n = 0; n < t.rows(); n++) {
+            if (!t.labeled[n][0]) continue;
+            confusion[argmax(t.y[n])][argmax(z[n])]++;
+        }
+        return new Classes(confusion);
+    }
+
+    /** The first index of the largest value. */
+    public static int argmax(double[] v) {
+        int best = 0;
+        for (int k = 1; k < v.length; k++) if (v[k] > v[best]) best = k;
+        return best;
+    }
+
+    private static double ratio(int a, int b) {
+        return b == 0 ? Double.NaN : (double) a / b;
+    }
+}
