@@ -38,9 +38,9 @@ public final class Dense {
     public Dense(int I, int O, Activation f, Init init, Rng rng) {
         Check.size("layer inputs I", I);
         Check.size("layer outputs O", O);
-        if (f == null || init == null || rng == null) {
-            throw new IllegalArgumentException("Dense: expected an activation, an initialiser and a generator, found null");
-        }
+        if (f == null) throw new IllegalArgumentException("Dense: expected an activation, found null");
+        if (init == null) throw new IllegalArgumentException("Dense: expected an initialiser, found null");
+        if (rng == null) throw new IllegalArgumentException("Dense: expected a generator, found null");
         this.I = I;
         this.O = O;
         this.f = f;
@@ -78,7 +78,11 @@ public final class Dense {
             throw new IllegalArgumentException("b: expected " + O + " entries (one per row of W), found "
                 + (b == null ? "null" : String.valueOf(b.length)));
         }
-        Check.matrix("b", new double[][] {b}, 1, O);
+        for (int o = 0; o < O; o++) {
+            if (Double.isNaN(b[o]) || Double.isInfinite(b[o])) {
+                throw new IllegalArgumentException("b[" + o + "]: expected a finite number, found " + b[o]);
+            }
+        }
         this.f = f;
         this.W = new double[O][];
         for (int o = 0; o < O; o++) this.W[o] = W[o].clone();

@@ -47,8 +47,11 @@ public final class Network {
         if (layers == null || layers.isEmpty()) {
             throw new IllegalArgumentException("Network: expected at least 1 layer, found none");
         }
-        for (Dense layer : layers) {
-            append(layer);
+        for (int l = 0; l < layers.size(); l++) {
+            if (layers.get(l) == null) {
+                throw new IllegalArgumentException("Network: expected a layer at position " + l + ", found null");
+            }
+            append(layers.get(l));
         }
     }
 

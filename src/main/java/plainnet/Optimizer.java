@@ -53,7 +53,7 @@ public final class Optimizer {
     private static final class State {
         final double[][] mW, vW; // (O, I)
         final double[] mb, vb;   // (O)
-        long t;                  // Adam step count of this layer
+        long t;                  // trainable steps of this layer (Adam's t)
 
         State(int O, int I, boolean second) {
             mW = new double[O][I];
@@ -114,7 +114,10 @@ public final class Optimizer {
         state.clear();
     }
 
-    /** Adam's step count t of a layer (0 before its first trainable step). */
+    /**
+     * The step count t of a layer: the number of {@link #step} calls in which it was trainable
+     * (0 before the first). Counted for every kind; Adam uses it for its bias correction.
+     */
     public long steps(Dense layer) {
         State s = state.get(layer);
         return s == null ? 0 : s.t;

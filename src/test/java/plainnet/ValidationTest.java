@@ -97,6 +97,9 @@ class ValidationTest {
         assertRejected(() -> new Dense(new double[][] {{1, 2}}, new double[] {0, 0}, Activation.RELU), "b", "expected 1 entries", "found 2");
         assertRejected(() -> new Dense(new double[][] {{1, Double.NaN}}, new double[] {0}, Activation.RELU), "W[0][1]", "found NaN");
         assertRejected(() -> new Dense(new double[][] {{1, 2}}, new double[] {Double.POSITIVE_INFINITY}, Activation.RELU), "b", "found Infinity");
+        assertRejected(() -> new Dense(new double[][] {{1}, {2}}, new double[] {0, Double.NaN}, Activation.RELU), "b[1]: expected a finite number, found NaN");
+        assertRejected(() -> new Dense(2, 2, Activation.RELU, Init.HE_NORMAL, null), "expected a generator, found null");
+        assertRejected(() -> new Network(new Dense(2, 2, Activation.RELU, new Rng(1)), null), "expected a layer at position 1, found null");
     }
 
     @Test
