@@ -35,8 +35,8 @@ public final class Optimizer {
     public enum Kind { SGD, MOMENTUM, ADAM }
 
     public final Kind kind;
-    /** Learning rate lr &gt; 0. */
-    public final double lr;
+    /** Learning rate lr &gt; 0; a schedule may change it between steps ({@link #setLr}). */
+    private double lr;
     /** Momentum μ (MOMENTUM only), in [0, 1). */
     public final double mu;
     /** Adam's β₁, β₂ in [0, 1) and ε &gt; 0. */
@@ -107,6 +107,21 @@ public final class Optimizer {
      */
     public Optimizer withWeightDecay(double lambda, boolean decoupled) {
         return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled);
+    }
+
+    /** The learning rate lr. */
+    public double lr() {
+        return lr;
+    }
+
+    /**
+     * Sets the learning rate for the following steps (a schedule's job); the state is kept.
+     *
+     * @throws IllegalArgumentException unless lr is finite and &gt; 0
+     */
+    public void setLr(double lr) {
+        Check.positive("learning rate lr", lr, true);
+        this.lr = lr;
     }
 
     /** Forgets all state (moments and step counts). */

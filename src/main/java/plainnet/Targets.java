@@ -10,9 +10,9 @@ package plainnet;
  */
 public final class Targets {
 
-    /** Labels (N, K). The value of an unlabeled entry is never read. */
+    /** Labels (N, K). The value of an unlabeled entry is never read. Not to be modified. */
     public final double[][] y;
-    /** Mask (N, K): true where the entry is labeled. */
+    /** Mask (N, K): true where the entry is labeled. Not to be modified. */
     public final boolean[][] labeled;
 
     /**
@@ -51,6 +51,32 @@ public final class Targets {
             this.y[n] = y[n].clone();
             this.labeled[n] = labeled[n].clone();
         }
+    }
+
+    /** The rows already checked by the public constructor: shared, not copied. */
+    private Targets(double[][] y, boolean[][] labeled, int rows) {
+        this.y = y;
+        this.labeled = labeled;
+    }
+
+    /**
+     * The rows index[from], …, index[to − 1] of these targets, in that order. The rows are
+     * shared, not copied (targets are never modified), so taking a mini-batch costs no copy.
+     */
+    public Targets rows(int[] index, int from, int to) {
+        if (from < 0 || to > index.length || from >= to) {
+            throw new IllegalArgumentException("rows: expected 0 <= from < to <= " + index.length + ", found [" + from + ", " + to + ")");
+        }
+        double[][] ys = new double[to - from][];
+        boolean[][] ms = new boolean[to - from][];
+        for (int j = from; j < to; j++) {
+            if (index[j] < 0 || index[j] >= y.length) {
+                throw new IllegalArgumentException("rows: expected row indices in [0, " + y.length + "), found " + index[j]);
+            }
+            ys[j - from] = y[index[j]];
+            ms[j - from] = labeled[index[j]];
+        }
+        return new Targets(ys, ms, to - from);
     }
 
     /** Every entry labeled. */

@@ -1,0 +1,272 @@
+package plainnet;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Mini-batch training of a network: a seeded shuffle each epoch, a learning-rate schedule,
+ * validation after each epoch, optional early stopping that restores the best weights, a clean
+ * stop when the loss stops being finite, and feature caching for a frozen base. See SPEC.md,
+ * section "Training loop".
+ *
+ * <p>Index letters: N training rows (n), V validation rows, B rows of a mini-batch, K outputs.
+ *
+ * <p>The settings are plain fields with defaults, checked when {@link #fit} starts.
+ */
+public final class Trainer {
+
+    /** Number of epochs E ≥ 1. */
+    public int epochs = 10;
+    /** Mini-batch size B ≥ 1 (the last batch of an epoch may be smaller). */
+    public int batch = 32;
+    /** Seed of the shuffle generator. */
+    public long seed = 1;
+    /** Step decay: every {@code decayEvery} epochs the learning rate is multiplied by {@code decayFactor}; 0 = constant. */
+    public int decayEvery = 0;
+    /** The step-decay factor γ, 0 &lt; γ ≤ 1. */
+    public double decayFactor = 0.1;
+    /** Early stopping: stop after this many epochs without a lower validation loss; 0 = off. Needs validation data. */
+    public int patience = 0;
+    /** Compute the outputs of the frozen layers below the lowest trainable layer once per data set. */
+    public boolean cacheFeatures = true;
+
+    private final Network net;
+    private final Loss loss;
+    private final Optimizer opt;
+
+    /** One epoch's record, given to the listener and kept in the result. */
+    public static final class Epoch {
+        /** Epoch number, from 1. */
+        public final int epoch;
+        /** The learning rate used in this epoch. */
+        public final double lr;
+        /** Σ_b B_b·J_b / N over the epoch's mini-batches (the row-weighted mean of the batch losses). */
+        public final double trainLoss;
+        /** The loss of the whole validation set as one batch after the epoch, or NaN without validation data. */
+        public final double validationLoss;
+        /** Seconds since fit started, and training rows per second in this epoch. */
+        public final double elapsed, examplesPerSecond;
+        /** The network output on the validation set after the epoch (V, K), or null; valid during the listener call only. */
+        public final double[][] validationOutput;
+
+        Epoch(int epoch, double lr, double trainLoss, double validationLoss, double elapsed, double examplesPerSecond, double[][] validationOutput) {
+            this.epoch = epoch;
+            this.lr = lr;
+            this.trainLoss = trainLoss;
+            this.validationLoss = validationLoss;
+            this.elapsed = elapsed;
+            this.examplesPerSecond = examplesPerSecond;
+            this.validationOutput = validationOutput;
+        }
+    }
+
+    /** What {@link #fit} did. */
+    public static final class Result {
+        /** One record per completed epoch. */
+        public final List<Epoch> history;
+        /** The epoch whose weights the network holds at the end (the best one under early stopping, the last good one after divergence). */
+        public final int keptEpoch;
+        /** True when early stopping ended training before the last epoch. */
+        public final boolean stoppedEarly;
+        /** True when a mini-batch loss was NaN or infinite; then divergedEpoch and divergedStep (1-based) say where. */
+        public final boolean diverged;
+        public final int divergedEpoch, divergedStep;
+
+        Result(List<Epoch> history, int keptEpoch, boolean stoppedEarly, boolean diverged, int divergedEpoch, int divergedStep) {
+            this.history = Collections.unmodifiableList(history);
+            this.keptEpoch = keptEpoch;
+            this.stoppedEarly = stoppedEarly;
+            this.diverged = diverged;
+            this.divergedEpoch = divergedEpoch;
+            this.divergedStep = divergedStep;
+        }
+    }
+
+    public Trainer(Network net, Loss loss, Optimizer opt) {
+        if (net == null || loss == null || opt == null) {
+            throw new IllegalArgumentException("Trainer: expected a network, a loss and an optimizer, found null");
+        }
+        this.net = net;
+        this.loss = loss;
+        this.opt = opt;
+    }
+
+    /**
+     * Trains on (x, t), validating on (xVal, tVal) after each epoch when they are given.
+     *
+     * @param x        training inputs (N, I), finite
+     * @param t        training targets (N, K)
+     * @param xVal     validation inputs (V, I), or null
+     * @param tVal     validation targets (V, K), or null
+     * @param listener called with each epoch's record as soon as it is complete, or null
+     * @throws IllegalArgumentException on bad settings, shapes, or when no layer is trainable
+     */
+    public Result fit(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener) {
+        checkSettings(x, t, xVal, tVal);
+        long start = System.nanoTime();
+        double lr0 = opt.lr();
+
+        // Feature caching: the frozen layers below the lowest trainable one map each row to the
+        // same features in every epoch, so compute them once and train the layers above on them.
+        // Every row's forward is independent of the other rows, so the bits are unchanged.
+        int lo = net.lowestTrainable();
+        Network trained = net;
+        double[][] inputs = x;       // (N, I) or the cached features (N, O_{lo−1})
+        double[][] valInputs = xVal; // (V, I) or the cached features
+        if (cacheFeatures && lo > 0) {
+            List<Dense> below = new ArrayList<Dense>();
+            List<Dense> above = new ArrayList<Dense>();
+            for (int l = 0; l < net.size(); l++) (l < lo ? below : above).add(net.layer(l));
+            Network base = new Network(below);
+            inputs = features(base, x);
+            valInputs = xVal == null ? null : features(base, xVal);
+            trained = new Network(above);
+        }
+
+        int N = x.length;
+        int[] order = new int[N];
+        for (int n = 0; n < N; n++) order[n] = n;
+        Rng rng = new Rng(seed);
+
+        List<Epoch> history = new ArrayList<Epoch>();
+        Snapshot good = new Snapshot(net);  // weights at the end of the last epoch with a finite loss
+        Snapshot best = null;               // weights of the lowest validation loss (early stopping)
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0, sinceBest = 0;
+        double[][] xb = null;               // (B, ·) rows of the current batch, shared with inputs
+        double[][] dz = null;               // (B, K)
+
+        for (int e = 0; e < epochs; e++) {
+            long epochStart = System.nanoTime();
+            double lr = decayEvery == 0 ? lr0 : lr0 * StrictMath.pow(decayFactor, e / decayEvery);
+            opt.setLr(lr);
+            rng.shuffle(order);
+            double sum = 0.0; // Σ_b B_b·J_b
+            int step = 0;
+            for (int from = 0; from < N; from += batch) {
+                int to = Math.min(N, from + batch);
+                int B = to - from;
+                step++;
+                if (xb == null || xb.length != B) {
+                    xb = new double[B][];
+                    dz = new double[B][t.columns()];
+                }
+                for (int j = 0; j < B; j++) xb[j] = inputs[order[from + j]];
+                Targets tb = t.rows(order, from, to);
+                double[][] z = trained.forward(xb);
+                double J = loss.forward(z, tb);
+                if (Double.isNaN(J) || Double.isInfinite(J)) {
+                    good.restore(net);
+                    opt.setLr(lr0);
+                    return new Result(history, history.size(), false, true, e + 1, step);
+                }
+                sum += B * J;
+                loss.backward(dz, z, tb);
+                trained.zeroGrad();
+                trained.backward(dz);
+                opt.step(trained);
+            }
+            double trainLoss = sum / N;
+            double valLoss = Double.NaN;
+            double[][] zVal = null;
+            if (valInputs != null) {
+                zVal = trained.forward(valInputs);
+                valLoss = loss.forward(zVal, tVal);
+            }
+            long now = System.nanoTime();
+            Epoch record = new Epoch(e + 1, lr, trainLoss, valLoss, (now - start) / 1e9, N / Math.max(1e-9, (now - epochStart) / 1e9), zVal);
+            history.add(record);
+            if (listener != null) listener.accept(record);
+
+            boolean finite = !Double.isNaN(trainLoss) && !Double.isInfinite(trainLoss)
+                && (valInputs == null || (!Double.isNaN(valLoss) && !Double.isInfinite(valLoss)));
+            if (!finite) {
+                good.restore(net);
+                opt.setLr(lr0);
+                return new Result(history, history.size() - 1, false, true, e + 1, step);
+            }
+            good = new Snapshot(net);
+            if (patience > 0) {
+                if (valLoss < bestLoss) {
+                    bestLoss = valLoss;
+                    bestEpoch = e + 1;
+                    best = good;
+                    sinceBest = 0;
+                } else if (++sinceBest >= patience) {
+                    best.restore(net);
+                    opt.setLr(lr0);
+                    return new Result(history, bestEpoch, e + 1 < epochs, false, 0, 0);
+                }
+            }
+        }
+        opt.setLr(lr0);
+        if (patience > 0 && best != null) {
+            best.restore(net);
+            return new Result(history, bestEpoch, false, false, 0, 0);
+        }
+        return new Result(history, epochs, false, false, 0, 0);
+    }
+
+    /** The outputs of {@code base} for every row of x, computed in chunks of {@link #batch} rows. */
+    private double[][] features(Network base, double[][] x) {
+        double[][] out = new double[x.length][];
+        for (int from = 0; from < x.length; from += batch) {
+            int to = Math.min(x.length, from + batch);
+            double[][] a = base.forward(java.util.Arrays.copyOfRange(x, from, to));
+            for (int n = from; n < to; n++) out[n] = a[n - from].clone();
+        }
+        return out;
+    }
+
+    private void checkSettings(double[][] x, Targets t, double[][] xVal, Targets tVal) {
+        Check.size("epochs", epochs);
+        Check.size("batch size", batch);
+        if (decayEvery < 0) throw new IllegalArgumentException("decayEvery: expected 0 (constant) or a number of epochs >= 1, found " + decayEvery);
+        if (!(decayFactor > 0.0 && decayFactor <= 1.0)) throw new IllegalArgumentException("decayFactor: expected a number in (0, 1], found " + decayFactor);
+        if (patience < 0) throw new IllegalArgumentException("patience: expected 0 (off) or a number of epochs >= 1, found " + patience);
+        if (patience > 0 && xVal == null) throw new IllegalArgumentException("patience: early stopping needs validation data, found none");
+        Check.matrix("training inputs x", x, -1, net.inputs());
+        if (t == null || t.rows() != x.length || t.columns() != net.outputs()) {
+            throw new IllegalArgumentException("training targets: expected " + x.length + " rows and " + net.outputs() + " columns, found "
+                + (t == null ? "null" : t.rows() + " rows and " + t.columns() + " columns"));
+        }
+        if ((xVal == null) != (tVal == null)) {
+            throw new IllegalArgumentException("validation: expected both inputs and targets or neither, found only " + (xVal == null ? "targets" : "inputs"));
+        }
+        if (xVal != null) {
+            Check.matrix("validation inputs", xVal, -1, net.inputs());
+            if (tVal.rows() != xVal.length || tVal.columns() != net.outputs()) {
+                throw new IllegalArgumentException("validation targets: expected " + xVal.length + " rows and " + net.outputs() + " columns, found "
+                    + tVal.rows() + " rows and " + tVal.columns() + " columns");
+            }
+        }
+        if (net.lowestTrainable() < 0) throw new IllegalArgumentException("training: expected at least one trainable layer, found every layer frozen");
+    }
+
+    /** A copy of every layer's W and b. */
+    private static final class Snapshot {
+        private final double[][][] W; // [l] (O_l, I_l)
+        private final double[][] b;   // [l] (O_l)
+
+        Snapshot(Network net) {
+            W = new double[net.size()][][];
+            b = new double[net.size()][];
+            for (int l = 0; l < net.size(); l++) {
+                Dense d = net.layer(l);
+                W[l] = new double[d.O][];
+                for (int o = 0; o < d.O; o++) W[l][o] = d.W[o].clone();
+                b[l] = d.b.clone();
+            }
+        }
+
+        void restore(Network net) {
+            for (int l = 0; l < net.size(); l++) {
+                Dense d = net.layer(l);
+                for (int o = 0; o < d.O; o++) System.arraycopy(W[l][o], 0, d.W[o], 0, d.I);
+                System.arraycopy(b[l], 0, d.b, 0, d.O);
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package plainnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    private static final int N = 37, I = 5, K = 3;
+
+    private static Network network(long seed) {
+        Rng rng = new Rng(seed);
+        return new Network(new Dense(I, 8, Activation.TANH, rng), new Dense(8, 6, Activation.RELU, rng), new Dense(6, K, Activation.IDENTITY, rng));
+    }
+
+    private static double[][] inputs(long seed, int rows) {
+        return Assert.gaussian(new Rng(seed), rows, I, 1.0);
+    }
+
+    /** Binary labels from a fixed rule, with about a quarter unlabeled. */
+    private static Targets targets(double[][] x, long seed) {
+        Rng rng = new Rng(seed);
+        double[][] y = new double[x.length][K];
+        boolean[][] m = new boolean[x.length][K];
+        for (int n = 0; n < x.length; n++) {
+            for (int k = 0; k < K; k++) {
+                y[n][k] = x[n][k] + 0.5 * x[n][k + 1] > 0 ? 1 : 0;
+                m[n][k] = rng.nextDouble() > 0.25;
+            }
+        }
+        return new Targets(y, m);
+    }
+
+    private static void assertSameWeights(Network a, Network b) {
+        for (int l = 0; l < a.size(); l++) {
+            Assert.assertSameBits("layer " + l + " W", a.layer(l).W, b.layer(l).W);
+            Assert.assertSameBits("layer " + l + " b", a.layer(l).b, b.layer(l).b);
+        }
+    }
+
+    private static Trainer trainer(Network net, Optimizer opt, int epochs) {
+        Trainer tr = new Trainer(net, new BinaryCrossEntropy(), opt);
+        tr.epochs = epochs;
+        tr.batch = 8;
+        tr.seed = 99;
+        return tr;
+    }
+
+    @Test
+    void fit_featureCache_bitIdenticalToUncached() {
+        double[][] x = inputs(1, N), xv = inputs(2, 11);
+        Targets t = targets(x, 3), tv = targets(xv, 4);
+        Network a = network(5), b = network(5);
+        a.freeze(0, 1);
+        b.freeze(0, 1);
+        Trainer ta = trainer(a, Optimizer.adam(0.01), 6);
+        Trainer tb = trainer(b, Optimizer.adam(0.01), 6);
+        ta.cacheFeatures = true;
+        tb.cacheFeatures = false;
+        Trainer.Result ra = ta.fit(x, t, xv, tv, null);
+        Trainer.Result rb = tb.fit(x, t, xv, tv, null);
+        assertSameWeights(a, b);
+        for (int e = 0; e < 6; e++) {
+            assertThat(ra.history.get(e).trainLoss).isEqualTo(rb.history.get(e).trainLoss);
+            assertThat(ra.history.get(e).validationLoss).isEqualTo(rb.history.get(e).validationLoss);
+        }
+        // And training did something: the head moved, the frozen base did not.
+        Network fresh = network(5);
+        Assert.assertSameBits("frozen base", fresh.layer(0).W, a.layer(0).W);
+        assertThat(a.layer(2).W[0][0]).isNotEqualTo(fresh.layer(2).W[0][0]);
+    }
+
+    @Test
+    void fit_sameSeed_sameBits_otherSeed_otherBits() {
+        double[][] x = inputs(1, N);
+        Targets t = targets(x, 3);
+        Network a = network(5), b = network(5), c = network(5);
+        trainer(a, Optimizer.momentum(0.05, 0.9), 3).fit(x, t, null, null, null);
+        trainer(b, Optimizer.momentum(0.05, 0.9), 3).fit(x, t, null, null, null);
+        Trainer other = trainer(c, Optimizer.momentum(0.05, 0.9), 3);
+        other.seed = 100;
+        other.fit(x, t, null, null, null);
+        assertSameWeights(a, b);
+        assertThat(c.layer(0).W[0][0]).isNotEqualTo(a.layer(0).W[0][0]);
+    }
+
+    @Test
+    void fit_oneEpochFullBatchSgd_equalsOneManualStep() {
+        // With B = N there is one step per epoch; the shuffled order only changes the order of
+        // rows, so compare with a manual step over the rows in the order Rng(seed).shuffle gives.
+        double[][] x = inputs(1, N);
+        Targets t = targets(x, 3);
+        Network a = network(5), b = network(5);
+        Trainer tr = trainer(a, Optimizer.sgd(0.1), 1);
+        tr.batch = N;
+        Trainer.Result r = tr.fit(x, t, null, null, null);
+
+        int[] order = new int[N];
+        for (int n = 0; n < N; n++) order[n] = n;
+        new Rng(99).shuffle(order);
+        double[][] xs = new double[N][];
+        for (int j = 0; j < N; j++) xs[j] = x[order[j]];
+        Targets ts = t.rows(order, 0, N);
+        Loss loss = new BinaryCrossEntropy();
+        double[][] z = b.forward(xs);
+        double J = loss.forward(z, ts);
+        double[][] dz = new double[N][K];
+        loss.backward(dz, z, ts);
+        b.zeroGrad();
+        b.backward(dz);
+        Optimizer.sgd(0.1).step(b);
+
+        assertSameWeights(b, a);
+        assertThat(r.history.get(0).trainLoss).isEqualTo(N * J / N);
+    }
+
+    @Test
+    void fit_earlyStopping_restoresBestWeights() {
+        // Validation labels are the opposite of the training labels, so the validation loss rises
+        // once training fits the training labels: the best epoch is early and training stops
+        // `patience` epochs after it.
+        double[][] x = inputs(1, N);
+        Targets t = targets(x, 3);
+        double[][] yv = new double[N][K];
+        for (int n = 0; n < N; n++) for (int k = 0; k < K; k++) yv[n][k] = 1.0 - t.y[n][k];
+        Targets tv = new Targets(yv, t.labeled);
+
+        Network a = network(5);
+        Trainer tr = trainer(a, Optimizer.adam(0.02), 30);
+        tr.patience = 3;
+        Trainer.Result r = tr.fit(x, t, x, tv, null);
+
+        assertThat(r.stoppedEarly).isTrue();
+        int best = r.keptEpoch;
+        double bestLoss = r.history.get(best - 1).validationLoss;
+        for (Trainer.Epoch e : r.history) assertThat(e.validationLoss).isGreaterThanOrEqualTo(bestLoss);
+        assertThat(r.history).hasSize(best + 3);
+        // The kept weights are those after `best` epochs of the same run: retrain for exactly that long.
+        Network b = network(5);
+        trainer(b, Optimizer.adam(0.02), best).fit(x, t, null, null, null);
+        assertSameWeights(b, a);
+    }
+
+    @Test
+    void fit_divergence_stopsNamingEpochAndStepAndKeepsLastGoodWeights() {
+        Rng rng = new Rng(8);
+        double[][] x = Assert.gaussian(rng, 20, I, 10.0);
+        double[][] y = Assert.gaussian(rng, 20, K, 1e3);
+        Network a = network(5);
+        Trainer tr = new Trainer(a, new MeanSquaredError(), Optimizer.sgd(10.0));
+        tr.epochs = 50;
+        tr.batch = 4;
+        Trainer.Result r = tr.fit(x, Targets.of(y), null, null, null);
+
+        assertThat(r.diverged).isTrue();
+        assertThat(r.divergedEpoch).isBetween(1, 50);
+        assertThat(r.divergedStep).isBetween(1, 5);
+        assertThat(r.keptEpoch).isEqualTo(r.divergedEpoch - 1);
+        for (int l = 0; l < a.size(); l++) for (double[] row : a.layer(l).W) for (double w : row) assertThat(Double.isFinite(w)).isTrue();
+        // The kept weights are those after keptEpoch epochs (the initial ones when 0).
+        Network b = network(5);
+        if (r.keptEpoch > 0) {
+            Trainer tb = new Trainer(b, new MeanSquaredError(), Optimizer.sgd(10.0));
+            tb.epochs = r.keptEpoch;
+            tb.batch = 4;
+            assertThat(tb.fit(x, Targets.of(y), null, null, null).diverged).isFalse();
+        }
+        assertSameWeights(b, a);
+    }
+
+    @Test
+    void fit_stepDecay_lrPerEpoch() {
+        double[][] x = inputs(1, N);
+        Network a = network(5);
+        Optimizer opt = Optimizer.sgd(0.4);
+        Trainer tr = trainer(a, opt, 5);
+        tr.decayEvery = 2;
+        tr.decayFactor = 0.5;
+        List<Double> lrs = new ArrayList<>();
+        tr.fit(x, targets(x, 3), null, null, e -> lrs.add(e.lr));
+        assertThat(lrs).containsExactly(0.4, 0.4, 0.2, 0.2, 0.1);
+        assertThat(opt.lr()).as("the optimizer's lr is restored after fit").isEqualTo(0.4);
+    }
+
+    @Test
+    void fit_listener_calledOncePerEpochWithValidationOutput() {
+        double[][] x = inputs(1, N), xv = inputs(2, 11);
+        List<Integer> seen = new ArrayList<>();
+        trainer(network(5), Optimizer.adam(0.01), 4).fit(x, targets(x, 3), xv, targets(xv, 4), e -> {
+            seen.add(e.epoch);
+            assertThat(e.validationOutput).hasNumberOfRows(11);
+            assertThat(e.validationLoss).isFinite();
+        });
+        assertThat(seen).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void fit_badSettings_rejectedWithMessage() {
+        double[][] x = inputs(1, N);
+        Targets t = targets(x, 3);
+        Trainer tr = trainer(network(5), Optimizer.sgd(0.1), 1);
+        tr.batch = 0;
+        assertThatThrownBy(() -> tr.fit(x, t, null, null, null)).isInstanceOf(IllegalArgumentException.class).hasMessage("batch size: expected at least 1, found 0");
+        tr.batch = 8;
+        tr.patience = 2;
+        assertThatThrownBy(() -> tr.fit(x, t, null, null, null)).hasMessage("patience: early stopping needs validation data, found none");
+        tr.patience = 0;
+        tr.decayFactor = 0.0;
+        assertThatThrownBy(() -> tr.fit(x, t, null, null, null)).hasMessage("decayFactor: expected a number in (0, 1], found 0.0");
+        tr.decayFactor = 0.5;
+        assertThatThrownBy(() -> tr.fit(x, targets(inputs(1, 3), 3), null, null, null)).hasMessageContaining("expected 37 rows");
+        Network frozen = network(5);
+        frozen.freeze(0, 3);
+        assertThatThrownBy(() -> trainer(frozen, Optimizer.sgd(0.1), 1).fit(x, t, null, null, null))
+            .hasMessage("training: expected at least one trainable layer, found every layer frozen");
+    }
+}
