@@ -5,13 +5,15 @@ package plainnet;
  *
  * <pre>
  *   identity     f(z) = z                      f'(z) = 1
- *   relu         f(z) = max(z, 0)              f'(z) = 1 if z &gt; 0, else 0   (0 at the kink z = 0)
+ *   relu         f(z) = z if z &gt; 0, else +0.0  f'(z) = 1 if z &gt; 0, else 0   (0 at the kink z = 0)
  *   leaky_relu   f(z) = z if z &gt; 0, else s·z   f'(z) = 1 if z &gt; 0, else s   (s = slope)
  *   sigmoid      f(z) = 1 / (1 + e^−z)         f'(z) = a·(1 − a)
  *   tanh         f(z) = tanh z                 f'(z) = 1 − a²
  * </pre>
  *
- * Index letters: N rows of the batch (n), O units of the layer (o). Arrays are one {@code double[]}
+ * A NaN z gives a NaN a for every kind, so a diverged network shows a NaN loss.
+ *
+ * <p>Index letters: N rows of the batch (n), O units of the layer (o). Arrays are one {@code double[]}
  * per row.
  */
 public final class Activation {
@@ -56,7 +58,7 @@ public final class Activation {
     public double apply(double z) {
         switch (kind) {
             case IDENTITY:   return z;
-            case RELU:       return z > 0.0 ? z : 0.0;
+            case RELU:       return z > 0.0 ? z : (z <= 0.0 ? 0.0 : z); // NaN stays NaN, so divergence shows
             case LEAKY_RELU: return z > 0.0 ? z : slope * z;
             case SIGMOID:    return sigmoid(z);
             case TANH:       return StrictMath.tanh(z);

@@ -6,7 +6,7 @@ package plainnet;
  * "Binary cross-entropy".
  *
  * <pre>
- *   per entry   ℓ(z, y) = max(z, 0) − z·y + log(1 + e^−|z|)  +  (p − 1)·y·(max(−z, 0) + log(1 + e^−|z|))
+ *   per entry   ℓ(z, y) = max(z, 0) − z·y + c  +  (p − 1)·y·(max(−z, 0) + c),   c = log(1 + e^−|z|)
  *               dℓ/dz   = σ(z) − y − (p − 1)·y·σ(−z)
  *   loss        S = Σₙ Σₖ [labeled nk] · w_k · ℓ(z_nk, y_nk)      (n ascending, then k ascending, from +0.0)
  *               J = S / D                                          (D from the reduction; J = 0 when D = 0)
@@ -71,11 +71,11 @@ public final class BinaryCrossEntropy implements Loss {
     /** ℓ(z, y) for one entry with positive-class weight p. */
     public static double term(double z, double y, double p) {
         // log(1 + e^−|z|) never overflows: e^−|z| ≤ 1
-        double L = StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
-        // max(z, 0) − z·y + L  =  softplus(z) − z·y  =  −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
-        double l = Math.max(z, 0.0) - z * y + L;
+        double c = StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
+        // max(z, 0) − z·y + c  =  softplus(z) − z·y  =  −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
+        double l = Math.max(z, 0.0) - z * y + c;
         // pos weight: p·y·softplus(−z) + (1 − y)·softplus(z) = the line above + (p − 1)·y·softplus(−z)
-        return l + (p - 1.0) * y * (Math.max(-z, 0.0) + L);
+        return l + (p - 1.0) * y * (Math.max(-z, 0.0) + c);
     }
 
     /** dℓ/dz for one entry with positive-class weight p. */

@@ -116,9 +116,10 @@ public final class GradCheck {
     }
 
     /**
-     * Checks the gradients of {@code net} under {@code loss} on one batch. The network's dW and db
-     * are overwritten (they hold the analytic gradient of the batch afterwards, without the L2
-     * term); its parameters end bit-identical to how they started; x is not modified.
+     * Checks the gradients of {@code net} under {@code loss} on one batch. Afterwards the dW and db
+     * of the trainable layers hold the analytic gradient of the batch (without the L2 term) and
+     * those of the frozen layers are zero; the parameters end bit-identical to how they started;
+     * x is not modified.
      *
      * @param l2        coupled L2 strength λ ≥ 0 added to the objective, as the optimizer's coupled decay
      * @param eps       the finite-difference step ε &gt; 0

@@ -31,6 +31,11 @@ public enum Init {
      * @param rng the generator; advances by one draw per entry of W (two for the normal kinds)
      */
     public void fill(double[][] W, double[] b, Rng rng) {
+        if (W == null || W.length == 0 || W[0] == null || W[0].length == 0 || b == null || b.length != W.length || rng == null) {
+            throw new IllegalArgumentException("Init.fill: expected W with at least 1 row and 1 column, b with one entry per row of W, and a generator, found "
+                + (W == null ? "W null" : W.length == 0 || W[0] == null ? "W without rows" : W[0].length == 0 ? "W without columns"
+                : b == null ? "b null" : b.length != W.length ? "b of " + b.length + " entries for " + W.length + " rows" : "no generator"));
+        }
         int O = W.length;
         int I = W[0].length;
         boolean normal = this == HE_NORMAL || this == XAVIER_NORMAL;

@@ -88,5 +88,6 @@ public final class MeanSquaredError implements Loss {
     private void check(double[][] z, Targets t) {
         Check.logits(z, t);
         Check.columns("weight", w, t);
+        Check.labelRange(t, -Double.MAX_VALUE, Double.MAX_VALUE, "the squared error"); // finite
     }
 }

@@ -73,8 +73,15 @@ public final class Metrics {
      * ascending score order, ties given their average rank) of the positives; NaN when either
      * class is absent. Equals the probability that a random positive scores above a random
      * negative, ties counting one half.
+     *
+     * @param score    (M) the scores of M labeled entries
+     * @param positive (M) their labels
      */
     public static double auc(double[] score, boolean[] positive) {
+        if (score == null || positive == null || score.length != positive.length) {
+            throw new IllegalArgumentException("auc: expected scores and labels of the same length, found "
+                + (score == null ? "null" : String.valueOf(score.length)) + " and " + (positive == null ? "null" : String.valueOf(positive.length)));
+        }
         int n = score.length;
         Integer[] order = new Integer[n];
         for (int j = 0; j < n; j++) order[j] = j;
@@ -109,10 +116,10 @@ public final class Metrics {
 
         Classes(int[][] confusion) {
             int count = 0, correct = 0;
-            for (int a = 0; a < confusion.length; a++) {
-                for (int b = 0; b < confusion.length; b++) {
-                    count += confusion[a][b];
-                    if (a == b) correct += confusion[a][b];
+            for (int k = 0; k < confusion.length; k++) {
+                for (int j = 0; j < confusion.length; j++) {
+                    count += confusion[k][j];
+                    if (k == j) correct += confusion[k][j];
                 }
             }
             this.count = count;

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An ordered stack of dense layers: a_0 = x, a_l = f_l(a_{l−1}·W_lᵀ + b_l) for l = 1..L, output
- * a_L. See SPEC.md, sections "Network" and "Freezing".
+ * An ordered stack of dense layers: a_{−1} = x, a_l = f_l(a_{l−1}·W_lᵀ + b_l) for l = 0..L−1,
+ * output a_{L−1}. See SPEC.md, sections "Network" and "Freezing".
  *
  * <p>Index letters: N rows of the batch (n), I inputs of the network, K outputs of the network
  * (one per task or class), l the layer index, counted from 0 in code (layer 0 reads x).
@@ -59,14 +59,18 @@ public final class Network {
     // forward
 
     /**
-     * Runs every layer on x and returns the network output a_L (N, K).
+     * Runs every layer on x and returns the network output a_{L−1} (N, K).
      *
-     * @param x input (N, I), finite; kept by reference until the next forward (backward reads it)
-     * @return a_L (N, K), a buffer owned by the network
+     * @param x input (N, I), finite; kept by reference until the next forward (backward reads it),
+     *          so it must not be one of the network's own buffers
+     * @return a_{L−1} (N, K), a buffer owned by the network
      * @throws IllegalArgumentException if x is empty, has the wrong width or holds NaN/Inf
      */
     public double[][] forward(double[][] x) {
         Check.matrix("input x", x, -1, inputs());
+        if (ownsBuffer(x)) {
+            throw new IllegalArgumentException("input x: expected an array of the caller's, found one of the network's own buffers (copy it first)");
+        }
         ensureBuffers(x.length);
         this.x = x;
         double[][] in = x;
@@ -81,7 +85,7 @@ public final class Network {
     // backward
 
     /**
-     * Backpropagates dout = ∂J/∂a_L through the layers from the last one down to the lowest
+     * Backpropagates dout = ∂J/∂a_{L−1} through the layers from the last one down to the lowest
      * trainable one, adding each trainable layer's gradient to its dW, db. Does nothing when no
      * layer is trainable.
      *
@@ -103,10 +107,11 @@ public final class Network {
 
     /** Backward from layer L−1 down to layer lo; layer 0 writes dx only when toInput. */
     private void backward(double[][] dout, int lo, boolean toInput) {
-        if (x == null) {
-            throw new IllegalStateException("backward: expected a forward pass first (after the last change of layers), found none");
-        }
+        checkForward("backward");
         Check.shape("dout", dout, N, outputs());
+        if (ownsBuffer(dout)) {
+            throw new IllegalArgumentException("dout: expected an array of the caller's, found one of the network's own buffers (copy it first)");
+        }
         if (lo < 0) {
             return; // every layer is frozen: there is nothing to compute
         }
@@ -147,13 +152,31 @@ public final class Network {
     /** The pre-activation z_l (N, O_l) of the last forward pass. */
     public double[][] preActivation(int l) {
         checkIndex("layer index", l, layers.size());
+        checkForward("preActivation");
         return z[l];
     }
 
     /** The activation a_l (N, O_l) of the last forward pass. */
     public double[][] activation(int l) {
         checkIndex("layer index", l, layers.size());
+        checkForward("activation");
         return a[l];
+    }
+
+    private void checkForward(String what) {
+        if (x == null) {
+            throw new IllegalStateException(what + ": expected a forward pass first (after the last change of layers), found none");
+        }
+    }
+
+    /** True when a is one of the arrays this network owns (a reference comparison). */
+    private boolean ownsBuffer(double[][] m) {
+        if (N == 0) return false;
+        if (m == dx) return true;
+        for (int l = 0; l < layers.size(); l++) {
+            if (m == z[l] || m == a[l] || m == dz[l] || m == da[l]) return true;
+        }
+        return false;
     }
 
     /** The index of the lowest trainable layer, or −1 when every layer is frozen. */

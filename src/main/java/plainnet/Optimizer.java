@@ -163,12 +163,13 @@ public final class Optimizer {
     }
 
     /**
-     * Updates one row of parameters θ (J) from its gradient g (J) in place.
+     * Updates one row of parameters θ (P) from its gradient g (P) in place; P is the row length
+     * (I for a row of W, O for b).
      *
-     * @param theta parameters (J), modified
-     * @param g     gradient (J), not modified
-     * @param m     first state row (J): velocity (momentum) or first moment (Adam); modified
-     * @param v     second moment (J) for Adam, else null; modified
+     * @param theta parameters (P), modified
+     * @param g     gradient (P), not modified
+     * @param m     first state row (P): velocity (momentum) or first moment (Adam); modified
+     * @param v     second moment (P) for Adam, else null; modified
      * @param decay λ for W rows, 0 for the bias
      */
     private void update(double[] theta, double[] g, double[] m, double[] v, double eta, double decay, long t) {

@@ -10,7 +10,7 @@ package plainnet;
  */
 public final class Targets {
 
-    /** Labels (N, K). The value of an unlabeled entry is never read. Not to be modified. */
+    /** Labels (N, K). The value of an unlabeled entry never enters a loss or a gradient. Not to be modified. */
     public final double[][] y;
     /** Mask (N, K): true where the entry is labeled. Not to be modified. */
     public final boolean[][] labeled;

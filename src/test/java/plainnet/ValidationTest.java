@@ -1,5 +1,6 @@
 package plainnet;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -227,5 +228,37 @@ class ValidationTest {
     void leakyRelu_slopeOutsideOpenInterval_namesSlope() {
         assertRejected(() -> Activation.leakyRelu(1.0), "slope", "found 1.0");
         assertRejected(() -> Activation.leakyRelu(0.0), "slope", "found 0.0");
+    }
+
+    @Test
+    void forward_ownBufferAsInput_rejected() {
+        Network n = new Network(new Dense(3, 3, Activation.TANH, new Rng(SEED)), new Dense(3, 3, Activation.IDENTITY, new Rng(SEED + 1)));
+        double[][] out = n.forward(new double[][] {{1, 2, 3}});
+        assertRejected(() -> n.forward(out), "input x", "one of the network's own buffers");
+        assertRejected(() -> n.backward(out), "dout", "one of the network's own buffers");
+    }
+
+    @Test
+    void preActivation_beforeForward_illegalState() {
+        Network n = net();
+        assertThatThrownBy(() -> n.preActivation(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("expected a forward pass first");
+        n.forward(new double[][] {{1, 2, 3}});
+        n.append(new Dense(2, 1, Activation.IDENTITY, new Rng(SEED)));
+        assertThatThrownBy(() -> n.activation(2)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void relu_nan_staysNan() {
+        // A diverged pre-activation must not be hidden as 0 (SPEC section 3).
+        assertThat(Activation.RELU.apply(Double.NaN)).isNaN();
+        assertThat(Activation.LEAKY_RELU.apply(Double.NaN)).isNaN();
+        assertThat(Double.doubleToRawLongBits(Activation.RELU.apply(-0.0))).isEqualTo(Double.doubleToRawLongBits(0.0));
+    }
+
+    @Test
+    void squaredError_labeledEntryMadeNonFiniteAfterConstruction_rejected() {
+        Targets t = Targets.of(new double[][] {{1.0, 2.0}});
+        t.y[0][1] = Double.NaN; // the arrays are public; the loss re-checks at every call
+        assertRejected(() -> new MeanSquaredError().forward(new double[][] {{0, 0}}, t), "labels y[0][1]", "found NaN");
     }
 }

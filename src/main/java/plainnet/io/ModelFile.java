@@ -34,6 +34,7 @@ import plainnet.SoftmaxCrossEntropy;
  *   ],
  *   "loss": {"kind": "binary_cross_entropy", "reduction": "per_example",
  *            "task_weight": null or [K numbers], "pos_weight": null or [K numbers]},
+ *   "features": ["name of input 0", ...]                       (I names: the data columns read)
  *   "tasks": ["name of output 0", ...]                         (K names)
  * }
  * </pre>
@@ -50,21 +51,27 @@ public final class ModelFile {
     public final Network net;
     /** The loss the network is trained with. */
     public final Loss loss;
-    /** One name per network output (K). */
+    /** One name per network input (I): the data columns the model reads. */
+    public final List<String> features;
+    /** One name per network output (K): the tasks, or the classes of a softmax output. */
     public final List<String> tasks;
 
     /**
-     * @throws IllegalArgumentException if the number of task names differs from the outputs
+     * @throws IllegalArgumentException if the number of names differs from the inputs or outputs
      */
-    public ModelFile(Network net, Loss loss, List<String> tasks) {
-        if (net == null || loss == null || tasks == null) {
-            throw new IllegalArgumentException("model: expected a network, a loss and task names, found null");
+    public ModelFile(Network net, Loss loss, List<String> features, List<String> tasks) {
+        if (net == null || loss == null || features == null || tasks == null) {
+            throw new IllegalArgumentException("model: expected a network, a loss, feature names and task names, found null");
+        }
+        if (features.size() != net.inputs()) {
+            throw new IllegalArgumentException("model: expected " + net.inputs() + " feature names (one per input), found " + features.size());
         }
         if (tasks.size() != net.outputs()) {
             throw new IllegalArgumentException("model: expected " + net.outputs() + " task names (one per output), found " + tasks.size());
         }
         this.net = net;
         this.loss = loss;
+        this.features = new ArrayList<String>(features);
         this.tasks = new ArrayList<String>(tasks);
     }
 
@@ -92,6 +99,7 @@ public final class ModelFile {
         }
         root.put("layers", layers);
         root.put("loss", lossToMap(loss));
+        root.put("features", new ArrayList<Object>(features));
         root.put("tasks", new ArrayList<Object>(tasks));
         return Json.write(root);
     }
@@ -193,10 +201,12 @@ public final class ModelFile {
         Network net = new Network(layers);
         int K = net.outputs();
         Loss loss = loss(root.object("loss"), K);
+        List<String> features = root.strings("features");
+        if (features.size() != net.inputs()) throw root.error("features", "expected " + net.inputs() + " names (one per input of the first layer), found " + features.size());
         List<String> tasks = root.strings("tasks");
         if (tasks.size() != K) throw root.error("tasks", "expected " + K + " names (one per output of the last layer), found " + tasks.size());
-        root.noOtherKeys("format", "version", "layers", "loss", "tasks");
-        return new ModelFile(net, loss, tasks);
+        root.noOtherKeys("format", "version", "layers", "loss", "features", "tasks");
+        return new ModelFile(net, loss, features, tasks);
     }
 
     private static Activation activation(Fields f) throws FormatException {

@@ -24,6 +24,8 @@ class ModelFileTest {
     @TempDir
     Path dir;
 
+    private static final List<String> F5 = List.of("f1", "f2", "f3", "f4", "f5");
+
     private static Network network() {
         Rng rng = new Rng(11);
         Network net = new Network(
@@ -58,10 +60,11 @@ class ModelFileTest {
         Network net = network();
         BinaryCrossEntropy loss = new BinaryCrossEntropy(Reduction.MEAN_LABELED, new double[] {1.0, 0.5}, new double[] {3.0, 1.0});
         Path p = dir.resolve("m.json");
-        new ModelFile(net, loss, List.of("even", "prime")).save(p);
+        new ModelFile(net, loss, List.of("f1", "f2", "f3", "f4", "f5"), List.of("even", "prime")).save(p);
         ModelFile back = ModelFile.load(p);
         assertSameNetwork(net, back.net);
         assertThat(back.tasks).containsExactly("even", "prime");
+        assertThat(back.features).containsExactly("f1", "f2", "f3", "f4", "f5");
         assertThat(back.loss).isInstanceOf(BinaryCrossEntropy.class);
         assertThat(back.loss.reduction()).isEqualTo(Reduction.MEAN_LABELED);
         assertThat(((BinaryCrossEntropy) back.loss).taskWeight()).containsExactly(1.0, 0.5);
@@ -74,9 +77,9 @@ class ModelFileTest {
     void saveThenLoad_otherLosses_kept() throws IOException {
         Network net = network();
         Path p = dir.resolve("m.json");
-        new ModelFile(net, new SoftmaxCrossEntropy(Reduction.SUM), List.of("a", "b")).save(p);
+        new ModelFile(net, new SoftmaxCrossEntropy(Reduction.SUM), F5, List.of("a", "b")).save(p);
         assertThat(ModelFile.load(p).loss).isInstanceOf(SoftmaxCrossEntropy.class);
-        new ModelFile(net, new MeanSquaredError(Reduction.MEAN_ALL, new double[] {2.0, 0.0}), List.of("a", "b")).save(p);
+        new ModelFile(net, new MeanSquaredError(Reduction.MEAN_ALL, new double[] {2.0, 0.0}), F5, List.of("a", "b")).save(p);
         ModelFile back = ModelFile.load(p);
         assertThat(back.loss).isInstanceOf(MeanSquaredError.class);
         assertThat(((MeanSquaredError) back.loss).weight()).containsExactly(2.0, 0.0);
@@ -85,11 +88,11 @@ class ModelFileTest {
     @Test
     void save_failingWrite_keepsPreviousFileAndLeavesNoTemporary() throws IOException {
         Path p = dir.resolve("m.json");
-        new ModelFile(network(), new BinaryCrossEntropy(), List.of("a", "b")).save(p);
+        new ModelFile(network(), new BinaryCrossEntropy(), F5, List.of("a", "b")).save(p);
         String before = Files.readString(p);
         Network broken = network();
         broken.layer(0).W[0][0] = Double.NaN; // cannot be written as JSON
-        assertThatThrownBy(() -> new ModelFile(broken, new BinaryCrossEntropy(), List.of("a", "b")).save(p))
+        assertThatThrownBy(() -> new ModelFile(broken, new BinaryCrossEntropy(), F5, List.of("a", "b")).save(p))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
         assertThat(Files.readString(p)).isEqualTo(before);
         try (Stream<Path> files = Files.list(dir)) {
@@ -106,7 +109,7 @@ class ModelFileTest {
 
     private static String valid() {
         return new ModelFile(new Network(new Dense(new double[][] {{1.0, 2.0}}, new double[] {0.5}, Activation.IDENTITY)),
-            new BinaryCrossEntropy(), List.of("t")).toJson();
+            new BinaryCrossEntropy(), List.of("p", "q"), List.of("t")).toJson();
     }
 
     @Test
@@ -130,6 +133,7 @@ class ModelFileTest {
         assertParseError(v.replace("\"lr_scale\": 1.0", "\"lr_scale\": 0.0"), "m.json: field layers[0].lr_scale: expected a number > 0, found 0.0");
         assertParseError(v.replace("\"per_example\"", "\"mean\""), "m.json: field loss.reduction: expected one of per_example, mean_labeled, mean_all, sum, found \"mean\"");
         assertParseError(v.replace("[\"t\"]", "[\"t\", \"u\"]"), "m.json: field tasks: expected 1 names (one per output of the last layer), found 2");
+        assertParseError(v.replace("[\"p\", \"q\"]", "[\"p\"]"), "m.json: field features: expected 2 names (one per input of the first layer), found 1");
         assertParseError(v.replace("\"inputs\": 2", "\"inputs\": 3"), "m.json: field layers[0].W[0]: expected 3 numbers, found 2");
         assertParseError("[]", "m.json: expected a JSON object at the top level, found an array");
         assertParseError(v.substring(0, v.length() / 2), "m.json:");
@@ -138,7 +142,7 @@ class ModelFileTest {
     @Test
     void parse_layerSizesDoNotChain_namesLayer() {
         String two = new ModelFile(new Network(new Dense(new double[][] {{1.0}}, new double[] {0.0}, Activation.RELU),
-            new Dense(new double[][] {{1.0}}, new double[] {0.0}, Activation.IDENTITY)), new BinaryCrossEntropy(), List.of("t")).toJson();
+            new Dense(new double[][] {{1.0}}, new double[] {0.0}, Activation.IDENTITY)), new BinaryCrossEntropy(), List.of("p"), List.of("t")).toJson();
         String broken = two.replaceFirst("\"outputs\": 1", "\"outputs\": 2").replaceFirst("\"W\": \\[\\s*\\[1.0\\]\\s*\\]", "\"W\": [[1.0], [1.0]]")
             .replaceFirst("\"b\": \\[0.0\\]", "\"b\": [0.0, 0.0]");
         assertParseError(broken, "m.json: field layers[1].inputs: expected 2 (the outputs of the layer below), found 1");
