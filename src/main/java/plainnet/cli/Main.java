@@ -16,6 +16,7 @@ public final class Main {
         + "plainnet " + VERSION + ": dense neural networks for transfer and multi-task learning in plain Java.\n"
         + "\n"
         + "commands:\n"
+        + "  demo       reproduce the lecture's transfer and multi-task claims on the bundled digits\n"
         + "  help       print this text\n"
         + "  version    print the version\n"
         + "\n"
@@ -42,7 +43,10 @@ public final class Main {
             out.println("plainnet " + VERSION);
             return 0;
         }
-        err.println("plainnet: unknown command '" + command + "'; expected one of: help, version (see 'plainnet help')");
+        if (command.equals("demo")) {
+            return DemoCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        err.println("plainnet: unknown command '" + command + "'; expected one of: demo, help, version (see 'plainnet help')");
         return 2;
     }
 }
