@@ -1,26 +1,36 @@
 package plainnet.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
+import plainnet.io.FormatException;
 
 /**
- * The command line: {@code java -jar target/plainnet.jar COMMAND ...}. Exit codes: 0 success,
- * 1 a failed check, 2 bad usage or bad input.
+ * The command line: {@code java -jar target/plainnet.jar COMMAND [OPTIONS]}. Exit codes: 0
+ * success, 1 a failed check or diverged training, 2 bad usage or bad input. See SPEC.md, section
+ * "Command line".
  */
 public final class Main {
 
     static final String VERSION = "0.1.0";
 
     private static final String USAGE =
-        "usage: java -jar plainnet.jar COMMAND [OPTIONS]\n"
+        "usage: java -jar plainnet.jar COMMAND [OPTIONS]      (COMMAND --help for its options)\n"
         + "\n"
         + "plainnet " + VERSION + ": dense neural networks for transfer and multi-task learning in plain Java.\n"
         + "\n"
         + "commands:\n"
+        + "  train      train a new network on a CSV file and save the model\n"
+        + "  transfer   reuse a saved model for new labels: new head, frozen base, optional fine-tuning\n"
+        + "  evaluate   metrics of a model on a labeled CSV file\n"
+        + "  predict    write a model's predictions for a CSV file\n"
+        + "  gradcheck  check a model's gradients by finite differences on a sample of rows\n"
+        + "  info       print a model's layers, parameter counts and frozen layers\n"
         + "  demo       reproduce the lecture's transfer and multi-task claims on the bundled digits\n"
         + "  help       print this text\n"
         + "  version    print the version\n"
         + "\n"
-        + "The core library (package plainnet) is documented in README.md and SPEC.md.\n";
+        + "exit codes: 0 success, 1 failed check or diverged training, 2 bad usage or bad input\n";
 
     private Main() {}
 
@@ -28,25 +38,46 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs one command; returns the exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs one command; returns the exit code. Never throws for bad usage or bad input. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.print(USAGE);
             return 2;
         }
         String command = args[0];
-        if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
-            out.print(USAGE);
-            return 0;
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (command) {
+                case "help": case "--help": case "-h":
+                    out.print(USAGE);
+                    return 0;
+                case "version": case "--version":
+                    out.println("plainnet " + VERSION);
+                    return 0;
+                case "train":     return Train.train(rest, out, err);
+                case "transfer":  return Train.transfer(rest, out, err);
+                case "evaluate":  return Inspect.evaluate(rest, out);
+                case "predict":   return Inspect.predict(rest, out);
+                case "gradcheck": return Inspect.gradcheck(rest, out);
+                case "info":      return Inspect.info(rest, out);
+                case "demo":      return DemoCommand.run(rest, out, err);
+                default:
+                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, demo, help, version");
+                    return 2;
+            }
+        } catch (UsageException e) {
+            err.println("plainnet " + command + ": " + e.getMessage());
+            return 2;
+        } catch (FormatException e) {
+            err.println("plainnet " + command + ": " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("plainnet " + command + ": cannot read or write a file: " + e);
+            return 2;
+        } catch (IllegalArgumentException e) {
+            // A check of the core library at its public entry (for example a label outside [0, 1]).
+            err.println("plainnet " + command + ": " + e.getMessage());
+            return 2;
         }
-        if (command.equals("version") || command.equals("--version")) {
-            out.println("plainnet " + VERSION);
-            return 0;
-        }
-        if (command.equals("demo")) {
-            return DemoCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
-        }
-        err.println("plainnet: unknown command '" + command + "'; expected one of: demo, help, version (see 'plainnet help')");
-        return 2;
     }
 }

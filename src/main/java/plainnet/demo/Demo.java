@@ -101,6 +101,7 @@ public final class Demo {
             StringBuilder report = new StringBuilder();
             Files.createDirectories(s.out);
 
+            demo.writeCsvFiles();
             Transfer t = demo.transfer("closed_loop");
             demo.print(report, t.table());
             write(s.out.resolve("transfer.svg"), t.chart());
@@ -124,6 +125,37 @@ public final class Demo {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Writes the joined digits files for trying the command line (README, "Command line"):
+     * pixels ÷ 16 with the digit and the six tasks, for the train and the test rows; and the
+     * multi-task training files with empty fields for unlabeled entries.
+     */
+    void writeCsvFiles() throws IOException {
+        write(s.out.resolve("digits_train.csv"), joined(trainRows, null));
+        write(s.out.resolve("digits_test.csv"), joined(testRows, null));
+        write(s.out.resolve("digits_multitask_train.csv"), joined(d.multiRows, d.multi));
+        write(s.out.resolve("digits_scarce_train.csv"), joined(d.multiRows, d.scarce));
+    }
+
+    /** CSV of the given rows: 64 pixel columns, then digit and the tasks (complete), or the tasks of {@code labels} (NaN = empty). */
+    private String joined(int[] rowIds, double[][] labels) {
+        StringBuilder c = new StringBuilder();
+        for (int i = 0; i < 64; i++) c.append("pixel_").append(i / 8).append('_').append(i % 8).append(',');
+        c.append(labels == null ? "digit," : "");
+        c.append(String.join(",", DigitsData.TASKS)).append('\n');
+        for (int j = 0; j < rowIds.length; j++) {
+            int r = rowIds[j];
+            for (int i = 0; i < 64; i++) c.append(d.x[r][i]).append(',');
+            if (labels == null) c.append(d.digit[r]).append(',');
+            for (int k = 0; k < DigitsData.TASKS.length; k++) {
+                double v = labels == null ? d.tasks[r][k] : labels[j][k];
+                if (!Double.isNaN(v)) c.append((int) v);
+                c.append(k + 1 < DigitsData.TASKS.length ? "," : "\n");
+            }
+        }
+        return c.toString();
     }
 
     /** Prints a piece of the report as soon as it is ready and keeps it. */

@@ -69,6 +69,17 @@ public final class Dataset {
         } else {
             features = select(csv, featureSpec, "--features");
         }
+        return fromColumns(csv, features, labels);
+    }
+
+    /**
+     * Builds a data set from the named columns, in the given order (for example the feature names
+     * stored in a model file). Every name must be a column of the header.
+     */
+    public static Dataset fromColumns(Csv csv, List<String> features, List<String> labels) throws FormatException {
+        for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
+        for (String name : labels) if (csv.column(name) < 0) throw missing(csv, name, "label");
+        if (labels.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one label column, found none");
         for (String name : features) {
             if (labels.contains(name)) throw new FormatException(csv.file, 1, 0, "expected feature and label columns to differ, found \"" + name + "\" in both");
         }
@@ -102,6 +113,28 @@ public final class Dataset {
 
     /** A decimal number: optional sign, digits with an optional point, optional exponent. */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private static FormatException missing(Csv csv, String name, String role) {
+        return new FormatException(csv.file, 1, 0, "expected a " + role + " column \"" + name + "\" in the header, found none (columns: " + abbreviate(csv.header) + ")");
+    }
+
+    /**
+     * The named feature columns of every row (N, I), for prediction where no labels are needed.
+     *
+     * @throws FormatException for a missing column or a field that is not a finite number
+     */
+    public static double[][] features(Csv csv, List<String> features) throws FormatException {
+        for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
+        if (csv.rows.isEmpty()) throw new FormatException(csv.file, 2, 0, "expected at least one data row after the header, found none");
+        double[][] x = new double[csv.rows.size()][features.size()];
+        for (int n = 0; n < x.length; n++) {
+            for (int i = 0; i < features.size(); i++) {
+                String name = features.get(i);
+                x[n][i] = number(csv.file, csv.lines.get(n), name, csv.rows.get(n)[csv.column(name)].trim(), "a finite number (features cannot be unlabeled)");
+            }
+        }
+        return x;
+    }
 
     private static double number(String file, int line, String column, String field, String expected) throws FormatException {
         double v = DECIMAL.matcher(field).matches() ? Double.parseDouble(field) : Double.NaN;

@@ -1,0 +1,198 @@
+package plainnet.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+import plainnet.Activation;
+import plainnet.Dense;
+import plainnet.GradCheck;
+import plainnet.MeanSquaredError;
+import plainnet.Network;
+import plainnet.Rng;
+import plainnet.SoftmaxCrossEntropy;
+import plainnet.Targets;
+import plainnet.io.Csv;
+import plainnet.io.Dataset;
+import plainnet.io.ModelFile;
+
+/** The commands that read a model: {@code evaluate}, {@code predict}, {@code gradcheck}, {@code info}. */
+final class Inspect {
+
+    private Inspect() {}
+
+    private static void modelData(Options o) {
+        o.value("model", "FILE", null, "the model file");
+        o.value("data", "FILE", null, "a CSV file with the model's feature columns");
+    }
+
+    static Options evaluateOptions() {
+        Options o = new Options("evaluate", "Metrics of a model on a labeled CSV file, on labeled entries only.");
+        modelData(o);
+        o.value("labels", "SPEC", null, "label columns (default: the model's task columns; for softmax the last column)");
+        return o;
+    }
+
+    static Options predictOptions() {
+        Options o = new Options("predict", "Write the model's predictions for every row of a CSV file: probabilities for bce (sigmoid)\n"
+            + "and softmax outputs, values for mse.");
+        modelData(o);
+        o.value("out", "FILE", null, "the CSV file to write (default: standard output)");
+        return o;
+    }
+
+    static Options gradcheckOptions() {
+        Options o = new Options("gradcheck", "Check the model's gradients against central differences on a sample of rows.");
+        modelData(o);
+        o.value("labels", "SPEC", null, "label columns (default as for evaluate)");
+        o.value("rows", "N", "8", "how many rows to sample");
+        o.value("seed", "N", "1", "seed of the row sample");
+        o.value("l2", "LAMBDA", "0", "coupled L2 strength added to the objective");
+        return o;
+    }
+
+    static Options infoOptions() {
+        Options o = new Options("info", "Print a model's architecture, parameter counts and frozen layers.");
+        o.value("model", "FILE", null, "the model file");
+        return o;
+    }
+
+    /** The labeled data for a model: its feature columns, and --labels or its task columns. */
+    private static Setup.Data data(Options o, ModelFile m) throws UsageException, IOException {
+        Csv csv = Setup.csv(o.required("data"));
+        String kind = Setup.kind(m.loss);
+        List<String> labels;
+        if (o.get("labels") != null) {
+            labels = Dataset.select(csv, o.get("labels"), "--labels");
+        } else if (kind.equals("softmax")) {
+            String first = m.tasks.get(0);
+            int eq = first.lastIndexOf('=');
+            String column = eq > 0 ? first.substring(0, eq) : csv.header.get(csv.header.size() - 1);
+            labels = java.util.Collections.singletonList(column);
+        } else {
+            labels = m.tasks;
+        }
+        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.equals("softmax") ? m.net.outputs() : 0);
+        if (d.outputs.size() != m.net.outputs()) {
+            throw new UsageException("the model has " + m.net.outputs() + " outputs, but the labels give " + d.outputs.size() + " (" + d.outputs + ")");
+        }
+        return d;
+    }
+
+    static int evaluate(String[] args, PrintStream out) throws UsageException, IOException {
+        Options o = evaluateOptions();
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        Setup.Data d = data(o, m);
+        out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
+        out.print(Setup.metrics(m.loss, m.net.forward(d.x), d.t, m.tasks));
+        return 0;
+    }
+
+    static int predict(String[] args, PrintStream out) throws UsageException, IOException {
+        Options o = predictOptions();
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        Csv csv = Setup.csv(o.required("data"));
+        double[][] x = Dataset.features(csv, m.features);
+        double[][] z = m.net.forward(x);
+        StringBuilder s = new StringBuilder("line");
+        for (String t : m.tasks) s.append(',').append(quote(t));
+        s.append('\n');
+        for (int n = 0; n < z.length; n++) {
+            s.append(csv.lines.get(n));
+            double[] p = probabilities(m, z[n]);
+            for (double v : p) s.append(',').append(Double.toString(v));
+            s.append('\n');
+        }
+        if (o.get("out") == null) {
+            out.print(s);
+        } else {
+            Path p = Paths.get(o.get("out"));
+            Path tmp = Files.createTempFile(p.toAbsolutePath().getParent(), "." + p.getFileName() + ".", ".tmp");
+            try {
+                Files.write(tmp, s.toString().getBytes(StandardCharsets.UTF_8));
+                Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            out.println("wrote " + z.length + " predictions to " + p);
+        }
+        return 0;
+    }
+
+    /** σ(z) per output for bce, the softmax for softmax, z itself for mse. */
+    static double[] probabilities(ModelFile m, double[] z) {
+        double[] p = new double[z.length];
+        if (m.loss instanceof MeanSquaredError) return z.clone();
+        if (m.loss instanceof SoftmaxCrossEntropy) {
+            double lse = SoftmaxCrossEntropy.logSumExp(z);
+            for (int k = 0; k < z.length; k++) p[k] = StrictMath.exp(z[k] - lse);
+            return p;
+        }
+        for (int k = 0; k < z.length; k++) p[k] = Activation.sigmoid(z[k]);
+        return p;
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static int gradcheck(String[] args, PrintStream out) throws UsageException, IOException {
+        Options o = gradcheckOptions();
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        Setup.Data d = data(o, m);
+        int rows = Math.min(o.integer("rows", 1), d.x.length);
+        int[] order = new int[d.x.length];
+        for (int n = 0; n < order.length; n++) order[n] = n;
+        new Rng(o.longValue("seed")).shuffle(order);
+        double[][] x = new double[rows][];
+        for (int j = 0; j < rows; j++) x[j] = d.x[order[j]];
+        Targets t = d.t.rows(order, 0, rows);
+        double l2 = o.number("l2", 0.0, false);
+        GradCheck.Report r = GradCheck.run(m.net, m.loss, x, t, l2, GradCheck.EPS, GradCheck.THRESHOLD);
+        out.println("gradient check of " + o.get("model") + " on " + rows + " rows of " + d.file + " (eps " + GradCheck.EPS + ", threshold " + GradCheck.THRESHOLD + ")");
+        out.println(r);
+        return r.passed() ? 0 : 1;
+    }
+
+    static int info(String[] args, PrintStream out) throws UsageException, IOException {
+        Options o = infoOptions();
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        Network net = m.net;
+        out.printf(Locale.ROOT, "model %s: %d layers, %s parameters (%s trainable), loss %s (%s)%n", o.get("model"), net.size(),
+            Setup.count(net.parameterCount()), Setup.count(net.trainableParameterCount()), ModelFile.lossKind(m.loss), m.loss.reduction().fileName());
+        out.printf(Locale.ROOT, "inputs: %d features (%s)%n", net.inputs(), names(m.features));
+        out.printf(Locale.ROOT, "%-6s %-14s %-18s %-10s %-9s %s%n", "layer", "inputs->outputs", "activation", "trainable", "lr_scale", "parameters");
+        for (int l = 0; l < net.size(); l++) {
+            Dense d = net.layer(l);
+            out.printf(Locale.ROOT, "%-6d %-14s %-18s %-10s %-9s %s%n", l, d.I + " -> " + d.O, d.f, d.isTrainable() ? "yes" : "no (frozen)",
+                Double.toString(d.lrScale()), Setup.count(d.parameterCount()));
+        }
+        out.printf(Locale.ROOT, "outputs: %d (%s)%n", net.outputs(), names(m.tasks));
+        return 0;
+    }
+
+    private static String names(List<String> names) {
+        if (names.size() <= 8) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 3)) + ", ..., " + String.join(", ", names.subList(names.size() - 2, names.size()));
+    }
+}

@@ -1,0 +1,210 @@
+package plainnet.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import plainnet.Activation;
+import plainnet.Dense;
+import plainnet.Init;
+import plainnet.Loss;
+import plainnet.Network;
+import plainnet.Optimizer;
+import plainnet.Rng;
+import plainnet.Trainer;
+import plainnet.io.Csv;
+import plainnet.io.Dataset;
+import plainnet.io.ModelFile;
+
+/**
+ * {@code plainnet train} (a new network) and {@code plainnet transfer} (from a saved model: drop
+ * the head, add new layers, freeze, train, optionally fine-tune). See SPEC.md, section "Command
+ * line".
+ */
+final class Train {
+
+    private Train() {}
+
+    static Options trainOptions() {
+        Options o = new Options("train", "Train a new dense network on a CSV file and save it as a model file.");
+        Setup.dataOptions(o, true);
+        o.value("hidden", "SPEC", "32:tanh", "hidden layers, bottom first: UNITS:ACTIVATION items, e.g. 64:relu,32:tanh (empty for none)");
+        Setup.lossOptions(o);
+        Setup.trainingOptions(o);
+        return o;
+    }
+
+    static Options transferOptions() {
+        Options o = new Options("transfer", "Transfer learning from a saved model: drop its last layers, add new ones for the new labels,\n"
+            + "freeze the kept layers, train; optionally unfreeze and fine-tune with a smaller learning rate.");
+        o.value("model", "FILE", null, "the pre-trained model");
+        Setup.dataOptions(o, true);
+        o.value("drop", "K", "1", "remove the last K layers of the model");
+        o.value("hidden", "SPEC", "", "new hidden layers to add before the new output layer, e.g. 16:tanh (default none)");
+        o.value("freeze", "N", null, "freeze the first N layers (default: every kept layer)");
+        Setup.lossOptions(o);
+        Setup.trainingOptions(o);
+        o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
+        o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
+        o.value("unfreeze-from", "L", "0", "second stage: unfreeze layers L and above");
+        return o;
+    }
+
+    static int train(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Options o = trainOptions();
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        // Options first, so that a usage error is reported before any file is read.
+        String outFile = o.required("out");
+        String lossKind = o.choice("loss", Setup.LOSSES);
+        double lr = o.number("lr", 0.0, true);
+        Optimizer opt = Setup.optimizer(o, lr);
+        Setup.loss(o, -1);
+        Setup.settings(o, null);
+        Csv csv = Setup.csv(o.required("data"));
+        Setup.Data d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
+        Setup.Data[] parts = validation(o, d, lossKind);
+        Loss loss = Setup.loss(o, d.outputs.size());
+
+        Rng rng = new Rng(o.longValue("seed"));
+        List<Dense> layers = Setup.hidden(o.get("hidden"), d.x[0].length, rng, "hidden");
+        int top = layers.isEmpty() ? d.x[0].length : layers.get(layers.size() - 1).O;
+        layers.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
+        Network net = new Network(layers);
+
+        int code = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
+        if (code == 3) return 1; // diverged with nothing worth saving
+        new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
+        report(out, net, loss, parts, d.outputs, outFile);
+        return code;
+    }
+
+    static int transfer(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Options o = transferOptions();
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        String outFile = o.required("out");
+        String lossKind = o.choice("loss", Setup.LOSSES);
+        double lr = o.number("lr", 0.0, true);
+        Optimizer opt = Setup.optimizer(o, lr);
+        Setup.loss(o, -1);
+        Setup.settings(o, null);
+        ModelFile source = ModelFile.load(Paths.get(o.required("model")));
+        Csv csv = Setup.csv(o.required("data"));
+        Setup.Data d;
+        if (o.get("features") == null) {
+            List<String> labels = o.get("labels") == null
+                ? csv.header.subList(csv.header.size() - 1, csv.header.size())
+                : Dataset.select(csv, o.get("labels"), "--labels");
+            d = Setup.read(csv, source.features, labels, lossKind, Setup.classes(o));
+        } else {
+            d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
+        }
+        Network net = source.net;
+        if (d.x[0].length != net.inputs()) {
+            throw new UsageException("the model reads " + net.inputs() + " inputs, but --features selects " + d.x[0].length + " columns of " + d.file);
+        }
+        Setup.Data[] parts = validation(o, d, lossKind);
+        Loss loss = Setup.loss(o, d.outputs.size());
+
+        int drop = o.integer("drop", 0);
+        if (drop >= net.size()) throw new UsageException("option --drop expected at most " + (net.size() - 1) + " (the model has " + net.size() + " layers and one must remain), found " + drop);
+        net.removeLast(drop);
+        int kept = net.size();
+        Rng rng = new Rng(o.longValue("seed"));
+        List<Dense> added = new ArrayList<Dense>(Setup.hidden(o.get("hidden"), net.outputs(), rng, "hidden"));
+        int top = added.isEmpty() ? net.outputs() : added.get(added.size() - 1).O;
+        added.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
+        for (Dense layer : added) net.append(layer);
+        int freeze = o.get("freeze") == null ? kept : o.integer("freeze", 0);
+        if (freeze >= net.size()) throw new UsageException("option --freeze expected at most " + (net.size() - 1) + " (at least the new output layer must train), found " + freeze);
+        net.unfreeze(0, net.size());
+        net.freeze(0, freeze);
+
+        int code = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
+        int stage2 = o.integer("finetune-epochs", 0);
+        if (code == 0 && stage2 > 0) {
+            int from = o.integer("unfreeze-from", 0);
+            if (from >= net.size()) throw new UsageException("option --unfreeze-from expected a layer index below " + net.size() + ", found " + from);
+            net.unfreeze(from, net.size());
+            double lr2 = o.get("finetune-lr") == null ? lr / 10 : o.number("finetune-lr", 0.0, true);
+            code = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + from + "-" + (net.size() - 1) + ")", stage2);
+        }
+        if (code == 3) return 1;
+        new ModelFile(net, loss, source.features, d.outputs).save(Paths.get(outFile));
+        report(out, net, loss, parts, d.outputs, outFile);
+        return code;
+    }
+
+    /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
+    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind) throws UsageException, IOException {
+        if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
+        if (o.get("validation") != null) {
+            Csv csv = Setup.csv(o.get("validation"));
+            List<String> labels = new ArrayList<String>();
+            for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
+            if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
+            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0);
+            return new Setup.Data[] {d, v};
+        }
+        if (o.get("split") != null) {
+            double f = o.number("split", 0.0, true);
+            int N = d.x.length;
+            int held = (int) Math.round(f * N);
+            if (f >= 1.0 || held < 1 || held > N - 1) {
+                throw new UsageException("option --split expected a fraction in (0, 1) leaving rows on both sides of " + N + " rows, found " + f);
+            }
+            int[] order = new int[N];
+            for (int n = 0; n < N; n++) order[n] = n;
+            new Rng(o.longValue("split-seed")).shuffle(order);
+            return new Setup.Data[] {subset(d, order, held, N), subset(d, order, 0, held)};
+        }
+        return new Setup.Data[] {d, null};
+    }
+
+    private static Setup.Data subset(Setup.Data d, int[] order, int from, int to) {
+        double[][] x = new double[to - from][];
+        for (int j = from; j < to; j++) x[j - from] = d.x[order[j]];
+        return new Setup.Data(x, d.t.rows(order, from, to), d.features, d.outputs, d.file);
+    }
+
+    private static int fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage)
+        throws UsageException {
+        return fit(o, net, loss, opt, train, val, err, stage, o.integer("epochs", 1));
+    }
+
+    /** Trains; returns 0, or 1 after a divergence with weights worth saving, or 3 after a divergence before any epoch. */
+    private static int fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage, int epochs)
+        throws UsageException {
+        Trainer tr = new Trainer(net, loss, opt);
+        Setup.settings(o, tr);
+        tr.epochs = epochs;
+        if (tr.patience > 0 && val == null) throw new UsageException("option --patience needs validation data: give --validation FILE or --split FRACTION");
+        boolean quiet = o.has("quiet");
+        if (!quiet) err.println("plainnet: " + stage + ": " + train.x.length + " rows" + (val == null ? "" : ", validation " + val.x.length + " rows"));
+        Trainer.Result r = tr.fit(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t,
+            quiet ? null : e -> Setup.progress(err, e, epochs, loss, val == null ? null : val.t));
+        if (r.diverged) {
+            err.println("plainnet: training diverged: the loss became NaN or infinite in epoch " + r.divergedEpoch + ", step " + r.divergedStep
+                + (r.keptEpoch > 0 ? "; keeping the weights after epoch " + r.keptEpoch + ", the last with a finite loss" : "; no epoch finished, so no model is written")
+                + ". Try a smaller --lr.");
+            return r.keptEpoch > 0 ? 1 : 3;
+        }
+        if (r.stoppedEarly && !quiet) err.println("plainnet: early stopping after epoch " + r.history.size() + "; keeping the weights of epoch " + r.keptEpoch);
+        return 0;
+    }
+
+    private static void report(PrintStream out, Network net, Loss loss, Setup.Data[] parts, List<String> names, String outFile) {
+        Setup.Data shown = parts[1] != null ? parts[1] : parts[0];
+        out.println("saved " + outFile + " (" + net.size() + " layers, " + Setup.count(net.parameterCount()) + " parameters, "
+            + Setup.count(net.trainableParameterCount()) + " trainable)");
+        out.println((parts[1] != null ? "validation" : "training") + " metrics (" + shown.x.length + " rows):");
+        double[][] z = net.forward(shown.x);
+        out.print(Setup.metrics(loss, z, shown.t, names));
+    }
+}

@@ -1,0 +1,163 @@
+package plainnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import plainnet.Rng;
+import plainnet.io.ModelFile;
+
+/** Every command in-process: happy paths, usage errors and bad input, with their exit codes. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private String out, err;
+
+    /** Runs plainnet with the arguments (paths relative to the temp dir); returns the exit code. */
+    private int run(String... args) {
+        List<String> a = new ArrayList<>();
+        for (String s : args) a.add(s.startsWith("@") ? dir.resolve(s.substring(1)).toString() : s);
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int code = Main.run(a.toArray(new String[0]), new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    /** 120 rows: features a, b, c; task t1 = [a + b > 0], t2 = [a − c > 0] with some unlabeled; cls = 0/1/2 by sign pattern. */
+    @BeforeEach
+    void data() throws Exception {
+        Rng rng = new Rng(5);
+        StringBuilder s = new StringBuilder("a,b,c,t1,t2,cls\n");
+        for (int n = 0; n < 120; n++) {
+            double a = rng.nextGaussian(), b = rng.nextGaussian(), c = rng.nextGaussian();
+            String t2 = n % 4 == 0 ? "" : n % 7 == 0 ? "?" : (a - c > 0 ? "1" : "0");
+            int cls = a > 0.5 ? 2 : a > -0.5 ? 1 : 0;
+            s.append(a).append(',').append(b).append(',').append(c).append(',').append(a + b > 0 ? 1 : 0).append(',').append(t2).append(',').append(cls).append('\n');
+        }
+        Files.writeString(dir.resolve("d.csv"), s);
+    }
+
+    private int train(String model, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1,t2", "--epochs", "30", "--lr", "0.02", "--out", "@" + model));
+        a.addAll(List.of(extra));
+        return run(a.toArray(new String[0]));
+    }
+
+    @Test
+    void train_happyPath_savesModelAndPrintsProgressAndMetrics() throws Exception {
+        assertThat(train("m.json", "--split", "0.25")).as(err).isZero();
+        assertThat(err).contains("epoch 1/30", "epoch 30/30", "val loss", "val acc");
+        assertThat(out).contains("saved", "validation metrics (30 rows)", "t1", "t2", "auc");
+        ModelFile m = ModelFile.load(dir.resolve("m.json"));
+        assertThat(m.features).containsExactly("a", "b", "c");
+        assertThat(m.tasks).containsExactly("t1", "t2");
+    }
+
+    @Test
+    void train_quiet_noProgress() {
+        assertThat(train("m.json", "--quiet")).isZero();
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void train_softmax_classesNamedAndConfusionPrinted() {
+        assertThat(run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "cls", "--loss", "softmax", "--epochs", "5", "--quiet", "--out", "@s.json")).as(err).isZero();
+        assertThat(out).contains("confusion matrix", "cls=0", "cls=2");
+    }
+
+    @Test
+    void transfer_thenEvaluatePredictInfoGradcheck_work() throws Exception {
+        assertThat(train("a.json", "--quiet", "--hidden", "8:tanh,4:relu")).isZero();
+        assertThat(run("transfer", "--model", "@a.json", "--data", "@d.csv", "--labels", "cls", "--loss", "softmax", "--epochs", "5",
+            "--finetune-epochs", "2", "--unfreeze-from", "1", "--quiet", "--out", "@b.json")).as(err).isZero();
+        ModelFile b = ModelFile.load(dir.resolve("b.json"));
+        assertThat(b.net.layer(0).isTrainable()).as("layer 0 stays frozen: the second stage unfreezes from layer 1").isFalse();
+        assertThat(b.net.layer(1).isTrainable()).isTrue();
+        assertThat(b.net.outputs()).isEqualTo(3);
+
+        assertThat(run("evaluate", "--model", "@a.json", "--data", "@d.csv")).isZero();
+        assertThat(out).contains("model", "120 rows", "t1", "accuracy");
+
+        assertThat(run("predict", "--model", "@a.json", "--data", "@d.csv", "--out", "@p.csv")).isZero();
+        List<String> lines = Files.readAllLines(dir.resolve("p.csv"));
+        assertThat(lines).hasSize(121);
+        assertThat(lines.get(0)).isEqualTo("line,t1,t2");
+        String[] first = lines.get(1).split(",");
+        assertThat(first[0]).isEqualTo("2"); // the file line of the first data row
+        assertThat(Double.parseDouble(first[1])).isBetween(0.0, 1.0);
+
+        assertThat(run("info", "--model", "@b.json")).isZero();
+        assertThat(out).contains("3 layers", "no (frozen)", "cls=0");
+
+        assertThat(run("gradcheck", "--model", "@a.json", "--data", "@d.csv", "--rows", "5")).isZero();
+        assertThat(out).contains("gradient check passed");
+    }
+
+    @Test
+    void gradcheck_withL2AndUnlabeledEntries_passes() throws Exception {
+        // (A failing check cannot be built from a correct model file; GradCheckTest covers failing reports.)
+        assertThat(train("a.json", "--quiet")).isZero();
+        assertThat(run("gradcheck", "--model", "@a.json", "--data", "@d.csv", "--rows", "20", "--l2", "0.1")).isZero();
+    }
+
+    @Test
+    void usageErrors_exitTwoWithHint() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err).contains("usage");
+        assertThat(run("trian")).isEqualTo(2);
+        assertThat(err).contains("unknown command 'trian'");
+        assertThat(train("m.json", "--epocs", "3")).isEqualTo(2);
+        assertThat(err).contains("unknown option --epocs; did you mean --epochs?");
+        assertThat(run("train", "--data", "@d.csv", "--out")).isEqualTo(2);
+        assertThat(err).contains("option --out expected a value FILE, found none");
+        assertThat(run("train", "--data", "@d.csv", "--lr", "-1", "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).contains("option --lr expected a number > 0.0, found '-1'");
+        assertThat(train("m.json", "--loss", "hinge")).isEqualTo(2);
+        assertThat(err).contains("option --loss expected one of bce, softmax, mse, found 'hinge'");
+        assertThat(run("train", "--data", "@d.csv")).isEqualTo(2);
+        assertThat(err).contains("option --out is required");
+        assertThat(train("m.json", "--patience", "2")).isEqualTo(2);
+        assertThat(err).contains("--patience needs validation data");
+        assertThat(train("m.json", "stray")).isEqualTo(2);
+        assertThat(err).contains("unexpected argument 'stray'");
+        assertThat(run("train", "--help")).isZero();
+        assertThat(out).contains("usage: plainnet train", "--hidden SPEC", "default 32:tanh");
+    }
+
+    @Test
+    void badInput_namesFileLineAndColumn_andKeepsExistingModel() throws Exception {
+        assertThat(train("m.json", "--quiet")).isZero();
+        String before = Files.readString(dir.resolve("m.json"));
+        Files.writeString(dir.resolve("bad.csv"), "a,b,c,t1,t2\n1,2,3,1,0\n1,x,3,1,0\n");
+        assertThat(run("train", "--data", "@bad.csv", "--labels", "t1,t2", "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).contains("bad.csv:3: column b: expected a finite number (features cannot be unlabeled), found \"x\"");
+        Files.writeString(dir.resolve("bad2.csv"), "a,b,c,t1,t2\n1,2,3,2,0\n");
+        assertThat(run("train", "--data", "@bad2.csv", "--labels", "t1,t2", "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).contains("bad2.csv:2: column t1: expected a label in [0, 1]");
+        assertThat(run("evaluate", "--model", "@missing.json", "--data", "@d.csv")).isEqualTo(2);
+        assertThat(err).contains("missing.json: expected a model file, found no such file");
+        Files.writeString(dir.resolve("broken.json"), "{\"format\": \"plainnet-model\",");
+        assertThat(run("info", "--model", "@broken.json")).isEqualTo(2);
+        assertThat(err).contains("broken.json:1:");
+        assertThat(Files.readString(dir.resolve("m.json"))).isEqualTo(before);
+    }
+
+    @Test
+    void train_diverging_exitsOneNamingEpochAndStep() {
+        int code = run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--loss", "mse", "--optimizer", "sgd", "--lr", "1e6",
+            "--epochs", "20", "--quiet", "--out", "@x.json");
+        assertThat(code).isEqualTo(1);
+        assertThat(err).contains("training diverged: the loss became NaN or infinite in epoch", ", step ");
+    }
+}
