@@ -160,4 +160,35 @@ class CliTest {
         assertThat(code).isEqualTo(1);
         assertThat(err).contains("training diverged: the loss became NaN or infinite in epoch", ", step ");
     }
+
+    @Test
+    void train_validationFileAndStepDecay_used() throws Exception {
+        Files.copy(dir.resolve("d.csv"), dir.resolve("v.csv"));
+        assertThat(train("m.json", "--validation", "@v.csv", "--decay-every", "10", "--decay-factor", "0.5")).as(err).isZero();
+        assertThat(err).contains("validation 120 rows", "epoch 1/30  lr 0.0200", "epoch 11/30  lr 0.0100", "epoch 21/30  lr 0.00500");
+        assertThat(out).contains("validation metrics (120 rows)");
+        assertThat(train("m.json", "--validation", "@v.csv", "--split", "0.5")).isEqualTo(2);
+        assertThat(err).contains("--validation and --split exclude each other");
+    }
+
+    @Test
+    void predict_softmax_rowsAreProbabilitiesSummingToOne() throws Exception {
+        assertThat(run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "cls", "--loss", "softmax", "--epochs", "3", "--quiet", "--out", "@s.json")).isZero();
+        assertThat(run("predict", "--model", "@s.json", "--data", "@d.csv")).isZero();
+        String[] lines = out.split("\n");
+        assertThat(lines[0]).isEqualTo("line,cls=0,cls=1,cls=2");
+        for (int n = 1; n < lines.length; n++) {
+            String[] f = lines[n].split(",");
+            double sum = Double.parseDouble(f[1]) + Double.parseDouble(f[2]) + Double.parseDouble(f[3]);
+            assertThat(Math.abs(sum - 1.0)).as("row %d sums to 1", n).isLessThan(1e-12);
+        }
+    }
+
+    @Test
+    void predict_missingFeatureColumn_namesIt() throws Exception {
+        assertThat(train("m.json", "--quiet")).isZero();
+        Files.writeString(dir.resolve("few.csv"), "a,b\n1,2\n");
+        assertThat(run("predict", "--model", "@m.json", "--data", "@few.csv")).isEqualTo(2);
+        assertThat(err).contains("few.csv:1: expected a feature column \"c\" in the header, found none (columns: a, b)");
+    }
 }
