@@ -9,7 +9,7 @@ MVN   ?= mvn
 SOURCES := $(sort $(shell find src/main/java -name '*.java'))
 CLASSES := target/jar-classes
 
-.PHONY: jar test demo clean
+.PHONY: jar test demo vectors clean
 
 jar: target/plainnet.jar
 
@@ -26,6 +26,10 @@ test:
 # The main job: the lecture's transfer and multi-task claims on the bundled digits data.
 demo: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar demo
+
+# Regenerate the golden test vectors (a test checks the committed files are exactly these bytes).
+vectors: target/plainnet.jar
+	$(JAVA) -jar target/plainnet.jar vectors --out test-data/vectors
 
 clean:
 	rm -rf target

@@ -26,6 +26,9 @@ public final class Main {
         + "  predict    write a model's predictions for a CSV file\n"
         + "  gradcheck  check a model's gradients by finite differences on a sample of rows\n"
         + "  info       print a model's layers, parameter counts and frozen layers\n"
+        + "  vectors    regenerate the golden test vectors (test-data/vectors)\n"
+        + "  compute    plainnet's results for a vector, in the result format other implementations write\n"
+        + "  verify     compare result files with the vectors: per array errors, PASS/FAIL, earliest failing stage\n"
         + "  demo       reproduce the lecture's transfer and multi-task claims on the bundled digits\n"
         + "  help       print this text\n"
         + "  version    print the version\n"
@@ -61,8 +64,11 @@ public final class Main {
                 case "gradcheck": return Inspect.gradcheck(rest, out);
                 case "info":      return Inspect.info(rest, out);
                 case "demo":      return DemoCommand.run(rest, out, err);
+                case "vectors":   return VectorCommands.vectors(rest, out);
+                case "compute":   return VectorCommands.compute(rest, out);
+                case "verify":    return VectorCommands.verify(rest, out);
                 default:
-                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, demo, help, version");
+                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, vectors, compute, verify, demo, help, version");
                     return 2;
             }
         } catch (UsageException e) {

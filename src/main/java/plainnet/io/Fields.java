@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Typed access to one parsed JSON object, for the file readers. Every failure is a
+ * Typed access to one parsed JSON object, for the file readers (model, vector and result files). Every failure is a
  * {@link FormatException} naming the file and the field by its path (for example
  * {@code layers[1].W[3]}), what was expected and what was found.
  */
-final class Fields {
+public final class Fields {
 
     private final Map<?, ?> map;
     private final String file;
@@ -22,16 +22,16 @@ final class Fields {
         this.path = path;
     }
 
-    static Fields root(Object value, String file) throws FormatException {
+    public static Fields root(Object value, String file) throws FormatException {
         if (!(value instanceof Map)) throw new FormatException(file, 0, 0, "expected a JSON object at the top level, found " + kind(value));
         return new Fields((Map<?, ?>) value, file, "");
     }
 
-    String name(String key) {
+    public String name(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    FormatException error(String key, String message) {
+    public FormatException error(String key, String message) {
         return new FormatException(file, 0, 0, "field " + name(key) + ": " + message);
     }
 
@@ -40,37 +40,37 @@ final class Fields {
         return map.get(key);
     }
 
-    String string(String key) throws FormatException {
+    public String string(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof String)) throw error(key, "expected a string, found " + kind(v));
         return (String) v;
     }
 
-    boolean bool(String key) throws FormatException {
+    public boolean bool(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof Boolean)) throw error(key, "expected true or false, found " + kind(v));
         return (Boolean) v;
     }
 
-    double number(String key) throws FormatException {
+    public double number(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof Double)) throw error(key, "expected a number, found " + kind(v));
         return (Double) v;
     }
 
-    int integer(String key) throws FormatException {
+    public int integer(String key) throws FormatException {
         double d = number(key);
         if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw error(key, "expected a whole number, found " + d);
         return (int) d;
     }
 
-    Fields object(String key) throws FormatException {
+    public Fields object(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof Map)) throw error(key, "expected an object, found " + kind(v));
         return new Fields((Map<?, ?>) v, file, name(key));
     }
 
-    List<Fields> objects(String key) throws FormatException {
+    public List<Fields> objects(String key) throws FormatException {
         List<?> list = list(key);
         List<Fields> out = new ArrayList<Fields>();
         for (int j = 0; j < list.size(); j++) {
@@ -81,7 +81,7 @@ final class Fields {
         return out;
     }
 
-    List<String> strings(String key) throws FormatException {
+    public List<String> strings(String key) throws FormatException {
         List<?> list = list(key);
         List<String> out = new ArrayList<String>();
         for (int j = 0; j < list.size(); j++) {
@@ -99,18 +99,18 @@ final class Fields {
     }
 
     /** An array of exactly n numbers. */
-    double[] vector(String key, int n) throws FormatException {
+    public double[] vector(String key, int n) throws FormatException {
         return vector(key, list(key), n, name(key));
     }
 
     /** null (or absent) for "not given", else an array of exactly n numbers. */
-    double[] optionalVector(String key, int n) throws FormatException {
+    public double[] optionalVector(String key, int n) throws FormatException {
         if (!map.containsKey(key) || map.get(key) == null) return null;
         return vector(key, n);
     }
 
     /** An array of exactly rows arrays of exactly cols numbers. */
-    double[][] matrix(String key, int rows, int cols) throws FormatException {
+    public double[][] matrix(String key, int rows, int cols) throws FormatException {
         List<?> list = list(key);
         if (list.size() != rows) throw error(key, "expected " + rows + " rows, found " + list.size());
         double[][] a = new double[rows][];
@@ -135,14 +135,64 @@ final class Fields {
     }
 
     /** Fails on a key not in the list, so that a misspelt field is never silently ignored. */
-    void noOtherKeys(String... allowed) throws FormatException {
+    public void noOtherKeys(String... allowed) throws FormatException {
         List<String> ok = Arrays.asList(allowed);
         for (Object key : map.keySet()) {
             if (!ok.contains(key)) throw new FormatException(file, 0, 0, "unexpected field " + name(String.valueOf(key)) + "; expected only " + ok);
         }
     }
 
-    static String kind(Object v) {
+    /** True when the object has the key (its value may be null). */
+    public boolean has(String key) {
+        return map.containsKey(key);
+    }
+
+    /** True when the key is absent or its value is null. */
+    public boolean isNull(String key) {
+        return map.get(key) == null;
+    }
+
+    /** The raw parsed value of a key (see {@link Json}), failing when the key is absent. */
+    public Object value(String key) throws FormatException {
+        return get(key);
+    }
+
+    /**
+     * A matrix of exactly rows × cols entries that are numbers or null; null entries come back as
+     * NaN with {@code present} false.
+     */
+    public double[][] matrixWithNulls(String key, int rows, int cols, boolean[][] present) throws FormatException {
+        List<?> list = list(key);
+        if (list.size() != rows) throw error(key, "expected " + rows + " rows, found " + list.size());
+        double[][] a = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            Object row = list.get(r);
+            String rowName = name(key) + "[" + r + "]";
+            if (!(row instanceof List)) throw new FormatException(file, 0, 0, "field " + rowName + ": expected an array of " + cols + " numbers or nulls, found " + kind(row));
+            List<?> items = (List<?>) row;
+            if (items.size() != cols) throw new FormatException(file, 0, 0, "field " + rowName + ": expected " + cols + " entries, found " + items.size());
+            for (int c = 0; c < cols; c++) {
+                Object v = items.get(c);
+                if (v == null) {
+                    a[r][c] = Double.NaN;
+                    present[r][c] = false;
+                } else if (v instanceof Double) {
+                    a[r][c] = (Double) v;
+                    present[r][c] = true;
+                } else {
+                    throw new FormatException(file, 0, 0, "field " + rowName + "[" + c + "]: expected a number or null, found " + kind(v));
+                }
+            }
+        }
+        return a;
+    }
+
+    /** The number of entries of an array field. */
+    public int length(String key) throws FormatException {
+        return list(key).size();
+    }
+
+    public static String kind(Object v) {
         if (v == null) return "null";
         if (v instanceof String) return "the string \"" + v + "\"";
         if (v instanceof Double) return "the number " + v;

@@ -83,6 +83,15 @@ public final class ModelFile {
         Map<String, Object> root = new LinkedHashMap<String, Object>();
         root.put("format", FORMAT);
         root.put("version", VERSION);
+        root.put("layers", layersToJson(net));
+        root.put("loss", lossToMap(loss));
+        root.put("features", new ArrayList<Object>(features));
+        root.put("tasks", new ArrayList<Object>(tasks));
+        return Json.write(root);
+    }
+
+    /** The "layers" array of the model file (and of the vector files): one object per layer. */
+    public static List<Object> layersToJson(Network net) {
         List<Object> layers = new ArrayList<Object>();
         for (int l = 0; l < net.size(); l++) {
             Dense d = net.layer(l);
@@ -97,14 +106,11 @@ public final class ModelFile {
             m.put("b", d.b);
             layers.add(m);
         }
-        root.put("layers", layers);
-        root.put("loss", lossToMap(loss));
-        root.put("features", new ArrayList<Object>(features));
-        root.put("tasks", new ArrayList<Object>(tasks));
-        return Json.write(root);
+        return layers;
     }
 
-    static Map<String, Object> lossToMap(Loss loss) {
+    /** The "loss" object: kind, reduction and weights. */
+    public static Map<String, Object> lossToMap(Loss loss) {
         Map<String, Object> m = new LinkedHashMap<String, Object>();
         m.put("kind", lossKind(loss));
         m.put("reduction", loss.reduction().fileName());
@@ -174,6 +180,19 @@ public final class ModelFile {
         int version = root.integer("version");
         if (version != VERSION) throw root.error("version", "expected " + VERSION + ", found " + version);
 
+        Network net = parseLayers(root);
+        int K = net.outputs();
+        Loss loss = loss(root.object("loss"), K);
+        List<String> features = root.strings("features");
+        if (features.size() != net.inputs()) throw root.error("features", "expected " + net.inputs() + " names (one per input of the first layer), found " + features.size());
+        List<String> tasks = root.strings("tasks");
+        if (tasks.size() != K) throw root.error("tasks", "expected " + K + " names (one per output of the last layer), found " + tasks.size());
+        root.noOtherKeys("format", "version", "layers", "loss", "features", "tasks");
+        return new ModelFile(net, loss, features, tasks);
+    }
+
+    /** Parses and checks the "layers" array of a model or vector file into a network. */
+    public static Network parseLayers(Fields root) throws FormatException {
         List<Fields> layerFields = root.objects("layers");
         if (layerFields.isEmpty()) throw root.error("layers", "expected at least 1 layer, found none");
         List<Dense> layers = new ArrayList<Dense>();
@@ -198,15 +217,7 @@ public final class ModelFile {
             d.setLrScale(lrScale);
             layers.add(d);
         }
-        Network net = new Network(layers);
-        int K = net.outputs();
-        Loss loss = loss(root.object("loss"), K);
-        List<String> features = root.strings("features");
-        if (features.size() != net.inputs()) throw root.error("features", "expected " + net.inputs() + " names (one per input of the first layer), found " + features.size());
-        List<String> tasks = root.strings("tasks");
-        if (tasks.size() != K) throw root.error("tasks", "expected " + K + " names (one per output of the last layer), found " + tasks.size());
-        root.noOtherKeys("format", "version", "layers", "loss", "features", "tasks");
-        return new ModelFile(net, loss, features, tasks);
+        return new Network(layers);
     }
 
     private static Activation activation(Fields f) throws FormatException {
@@ -224,7 +235,8 @@ public final class ModelFile {
         throw f.error("activation", "expected one of identity, relu, leaky_relu, sigmoid, tanh, found \"" + name + "\"");
     }
 
-    static Loss loss(Fields f, int K) throws FormatException {
+    /** Parses a "loss" object for K outputs. */
+    public static Loss loss(Fields f, int K) throws FormatException {
         String kind = f.string("kind");
         Reduction reduction = reduction(f);
         if (kind.equals("binary_cross_entropy")) {

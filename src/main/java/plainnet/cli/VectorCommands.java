@@ -1,0 +1,132 @@
+package plainnet.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import plainnet.io.Fields;
+import plainnet.io.FormatException;
+import plainnet.io.Json;
+import plainnet.verify.Case;
+import plainnet.verify.Compute;
+import plainnet.verify.Vectors;
+import plainnet.verify.Verify;
+
+/**
+ * {@code plainnet vectors}, {@code compute} and {@code verify}: the golden test vectors and the
+ * check of another implementation's results against them. See SPEC.md, section "Test vectors".
+ */
+final class VectorCommands {
+
+    private VectorCommands() {}
+
+    static int vectors(String[] args, PrintStream out) throws UsageException, IOException {
+        Options o = new Options("vectors", "Regenerate the whole set of test vectors (deterministic: the same bytes every time).");
+        o.value("out", "DIR", "test-data/vectors", "the folder to write NAME.json files into");
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        int n = Vectors.write(Paths.get(o.get("out")));
+        out.println("wrote " + n + " vectors to " + o.get("out"));
+        return 0;
+    }
+
+    static int compute(String[] args, PrintStream out) throws UsageException, IOException {
+        Options o = new Options("compute", "Compute plainnet's results for a vector (or every vector in a folder) in the result format.");
+        o.value("vector", "FILE|DIR", null, "a vector file, or a folder of them");
+        o.value("out", "FILE|DIR", null, "where to write the result (a folder when --vector is a folder; default: standard output for one file)");
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        Path in = Paths.get(o.required("vector"));
+        if (Files.isDirectory(in)) {
+            Path dir = Paths.get(o.required("out"));
+            Files.createDirectories(dir);
+            List<Path> files = jsonFiles(in);
+            for (Path f : files) Files.write(dir.resolve(f.getFileName()), resultJson(f).getBytes(StandardCharsets.UTF_8));
+            out.println("wrote " + files.size() + " results to " + dir);
+            return 0;
+        }
+        String json = resultJson(in);
+        if (o.get("out") == null) out.print(json);
+        else Files.write(Paths.get(o.get("out")), json.getBytes(StandardCharsets.UTF_8));
+        return 0;
+    }
+
+    static int verify(String[] args, PrintStream out) throws UsageException, IOException {
+        Options o = new Options("verify", "Compare result files with the vectors' expected values, array by array, using each vector's tolerances.\n"
+            + "Exit 0 when everything passes, 1 when any array fails, 2 when a file is malformed.");
+        o.value("vector", "FILE|DIR", null, "a vector file, or a folder of them");
+        o.value("result", "FILE|DIR", null, "the result file, or a folder holding one result per vector under the same file name");
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
+        }
+        Path vectors = Paths.get(o.required("vector")), results = Paths.get(o.required("result"));
+        if (Files.isDirectory(vectors)) {
+            if (!Files.isDirectory(results)) throw new UsageException("--vector is a folder, so --result must be a folder too, found " + results);
+            int passed = 0, failed = 0;
+            for (Path v : jsonFiles(vectors)) {
+                Verify.Report r = verifyOne(v, results.resolve(v.getFileName().toString()));
+                out.print(r);
+                if (r.passed()) passed++;
+                else failed++;
+            }
+            out.println(passed + " passed, " + failed + " failed");
+            return failed == 0 ? 0 : 1;
+        }
+        Verify.Report r = verifyOne(vectors, results);
+        out.print(r);
+        out.println(r.passed() ? "1 passed, 0 failed" : "0 passed, 1 failed");
+        return r.passed() ? 0 : 1;
+    }
+
+    private static Verify.Report verifyOne(Path vectorFile, Path resultFile) throws IOException {
+        Object vector = parse(vectorFile);
+        Fields root = Fields.root(vector, vectorFile.toString());
+        Case c = Case.parse(root);
+        Object expected = root.value("expected");
+        if (!(expected instanceof Map)) throw root.error("expected", "expected an object, found " + Fields.kind(expected));
+        Object result = parse(resultFile);
+        if (!(result instanceof Map)) throw new FormatException(resultFile.toString(), 0, 0, "expected a JSON object (the result format), found " + Fields.kind(result));
+        return Verify.compare(c.name, (Map<?, ?>) expected, (Map<?, ?>) result, c.abs, c.rel, resultFile.toString());
+    }
+
+    /** The result file of a vector: format, version, the vector's name, then the computed sections. */
+    private static String resultJson(Path vectorFile) throws IOException {
+        Case c = Case.parse(Fields.root(parse(vectorFile), vectorFile.toString()));
+        Map<String, Object> root = new LinkedHashMap<String, Object>();
+        root.put("format", "plainnet-result");
+        root.put("version", 1);
+        root.put("vector", c.name);
+        root.putAll(Compute.run(c));
+        return Json.write(root);
+    }
+
+    private static Object parse(Path p) throws IOException {
+        try {
+            return Json.parse(new String(Files.readAllBytes(p), StandardCharsets.UTF_8), p.toString());
+        } catch (NoSuchFileException e) {
+            throw new FormatException(p.toString(), 0, 0, "expected a JSON file, found no such file");
+        }
+    }
+
+    private static List<Path> jsonFiles(Path dir) throws IOException {
+        List<Path> files = new ArrayList<Path>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(files::add);
+        }
+        if (files.isEmpty()) throw new FormatException(dir.toString(), 0, 0, "expected .json files in the folder, found none");
+        return files;
+    }
+}

@@ -1,0 +1,200 @@
+package plainnet.verify;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import plainnet.Dense;
+import plainnet.Loss;
+import plainnet.Network;
+import plainnet.Optimizer;
+import plainnet.Targets;
+import plainnet.io.Fields;
+import plainnet.io.FormatException;
+import plainnet.io.Json;
+import plainnet.io.ModelFile;
+
+/**
+ * The inputs of one test vector: either a network case (layers, X, Y with nulls, loss, and for
+ * optimizer cases an optimizer and a step count) or a generator case (seeds). See SPEC.md,
+ * section "Test vectors".
+ */
+public final class Case {
+
+    public static final String FORMAT = "plainnet-vector";
+    public static final int VERSION = 1;
+
+    public final String name, description;
+    /** Network case: the network (N inputs I), inputs x (N, I), targets (N, K), loss; else null. */
+    public final Network net;
+    public final double[][] x;
+    public final Targets t;
+    public final Loss loss;
+    /** Optimizer case: the optimizer (fresh state) and the number of steps; else null and 0. */
+    public final Optimizer opt;
+    public final int steps;
+    /** Generator case: the seeds; else null. */
+    public final long[] seeds;
+    /** The verifier's tolerances: an entry passes when |result − expected| ≤ abs + rel·|expected|. */
+    public final double abs, rel;
+
+    private Case(String name, String description, Network net, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
+                 long[] seeds, double abs, double rel) {
+        this.name = name;
+        this.description = description;
+        this.net = net;
+        this.x = x;
+        this.t = t;
+        this.loss = loss;
+        this.opt = opt;
+        this.steps = steps;
+        this.seeds = seeds;
+        this.abs = abs;
+        this.rel = rel;
+    }
+
+    /** A network case; opt may be null (then steps must be 0). */
+    public static Case network(String name, String description, Network net, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
+                               double abs, double rel) {
+        return new Case(name, description, net, x, t, loss, opt, steps, null, abs, rel);
+    }
+
+    /** A generator case. */
+    public static Case generator(String name, String description, long[] seeds, double abs, double rel) {
+        return new Case(name, description, null, null, null, null, null, 0, seeds.clone(), abs, rel);
+    }
+
+    public boolean isGenerator() {
+        return seeds != null;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // JSON
+
+    /** The whole vector file: this case's inputs plus the expected results. */
+    public String toJson(Map<String, Object> expected) {
+        Map<String, Object> root = new LinkedHashMap<String, Object>();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("name", name);
+        root.put("description", description);
+        Map<String, Object> tol = new LinkedHashMap<String, Object>();
+        tol.put("abs", abs);
+        tol.put("rel", rel);
+        root.put("tolerance", tol);
+        if (isGenerator()) {
+            List<Object> s = new ArrayList<Object>();
+            for (long seed : seeds) s.add(seed);
+            root.put("seeds", s);
+        } else {
+            root.put("layers", ModelFile.layersToJson(net));
+            root.put("x", x);
+            root.put("y", labels(t));
+            root.put("loss", ModelFile.lossToMap(loss));
+            root.put("optimizer", opt == null ? null : optimizer(opt, steps));
+        }
+        root.put("expected", expected);
+        return Json.write(root);
+    }
+
+    /** Y (N, K) with null where unlabeled. */
+    private static List<Object> labels(Targets t) {
+        List<Object> rows = new ArrayList<Object>();
+        for (int n = 0; n < t.rows(); n++) {
+            List<Object> row = new ArrayList<Object>();
+            for (int k = 0; k < t.columns(); k++) row.add(t.labeled[n][k] ? (Object) t.y[n][k] : null);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> optimizer(Optimizer o, int steps) {
+        Map<String, Object> m = new LinkedHashMap<String, Object>();
+        m.put("kind", o.kind.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("lr", o.lr());
+        if (o.kind == Optimizer.Kind.MOMENTUM) m.put("momentum", o.mu);
+        if (o.kind == Optimizer.Kind.ADAM) {
+            m.put("beta1", o.beta1);
+            m.put("beta2", o.beta2);
+            m.put("eps", o.eps);
+        }
+        m.put("weight_decay", o.lambda);
+        m.put("decoupled", o.decoupled);
+        m.put("steps", steps);
+        return m;
+    }
+
+    /**
+     * Reads a vector file's inputs (its "expected" section is not read here).
+     *
+     * @throws FormatException naming the file and field
+     */
+    public static Case parse(Fields root) throws FormatException {
+        String format = root.string("format");
+        if (!format.equals(FORMAT)) throw root.error("format", "expected \"" + FORMAT + "\", found \"" + format + "\"");
+        int version = root.integer("version");
+        if (version != VERSION) throw root.error("version", "expected " + VERSION + ", found " + version);
+        String name = root.string("name");
+        String description = root.string("description");
+        Fields tol = root.object("tolerance");
+        double abs = tol.number("abs"), rel = tol.number("rel");
+        if (!(abs >= 0) || !(rel >= 0)) throw root.error("tolerance", "expected abs >= 0 and rel >= 0, found " + abs + " and " + rel);
+        if (root.has("seeds")) {
+            int n = root.length("seeds");
+            double[] s = root.vector("seeds", n);
+            long[] seeds = new long[n];
+            for (int j = 0; j < n; j++) {
+                if (s[j] != Math.rint(s[j]) || Math.abs(s[j]) > 9.007199254740992E15) throw root.error("seeds", "expected whole numbers below 2^53, found " + s[j]);
+                seeds[j] = (long) s[j];
+            }
+            return generator(name, description, seeds, abs, rel);
+        }
+        Network net = ModelFile.parseLayers(root);
+        int N = root.length("x");
+        if (N < 1) throw root.error("x", "expected at least 1 row, found none");
+        double[][] x = root.matrix("x", N, net.inputs());
+        boolean[][] present = new boolean[N][net.outputs()];
+        double[][] y = root.matrixWithNulls("y", N, net.outputs(), present);
+        Targets t;
+        try {
+            t = new Targets(y, present);
+        } catch (IllegalArgumentException e) {
+            throw root.error("y", e.getMessage());
+        }
+        Loss loss = ModelFile.loss(root.object("loss"), net.outputs());
+        Optimizer opt = null;
+        int steps = 0;
+        if (!root.isNull("optimizer")) {
+            Fields o = root.object("optimizer");
+            String kind = o.string("kind");
+            double lr = o.number("lr");
+            try {
+                if (kind.equals("sgd")) opt = Optimizer.sgd(lr);
+                else if (kind.equals("momentum")) opt = Optimizer.momentum(lr, o.number("momentum"));
+                else if (kind.equals("adam")) opt = Optimizer.adam(lr, o.number("beta1"), o.number("beta2"), o.number("eps"));
+                else throw o.error("kind", "expected sgd, momentum or adam, found \"" + kind + "\"");
+                double lambda = o.number("weight_decay");
+                boolean decoupled = o.bool("decoupled");
+                if (lambda != 0.0 || decoupled) opt = opt.withWeightDecay(lambda, decoupled);
+            } catch (IllegalArgumentException e) {
+                throw root.error("optimizer", e.getMessage());
+            }
+            steps = o.integer("steps");
+            if (steps < 1) throw o.error("steps", "expected at least 1, found " + steps);
+        }
+        return network(name, description, net, x, t, loss, opt, steps, abs, rel);
+    }
+
+    /** A deep copy of the network (weights, activations, flags), so that computing leaves the case untouched. */
+    static Network copy(Network net) {
+        List<Dense> layers = new ArrayList<Dense>();
+        for (int l = 0; l < net.size(); l++) {
+            Dense s = net.layer(l);
+            Dense c = new Dense(s.W, s.b, s.f);
+            c.setTrainable(s.isTrainable());
+            c.setLrScale(s.lrScale());
+            layers.add(c);
+        }
+        return new Network(layers);
+    }
+}

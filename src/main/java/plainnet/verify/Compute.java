@@ -1,0 +1,141 @@
+package plainnet.verify;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import plainnet.Dense;
+import plainnet.Init;
+import plainnet.Network;
+import plainnet.Optimizer;
+import plainnet.Rng;
+
+/**
+ * plainnet's results for a case, in the result format: the same keys as a vector's "expected"
+ * section. See SPEC.md, section "Test vectors".
+ *
+ * <pre>
+ * network case:
+ *   forward   {"z": [z_0, …, z_{L−1}], "a": [a_0, …, a_{L−1}]}           each (N, O_l)
+ *   loss      J
+ *   backward  {"dout": ∂J/∂a_{L−1} (N, K), "dW": [dW_l or null if frozen], "db": [db_l or null], "dx": ∂J/∂x (N, I)}
+ *   update    {"W": [W_l], "b": [b_l]} after the optimizer's k steps       (optimizer cases only)
+ * generator case:
+ *   generator {"next_long": [[3 hex strings] per seed], "next_double": [[3]], "next_gaussian": [[3]],
+ *              "next_int_10": [[5]], "shuffle_10": [[10]]}
+ *   init      {"he_normal": W (4, 3), "he_uniform": …, "xavier_normal": …, "xavier_uniform": …}   from Rng(first seed)
+ * </pre>
+ */
+public final class Compute {
+
+    private Compute() {}
+
+    public static Map<String, Object> run(Case c) {
+        return c.isGenerator() ? generator(c.seeds) : network(c);
+    }
+
+    private static Map<String, Object> network(Case c) {
+        Network net = Case.copy(c.net);
+        int L = net.size();
+        Map<String, Object> out = new LinkedHashMap<String, Object>();
+
+        double[][] output = net.forward(c.x);
+        List<Object> z = new ArrayList<Object>(), a = new ArrayList<Object>();
+        for (int l = 0; l < L; l++) {
+            z.add(copy(net.preActivation(l)));
+            a.add(copy(net.activation(l)));
+        }
+        Map<String, Object> forward = new LinkedHashMap<String, Object>();
+        forward.put("z", z);
+        forward.put("a", a);
+        out.put("forward", forward);
+
+        out.put("loss", c.loss.forward(output, c.t));
+
+        double[][] dout = new double[output.length][output[0].length]; // (N, K)
+        c.loss.backward(dout, output, c.t);
+        net.zeroGrad();
+        double[][] dx = copy(net.backwardToInput(dout));
+        List<Object> dW = new ArrayList<Object>(), db = new ArrayList<Object>();
+        for (int l = 0; l < L; l++) {
+            Dense d = net.layer(l);
+            dW.add(d.isTrainable() ? copy(d.dW) : null);
+            db.add(d.isTrainable() ? d.db.clone() : null);
+        }
+        Map<String, Object> backward = new LinkedHashMap<String, Object>();
+        backward.put("dout", dout);
+        backward.put("dW", dW);
+        backward.put("db", db);
+        backward.put("dx", dx);
+        out.put("backward", backward);
+
+        if (c.opt != null) {
+            Optimizer opt = c.opt.withWeightDecay(c.opt.lambda, c.opt.decoupled); // fresh state
+            for (int s = 0; s < c.steps; s++) {
+                double[][] o = net.forward(c.x);
+                c.loss.backward(dout, o, c.t);
+                net.zeroGrad();
+                net.backward(dout);
+                opt.step(net);
+            }
+            List<Object> W = new ArrayList<Object>(), b = new ArrayList<Object>();
+            for (int l = 0; l < L; l++) {
+                W.add(copy(net.layer(l).W));
+                b.add(net.layer(l).b.clone());
+            }
+            Map<String, Object> update = new LinkedHashMap<String, Object>();
+            update.put("W", W);
+            update.put("b", b);
+            out.put("update", update);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> generator(long[] seeds) {
+        List<Object> longs = new ArrayList<Object>(), doubles = new ArrayList<Object>(), gaussians = new ArrayList<Object>(),
+            ints = new ArrayList<Object>(), shuffles = new ArrayList<Object>();
+        for (long seed : seeds) {
+            Rng r = new Rng(seed);
+            List<Object> l = new ArrayList<Object>();
+            for (int j = 0; j < 3; j++) l.add(String.format(Locale.ROOT, "%016x", r.nextLong()));
+            longs.add(l);
+            r = new Rng(seed);
+            doubles.add(new double[] {r.nextDouble(), r.nextDouble(), r.nextDouble()});
+            r = new Rng(seed);
+            gaussians.add(new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()});
+            r = new Rng(seed);
+            double[] ni = new double[5];
+            for (int j = 0; j < 5; j++) ni[j] = r.nextInt(10);
+            ints.add(ni);
+            int[] perm = new int[10];
+            for (int j = 0; j < 10; j++) perm[j] = j;
+            new Rng(seed).shuffle(perm);
+            double[] p = new double[10];
+            for (int j = 0; j < 10; j++) p[j] = perm[j];
+            shuffles.add(p);
+        }
+        Map<String, Object> g = new LinkedHashMap<String, Object>();
+        g.put("next_long", longs);
+        g.put("next_double", doubles);
+        g.put("next_gaussian", gaussians);
+        g.put("next_int_10", ints);
+        g.put("shuffle_10", shuffles);
+        Map<String, Object> init = new LinkedHashMap<String, Object>();
+        for (Init kind : Init.values()) {
+            double[][] W = new double[4][3];
+            kind.fill(W, new double[4], new Rng(seeds[0]));
+            init.put(kind.fileName(), W);
+        }
+        Map<String, Object> out = new LinkedHashMap<String, Object>();
+        out.put("generator", g);
+        out.put("init", init);
+        return out;
+    }
+
+    private static double[][] copy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int n = 0; n < a.length; n++) c[n] = a[n].clone();
+        return c;
+    }
+}

@@ -1,0 +1,261 @@
+package plainnet.verify;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import plainnet.Activation;
+import plainnet.BinaryCrossEntropy;
+import plainnet.Dense;
+import plainnet.Loss;
+import plainnet.MeanSquaredError;
+import plainnet.Network;
+import plainnet.Optimizer;
+import plainnet.Reduction;
+import plainnet.Rng;
+import plainnet.SoftmaxCrossEntropy;
+import plainnet.Targets;
+
+/**
+ * The committed set of test vectors (test-data/vectors/), built deterministically: every input
+ * comes from a fixed seed and is rounded to 3 decimals so the files stay readable. See SPEC.md,
+ * section "Test vectors".
+ */
+public final class Vectors {
+
+    /** Tolerances for forward, loss and gradients, and for cases with optimizer steps. */
+    static final double ABS = 1e-12, REL = 1e-9, ABS_STEPS = 1e-10, REL_STEPS = 1e-8;
+    /** Generator outputs: exact but for the last bits of log/cos (SPEC.md, section 2). */
+    static final double ABS_GENERATOR = 0.0, REL_GENERATOR = 1e-14;
+
+    private Vectors() {}
+
+    /** The whole set, in file order. */
+    public static List<Case> all() {
+        List<Case> cases = new ArrayList<Case>();
+        Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1), Activation.SIGMOID, Activation.TANH};
+        for (Activation f : acts) {
+            cases.add(Case.network("activation_" + f.name(), "a 3-4-3-2 network with " + f + " hidden layers, binary cross-entropy, all labeled",
+                net(10, new int[] {3, 4, 3, 2}, f), data(11, 4, 3), bce(12, 4, 2, 0.0), new BinaryCrossEntropy(), null, 0, ABS, REL));
+        }
+        for (Reduction r : Reduction.values()) {
+            String red = r.fileName();
+            cases.add(Case.network("bce_" + red, "binary cross-entropy, reduction " + red + ", about 30 % of the labels unlabeled",
+                net(20, new int[] {4, 5, 3}, Activation.TANH), data(21, 6, 4), bce(22, 6, 3, 0.3), new BinaryCrossEntropy(r), null, 0, ABS, REL));
+            cases.add(Case.network("softmax_" + red, "softmax cross-entropy over 4 classes, reduction " + red + ", rows 1 and 4 unlabeled",
+                net(23, new int[] {4, 5, 4}, Activation.RELU), data(24, 6, 4), Targets.ofClasses(new int[] {2, -1, 0, 3, -1, 1}, 4),
+                new SoftmaxCrossEntropy(r), null, 0, ABS, REL));
+            cases.add(Case.network("mse_" + red, "squared error on 2 outputs, reduction " + red + ", about 30 % of the labels unlabeled",
+                net(25, new int[] {3, 4, 2}, Activation.SIGMOID), data(26, 5, 3), real(27, 5, 2, 0.3), new MeanSquaredError(r), null, 0, ABS, REL));
+        }
+        cases.add(Case.network("bce_task_and_pos_weights", "binary cross-entropy with task weights [0.5, 2, 1] and pos_weight [3, 0.25, 1], soft labels",
+            net(30, new int[] {4, 5, 3}, Activation.TANH), data(31, 5, 4), soft(32, 5, 3), new BinaryCrossEntropy(Reduction.PER_EXAMPLE,
+                new double[] {0.5, 2.0, 1.0}, new double[] {3.0, 0.25, 1.0}), null, 0, ABS, REL));
+        cases.add(Case.network("mse_weights", "squared error with output weights [1.5, 0]: the second output adds nothing",
+            net(33, new int[] {3, 4, 2}, Activation.TANH), data(34, 4, 3), real(35, 4, 2, 0.0), new MeanSquaredError(Reduction.MEAN_ALL, new double[] {1.5, 0.0}),
+            null, 0, ABS, REL));
+        cases.add(Case.network("labels_all_unlabeled", "every label unknown: loss 0 and every gradient exactly 0 under every reduction",
+            net(40, new int[] {3, 4, 2}, Activation.TANH), data(41, 3, 3), bce(42, 3, 2, 1.0), new BinaryCrossEntropy(Reduction.MEAN_LABELED), null, 0, ABS, REL));
+        cases.add(Case.network("labels_unlabeled_row", "row 1 has no label: its dout row is 0, and it still counts in D = N",
+            net(43, new int[] {3, 4, 2}, Activation.TANH), data(44, 4, 3), withUnlabeledRow(bce(45, 4, 2, 0.0), 1), new BinaryCrossEntropy(), null, 0, ABS, REL));
+        cases.add(Case.network("labels_unlabeled_column", "task 1 has no label in the batch: its output weights get no gradient",
+            net(46, new int[] {3, 4, 3}, Activation.TANH), data(47, 4, 3), withUnlabeledColumn(bce(48, 4, 3, 0.0), 1), new BinaryCrossEntropy(), null, 0, ABS, REL));
+        int[][] freezes = {{0, 1}, {1, 2}, {0, 2}, {0, 3}};
+        String[] freezeNames = {"freeze_bottom", "freeze_middle", "freeze_all_but_head", "freeze_all"};
+        for (int j = 0; j < freezes.length; j++) {
+            Network n = net(50, new int[] {3, 4, 4, 2}, Activation.TANH);
+            n.freeze(freezes[j][0], freezes[j][1]);
+            boolean all = freezes[j][1] - freezes[j][0] == 3;
+            cases.add(Case.network(freezeNames[j], "layers " + freezes[j][0] + " to " + (freezes[j][1] - 1) + " frozen: null gradients there, dx still computed"
+                + (all ? " (no optimizer: nothing to train)" : ", and after 2 SGD steps their W and b unchanged"), n, data(51, 4, 3), bce(52, 4, 2, 0.25),
+                new BinaryCrossEntropy(), all ? null : Optimizer.sgd(0.5), all ? 0 : 2, ABS_STEPS, REL_STEPS));
+        }
+        cases.add(Case.network("bce_extreme_logits", "logits near ±1e4 (large weights): finite loss and gradients",
+            scaled(net(60, new int[] {3, 2}, Activation.IDENTITY), 5000.0), data(61, 4, 3), bce(62, 4, 2, 0.0), new BinaryCrossEntropy(), null, 0, ABS, REL));
+        cases.add(Case.network("softmax_extreme_logits", "softmax over logits of order 1e4: log-sum-exp keeps everything finite",
+            scaled(net(63, new int[] {3, 3}, Activation.IDENTITY), 5000.0), data(64, 3, 3), Targets.ofClasses(new int[] {0, 2, 1}, 3),
+            new SoftmaxCrossEntropy(), null, 0, ABS, REL));
+        cases.add(transfer());
+        cases.add(Case.network("deep_narrow", "8 layers of width 2-3 with mixed activations",
+            deepNarrow(), data(71, 3, 2), bce(72, 3, 1, 0.0), new BinaryCrossEntropy(), null, 0, ABS, REL));
+        cases.add(Case.network("wide_shallow", "20 inputs, 64 relu units, 3 outputs",
+            net(73, new int[] {20, 64, 3}, Activation.RELU), data(74, 8, 20), bce(75, 8, 3, 0.3), new BinaryCrossEntropy(), null, 0, ABS, REL));
+        cases.add(optimizerCase("optimizer_sgd", "3 steps of SGD (lr 0.1)", Optimizer.sgd(0.1), null));
+        cases.add(optimizerCase("optimizer_momentum", "3 steps of SGD with momentum 0.9 (lr 0.05)", Optimizer.momentum(0.05, 0.9), null));
+        cases.add(optimizerCase("optimizer_adam", "3 steps of Adam (lr 0.01)", Optimizer.adam(0.01), null));
+        cases.add(optimizerCase("optimizer_adam_l2", "3 steps of Adam with coupled L2 weight decay 0.1 (W only)", Optimizer.adam(0.01).withWeightDecay(0.1, false), null));
+        cases.add(optimizerCase("optimizer_adamw", "3 steps of AdamW: decoupled weight decay 0.1 (W only)", Optimizer.adam(0.01).withWeightDecay(0.1, true), null));
+        cases.add(optimizerCase("optimizer_momentum_frozen_lr_scale", "3 momentum steps with layer 0 frozen and layer 2 at lr_scale 0.25, coupled decay 0.05",
+            Optimizer.momentum(0.1, 0.8).withWeightDecay(0.05, false), new double[] {0, 1.0, 0.25}));
+        cases.add(Case.generator("generator", "SplitMix64 outputs, uniforms, Box-Muller normals, nextInt(10) and a shuffle of 10 for seeds 7, 0, 1, 42; "
+            + "the four initialisers filling a 3-input, 4-output W from Rng(7)", new long[] {7, 0, 1, 42}, ABS_GENERATOR, REL_GENERATOR));
+        return cases;
+    }
+
+    /** Writes every vector as NAME.json into dir; returns the number written. */
+    public static int write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Case> cases = all();
+        for (Case c : cases) {
+            Files.write(dir.resolve(c.name + ".json"), c.toJson(Compute.run(c)).getBytes(StandardCharsets.UTF_8));
+        }
+        return cases.size();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // building blocks: every number rounded to 3 decimals
+
+    static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    static double[][] data(long seed, int N, int I) {
+        Rng rng = new Rng(seed);
+        double[][] x = new double[N][I];
+        for (double[] row : x) for (int i = 0; i < I; i++) row[i] = round(rng.nextGaussian());
+        return x;
+    }
+
+    /** Layers sizes[0] → … with activation f in the hidden layers and identity on top; small random biases. */
+    static Network net(long seed, int[] sizes, Activation f) {
+        Rng rng = new Rng(seed);
+        List<Dense> layers = new ArrayList<Dense>();
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            Activation act = l + 2 < sizes.length ? f : Activation.IDENTITY;
+            layers.add(rounded(new Dense(sizes[l], sizes[l + 1], act, rng), rng));
+        }
+        return new Network(layers);
+    }
+
+    private static Dense rounded(Dense d, Rng rng) {
+        double[][] W = new double[d.O][d.I];
+        double[] b = new double[d.O];
+        for (int o = 0; o < d.O; o++) {
+            for (int i = 0; i < d.I; i++) W[o][i] = round(d.W[o][i]);
+            b[o] = round(0.1 * rng.nextGaussian());
+        }
+        return new Dense(W, b, d.f);
+    }
+
+    private static Network scaled(Network net, double factor) {
+        List<Dense> layers = new ArrayList<Dense>();
+        for (int l = 0; l < net.size(); l++) {
+            Dense d = net.layer(l);
+            double[][] W = new double[d.O][d.I];
+            for (int o = 0; o < d.O; o++) for (int i = 0; i < d.I; i++) W[o][i] = d.W[o][i] * factor;
+            layers.add(new Dense(W, d.b, d.f));
+        }
+        return new Network(layers);
+    }
+
+    /** 0/1 labels; each entry unlabeled with probability p. */
+    static Targets bce(long seed, int N, int K, double p) {
+        Rng rng = new Rng(seed);
+        double[][] y = new double[N][K];
+        boolean[][] m = new boolean[N][K];
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                y[n][k] = rng.nextDouble() < 0.5 ? 1.0 : 0.0;
+                m[n][k] = !(rng.nextDouble() < p);
+            }
+        }
+        return new Targets(y, m);
+    }
+
+    private static Targets soft(long seed, int N, int K) {
+        Rng rng = new Rng(seed);
+        double[][] y = new double[N][K];
+        for (double[] row : y) for (int k = 0; k < K; k++) row[k] = round(rng.nextDouble());
+        return Targets.of(y);
+    }
+
+    private static Targets real(long seed, int N, int K, double p) {
+        Rng rng = new Rng(seed);
+        double[][] y = new double[N][K];
+        boolean[][] m = new boolean[N][K];
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                y[n][k] = round(rng.nextGaussian());
+                m[n][k] = !(rng.nextDouble() < p);
+            }
+        }
+        return new Targets(y, m);
+    }
+
+    private static Targets withUnlabeledRow(Targets t, int row) {
+        boolean[][] m = t.labeled.clone();
+        m[row] = new boolean[t.columns()];
+        return new Targets(t.y, m);
+    }
+
+    private static Targets withUnlabeledColumn(Targets t, int column) {
+        boolean[][] m = new boolean[t.rows()][];
+        for (int n = 0; n < t.rows(); n++) {
+            m[n] = t.labeled[n].clone();
+            m[n][column] = false;
+        }
+        return new Targets(t.y, m);
+    }
+
+    /** A pre-trained 4-6-5-3 base (trained here for 30 Adam steps on task A), a new 5 → 2 head, the base frozen; 3 Adam steps on task B. */
+    private static Case transfer() {
+        Network a = net(80, new int[] {4, 6, 5, 3}, Activation.TANH);
+        double[][] xa = data(81, 12, 4);
+        Targets ta = bce(82, 12, 3, 0.0);
+        Optimizer opt = Optimizer.adam(0.05);
+        double[][] dz = new double[12][3];
+        BinaryCrossEntropy loss = new BinaryCrossEntropy();
+        for (int s = 0; s < 30; s++) {
+            double[][] z = a.forward(xa);
+            loss.backward(dz, z, ta);
+            a.zeroGrad();
+            a.backward(dz);
+            opt.step(a);
+        }
+        List<Dense> layers = new ArrayList<Dense>();
+        Rng rng = new Rng(83);
+        for (int l = 0; l < 2; l++) {
+            Dense d = a.layer(l);
+            double[][] W = new double[d.O][d.I];
+            double[] b = new double[d.O];
+            for (int o = 0; o < d.O; o++) {
+                for (int i = 0; i < d.I; i++) W[o][i] = round(d.W[o][i]);
+                b[o] = round(d.b[o]);
+            }
+            Dense c = new Dense(W, b, d.f);
+            c.setTrainable(false);
+            layers.add(c);
+        }
+        layers.add(rounded(new Dense(5, 2, Activation.IDENTITY, rng), rng));
+        return Case.network("transfer_frozen_base", "transfer learning: a base pre-trained on task A (rounded to 3 decimals), a new 5 -> 2 head, "
+            + "the base frozen; 3 Adam steps on task B with a partly unlabeled task", new Network(layers), data(84, 6, 4), bce(85, 6, 2, 0.3),
+            new BinaryCrossEntropy(), Optimizer.adam(0.02), 3, ABS_STEPS, REL_STEPS);
+    }
+
+    private static Network deepNarrow() {
+        int[] sizes = {2, 3, 2, 3, 2, 3, 2, 3, 1};
+        Activation[] acts = {Activation.TANH, Activation.RELU, Activation.SIGMOID, Activation.leakyRelu(0.2), Activation.TANH, Activation.IDENTITY, Activation.TANH};
+        Rng rng = new Rng(70);
+        List<Dense> layers = new ArrayList<Dense>();
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            Activation f = l + 2 < sizes.length ? acts[l] : Activation.IDENTITY;
+            layers.add(rounded(new Dense(sizes[l], sizes[l + 1], f, rng), rng));
+        }
+        return new Network(layers);
+    }
+
+    /** A 3-4-3-2 tanh network, masked labels, and 3 steps of opt; lrScale per layer (0 = frozen) when given. */
+    private static Case optimizerCase(String name, String description, Optimizer opt, double[] lrScale) {
+        Network n = net(90, new int[] {3, 4, 3, 2}, Activation.TANH);
+        if (lrScale != null) {
+            for (int l = 0; l < n.size(); l++) {
+                if (lrScale[l] == 0.0) n.layer(l).setTrainable(false);
+                else n.layer(l).setLrScale(lrScale[l]);
+            }
+        }
+        Loss loss = new BinaryCrossEntropy();
+        return Case.network(name, description, n, data(91, 5, 3), bce(92, 5, 2, 0.3), loss, opt, 3, ABS_STEPS, REL_STEPS);
+    }
+}

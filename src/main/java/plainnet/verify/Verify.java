@@ -1,0 +1,228 @@
+package plainnet.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import plainnet.io.FormatException;
+
+/**
+ * Compares a result with a vector's expected values. See SPEC.md, section "Test vectors".
+ *
+ * <p>The expected section is walked in the order of the stages generator, init, forward, loss,
+ * backward, update; every numeric array (a number, a vector or a matrix) is compared as a unit.
+ * An entry passes when |r − e| ≤ abs + rel·|e|. For each array the report gives the largest
+ * absolute error max|r − e| and the largest relative error max|r − e|/|e| over e ≠ 0. A null
+ * expected value (the gradient of a frozen layer) must be null in the result. A missing key, a
+ * wrong shape or a wrong type is a malformed result (exit 2), not a failed comparison.
+ */
+public final class Verify {
+
+    /** The stages, in the order a computation goes through them. */
+    public static final String[] STAGES = {"generator", "init", "forward", "loss", "backward", "update"};
+
+    private Verify() {}
+
+    /** One compared array. */
+    public static final class Line {
+        public final String name;
+        public final double maxAbs, maxRel;
+        public final boolean passed;
+        /** For a failed array: the first failing index (e.g. "[2][1]"), and the expected and found values. */
+        public final String firstIndex, expected, found;
+
+        Line(String name, double maxAbs, double maxRel, boolean passed, String firstIndex, String expected, String found) {
+            this.name = name;
+            this.maxAbs = maxAbs;
+            this.maxRel = maxRel;
+            this.passed = passed;
+            this.firstIndex = firstIndex;
+            this.expected = expected;
+            this.found = found;
+        }
+    }
+
+    /** The comparison of one result with one vector. */
+    public static final class Report {
+        public final String vector;
+        public final List<Line> lines = new ArrayList<Line>();
+
+        Report(String vector) {
+            this.vector = vector;
+        }
+
+        public boolean passed() {
+            for (Line l : lines) if (!l.passed) return false;
+            return true;
+        }
+
+        /** The stage of the first failing array, or null. */
+        public String earliestFailingStage() {
+            for (Line l : lines) if (!l.passed) return l.name.substring(0, l.name.contains(".") ? l.name.indexOf('.') : l.name.length());
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("vector " + vector + "\n");
+            int width = 10;
+            for (Line l : lines) width = Math.max(width, l.name.length());
+            boolean firstFailureShown = false;
+            for (Line l : lines) {
+                s.append(String.format(Locale.ROOT, "  %-" + width + "s  max abs %9.3e  max rel %9.3e  %s%n", l.name, l.maxAbs, l.maxRel, l.passed ? "PASS" : "FAIL"));
+                if (!l.passed && !firstFailureShown) {
+                    s.append(String.format(Locale.ROOT, "  %-" + width + "s  first difference at %s: expected %s, found %s%n", "", l.firstIndex, l.expected, l.found));
+                    firstFailureShown = true;
+                }
+            }
+            String stage = earliestFailingStage();
+            s.append(stage == null ? "PASS " + vector + "\n" : "FAIL " + vector + ": earliest failing stage: " + stage + "\n");
+            return s.toString();
+        }
+    }
+
+    /**
+     * Compares a parsed result (the JSON value of the result file) with a vector's parsed
+     * expected section.
+     *
+     * @param resultFile the result's file name, for messages
+     * @throws FormatException when the result lacks a key, has a wrong shape or a wrong type
+     */
+    public static Report compare(String vector, Map<?, ?> expected, Map<?, ?> result, double abs, double rel, String resultFile) throws FormatException {
+        Report report = new Report(vector);
+        for (String stage : STAGES) {
+            if (!expected.containsKey(stage)) continue;
+            if (!result.containsKey(stage)) throw malformed(resultFile, stage, "expected a key \"" + stage + "\", found none");
+            walk(report, stage, expected.get(stage), result.get(stage), abs, rel, resultFile);
+        }
+        return report;
+    }
+
+    private static void walk(Report report, String name, Object e, Object r, double abs, double rel, String file) throws FormatException {
+        if (e instanceof Map) {
+            if (!(r instanceof Map)) throw malformed(file, name, "expected an object, found " + kind(r));
+            Map<?, ?> em = (Map<?, ?>) e, rm = (Map<?, ?>) r;
+            for (Map.Entry<?, ?> entry : em.entrySet()) {
+                String key = String.valueOf(entry.getKey());
+                if (!rm.containsKey(key)) throw malformed(file, name + "." + key, "expected a key \"" + key + "\", found none");
+                walk(report, name + "." + key, entry.getValue(), rm.get(key), abs, rel, file);
+            }
+            return;
+        }
+        if (e == null) {
+            // The gradient of a frozen layer: plainnet computes none.
+            boolean ok = r == null;
+            report.lines.add(new Line(name, 0.0, 0.0, ok, "", "null (a frozen layer has no gradient)", ok ? "null" : "an array"));
+            return;
+        }
+        if (e instanceof List && !isNumeric(e)) {
+            // A list of arrays, such as dW per layer: compare each element as its own array.
+            List<?> el = (List<?>) e;
+            if (!(r instanceof List)) throw malformed(file, name, "expected an array of " + el.size() + " entries, found " + kind(r));
+            List<?> rl = (List<?>) r;
+            if (rl.size() != el.size()) throw malformed(file, name, "expected " + el.size() + " entries, found " + rl.size());
+            for (int j = 0; j < el.size(); j++) walk(report, name + "[" + j + "]", el.get(j), rl.get(j), abs, rel, file);
+            return;
+        }
+        Array ea = Array.of(e), ra = Array.of(r);
+        if (ra == null) throw malformed(file, name, "expected shape " + ea.shape() + ", found " + describe(r));
+        if (!ea.shape().equals(ra.shape())) throw malformed(file, name, "expected shape " + ea.shape() + ", found " + ra.shape());
+        double maxAbs = 0.0, maxRel = 0.0;
+        int first = -1;
+        for (int j = 0; j < ea.values.size(); j++) {
+            Object ev = ea.values.get(j), rv = ra.values.get(j);
+            boolean ok;
+            double d = 0.0;
+            if (ev instanceof String || rv instanceof String) {
+                ok = ev.equals(rv);
+            } else {
+                double x = (Double) ev, y = (Double) rv;
+                d = Math.abs(y - x);
+                ok = d <= abs + rel * Math.abs(x);
+                maxAbs = Math.max(maxAbs, d);
+                if (x != 0.0) maxRel = Math.max(maxRel, d / Math.abs(x));
+            }
+            if (!ok && first < 0) first = j;
+        }
+        report.lines.add(first < 0
+            ? new Line(name, maxAbs, maxRel, true, "", "", "")
+            : new Line(name, maxAbs, maxRel, false, ea.index(first), String.valueOf(ea.values.get(first)), String.valueOf(ra.values.get(first))));
+    }
+
+    /** True for a number, a string, or an array of numbers/strings, or an array of such arrays. */
+    private static boolean isNumeric(Object v) {
+        return Array.of(v) != null;
+    }
+
+    /** A number, vector or matrix flattened row-major, with its shape. */
+    private static final class Array {
+        final List<Object> values = new ArrayList<Object>();
+        int rows = -1, cols = -1; // -1, -1 for a scalar; -1, n for a vector
+
+        static Array of(Object v) {
+            Array a = new Array();
+            if (v instanceof Double || v instanceof String) {
+                a.values.add(v);
+                return a;
+            }
+            if (!(v instanceof List)) return null;
+            List<?> list = (List<?>) v;
+            if (list.isEmpty() || scalar(list.get(0))) {
+                for (Object item : list) {
+                    if (!scalar(item)) return null;
+                    a.values.add(item);
+                }
+                a.cols = list.size();
+                return a;
+            }
+            a.rows = list.size();
+            for (Object row : list) {
+                if (!(row instanceof List)) return null;
+                List<?> r = (List<?>) row;
+                if (a.cols < 0) a.cols = r.size();
+                if (r.size() != a.cols) return null;
+                for (Object item : r) {
+                    if (!scalar(item)) return null;
+                    a.values.add(item);
+                }
+            }
+            return a;
+        }
+
+        private static boolean scalar(Object v) {
+            return v instanceof Double || v instanceof String;
+        }
+
+        String shape() {
+            return rows >= 0 ? "(" + rows + ", " + cols + ")" : cols >= 0 ? "(" + cols + ")" : "a single value";
+        }
+
+        String index(int j) {
+            return rows >= 0 ? "[" + (j / Math.max(1, cols)) + "][" + (j % Math.max(1, cols)) + "]" : cols >= 0 ? "[" + j + "]" : "(the value)";
+        }
+    }
+
+    private static FormatException malformed(String file, String name, String message) {
+        return new FormatException(file, 0, 0, "result " + name + ": " + message);
+    }
+
+    /** The shape of a value that is not a proper number, vector or matrix, for a message. */
+    private static String describe(Object v) {
+        if (v instanceof List) {
+            List<?> list = (List<?>) v;
+            List<String> parts = new ArrayList<String>();
+            for (Object item : list) parts.add(item instanceof List ? String.valueOf(((List<?>) item).size()) : kind(item));
+            return list.size() + " rows of lengths or kinds " + parts;
+        }
+        return kind(v);
+    }
+
+    private static String kind(Object v) {
+        if (v == null) return "null";
+        if (v instanceof List) return "an array of " + ((List<?>) v).size() + " entries";
+        if (v instanceof Map) return "an object";
+        if (v instanceof String) return "a string";
+        if (v instanceof Double) return "a number";
+        return v.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,157 @@
+package plainnet.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import plainnet.cli.Main;
+
+/** The committed vectors regenerate byte for byte; compute passes verify; corrupted results fail as documented. */
+class VectorsTest {
+
+    private static final Path COMMITTED = Path.of("test-data/vectors");
+
+    @TempDir
+    Path dir;
+
+    private String out, err;
+
+    private int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    private static List<String> names(Path d) throws Exception {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void vectors_regenerated_byteIdenticalToCommitted() throws Exception {
+        assertThat(run("vectors", "--out", dir.toString())).isZero();
+        assertThat(names(dir)).isEqualTo(names(COMMITTED)).hasSizeGreaterThanOrEqualTo(30);
+        for (String name : names(COMMITTED)) {
+            assertThat(Files.readString(dir.resolve(name))).as(name + " (run 'make vectors' after an intended change)")
+                .isEqualTo(Files.readString(COMMITTED.resolve(name)));
+        }
+    }
+
+    @Test
+    void computeThenVerify_everyCommittedVector_passes() {
+        assertThat(run("compute", "--vector", COMMITTED.toString(), "--out", dir.toString())).as(err).isZero();
+        assertThat(run("verify", "--vector", COMMITTED.toString(), "--result", dir.toString())).as(out).isZero();
+        assertThat(out).endsWith("38 passed, 0 failed\n");
+    }
+
+    private Path result(String vector) throws Exception {
+        Path r = dir.resolve(vector + ".result.json");
+        assertThat(run("compute", "--vector", COMMITTED.resolve(vector + ".json").toString(), "--out", r.toString())).isZero();
+        return r;
+    }
+
+    private int verify(String vector, Path result) {
+        return run("verify", "--vector", COMMITTED.resolve(vector + ".json").toString(), "--result", result.toString());
+    }
+
+    @Test
+    void verify_oneGradientEntryChanged_failsNamingArrayIndexAndStage() throws Exception {
+        Path r = result("bce_per_example");
+        String text = Files.readString(r);
+        // The first number of backward.dW[1]: find "dW" then the first row of the second layer.
+        int dw = text.indexOf("\"dW\"");
+        int second = text.indexOf("[\n", text.indexOf("]\n", text.indexOf("[\n", text.indexOf("[", dw) + 1)) + 1);
+        int start = text.indexOf("[", text.indexOf("[", second) + 1) + 1;
+        int end = text.indexOf(",", start);
+        String original = text.substring(start, end);
+        Files.writeString(r, text.substring(0, start) + "0.123456" + text.substring(end));
+        assertThat(verify("bce_per_example", r)).isEqualTo(1);
+        assertThat(out).contains("backward.dW[1]", "FAIL", "first difference at [0][0]: expected " + Double.parseDouble(original) + ", found 0.123456",
+            "earliest failing stage: backward", "0 passed, 1 failed");
+        assertThat(out).contains("forward.z[0]").doesNotContain("forward.z[0]  max abs 1");
+    }
+
+    @Test
+    void verify_arrayMissing_malformedExitTwoNamingKey() throws Exception {
+        Path r = result("bce_per_example");
+        Files.writeString(r, Files.readString(r).replace("\"dx\"", "\"dX\""));
+        assertThat(verify("bce_per_example", r)).isEqualTo(2);
+        assertThat(err).contains("result backward.dx: expected a key \"dx\", found none");
+    }
+
+    @Test
+    void verify_wrongShape_malformedExitTwoNamingShapes() throws Exception {
+        Path r = result("labels_unlabeled_row");
+        String text = Files.readString(r);
+        int dout = text.indexOf("\"dout\"");
+        int row = text.indexOf("[", text.indexOf("[", dout) + 1);
+        int close = text.indexOf("]", row);
+        Files.writeString(r, text.substring(0, row) + "[1.0]" + text.substring(close + 1));
+        assertThat(verify("labels_unlabeled_row", r)).isEqualTo(2);
+        assertThat(err).contains("result backward.dout: expected shape (4, 2), found");
+    }
+
+    @Test
+    void verify_unlabeledEntryGivenGradient_fails() throws Exception {
+        // Row 1 of labels_unlabeled_row has no label, so its dout row must be exactly 0.
+        Path r = result("labels_unlabeled_row");
+        String text = Files.readString(r);
+        int dout = text.indexOf("\"dout\"");
+        int row1 = text.indexOf("[", text.indexOf("]", text.indexOf("[", text.indexOf("[", dout) + 1)) + 1);
+        int end = text.indexOf(",", row1);
+        assertThat(text.substring(row1 + 1, end)).isEqualTo("0.0");
+        Files.writeString(r, text.substring(0, row1 + 1) + "1.0E-6" + text.substring(end));
+        assertThat(verify("labels_unlabeled_row", r)).isEqualTo(1);
+        assertThat(out).contains("backward.dout", "first difference at [1][0]: expected 0.0, found 1.0E-6", "earliest failing stage: backward");
+    }
+
+    @Test
+    void verify_wrongForward_earliestStageIsForward() throws Exception {
+        Path r = result("activation_tanh");
+        String text = Files.readString(r);
+        int z = text.indexOf("\"z\"");
+        int start = text.indexOf("[", text.indexOf("[", text.indexOf("[", z) + 1) + 1) + 1;
+        int end = text.indexOf(",", start);
+        Files.writeString(r, text.substring(0, start) + "42.0" + text.substring(end));
+        assertThat(verify("activation_tanh", r)).isEqualTo(1);
+        assertThat(out).contains("earliest failing stage: forward");
+    }
+
+    @Test
+    void verify_frozenLayerGivenGradient_fails() throws Exception {
+        Path r = result("freeze_bottom");
+        String text = Files.readString(r);
+        assertThat(text).contains("\"dW\": [\n      null,");
+        Files.writeString(r, text.replace("\"dW\": [\n      null,", "\"dW\": [\n      [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]],"));
+        assertThat(verify("freeze_bottom", r)).isEqualTo(1);
+        assertThat(out).contains("backward.dW[0]", "expected null (a frozen layer has no gradient), found an array");
+    }
+
+    @Test
+    void malformedVectorFiles_clearErrors() throws Exception {
+        Path v = dir.resolve("v.json");
+        String good = Files.readString(COMMITTED.resolve("bce_sum.json"));
+        Files.writeString(v, good.replace("\"plainnet-vector\"", "\"plainnet-model\""));
+        assertThat(run("compute", "--vector", v.toString())).isEqualTo(2);
+        assertThat(err).contains("v.json: field format: expected \"plainnet-vector\", found \"plainnet-model\"");
+        Files.writeString(v, good.replace("\"x\": [\n    [", "\"x\": [\n    [1.0, "));
+        assertThat(run("compute", "--vector", v.toString())).isEqualTo(2);
+        assertThat(err).contains("field x[0]: expected 4 numbers, found 5");
+        Files.writeString(v, good.substring(0, 100));
+        assertThat(run("compute", "--vector", v.toString())).isEqualTo(2);
+        assertThat(err).contains("v.json:");
+        assertThat(run("verify", "--vector", v.toString(), "--result", dir.resolve("none.json").toString())).isEqualTo(2);
+        assertThat(run("verify", "--vector", COMMITTED.resolve("bce_sum.json").toString(), "--result", dir.resolve("none.json").toString())).isEqualTo(2);
+        assertThat(err).contains("none.json: expected a JSON file, found no such file");
+    }
+}
