@@ -64,7 +64,7 @@ public final class Compute {
             db.add(d.isTrainable() ? d.db.clone() : null);
         }
         Map<String, Object> backward = new LinkedHashMap<String, Object>();
-        backward.put("dout", dout);
+        backward.put("dout", copy(dout)); // a copy: the optimizer steps below reuse the buffer
         backward.put("dW", dW);
         backward.put("db", db);
         backward.put("dx", dx);

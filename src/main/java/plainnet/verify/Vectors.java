@@ -56,7 +56,7 @@ public final class Vectors {
         cases.add(Case.network("mse_weights", "squared error with output weights [1.5, 0]: the second output adds nothing",
             net(33, new int[] {3, 4, 2}, Activation.TANH), data(34, 4, 3), real(35, 4, 2, 0.0), new MeanSquaredError(Reduction.MEAN_ALL, new double[] {1.5, 0.0}),
             null, 0, ABS, REL));
-        cases.add(Case.network("labels_all_unlabeled", "every label unknown: loss 0 and every gradient exactly 0 under every reduction",
+        cases.add(Case.network("labels_all_unlabeled", "every label unknown (reduction mean_labeled, whose divisor is then 0): loss 0 and every gradient exactly 0",
             net(40, new int[] {3, 4, 2}, Activation.TANH), data(41, 3, 3), bce(42, 3, 2, 1.0), new BinaryCrossEntropy(Reduction.MEAN_LABELED), null, 0, ABS, REL));
         cases.add(Case.network("labels_unlabeled_row", "row 1 has no label: its dout row is 0, and it still counts in D = N",
             net(43, new int[] {3, 4, 2}, Activation.TANH), data(44, 4, 3), withUnlabeledRow(bce(45, 4, 2, 0.0), 1), new BinaryCrossEntropy(), null, 0, ABS, REL));

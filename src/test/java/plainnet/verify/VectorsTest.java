@@ -154,4 +154,33 @@ class VectorsTest {
         assertThat(run("verify", "--vector", COMMITTED.resolve("bce_sum.json").toString(), "--result", dir.resolve("none.json").toString())).isEqualTo(2);
         assertThat(err).contains("none.json: expected a JSON file, found no such file");
     }
+
+    /**
+     * An invariant of the expected values alone: for an identity output layer that is trainable,
+     * db of the top layer is Σₙ dout (z = a there, and ∂z_no/∂b_o = 1). It caught a vector writer
+     * that stored the dout buffer by reference and let the optimizer steps overwrite it.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void committedVectors_topBiasGradientIsTheSumOfDout() throws Exception {
+        int checked = 0;
+        for (String name : names(COMMITTED)) {
+            java.util.Map<String, Object> v = (java.util.Map<String, Object>) plainnet.io.Json.parse(Files.readString(COMMITTED.resolve(name)), name);
+            if (!v.containsKey("layers")) continue;
+            List<Object> layers = (List<Object>) v.get("layers");
+            java.util.Map<String, Object> top = (java.util.Map<String, Object>) layers.get(layers.size() - 1);
+            if (!top.get("activation").equals("identity") || !(Boolean) top.get("trainable")) continue;
+            java.util.Map<String, Object> backward = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) v.get("expected")).get("backward");
+            List<List<Double>> dout = (List<List<Double>>) backward.get("dout");
+            List<Object> db = (List<Object>) backward.get("db");
+            List<Double> dbTop = (List<Double>) db.get(db.size() - 1);
+            for (int k = 0; k < dbTop.size(); k++) {
+                double sum = 0.0;
+                for (List<Double> row : dout) sum += row.get(k);
+                assertThat(Math.abs(sum - dbTop.get(k))).as(name + " db[top][" + k + "]").isLessThan(1e-12 + 1e-9 * Math.abs(sum));
+            }
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(25);
+    }
 }
