@@ -9,7 +9,7 @@ MVN   ?= mvn
 SOURCES := $(sort $(shell find src/main/java -name '*.java'))
 CLASSES := target/jar-classes
 
-.PHONY: jar test demo vectors clean
+.PHONY: jar test demo vectors bench clean
 
 jar: target/plainnet.jar
 
@@ -30,6 +30,13 @@ demo: target/plainnet.jar
 # Regenerate the golden test vectors (a test checks the committed files are exactly these bytes).
 vectors: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar vectors --out test-data/vectors
+
+# Speed: timed training steps for the default shapes, 1 and 2 threads, then the demo's wall time.
+bench: target/plainnet.jar
+	$(JAVA) -jar target/plainnet.jar bench
+	$(JAVA) -jar target/plainnet.jar bench --threads 2 --cases 784-1024-1024-10/256,784-256-256-10/64
+	@start=$$(date +%s%N); $(JAVA) -jar target/plainnet.jar demo > /dev/null 2>&1; end=$$(date +%s%N); \
+	  echo "make demo (jar already built): $$(( (end - start) / 1000000 )) ms"
 
 clean:
 	rm -rf target

@@ -10,7 +10,8 @@ package plainnet;
  * <p>Summation order (fixed, so that every implementation gets the same bits):
  * z_no starts at b_o and adds x_ni·W_oi for i = 0, 1, …, I−1; dW_oi and db_o add one term per
  * row for n = 0, 1, …, N−1 onto their current value; dx_ni starts at +0.0 and adds dz_no·W_oi for
- * o = 0, 1, …, O−1.
+ * o = 0, 1, …, O−1. The loops live in {@link Kernels}: the naive reference kernels beside fast
+ * ones that keep these orders (the fast ones are used unless {@code reference} is set).
  */
 public final class Dense {
 
@@ -29,6 +30,28 @@ public final class Dense {
 
     private boolean trainable = true;
     private double lrScale = 1.0;
+
+    /** Use the naive reference kernels instead of the fast ones (for tests; the bits are the same). */
+    boolean reference;
+    /** Wᵀ (I, O) for the fast forward, refreshed at every forward from W (so a changed W is never stale). */
+    private double[][] Wt;
+    // The arguments of the current call, read by the thread jobs below (made once, so a call allocates nothing).
+    private double[][] cz, cx, cdz, cdx;
+    private final Parallel.Range forwardJob = this::forwardRows;
+    private final Parallel.Range weightsJob = this::weightRows;
+    private final Parallel.Range inputJob = this::inputRows;
+
+    private void forwardRows(int from, int to) {
+        Kernels.forwardFast(cz, cx, W, Wt, b, from, to);
+    }
+
+    private void weightRows(int from, int to) {
+        Kernels.weightsFast(dW, db, cdz, cx, from, to);
+    }
+
+    private void inputRows(int from, int to) {
+        Kernels.inputFast(cdx, cdz, W, from, to);
+    }
 
     /**
      * A layer with weights drawn by {@code init} from {@code rng} and zero bias.
@@ -103,21 +126,28 @@ public final class Dense {
      * @throws IllegalArgumentException on a shape mismatch
      */
     public void forward(double[][] z, double[][] a, double[][] x) {
+        forward(z, a, x, Parallel.SERIAL);
+    }
+
+    /** {@link #forward(double[][], double[][], double[][])} with the rows split over the threads of p. */
+    void forward(double[][] z, double[][] a, double[][] x, Parallel p) {
         Check.shape("x", x, -1, I);
         int N = x.length;
         Check.shape("z", z, N, O);
         Check.shape("a", a, N, O);
-        for (int n = 0; n < N; n++) {
-            double[] xn = x[n];
-            double[] zn = z[n];
-            for (int o = 0; o < O; o++) {
-                double[] Wo = W[o];
-                double s = b[o];
-                for (int i = 0; i < I; i++) {
-                    s += xn[i] * Wo[i];
-                }
-                zn[o] = s;
+        // z_no = b_o + Σᵢ x_ni·W_oi  (from b_o, i ascending; Kernels has the loops)
+        if (reference) {
+            Kernels.forwardNaive(z, x, W, b, 0, N);
+        } else {
+            if (O > Kernels.FEW_OUTPUTS) {
+                if (Wt == null) Wt = new double[I][O];
+                Kernels.transpose(Wt, W);
             }
+            cz = z;
+            cx = x;
+            p.run(forwardJob, N);
+            cz = null;
+            cx = null;
         }
         f.forward(a, z);
     }
@@ -139,6 +169,11 @@ public final class Dense {
      * @throws IllegalArgumentException on a shape mismatch
      */
     public void backward(double[][] dx, double[][] dz, double[][] da, double[][] x, double[][] z, double[][] a) {
+        backward(dx, dz, da, x, z, a, Parallel.SERIAL);
+    }
+
+    /** {@link #backward(double[][], double[][], double[][], double[][], double[][], double[][])} split over the threads of p. */
+    void backward(double[][] dx, double[][] dz, double[][] da, double[][] x, double[][] z, double[][] a, Parallel p) {
         Check.shape("x", x, -1, I);
         int N = x.length;
         Check.shape("dz", dz, N, O);
@@ -150,38 +185,30 @@ public final class Dense {
         // a = f(z)  ⇒  dz = da ⊙ f'(z)
         f.backward(dz, da, z, a);
 
+        // Freezing: a frozen layer adds nothing to dW, db (SPEC.md, "Freezing").
         if (trainable) {
-            for (int n = 0; n < N; n++) {
-                double[] xn = x[n];
-                double[] dzn = dz[n];
-                for (int o = 0; o < O; o++) {
-                    double g = dzn[o];
-                    // z_no = b_o + Σᵢ x_ni·W_oi  ⇒  db_o += dz_no
-                    db[o] += g;
-                    // ⇒  dW_oi += dz_no · x_ni
-                    double[] dWo = dW[o];
-                    for (int i = 0; i < I; i++) {
-                        dWo[i] += g * xn[i];
-                    }
-                }
+            // z_no = b_o + Σᵢ x_ni·W_oi  ⇒  dW_oi += Σₙ dz_no·x_ni,  db_o += Σₙ dz_no   (n ascending)
+            if (reference) {
+                Kernels.weightsNaive(dW, db, dz, x, 0, O);
+            } else {
+                cdz = dz;
+                cx = x;
+                p.run(weightsJob, O);
             }
         }
-
         if (dx != null) {
-            for (int n = 0; n < N; n++) {
-                double[] dxn = dx[n];
-                double[] dzn = dz[n];
-                for (int i = 0; i < I; i++) dxn[i] = 0.0;
-                // z_no = b_o + Σᵢ x_ni·W_oi  ⇒  dx_ni = Σₒ dz_no · W_oi
-                for (int o = 0; o < O; o++) {
-                    double g = dzn[o];
-                    double[] Wo = W[o];
-                    for (int i = 0; i < I; i++) {
-                        dxn[i] += g * Wo[i];
-                    }
-                }
+            // ⇒  dx_ni = Σₒ dz_no·W_oi   (from +0.0, o ascending)
+            if (reference) {
+                Kernels.inputNaive(dx, dz, W, 0, N);
+            } else {
+                cdz = dz;
+                cdx = dx;
+                p.run(inputJob, N);
             }
         }
+        cdz = null;
+        cdx = null;
+        cx = null;
     }
 
     // ----------------------------------------------------------------------------------------

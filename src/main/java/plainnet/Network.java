@@ -24,7 +24,7 @@ public final class Network {
 
     private final ArrayList<Dense> layers = new ArrayList<Dense>();
 
-    // Work buffers for batch size N; rebuilt when N or the layer list changes.
+    // Work buffers for batch size N (the current set, one of the cached sets below).
     private int N = 0;
     private double[][] x;       // (N, I)  the input of the last forward (the caller's array)
     private double[][][] z;     // [l] (N, O_l)  pre-activations
@@ -32,6 +32,48 @@ public final class Network {
     private double[][][] dz;    // [l] (N, O_l)  gradient with respect to z_l
     private double[][][] da;    // [l] (N, O_l)  gradient with respect to a_l, for l < L−1 (a_{L−1} takes dout)
     private double[][] dx;      // (N, I)  gradient with respect to the input
+
+    /**
+     * Buffer sets for the last few batch sizes, so that alternating sizes (full batches, the last
+     * smaller batch of an epoch, a validation set) allocate nothing after the first use.
+     */
+    private static final int CACHED_SIZES = 3;
+    private final Buffers[] cache = new Buffers[CACHED_SIZES];
+    private long uses;
+
+    /** The work buffers of one batch size. */
+    private static final class Buffers {
+        final int N;
+        final double[][][] z, a, dz, da; // [l] (N, O_l); da[L−1] is null
+        final double[][] dx;             // (N, I)
+        long lastUse;
+
+        Buffers(int N, List<Dense> layers) {
+            int L = layers.size();
+            this.N = N;
+            z = new double[L][][];
+            a = new double[L][][];
+            dz = new double[L][][];
+            da = new double[L][][];
+            for (int l = 0; l < L; l++) {
+                int O = layers.get(l).O;
+                z[l] = new double[N][O];
+                a[l] = new double[N][O];
+                dz[l] = new double[N][O];
+                da[l] = l < L - 1 ? new double[N][O] : null;
+            }
+            dx = new double[N][layers.get(0).I];
+        }
+
+        boolean owns(double[][] m) {
+            if (m == dx) return true;
+            for (int l = 0; l < z.length; l++) if (m == z[l] || m == a[l] || m == dz[l] || m == da[l]) return true;
+            return false;
+        }
+    }
+
+    /** The threads of the kernels (SPEC.md, "Threads"); one by default. */
+    private Parallel parallel = Parallel.SERIAL;
 
     /**
      * A network of the given layers, in order.
@@ -75,7 +117,7 @@ public final class Network {
         this.x = x;
         double[][] in = x;
         for (int l = 0; l < layers.size(); l++) {
-            layers.get(l).forward(z[l], a[l], in);
+            layers.get(l).forward(z[l], a[l], in, parallel);
             in = a[l];
         }
         return in;
@@ -120,7 +162,7 @@ public final class Network {
             double[][] in = l == 0 ? x : a[l - 1];
             // Layers below lo take no gradient, so layer lo computes no dx (the freezing rule).
             double[][] below = l > lo ? da[l - 1] : (toInput ? dx : null);
-            layers.get(l).backward(below, dz[l], grad, in, z[l], a[l]);
+            layers.get(l).backward(below, dz[l], grad, in, z[l], a[l], parallel);
             grad = below;
         }
     }
@@ -171,11 +213,7 @@ public final class Network {
 
     /** True when a is one of the arrays this network owns (a reference comparison). */
     private boolean ownsBuffer(double[][] m) {
-        if (N == 0) return false;
-        if (m == dx) return true;
-        for (int l = 0; l < layers.size(); l++) {
-            if (m == z[l] || m == a[l] || m == dz[l] || m == da[l]) return true;
-        }
+        for (Buffers b : cache) if (b != null && b.owns(m)) return true;
         return false;
     }
 
@@ -189,7 +227,7 @@ public final class Network {
 
     /** Sets dW and db of every layer to zero. */
     public void zeroGrad() {
-        for (Dense layer : layers) layer.zeroGrad();
+        for (int l = 0; l < layers.size(); l++) layers.get(l).zeroGrad(); // indexed: an iterator would allocate in a training step
     }
 
     /** Number of parameters of all layers. */
@@ -276,28 +314,58 @@ public final class Network {
 
     // ----------------------------------------------------------------------------------------
 
+    /**
+     * Splits the work of every product over {@code threads} threads (default 1). Each output
+     * element is still computed by one thread in the SPEC order, so the results are bit-identical
+     * for any count. The worker threads are daemon threads; setThreads(1) stops them.
+     *
+     * @throws IllegalArgumentException if threads &lt; 1
+     */
+    public void setThreads(int threads) {
+        Check.size("threads", threads);
+        if (threads == parallel.threads) return;
+        if (parallel != Parallel.SERIAL) parallel.close();
+        parallel = threads == 1 ? Parallel.SERIAL : new Parallel(threads);
+    }
+
+    /** The number of threads of the kernels. */
+    public int threads() {
+        return parallel.threads;
+    }
+
+    /** Uses the naive reference kernels (true) or the fast ones (false, the default) in every layer; the bits are the same. */
+    void setReference(boolean reference) {
+        for (Dense layer : layers) layer.reference = reference;
+    }
+
     /** Drops the buffers and the remembered input after a change of the layer list. */
     private void invalidate() {
         N = 0;
         x = null;
+        java.util.Arrays.fill(cache, null);
     }
 
+    /** Makes the buffers of batch size rows current: a cached set, or a new one replacing the least recently used. */
     private void ensureBuffers(int rows) {
-        if (rows == N) return;
-        int L = layers.size();
-        z = new double[L][][];
-        a = new double[L][][];
-        dz = new double[L][][];
-        da = new double[L][][];
-        for (int l = 0; l < L; l++) {
-            int O = layers.get(l).O;
-            z[l] = new double[rows][O];
-            a[l] = new double[rows][O];
-            dz[l] = new double[rows][O];
-            da[l] = l < L - 1 ? new double[rows][O] : null;
+        uses++;
+        Buffers use = null;
+        int victim = 0;
+        for (int c = 0; c < CACHED_SIZES; c++) {
+            Buffers b = cache[c];
+            if (b != null && b.N == rows) use = b;
+            if (b == null || (cache[victim] != null && b.lastUse < cache[victim].lastUse)) victim = c;
         }
-        dx = new double[rows][inputs()];
+        if (use == null) {
+            use = new Buffers(rows, layers);
+            cache[victim] = use;
+        }
+        use.lastUse = uses;
         N = rows;
+        z = use.z;
+        a = use.a;
+        dz = use.dz;
+        da = use.da;
+        dx = use.dx;
     }
 
     private static void checkIndex(String name, int l, int size) {

@@ -79,6 +79,15 @@ public final class Targets {
         return new Targets(ys, ms, to - from);
     }
 
+    /**
+     * Targets over row arrays the caller keeps filling with rows of checked targets (the training
+     * loop's mini-batch view, which then allocates nothing per batch). Package-private: the rows
+     * must come from Targets that were checked.
+     */
+    static Targets view(double[][] y, boolean[][] labeled) {
+        return new Targets(y, labeled, y.length);
+    }
+
     /** Every entry labeled. */
     public static Targets of(double[][] y) {
         if (y == null || y.length == 0 || y[0] == null) {

@@ -135,8 +135,13 @@ public final class Trainer {
         Snapshot best = null;               // weights of the lowest validation loss (early stopping)
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0, sinceBest = 0;
-        double[][] xb = null;               // (B, ·) rows of the current batch, shared with inputs
-        double[][] dz = null;               // (B, K)
+        // Mini-batch views, one set per batch size (full batches and the last one), so that a
+        // step allocates nothing: rows are shared with the data, not copied.
+        double[][] xFull = new double[Math.min(batch, N)][], xLast = new double[N % batch == 0 ? 0 : N % batch][];
+        double[][] yFull = new double[xFull.length][], yLast = new double[xLast.length][];
+        boolean[][] mFull = new boolean[xFull.length][], mLast = new boolean[xLast.length][];
+        Targets tFull = Targets.view(yFull, mFull), tLast = xLast.length == 0 ? null : Targets.view(yLast, mLast);
+        double[][] dzFull = new double[xFull.length][t.columns()], dzLast = new double[xLast.length][t.columns()];
 
         for (int e = 0; e < epochs; e++) {
             long epochStart = System.nanoTime();
@@ -149,12 +154,16 @@ public final class Trainer {
                 int to = Math.min(N, from + batch);
                 int B = to - from;
                 step++;
-                if (xb == null || xb.length != B) {
-                    xb = new double[B][];
-                    dz = new double[B][t.columns()];
+                boolean full = B == xFull.length;
+                double[][] xb = full ? xFull : xLast, yb = full ? yFull : yLast, dz = full ? dzFull : dzLast;
+                boolean[][] mb = full ? mFull : mLast;
+                Targets tb = full ? tFull : tLast;
+                for (int j = 0; j < B; j++) {
+                    int n = order[from + j];
+                    xb[j] = inputs[n];
+                    yb[j] = t.y[n];
+                    mb[j] = t.labeled[n];
                 }
-                for (int j = 0; j < B; j++) xb[j] = inputs[order[from + j]];
-                Targets tb = t.rows(order, from, to);
                 double[][] z = trained.forward(xb);
                 double J = loss.forward(z, tb);
                 if (Double.isNaN(J) || Double.isInfinite(J)) {

@@ -4,65 +4,40 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import plainnet.demo.Demo;
-import plainnet.io.FormatException;
 
 /** {@code plainnet demo}: runs {@link Demo} with the bundled data. */
 final class DemoCommand {
 
     private DemoCommand() {}
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        Demo.Settings s = new Demo.Settings();
-        for (int j = 0; j < args.length; j++) {
-            String a = args[j];
-            if (a.equals("--help") || a.equals("-h")) {
-                out.print("usage: plainnet demo [--data DIR] [--out DIR] [--repeats R] [--steps S] [--threads T]\n"
-                    + "  --data DIR     the digits files (default test-data/digits)\n"
-                    + "  --out DIR      where the charts and report.txt go (default target/demo)\n"
-                    + "  --repeats R    repeats of every setting (default 5)\n"
-                    + "  --steps S      about S training steps per run (default 1500)\n"
-                    + "  --threads T    runs in parallel (default: min(2, cores)); results do not depend on it\n");
-                return 0;
-            }
-            if (j + 1 >= args.length) {
-                err.println("plainnet demo: " + a + " expected a value, found none (see 'plainnet demo --help')");
-                return 2;
-            }
-            String v = args[++j];
-            try {
-                if (a.equals("--data")) s.data = Paths.get(v);
-                else if (a.equals("--out")) s.out = Paths.get(v);
-                else if (a.equals("--repeats")) s.repeats = positive(a, v);
-                else if (a.equals("--steps")) s.steps = positive(a, v);
-                else if (a.equals("--threads")) s.threads = positive(a, v);
-                else {
-                    err.println("plainnet demo: unknown option " + a + " (see 'plainnet demo --help')");
-                    return 2;
-                }
-            } catch (IllegalArgumentException e) {
-                err.println("plainnet demo: " + e.getMessage());
-                return 2;
-            }
-        }
-        try {
-            Demo.run(s, out, err);
-            return 0;
-        } catch (FormatException e) {
-            err.println("plainnet demo: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("plainnet demo: cannot read or write a file: " + e);
-            return 2;
-        }
+    static Options options() {
+        Options o = new Options("demo", "Reproduce the lecture's transfer and multi-task claims on the bundled digits: tables on standard output,\n"
+            + "progress on standard error, SVG charts, report.txt and ready-to-use CSV files in --out.");
+        o.value("data", "DIR", "test-data/digits", "the digits files");
+        o.value("out", "DIR", "target/demo", "where the charts, report.txt and CSV files go");
+        o.value("repeats", "R", "5", "repeats of every setting (disjoint data windows, new seeds)");
+        o.value("steps", "S", "1500", "about S training steps per run");
+        o.value("threads", "T", String.valueOf(new Demo.Settings().threads), "runs in parallel; the results do not depend on it");
+        return o;
     }
 
-    private static int positive(String option, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) return n;
-        } catch (NumberFormatException e) {
-            // reported below
+    static int run(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Options o = options();
+        if (!o.parse(args)) {
+            out.print(o.help());
+            return 0;
         }
-        throw new IllegalArgumentException(option + " expected a whole number >= 1, found \"" + v + "\"");
+        Demo.Settings s = new Demo.Settings();
+        s.data = Paths.get(o.get("data"));
+        s.out = Paths.get(o.get("out"));
+        s.repeats = o.integer("repeats", 1);
+        s.steps = o.integer("steps", 1);
+        s.threads = o.integer("threads", 1);
+        try {
+            Demo.run(s, out, err);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return 0;
     }
 }

@@ -2,9 +2,6 @@ package plainnet.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
@@ -19,11 +16,15 @@ import plainnet.Targets;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.ModelFile;
+import plainnet.io.TextFiles;
 
 /** The commands that read a model: {@code evaluate}, {@code predict}, {@code gradcheck}, {@code info}. */
 final class Inspect {
 
     private Inspect() {}
+
+    /** The most rows gradcheck takes: its cost grows with rows × parameters. */
+    static final int MAX_GRADCHECK_ROWS = 256;
 
     private static void modelData(Options o) {
         o.value("model", "FILE", null, "the model file");
@@ -92,7 +93,7 @@ final class Inspect {
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Setup.Data d = data(o, m);
         out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
-        out.print(Setup.metrics(m.loss, m.net.forward(d.x), d.t, m.tasks));
+        out.print(Setup.metrics(m.loss, m.net.forward(d.x), d.t, d.outputs));
         return 0;
     }
 
@@ -102,6 +103,7 @@ final class Inspect {
             out.print(o.help());
             return 0;
         }
+        if (o.get("out") != null) TextFiles.checkWritable(Paths.get(o.get("out")));
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Csv csv = Setup.csv(o.required("data"));
         double[][] x = Dataset.features(csv, m.features);
@@ -118,15 +120,8 @@ final class Inspect {
         if (o.get("out") == null) {
             out.print(s);
         } else {
-            Path p = Paths.get(o.get("out"));
-            Path tmp = Files.createTempFile(p.toAbsolutePath().getParent(), "." + p.getFileName() + ".", ".tmp");
-            try {
-                Files.write(tmp, s.toString().getBytes(StandardCharsets.UTF_8));
-                Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            out.println("wrote " + z.length + " predictions to " + p);
+            TextFiles.writeAtomically(Paths.get(o.get("out")), s.toString());
+            out.println("wrote " + z.length + " predictions to " + o.get("out"));
         }
         return 0;
     }
@@ -154,16 +149,19 @@ final class Inspect {
             out.print(o.help());
             return 0;
         }
+        int requested = o.integer("rows", 1);
+        if (requested > MAX_GRADCHECK_ROWS) throw new UsageException("option --rows expected at most " + MAX_GRADCHECK_ROWS + " (the check costs two forward passes per parameter), found " + requested);
+        long seed = o.longValue("seed");
+        double l2 = o.number("l2", 0.0, false);
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Setup.Data d = data(o, m);
-        int rows = Math.min(o.integer("rows", 1), d.x.length);
+        int rows = Math.min(requested, d.x.length);
         int[] order = new int[d.x.length];
         for (int n = 0; n < order.length; n++) order[n] = n;
-        new Rng(o.longValue("seed")).shuffle(order);
+        new Rng(seed).shuffle(order);
         double[][] x = new double[rows][];
         for (int j = 0; j < rows; j++) x[j] = d.x[order[j]];
         Targets t = d.t.rows(order, 0, rows);
-        double l2 = o.number("l2", 0.0, false);
         GradCheck.Report r = GradCheck.run(m.net, m.loss, x, t, l2, GradCheck.EPS, GradCheck.THRESHOLD);
         out.println("gradient check of " + o.get("model") + " on " + rows + " rows of " + d.file + " (eps " + GradCheck.EPS + ", threshold " + GradCheck.THRESHOLD + ")");
         out.println(r);

@@ -29,6 +29,7 @@ public final class Main {
         + "  vectors    regenerate the golden test vectors (test-data/vectors)\n"
         + "  compute    plainnet's results for a vector, in the result format other implementations write\n"
         + "  verify     compare result files with the vectors: per array errors, PASS/FAIL, earliest failing stage\n"
+        + "  bench      time training steps for a list of network shapes\n"
         + "  demo       reproduce the lecture's transfer and multi-task claims on the bundled digits\n"
         + "  help       print this text\n"
         + "  version    print the version\n"
@@ -67,8 +68,9 @@ public final class Main {
                 case "vectors":   return VectorCommands.vectors(rest, out);
                 case "compute":   return VectorCommands.compute(rest, out);
                 case "verify":    return VectorCommands.verify(rest, out);
+                case "bench":     return BenchCommand.run(rest, out);
                 default:
-                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, vectors, compute, verify, demo, help, version");
+                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, vectors, compute, verify, bench, demo, help, version");
                     return 2;
             }
         } catch (UsageException e) {
@@ -78,11 +80,19 @@ public final class Main {
             err.println("plainnet " + command + ": " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            err.println("plainnet " + command + ": cannot read or write a file: " + e);
+            err.println("plainnet " + command + ": cannot read or write a file: " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
             return 2;
         } catch (IllegalArgumentException e) {
             // A check of the core library at its public entry (for example a label outside [0, 1]).
             err.println("plainnet " + command + ": " + e.getMessage());
+            return 2;
+        } catch (OutOfMemoryError e) {
+            err.println("plainnet " + command + ": not enough memory for this model or data (" + e.getMessage() + "); "
+                + "try smaller layers, fewer rows or a larger -Xmx");
+            return 2;
+        } catch (RuntimeException e) {
+            // Not expected: a defect of plainnet. Still one line, never a stack trace.
+            err.println("plainnet " + command + ": internal error: " + e + " (please report it with the command that caused it)");
             return 2;
         }
     }

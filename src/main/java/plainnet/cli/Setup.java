@@ -2,10 +2,6 @@ package plainnet.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +23,7 @@ import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
+import plainnet.io.TextFiles;
 
 /**
  * What the commands share: the common options, reading data for a loss, building the loss, the
@@ -99,13 +96,13 @@ final class Setup {
     }
 
     static Csv csv(String file) throws IOException {
-        Path p = Paths.get(file);
-        try {
-            return Csv.parse(new String(Files.readAllBytes(p), StandardCharsets.UTF_8), file);
-        } catch (NoSuchFileException e) {
-            throw new FormatException(file, 0, 0, "expected a data file, found no such file");
-        }
+        return Csv.parse(TextFiles.read(Paths.get(file), "a data file"), file);
     }
+
+    /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
+    static final int MAX_CLASSES = 100_000;
+    /** The largest layer width accepted by --hidden. */
+    static final int MAX_UNITS = 1_000_000;
 
     /**
      * Reads a data set and turns its labels into targets for the loss kind: bce labels must be in
@@ -137,9 +134,9 @@ final class Setup {
                     continue;
                 }
                 double v = d.t.y[n][0];
-                if (v != Math.rint(v) || v < 0 || (classes > 0 && v >= classes) || v > 1e6) {
+                if (v != Math.rint(v) || v < 0 || (classes > 0 && v >= classes) || v >= MAX_CLASSES) {
                     throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(0) + ": expected a class index 0.."
-                        + (classes > 0 ? String.valueOf(classes - 1) : "C-1") + " for --loss softmax, found " + v);
+                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for --loss softmax, found " + v);
                 }
                 c[n] = (int) v;
                 max = Math.max(max, c[n]);
@@ -165,7 +162,10 @@ final class Setup {
 
     /** The softmax class count given by --classes, or 0. */
     static int classes(Options o) throws UsageException {
-        return o.get("classes") == null ? 0 : o.integer("classes", 2);
+        if (o.get("classes") == null) return 0;
+        int C = o.integer("classes", 2);
+        if (C > MAX_CLASSES) throw new UsageException("option --classes expected at most " + MAX_CLASSES + ", found " + C);
+        return C;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -177,6 +177,8 @@ final class Setup {
         Reduction r = Reduction.valueOf(o.choice("reduction", REDUCTIONS).toUpperCase(Locale.ROOT));
         double[] w = o.numbers("task-weight");
         double[] p = o.numbers("pos-weight");
+        if (p != null && !kind.equals("bce")) throw new UsageException("option --pos-weight applies to --loss bce only");
+        if (w != null && kind.equals("softmax")) throw new UsageException("option --task-weight applies to --loss bce and mse only");
         if (K < 0) {
             w = null;
             p = null;
@@ -233,7 +235,7 @@ final class Setup {
         List<Dense> layers = new ArrayList<Dense>();
         if (spec == null || spec.trim().isEmpty()) return layers;
         int in = inputs;
-        for (String item : spec.split(",")) {
+        for (String item : spec.split(",", -1)) {
             String[] parts = item.trim().split(":", 2);
             int units;
             try {
@@ -241,9 +243,9 @@ final class Setup {
             } catch (NumberFormatException e) {
                 units = -1;
             }
-            if (units < 1) throw new UsageException("option --" + option + " expected UNITS:ACTIVATION items like 32:tanh, found '" + item.trim() + "'");
+            if (units < 1 || units > MAX_UNITS) throw new UsageException("option --" + option + " expected UNITS:ACTIVATION items like 32:tanh with 1 <= UNITS <= " + MAX_UNITS + ", found '" + item.trim() + "'");
             Activation f = activation(parts.length > 1 ? parts[1].trim() : "tanh", option);
-            layers.add(new Dense(in, units, f, Init.defaultFor(f), rng));
+            if (rng != null) layers.add(new Dense(in, units, f, Init.defaultFor(f), rng));
             in = units;
         }
         return layers;
@@ -251,8 +253,11 @@ final class Setup {
 
     static Activation activation(String name, String option) throws UsageException {
         if (name.startsWith("leaky_relu(") && name.endsWith(")")) {
+            String slope = name.substring(11, name.length() - 1);
             try {
-                return Activation.leakyRelu(Double.parseDouble(name.substring(11, name.length() - 1)));
+                return Activation.leakyRelu(Double.parseDouble(slope));
+            } catch (NumberFormatException e) {
+                throw new UsageException("option --" + option + " expected leaky_relu(SLOPE) with a number SLOPE, found '" + name + "'");
             } catch (IllegalArgumentException e) {
                 throw new UsageException("option --" + option + ": " + e.getMessage());
             }
@@ -309,11 +314,16 @@ final class Setup {
                 s.append('\n');
             }
         } else if (loss instanceof BinaryCrossEntropy) {
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %9s %8s %9s %8s %8s %8s%n", "task", "labeled", "positives", "accuracy", "precision", "recall", "f1", "auc"));
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %9s %8s %8s %9s %8s %8s %8s%n", "task", "labeled", "positives", "loss", "accuracy", "precision", "recall", "f1", "auc"));
             Metrics.Binary[] m = Metrics.binary(z, t);
+            BinaryCrossEntropy bce = (BinaryCrossEntropy) loss;
+            double[] pw = bce.posWeight();
             for (int k = 0; k < m.length; k++) {
-                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %9d %8s %9s %8s %8s %8s%n", names.get(k), m[k].count, m[k].positives,
-                    num(m[k].accuracy), num(m[k].precision), num(m[k].recall), num(m[k].f1), num(m[k].auc)));
+                // The task's own loss: the mean of ℓ over its labeled entries (pos_weight included, task weight not).
+                double sum = 0.0;
+                for (int n = 0; n < z.length; n++) if (t.labeled[n][k]) sum += BinaryCrossEntropy.term(z[n][k], t.y[n][k], pw == null ? 1.0 : pw[k]);
+                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %9d %8s %8s %9s %8s %8s %8s%n", names.get(k), m[k].count, m[k].positives,
+                    num(m[k].count == 0 ? Double.NaN : sum / m[k].count), num(m[k].accuracy), num(m[k].precision), num(m[k].recall), num(m[k].f1), num(m[k].auc)));
             }
         } else {
             s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %12s%n", "output", "labeled", "mean sq err"));

@@ -16,6 +16,7 @@ import plainnet.Trainer;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.ModelFile;
+import plainnet.io.TextFiles;
 
 /**
  * {@code plainnet train} (a new network) and {@code plainnet transfer} (from a saved model: drop
@@ -62,8 +63,8 @@ final class Train {
         String lossKind = o.choice("loss", Setup.LOSSES);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = Setup.optimizer(o, lr);
-        Setup.loss(o, -1);
-        Setup.settings(o, null);
+        checkCommon(o);
+        TextFiles.checkWritable(Paths.get(outFile));
         Csv csv = Setup.csv(o.required("data"));
         Setup.Data d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
         Setup.Data[] parts = validation(o, d, lossKind);
@@ -92,8 +93,13 @@ final class Train {
         String lossKind = o.choice("loss", Setup.LOSSES);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = Setup.optimizer(o, lr);
-        Setup.loss(o, -1);
-        Setup.settings(o, null);
+        checkCommon(o);
+        int drop = o.integer("drop", 0);
+        if (o.get("freeze") != null) o.integer("freeze", 0);
+        int stage2 = o.integer("finetune-epochs", 0);
+        int unfreezeFrom = o.integer("unfreeze-from", 0);
+        double lr2 = o.get("finetune-lr") == null ? lr / 10 : o.number("finetune-lr", 0.0, true);
+        TextFiles.checkWritable(Paths.get(outFile));
         ModelFile source = ModelFile.load(Paths.get(o.required("model")));
         Csv csv = Setup.csv(o.required("data"));
         Setup.Data d;
@@ -112,7 +118,6 @@ final class Train {
         Setup.Data[] parts = validation(o, d, lossKind);
         Loss loss = Setup.loss(o, d.outputs.size());
 
-        int drop = o.integer("drop", 0);
         if (drop >= net.size()) throw new UsageException("option --drop expected at most " + (net.size() - 1) + " (the model has " + net.size() + " layers and one must remain), found " + drop);
         net.removeLast(drop);
         int kept = net.size();
@@ -126,19 +131,37 @@ final class Train {
         net.unfreeze(0, net.size());
         net.freeze(0, freeze);
 
+        if (stage2 > 0 && unfreezeFrom >= net.size()) {
+            throw new UsageException("option --unfreeze-from expected a layer index below " + net.size() + ", found " + unfreezeFrom);
+        }
         int code = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
-        int stage2 = o.integer("finetune-epochs", 0);
         if (code == 0 && stage2 > 0) {
-            int from = o.integer("unfreeze-from", 0);
-            if (from >= net.size()) throw new UsageException("option --unfreeze-from expected a layer index below " + net.size() + ", found " + from);
-            net.unfreeze(from, net.size());
-            double lr2 = o.get("finetune-lr") == null ? lr / 10 : o.number("finetune-lr", 0.0, true);
-            code = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + from + "-" + (net.size() - 1) + ")", stage2);
+            net.unfreeze(unfreezeFrom, net.size());
+            code = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
+            // A divergence in stage 2 keeps (at least) the weights stage 1 finished with.
+            if (code == 3) code = 1;
         }
         if (code == 3) return 1;
-        new ModelFile(net, loss, source.features, d.outputs).save(Paths.get(outFile));
+        new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
         report(out, net, loss, parts, d.outputs, outFile);
         return code;
+    }
+
+    /** Checks the options that every training command shares, before any file is read. */
+    private static void checkCommon(Options o) throws UsageException {
+        Setup.loss(o, -1);
+        Setup.settings(o, null);
+        Setup.classes(o);
+        Setup.hidden(o.get("hidden"), 1, null, "hidden");
+        if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
+        if (o.get("split") != null) {
+            double f = o.number("split", 0.0, true);
+            if (f >= 1.0) throw new UsageException("option --split expected a fraction in (0, 1), found " + f);
+            o.longValue("split-seed");
+        }
+        if (o.integer("patience", 0) > 0 && o.get("validation") == null && o.get("split") == null) {
+            throw new UsageException("option --patience needs validation data: give --validation FILE or --split FRACTION");
+        }
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */

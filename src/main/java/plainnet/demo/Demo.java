@@ -95,6 +95,7 @@ public final class Demo {
     public static String run(Settings s, PrintStream out, PrintStream log) throws IOException {
         long start = System.nanoTime();
         DigitsData d = new DigitsData(s.data);
+        checkRepeats(s, d);
         ExecutorService pool = Executors.newFixedThreadPool(s.threads);
         try {
             Demo demo = new Demo(s, d, out, log, pool);
@@ -156,6 +157,36 @@ public final class Demo {
             }
         }
         return c.toString();
+    }
+
+    /**
+     * Every repeat needs its own disjoint window of training rows: N·repeats rows for each
+     * transfer size N, and N·repeats rows of every digit 5–9 for each control size.
+     *
+     * @throws IllegalArgumentException naming the limit when there are too many repeats
+     */
+    static void checkRepeats(Settings s, DigitsData d) {
+        int train = 0;
+        int[] perClass = new int[10];
+        for (int r = 0; r < d.x.length; r++) {
+            if (!d.train[r]) continue;
+            train++;
+            perClass[d.digit[r]]++;
+        }
+        for (int N : s.transferSizes) {
+            if (N != ALL && (long) N * s.repeats > train) {
+                throw new IllegalArgumentException("--repeats: expected at most " + train / N + " (disjoint windows of " + N + " of the " + train
+                    + " training rows), found " + s.repeats);
+            }
+        }
+        int fewest = Integer.MAX_VALUE;
+        for (int c = 5; c < 10; c++) fewest = Math.min(fewest, perClass[c]);
+        for (int N : s.controlSizes) {
+            if ((long) N * s.repeats > fewest) {
+                throw new IllegalArgumentException("--repeats: expected at most " + fewest / N + " (disjoint windows of " + N
+                    + " rows of each digit 5-9, the rarest has " + fewest + " training rows), found " + s.repeats);
+            }
+        }
     }
 
     /** Prints a piece of the report as soon as it is ready and keeps it. */

@@ -98,8 +98,10 @@ public final class Csv {
         List<Integer> lines = new ArrayList<Integer>();
         for (int r = 1; r < records.size(); r++) {
             String[] rec = records.get(r);
+            if (rec.length == 1 && rec[0].isEmpty() && r == records.size() - 1) {
+                continue; // one empty last line (also in a one-column file)
+            }
             if (rec.length == 1 && rec[0].isEmpty() && header.size() > 1) {
-                if (r == records.size() - 1) continue; // a final empty line
                 throw new FormatException(file, starts.get(r), 0, "expected " + header.size() + " fields, found an empty line");
             }
             if (rec.length != header.size()) {

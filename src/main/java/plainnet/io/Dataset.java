@@ -1,9 +1,6 @@
 package plainnet.io;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,13 +47,7 @@ public final class Dataset {
      * @param labelSpec   the label columns, or null for the last column
      */
     public static Dataset load(Path path, String featureSpec, String labelSpec) throws IOException {
-        String text;
-        try {
-            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new FormatException(path.toString(), 0, 0, "expected a data file, found no such file");
-        }
-        return from(Csv.parse(text, path.toString()), featureSpec, labelSpec);
+        return from(Csv.parse(TextFiles.read(path, "a data file"), path.toString()), featureSpec, labelSpec);
     }
 
     /** Builds a data set from parsed CSV; see {@link #load}. */

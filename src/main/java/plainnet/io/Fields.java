@@ -105,7 +105,8 @@ public final class Fields {
 
     /** null (or absent) for "not given", else an array of exactly n numbers. */
     public double[] optionalVector(String key, int n) throws FormatException {
-        if (!map.containsKey(key) || map.get(key) == null) return null;
+        if (!map.containsKey(key)) throw new FormatException(file, 0, 0, "expected a field " + name(key) + " (null for none), found none");
+        if (map.get(key) == null) return null;
         return vector(key, n);
     }
 

@@ -1,11 +1,7 @@
 package plainnet.io;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,24 +128,11 @@ public final class ModelFile {
     }
 
     /**
-     * Writes the model to {@code path} atomically: a temporary file in the same folder, then a
-     * rename over the target. On any failure the previous file at {@code path} is untouched and
-     * the temporary file is removed.
+     * Writes the model to {@code path} atomically ({@link TextFiles#writeAtomically}): on any
+     * failure the previous file at {@code path} is untouched.
      */
     public void save(Path path) throws IOException {
-        byte[] bytes = toJson().getBytes(StandardCharsets.UTF_8);
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        TextFiles.writeAtomically(path, toJson());
     }
 
     // ----------------------------------------------------------------------------------------
@@ -157,13 +140,7 @@ public final class ModelFile {
 
     /** Reads a model file; see {@link #parse}. */
     public static ModelFile load(Path path) throws IOException {
-        String text;
-        try {
-            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new FormatException(path.toString(), 0, 0, "expected a model file, found no such file");
-        }
-        return parse(text, path.toString());
+        return parse(TextFiles.read(path, "a model file"), path.toString());
     }
 
     /**

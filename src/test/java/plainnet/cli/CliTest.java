@@ -191,4 +191,54 @@ class CliTest {
         assertThat(run("predict", "--model", "@m.json", "--data", "@few.csv")).isEqualTo(2);
         assertThat(err).contains("few.csv:1: expected a feature column \"c\" in the header, found none (columns: a, b)");
     }
+
+    @Test
+    void reviewCases_badOutputAndOptions_reportedBeforeAnyWork() throws Exception {
+        Files.createDirectory(dir.resolve("folder"));
+        assertThat(train("folder")).isEqualTo(2);
+        assertThat(err).contains("folder: expected a file to write to, found a folder").doesNotContain("epoch");
+        assertThat(train("nowhere/m.json")).isEqualTo(2);
+        assertThat(err).contains("expected an existing folder to write into");
+        assertThat(run("train", "--data", "@d.csv", "--labels", "cls", "--loss", "softmax", "--task-weight", "1,2,3", "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).contains("option --task-weight applies to --loss bce and mse only");
+        assertThat(train("m.json", "--hidden", "4:leaky_relu(abc)")).isEqualTo(2);
+        assertThat(err).contains("expected leaky_relu(SLOPE) with a number SLOPE, found '4:leaky_relu(abc)'".substring(0, 40));
+        assertThat(train("m.json", "--hidden", "32:tanh,")).isEqualTo(2);
+        assertThat(err).contains("option --hidden expected UNITS:ACTIVATION items");
+        assertThat(train("m.json", "--classes", "999999999")).isEqualTo(2);
+        assertThat(err).contains("option --classes expected at most 100000");
+        assertThat(train("m.json", "--split", "1.5")).isEqualTo(2);
+        assertThat(err).contains("option --split expected a fraction in (0, 1)");
+        assertThat(run("gradcheck", "--model", "@missing.json", "--data", "@d.csv", "--rows", "100000")).isEqualTo(2);
+        assertThat(err).contains("option --rows expected at most 256");
+        assertThat(run("demo", "--repeats", "50", "--out", "@demo")).isEqualTo(2);
+        assertThat(err).contains("--repeats: expected at most");
+        assertThat(run("demo", "--repets", "2")).isEqualTo(2);
+        assertThat(err).contains("did you mean --repeats?");
+    }
+
+    @Test
+    void readingAFolderOrNonUtf8_namesTheFile() throws Exception {
+        assertThat(run("train", "--data", dir.toString(), "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).contains(dir + ": expected a data file, found a folder");
+        Files.write(dir.resolve("bin.csv"), new byte[] {(byte) 0xff, (byte) 0xfe, ',', 'b', '\n', '1', ',', '2', '\n'});
+        assertThat(run("train", "--data", "@bin.csv", "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).contains("bin.csv: expected UTF-8 text, found bytes that are not UTF-8");
+    }
+
+    @Test
+    void savedFiles_keepTheUsualPermissions() throws Exception {
+        assertThat(train("m.json", "--quiet")).isZero();
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("m.json"))).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+
+    @Test
+    void transfer_withOtherFeatureColumns_savesThoseColumns() throws Exception {
+        assertThat(train("a.json", "--quiet")).isZero();
+        Files.writeString(dir.resolve("r.csv"), Files.readString(dir.resolve("d.csv")).replaceFirst("a,b,c,", "p,q,r,"));
+        assertThat(run("transfer", "--model", "@a.json", "--data", "@r.csv", "--features", "p..r", "--labels", "t1", "--epochs", "2", "--quiet", "--out", "@r.json")).as(err).isZero();
+        assertThat(ModelFile.load(dir.resolve("r.json")).features).containsExactly("p", "q", "r");
+        assertThat(run("evaluate", "--model", "@r.json", "--data", "@r.csv")).as(err).isZero();
+    }
 }

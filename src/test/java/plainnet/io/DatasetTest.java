@@ -125,4 +125,10 @@ class DatasetTest {
         }
         assertThatThrownBy(() -> d.split(1.0, 5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found 1.0");
     }
+
+    @Test
+    void parse_oneColumnWithEmptyLastLine_lastLineIgnored() throws FormatException {
+        Csv csv = Csv.parse("x\n1\n2\n\n", "f.csv");
+        assertThat(csv.rows).hasSize(2);
+    }
 }

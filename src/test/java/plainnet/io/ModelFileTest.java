@@ -136,6 +136,7 @@ class ModelFileTest {
         assertParseError(v.replace("[\"p\", \"q\"]", "[\"p\"]"), "m.json: field features: expected 2 names (one per input of the first layer), found 1");
         assertParseError(v.replace("\"inputs\": 2", "\"inputs\": 3"), "m.json: field layers[0].W[0]: expected 3 numbers, found 2");
         assertParseError("[]", "m.json: expected a JSON object at the top level, found an array");
+        assertParseError(v.replace("\"task_weight\": null,", ""), "m.json: expected a field loss.task_weight (null for none), found none");
         assertParseError(v.substring(0, v.length() / 2), "m.json:");
     }
 

@@ -1,0 +1,255 @@
+package plainnet;
+
+/**
+ * The three products of a dense layer, each twice: the naive reference kernel, which is SPEC.md's
+ * formula written as loops, and a fast kernel beside it that adds in exactly the same order, so
+ * both give the same bits (KernelsTest proves it). See SPEC.md, sections "Dense layer" and
+ * "Fast kernels".
+ *
+ * <pre>
+ *   forward   z_no  = b_o + Σᵢ x_ni·W_oi      (from b_o, i ascending)
+ *   weights   dW_oi += Σₙ dz_no·x_ni          (onto dW_oi, n ascending);   db_o += Σₙ dz_no
+ *   input     dx_ni = Σₒ dz_no·W_oi           (from +0.0, o ascending)
+ * </pre>
+ *
+ * Why the fast kernels are faster: Java never reorders a floating-point sum, so the naive forward
+ * (a dot product, {@code s += x[i]*w[i]}) is one long chain of dependent additions and never
+ * vectorises. The fast kernels instead stream a whole row ({@code c[j] += a*r[j]}), which the JIT
+ * turns into vector instructions; they keep each element's own order of additions, and only
+ * interleave the work on different elements. Each pass handles 2 rows × 2 terms: the second term is
+ * added after the first ({@code c[j] = c[j] + a0*r0[j] + a1*r1[j]} evaluates left to right), so
+ * the order is that of two separate passes, while the loads of r0, r1 are shared by two rows.
+ * Bodies stay this small because C2 did not vectorise larger ones reliably.
+ *
+ * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
+ * changing any element's sum (section "Threads"). Index letters: N rows (n), I inputs (i), O
+ * outputs (o). Layout: row arrays; Wt is W transposed, (I, O).
+ */
+final class Kernels {
+
+    private Kernels() {}
+
+    // ----------------------------------------------------------------------------------------
+    // naive reference kernels
+
+    /** z = x·Wᵀ + b for rows [from, to). z (N, O), x (N, I), W (O, I), b (O). */
+    static void forwardNaive(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
+        int O = W.length, I = W[0].length;
+        for (int n = from; n < to; n++) {
+            double[] xn = x[n];
+            double[] zn = z[n];
+            for (int o = 0; o < O; o++) {
+                double[] Wo = W[o];
+                double s = b[o];
+                for (int i = 0; i < I; i++) s += xn[i] * Wo[i];
+                zn[o] = s;
+            }
+        }
+    }
+
+    /** dW += dzᵀ·x and db += Σₙ dz for the output rows [from, to). dW (O, I), db (O), dz (N, O), x (N, I). */
+    static void weightsNaive(double[][] dW, double[] db, double[][] dz, double[][] x, int from, int to) {
+        int N = dz.length, I = dW[0].length;
+        for (int n = 0; n < N; n++) {
+            double[] xn = x[n];
+            double[] dzn = dz[n];
+            for (int o = from; o < to; o++) {
+                double g = dzn[o];
+                db[o] += g;
+                double[] dWo = dW[o];
+                for (int i = 0; i < I; i++) dWo[i] += g * xn[i];
+            }
+        }
+    }
+
+    /** dx = dz·W for rows [from, to). dx (N, I), dz (N, O), W (O, I). */
+    static void inputNaive(double[][] dx, double[][] dz, double[][] W, int from, int to) {
+        int O = W.length, I = W[0].length;
+        for (int n = from; n < to; n++) {
+            double[] dxn = dx[n];
+            double[] dzn = dz[n];
+            for (int i = 0; i < I; i++) dxn[i] = 0.0;
+            for (int o = 0; o < O; o++) {
+                double g = dzn[o];
+                double[] Wo = W[o];
+                for (int i = 0; i < I; i++) dxn[i] += g * Wo[i];
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // fast kernels: the same sums in the same order
+
+    /** Tile size of the transpose: a tile of W and of Wt stays in the L1 cache. */
+    private static final int TILE = 8;
+
+    /** Wt = Wᵀ, tile by tile so that neither side is walked with a long stride. Wt (I, O), W (O, I). */
+    static void transpose(double[][] Wt, double[][] W) {
+        int O = W.length, I = W[0].length;
+        for (int o0 = 0; o0 < O; o0 += TILE) {
+            int o1 = Math.min(O, o0 + TILE);
+            for (int i0 = 0; i0 < I; i0 += TILE) {
+                int i1 = Math.min(I, i0 + TILE);
+                for (int i = i0; i < i1; i++) {
+                    double[] Wti = Wt[i];
+                    for (int o = o0; o < o1; o++) Wti[o] = W[o][i];
+                }
+            }
+        }
+    }
+
+    /** Outputs up to this many use the interleaved dot products of {@link #forwardFew}. */
+    static final int FEW_OUTPUTS = 16;
+
+    /** As {@link #forwardNaive}, streaming rows of Wt (I, O): z_n starts at b and adds x_ni·Wt_i for i ascending. */
+    static void forwardFast(double[][] z, double[][] x, double[][] W, double[][] Wt, double[] b, int from, int to) {
+        int O = W.length;
+        if (O <= FEW_OUTPUTS) {
+            forwardFew(z, x, W, b, from, to);
+            return;
+        }
+        int I = W[0].length;
+        int n = from;
+        for (; n + 1 < to; n += 2) {
+            double[] z0 = z[n], z1 = z[n + 1], x0 = x[n], x1 = x[n + 1];
+            System.arraycopy(b, 0, z0, 0, O);
+            System.arraycopy(b, 0, z1, 0, O);
+            int i = 0;
+            for (; i + 1 < I; i += 2) {
+                double[] w0 = Wt[i], w1 = Wt[i + 1];
+                double a00 = x0[i], a01 = x0[i + 1], a10 = x1[i], a11 = x1[i + 1];
+                for (int o = 0; o < O; o++) {
+                    z0[o] = z0[o] + a00 * w0[o] + a01 * w1[o];
+                    z1[o] = z1[o] + a10 * w0[o] + a11 * w1[o];
+                }
+            }
+            if (i < I) {
+                double[] w0 = Wt[i];
+                double a0 = x0[i], a1 = x1[i];
+                for (int o = 0; o < O; o++) {
+                    z0[o] = z0[o] + a0 * w0[o];
+                    z1[o] = z1[o] + a1 * w0[o];
+                }
+            }
+        }
+        if (n < to) {
+            double[] z0 = z[n], x0 = x[n];
+            System.arraycopy(b, 0, z0, 0, O);
+            for (int i = 0; i < I; i++) {
+                double[] w0 = Wt[i];
+                double a0 = x0[i];
+                for (int o = 0; o < O; o++) z0[o] = z0[o] + a0 * w0[o];
+            }
+        }
+    }
+
+    /**
+     * Few outputs (a head of 10 classes, say): rows of O are too short to stream, so compute four
+     * outputs' dot products at once. Each is still its own sum from b_o in i order; four
+     * independent chains keep the adder busy instead of waiting on one chain.
+     */
+    private static void forwardFew(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
+        int O = W.length, I = W[0].length;
+        for (int n = from; n < to; n++) {
+            double[] xn = x[n], zn = z[n];
+            int o = 0;
+            for (; o + 3 < O; o += 4) {
+                double[] w0 = W[o], w1 = W[o + 1], w2 = W[o + 2], w3 = W[o + 3];
+                double s0 = b[o], s1 = b[o + 1], s2 = b[o + 2], s3 = b[o + 3];
+                for (int i = 0; i < I; i++) {
+                    double xi = xn[i];
+                    s0 += xi * w0[i];
+                    s1 += xi * w1[i];
+                    s2 += xi * w2[i];
+                    s3 += xi * w3[i];
+                }
+                zn[o] = s0;
+                zn[o + 1] = s1;
+                zn[o + 2] = s2;
+                zn[o + 3] = s3;
+            }
+            for (; o < O; o++) {
+                double[] w0 = W[o];
+                double s0 = b[o];
+                for (int i = 0; i < I; i++) s0 += xn[i] * w0[i];
+                zn[o] = s0;
+            }
+        }
+    }
+
+    /** As {@link #weightsNaive}: dW_o streams rows of x, two n's and two o's per pass, n ascending. */
+    static void weightsFast(double[][] dW, double[] db, double[][] dz, double[][] x, int from, int to) {
+        int N = dz.length, I = dW[0].length;
+        for (int o = from; o < to; o++) {
+            double s = db[o];
+            for (int n = 0; n < N; n++) s += dz[n][o];
+            db[o] = s;
+        }
+        int o = from;
+        for (; o + 1 < to; o += 2) {
+            double[] d0 = dW[o], d1 = dW[o + 1];
+            int n = 0;
+            for (; n + 1 < N; n += 2) {
+                double[] x0 = x[n], x1 = x[n + 1];
+                double g00 = dz[n][o], g01 = dz[n + 1][o], g10 = dz[n][o + 1], g11 = dz[n + 1][o + 1];
+                for (int i = 0; i < I; i++) {
+                    d0[i] = d0[i] + g00 * x0[i] + g01 * x1[i];
+                    d1[i] = d1[i] + g10 * x0[i] + g11 * x1[i];
+                }
+            }
+            if (n < N) {
+                double[] x0 = x[n];
+                double g0 = dz[n][o], g1 = dz[n][o + 1];
+                for (int i = 0; i < I; i++) {
+                    d0[i] = d0[i] + g0 * x0[i];
+                    d1[i] = d1[i] + g1 * x0[i];
+                }
+            }
+        }
+        if (o < to) {
+            double[] d0 = dW[o];
+            for (int n = 0; n < N; n++) {
+                double[] x0 = x[n];
+                double g0 = dz[n][o];
+                for (int i = 0; i < I; i++) d0[i] = d0[i] + g0 * x0[i];
+            }
+        }
+    }
+
+    /** As {@link #inputNaive}: dx_n streams rows of W, two n's and two o's per pass, o ascending from +0.0. */
+    static void inputFast(double[][] dx, double[][] dz, double[][] W, int from, int to) {
+        int O = W.length, I = W[0].length;
+        int n = from;
+        for (; n + 1 < to; n += 2) {
+            double[] e0 = dx[n], e1 = dx[n + 1], g0 = dz[n], g1 = dz[n + 1];
+            java.util.Arrays.fill(e0, 0.0);
+            java.util.Arrays.fill(e1, 0.0);
+            int o = 0;
+            for (; o + 1 < O; o += 2) {
+                double[] w0 = W[o], w1 = W[o + 1];
+                double a00 = g0[o], a01 = g0[o + 1], a10 = g1[o], a11 = g1[o + 1];
+                for (int i = 0; i < I; i++) {
+                    e0[i] = e0[i] + a00 * w0[i] + a01 * w1[i];
+                    e1[i] = e1[i] + a10 * w0[i] + a11 * w1[i];
+                }
+            }
+            if (o < O) {
+                double[] w0 = W[o];
+                double a0 = g0[o], a1 = g1[o];
+                for (int i = 0; i < I; i++) {
+                    e0[i] = e0[i] + a0 * w0[i];
+                    e1[i] = e1[i] + a1 * w0[i];
+                }
+            }
+        }
+        if (n < to) {
+            double[] e0 = dx[n], g0 = dz[n];
+            java.util.Arrays.fill(e0, 0.0);
+            for (int o = 0; o < O; o++) {
+                double[] w0 = W[o];
+                double a0 = g0[o];
+                for (int i = 0; i < I; i++) e0[i] = e0[i] + a0 * w0[i];
+            }
+        }
+    }
+}

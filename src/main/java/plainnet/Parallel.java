@@ -1,0 +1,107 @@
+package plainnet;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Deterministic threads for the kernels: a job over the rows [0, total) is cut into one contiguous
+ * part per thread, part p = [total·p/T, total·(p+1)/T), and the calling thread runs part 0. Each
+ * output element is computed by exactly one thread, with the same order of additions as with one
+ * thread, so results are bit-identical for any thread count. See SPEC.md, section "Threads".
+ *
+ * <p>No allocation per job: the workers are started once and wait (parked) for the next job; the
+ * job object is one the caller made once. Plain {@code java.util.concurrent}, daemon threads.
+ */
+final class Parallel {
+
+    /** Work on the rows [from, to). */
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /** One thread: runs every job inline. */
+    static final Parallel SERIAL = new Parallel(1);
+
+    /** Jobs smaller than this many rows run on the calling thread alone. */
+    static final int MIN_ROWS = 2;
+
+    final int threads;
+    private final Thread[] workers;       // threads − 1 workers; part p + 1 is worker p's
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Range job;
+    private volatile int total;
+    private volatile long generation;      // incremented for every job; workers wait for a change
+    private volatile boolean closed;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+
+    Parallel(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads: expected at least 1, found " + threads);
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        for (int p = 0; p < workers.length; p++) {
+            final int part = p + 1;
+            workers[p] = new Thread(() -> work(part), "plainnet-worker-" + part);
+            workers[p].setDaemon(true);
+            workers[p].start();
+        }
+    }
+
+    /** Runs job over [0, total) on all threads and returns when every part is done. */
+    void run(Range job, int total) {
+        if (threads == 1 || total < MIN_ROWS) {
+            job.run(0, total);
+            return;
+        }
+        this.job = job;
+        this.total = total;
+        this.caller = Thread.currentThread();
+        this.failure = null;
+        pending.set(workers.length);
+        generation++;
+        for (Thread w : workers) LockSupport.unpark(w);
+        Throwable own = null;
+        try {
+            job.run(0, total / threads);
+        } catch (RuntimeException | Error e) {
+            own = e;
+        }
+        while (pending.get() > 0) LockSupport.parkNanos(this, 10_000L);
+        this.job = null;
+        if (own != null) rethrow(own);
+        if (failure != null) rethrow(failure);
+    }
+
+    private void work(int part) {
+        long seen = 0;
+        while (!closed) {
+            long g = generation;
+            if (g == seen) {
+                LockSupport.park(this);
+                continue;
+            }
+            seen = g;
+            Range r = job;
+            int n = total;
+            try {
+                r.run((int) ((long) n * part / threads), (int) ((long) n * (part + 1) / threads));
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    /** Stops the workers. */
+    void close() {
+        closed = true;
+        for (Thread w : workers) LockSupport.unpark(w);
+    }
+
+    private static void rethrow(Throwable e) {
+        if (e instanceof RuntimeException) throw (RuntimeException) e;
+        if (e instanceof Error) throw (Error) e;
+        throw new IllegalStateException(e);
+    }
+}

@@ -1,0 +1,167 @@
+package plainnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast kernels give the same bits as the naive reference kernels, for any thread count; and a
+ * training step allocates nothing after warm-up.
+ */
+class KernelsTest {
+
+    private static final Activation[] ACTS = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.2), Activation.SIGMOID, Activation.TANH};
+
+    /** Widths 1..300 with extra weight on the small and odd ones, where the pair loops have tails. */
+    private static int width(Rng rng) {
+        int pick = rng.nextInt(4);
+        return pick == 0 ? 1 + rng.nextInt(5) : pick == 1 ? 1 + rng.nextInt(40) : 1 + rng.nextInt(300);
+    }
+
+    private static Network network(long seed, int[] sizes, Activation f, int frozenPattern, boolean reference, int threads) {
+        Rng rng = new Rng(seed);
+        List<Dense> layers = new ArrayList<>();
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            Dense d = new Dense(sizes[l], sizes[l + 1], l + 2 < sizes.length ? f : Activation.IDENTITY, rng);
+            for (int o = 0; o < d.O; o++) d.b[o] = 0.1 * rng.nextGaussian();
+            layers.add(d);
+        }
+        Network net = new Network(layers);
+        int L = net.size();
+        switch (frozenPattern) {
+            case 1: net.freeze(0, 1); break;                 // bottom
+            case 2: if (L > 2) net.freeze(1, 2); break;      // a middle layer
+            case 3: net.freeze(0, L - 1); break;              // all but the head
+            default: break;
+        }
+        net.setReference(reference);
+        net.setThreads(threads);
+        return net;
+    }
+
+    /** Outputs, loss, every gradient, dx and the parameters after 2 Adam steps, for one configuration. */
+    private static List<double[][]> run(long seed, int[] sizes, int N, Activation f, int lossKind, int frozen, boolean reference, int threads) {
+        Network net = network(seed, sizes, f, frozen, reference, threads);
+        Rng rng = new Rng(seed + 1);
+        int K = sizes[sizes.length - 1];
+        double[][] x = Assert.gaussian(rng, N, sizes[0], 1.0);
+        Loss loss;
+        Targets t;
+        if (lossKind == 0 || K == 1) {
+            double[][] y = new double[N][K];
+            boolean[][] m = new boolean[N][K];
+            for (int n = 0; n < N; n++) for (int k = 0; k < K; k++) { y[n][k] = rng.nextDouble() < 0.5 ? 1 : 0; m[n][k] = rng.nextDouble() < 0.7; }
+            t = new Targets(y, m);
+            loss = new BinaryCrossEntropy();
+        } else if (lossKind == 1) {
+            int[] c = new int[N];
+            for (int n = 0; n < N; n++) c[n] = rng.nextDouble() < 0.2 ? -1 : rng.nextInt(K);
+            t = Targets.ofClasses(c, K);
+            loss = new SoftmaxCrossEntropy(Reduction.MEAN_LABELED);
+        } else {
+            t = Targets.of(Assert.gaussian(rng, N, K, 1.0));
+            loss = new MeanSquaredError(Reduction.SUM);
+        }
+        List<double[][]> out = new ArrayList<>();
+        double[][] z = net.forward(x);
+        out.add(Assert.copy(z));
+        out.add(new double[][] {{loss.forward(z, t)}});
+        double[][] dz = new double[N][K];
+        loss.backward(dz, z, t);
+        net.zeroGrad();
+        out.add(Assert.copy(net.backwardToInput(dz)));
+        for (int l = 0; l < net.size(); l++) {
+            out.add(Assert.copy(net.layer(l).dW));
+            out.add(new double[][] {net.layer(l).db.clone()});
+        }
+        Optimizer opt = Optimizer.adam(0.01).withWeightDecay(0.01, false);
+        for (int s = 0; s < 2; s++) {
+            z = net.forward(x);
+            loss.backward(dz, z, t);
+            net.zeroGrad();
+            net.backward(dz);
+            opt.step(net);
+        }
+        for (int l = 0; l < net.size(); l++) {
+            out.add(Assert.copy(net.layer(l).W));
+            out.add(new double[][] {net.layer(l).b.clone()});
+        }
+        net.setThreads(1);
+        return out;
+    }
+
+    @Test
+    void fastKernels_randomShapes_sameBitsAsNaive() {
+        Rng rng = new Rng(2024);
+        for (int c = 0; c < 60; c++) {
+            int L = 1 + rng.nextInt(3);
+            int[] sizes = new int[L + 1];
+            for (int l = 0; l <= L; l++) sizes[l] = width(rng);
+            int N = rng.nextInt(3) == 0 ? 1 + rng.nextInt(4) : 1 + rng.nextInt(130);
+            Activation f = ACTS[c % ACTS.length];
+            int lossKind = c % 3, frozen = (c / 3) % 4;
+            List<double[][]> naive = run(c, sizes, N, f, lossKind, frozen, true, 1);
+            List<double[][]> fast = run(c, sizes, N, f, lossKind, frozen, false, 1);
+            String what = "case " + c + " sizes " + java.util.Arrays.toString(sizes) + " N " + N + " " + f + " loss " + lossKind + " frozen " + frozen;
+            for (int j = 0; j < naive.size(); j++) Assert.assertSameBits(what + " array " + j, naive.get(j), fast.get(j));
+        }
+    }
+
+    @Test
+    void threads_anyCount_sameBitsAsOneThread() {
+        Rng rng = new Rng(77);
+        for (int c = 0; c < 12; c++) {
+            int[] sizes = {width(rng), width(rng), width(rng)};
+            int N = 1 + rng.nextInt(130);
+            Activation f = ACTS[c % ACTS.length];
+            List<double[][]> one = run(c, sizes, N, f, c % 3, c % 4, false, 1);
+            for (int threads : new int[] {2, 3}) {
+                List<double[][]> many = run(c, sizes, N, f, c % 3, c % 4, false, threads);
+                for (int j = 0; j < one.size(); j++) Assert.assertSameBits("case " + c + " threads " + threads + " array " + j, one.get(j), many.get(j));
+            }
+        }
+    }
+
+    @Test
+    void trainingStep_afterWarmUp_allocatesNothing() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean measurable = mx instanceof com.sun.management.ThreadMXBean && ((com.sun.management.ThreadMXBean) mx).isThreadAllocatedMemorySupported();
+        if (!measurable) System.out.println("KernelsTest: skipped: this JVM cannot measure allocated bytes per thread");
+        Assumptions.assumeTrue(measurable, "this JVM cannot measure allocated bytes per thread");
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+        Rng rng = new Rng(3);
+        Network net = new Network(new Dense(64, 48, Activation.RELU, rng), new Dense(48, 32, Activation.TANH, rng), new Dense(32, 10, Activation.IDENTITY, rng));
+        double[][] x = Assert.gaussian(rng, 32, 64, 1.0);
+        int[] c = new int[32];
+        for (int n = 0; n < 32; n++) c[n] = rng.nextInt(10);
+        Targets t = Targets.ofClasses(c, 10);
+        Loss loss = new SoftmaxCrossEntropy();
+        Optimizer opt = Optimizer.adam(1e-3).withWeightDecay(1e-4, true);
+        double[][] dz = new double[32][10];
+        long tid = Thread.currentThread().getId();
+        long best = Long.MAX_VALUE;
+        // The JIT may allocate briefly while it compiles; take the best of several rounds.
+        for (int round = 0; round < 20 && best > 0; round++) {
+            for (int s = 0; s < 2000; s++) step(net, loss, opt, x, t, dz);
+            long a0 = bean.getThreadAllocatedBytes(tid);
+            for (int s = 0; s < 500; s++) step(net, loss, opt, x, t, dz);
+            long a1 = bean.getThreadAllocatedBytes(tid);
+            long m = bean.getThreadAllocatedBytes(tid);
+            best = Math.min(best, (a1 - a0) - (m - a1));
+        }
+        assertThat(best).as("bytes allocated by 500 training steps after warm-up").isLessThanOrEqualTo(0);
+    }
+
+    private static void step(Network net, Loss loss, Optimizer opt, double[][] x, Targets t, double[][] dz) {
+        double[][] z = net.forward(x);
+        loss.forward(z, t);
+        loss.backward(dz, z, t);
+        net.zeroGrad();
+        net.backward(dz);
+        opt.step(net);
+    }
+}
