@@ -31,6 +31,8 @@ public final class Trainer {
     public int patience = 0;
     /** Compute the outputs of the frozen layers below the lowest trainable layer once per data set. */
     public boolean cacheFeatures = true;
+    /** Threads of the kernels during fit (SPEC.md, "Threads"); 0 keeps the network's own setting. */
+    public int threads = 0;
 
     private final Network net;
     private final Loss loss;
@@ -107,6 +109,8 @@ public final class Trainer {
         checkSettings(x, t, xVal, tVal);
         long start = System.nanoTime();
         double lr0 = opt.lr();
+        int previousThreads = net.threads();
+        int T = threads > 0 ? threads : previousThreads;
 
         // Feature caching: the frozen layers below the lowest trainable one map each row to the
         // same features in every epoch, so compute them once and train the layers above on them.
@@ -115,16 +119,33 @@ public final class Trainer {
         Network trained = net;
         double[][] inputs = x;       // (N, I) or the cached features (N, O_{lo−1})
         double[][] valInputs = xVal; // (V, I) or the cached features
-        if (cacheFeatures && lo > 0) {
-            List<Dense> below = new ArrayList<Dense>();
-            List<Dense> above = new ArrayList<Dense>();
-            for (int l = 0; l < net.size(); l++) (l < lo ? below : above).add(net.layer(l));
-            Network base = new Network(below);
-            inputs = features(base, x);
-            valInputs = xVal == null ? null : features(base, xVal);
-            trained = new Network(above);
+        try {
+            if (cacheFeatures && lo > 0) {
+                List<Dense> below = new ArrayList<Dense>();
+                List<Dense> above = new ArrayList<Dense>();
+                for (int l = 0; l < net.size(); l++) (l < lo ? below : above).add(net.layer(l));
+                Network base = new Network(below);
+                base.setThreads(T);
+                try {
+                    inputs = features(base, x);
+                    valInputs = xVal == null ? null : features(base, xVal);
+                } finally {
+                    base.setThreads(1);
+                }
+                trained = new Network(above);
+            }
+            trained.setThreads(T);
+            return loop(x, t, xVal, tVal, listener, trained, inputs, valInputs, lr0, start);
+        } finally {
+            if (trained != net) trained.setThreads(1); // stop the sub-network's worker threads
+            net.setThreads(previousThreads);
+            opt.setLr(lr0);
         }
+    }
 
+    /** The epochs of {@link #fit}, on the (possibly cached-feature) network {@code trained}. */
+    private Result loop(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener,
+                        Network trained, double[][] inputs, double[][] valInputs, double lr0, long start) {
         int N = x.length;
         int[] order = new int[N];
         for (int n = 0; n < N; n++) order[n] = n;

@@ -217,4 +217,25 @@ class TrainerTest {
         assertThatThrownBy(() -> trainer(frozen, Optimizer.sgd(0.1), 1).fit(x, t, null, null, null))
             .hasMessage("training: expected at least one trainable layer, found every layer frozen");
     }
+
+    @Test
+    void fit_twoThreadsWithAndWithoutCache_sameBitsAsOneThread() {
+        double[][] x = inputs(1, N), xv = inputs(2, 11);
+        Targets t = targets(x, 3), tv = targets(xv, 4);
+        Network one = network(5), two = network(5), twoCached = network(5);
+        twoCached.freeze(0, 1);
+        Network oneCached = network(5);
+        oneCached.freeze(0, 1);
+        trainer(one, Optimizer.adam(0.01), 4).fit(x, t, xv, tv, null);
+        Trainer t2 = trainer(two, Optimizer.adam(0.01), 4);
+        t2.threads = 2;
+        t2.fit(x, t, xv, tv, null);
+        assertSameWeights(one, two);
+        trainer(oneCached, Optimizer.adam(0.01), 4).fit(x, t, xv, tv, null);
+        Trainer t3 = trainer(twoCached, Optimizer.adam(0.01), 4);
+        t3.threads = 2;
+        t3.fit(x, t, xv, tv, null);
+        assertSameWeights(oneCached, twoCached);
+        assertThat(two.threads()).as("fit restores the network's own thread setting").isEqualTo(1);
+    }
 }

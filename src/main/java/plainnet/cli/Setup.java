@@ -72,6 +72,7 @@ final class Setup {
         o.value("decay-every", "E", "0", "multiply the learning rate by --decay-factor every E epochs (0: constant)");
         o.value("decay-factor", "G", "0.1", "the step-decay factor, in (0, 1]");
         o.value("patience", "P", "0", "early stopping: stop after P epochs without a lower validation loss and keep the best weights (0: off)");
+        o.value("threads", "T", "1", "threads per training step (the results are bit-identical for any count)");
         o.value("out", "FILE", null, "where to write the trained model (JSON; written atomically)");
         o.flag("quiet", "no progress lines on standard error");
     }
@@ -218,7 +219,10 @@ final class Setup {
         long seed = o.longValue("seed");
         double decayFactor = o.number("decay-factor", 0.0, true);
         if (decayFactor > 1.0) throw new UsageException("option --decay-factor expected a number in (0, 1], found " + decayFactor);
+        int threads = o.integer("threads", 1);
+        if (threads > 256) throw new UsageException("option --threads expected at most 256, found " + threads);
         if (tr == null) return;
+        tr.threads = threads;
         tr.epochs = epochs;
         tr.batch = batch;
         tr.seed = seed;
