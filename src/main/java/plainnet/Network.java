@@ -298,6 +298,23 @@ public final class Network {
         for (int l = from; l < to; l++) layers.get(l).setTrainable(trainable);
     }
 
+    /**
+     * A deep copy: new layers with copies of W and b and the same activations, trainable flags and
+     * learning-rate multipliers; no gradients, no buffers, one thread. For keeping a pre-trained
+     * network while transferring from a copy of it.
+     */
+    public Network copy() {
+        List<Dense> copies = new ArrayList<Dense>();
+        for (int l = 0; l < layers.size(); l++) {
+            Dense s = layers.get(l);
+            Dense c = new Dense(s.W, s.b, s.f);
+            c.setTrainable(s.isTrainable());
+            c.setLrScale(s.lrScale());
+            copies.add(c);
+        }
+        return new Network(copies);
+    }
+
     /** Redraws layer l's weights with {@code init} from {@code rng}; see {@link Dense#initialise}. */
     public void reinitialise(int l, Init init, Rng rng) {
         layer(l).initialise(init, rng);

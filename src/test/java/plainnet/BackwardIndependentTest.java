@@ -1,6 +1,5 @@
 package plainnet;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -241,4 +241,23 @@ class NetworkTest {
         Network b = new Network(java.util.Collections.singletonList(new Dense(3, 2, Activation.RELU, r2)));
         assertSameBits("W", a.layer(0).W, b.layer(0).W);
     }
+
+    @Test
+    void copy_isDeepAndKeepsFlags() {
+        Rng rng = new Rng(9);
+        Network a = new Network(new Dense(3, 2, Activation.leakyRelu(0.3), rng), new Dense(2, 1, Activation.IDENTITY, rng));
+        a.freeze(0, 1);
+        a.layer(1).setLrScale(0.5);
+        Network c = a.copy();
+        for (int l = 0; l < 2; l++) {
+            Assert.assertSameBits("W", a.layer(l).W, c.layer(l).W);
+            Assert.assertSameBits("b", a.layer(l).b, c.layer(l).b);
+            org.assertj.core.api.Assertions.assertThat(c.layer(l).f).isEqualTo(a.layer(l).f);
+            org.assertj.core.api.Assertions.assertThat(c.layer(l)).isNotSameAs(a.layer(l));
+        }
+        org.assertj.core.api.Assertions.assertThat(c.layer(0).isTrainable()).isFalse();
+        org.assertj.core.api.Assertions.assertThat(c.layer(1).lrScale()).isEqualTo(0.5);
+        c.layer(0).W[0][0] += 1.0;
+        org.assertj.core.api.Assertions.assertThat(a.layer(0).W[0][0]).isNotEqualTo(c.layer(0).W[0][0]);
+    }
 }

@@ -304,7 +304,7 @@ public final class Demo {
     /** The network for a strategy: fresh (scratch), or A's layers with a new head and the named layers frozen. */
     static Network strategy(Strategy st, Network A, int rep) {
         if (st == Strategy.SCRATCH) return mlp(1000 + rep, 64, 32, 16, 1);
-        Network net = copy(A);
+        Network net = A.copy();
         net.removeLast(1);
         net.append(new Dense(16, 1, Activation.IDENTITY, new Rng(2000 + rep)));
         if (st == Strategy.LAST_LAYER) net.freeze(0, 2);
@@ -488,7 +488,7 @@ public final class Demo {
                     return Metrics.classes(net.forward(xTestB), tTestB).accuracy;
                 }));
                 runs.add(pool.submit(() -> {
-                    Network net = copy(base);
+                    Network net = base.copy();
                     net.removeLast(1);
                     net.append(new Dense(16, 5, Activation.IDENTITY, new Rng(7000 + rep)));
                     net.freeze(0, 2);
@@ -570,19 +570,6 @@ public final class Demo {
         List<Dense> layers = new ArrayList<Dense>();
         for (int l = 0; l + 1 < sizes.length; l++) {
             layers.add(new Dense(sizes[l], sizes[l + 1], l + 2 < sizes.length ? Activation.TANH : Activation.IDENTITY, rng));
-        }
-        return new Network(layers);
-    }
-
-    /** A copy of the network's layers (weights, activations, flags). */
-    static Network copy(Network net) {
-        List<Dense> layers = new ArrayList<Dense>();
-        for (int l = 0; l < net.size(); l++) {
-            Dense src = net.layer(l);
-            Dense c = new Dense(src.W, src.b, src.f);
-            c.setTrainable(src.isTrainable());
-            c.setLrScale(src.lrScale());
-            layers.add(c);
         }
         return new Network(layers);
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import plainnet.Dense;
 import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Optimizer;
@@ -183,18 +182,5 @@ public final class Case {
             if (steps < 1) throw o.error("steps", "expected at least 1, found " + steps);
         }
         return network(name, description, net, x, t, loss, opt, steps, abs, rel);
-    }
-
-    /** A deep copy of the network (weights, activations, flags), so that computing leaves the case untouched. */
-    static Network copy(Network net) {
-        List<Dense> layers = new ArrayList<Dense>();
-        for (int l = 0; l < net.size(); l++) {
-            Dense s = net.layer(l);
-            Dense c = new Dense(s.W, s.b, s.f);
-            c.setTrainable(s.isTrainable());
-            c.setLrScale(s.lrScale());
-            layers.add(c);
-        }
-        return new Network(layers);
     }
 }

@@ -36,7 +36,7 @@ public final class Compute {
     }
 
     private static Map<String, Object> network(Case c) {
-        Network net = Case.copy(c.net);
+        Network net = c.net.copy(); // computing leaves the case untouched
         int L = net.size();
         Map<String, Object> out = new LinkedHashMap<String, Object>();
 
