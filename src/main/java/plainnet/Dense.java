@@ -4,6 +4,9 @@ package plainnet;
  * A dense (fully connected) layer: z = x·Wᵀ + b, a = f(z). See SPEC.md, sections "Dense layer"
  * and "Freezing".
  *
+ * <p>Not thread-safe: a layer (like a network) serves one call at a time; give each thread its
+ * own copy ({@link Network#copy}). Its kernels may use several threads inside one call.
+ *
  * <p>Index letters: N rows of the batch (n), I inputs (i), O outputs (o). Every matrix is one
  * {@code double[]} per row: x[n][i], W[o][i], z[n][o].
  *
@@ -35,8 +38,12 @@ public final class Dense {
     boolean reference;
     /** Wᵀ (I, O) for the fast forward, refreshed at every forward from W (so a changed W is never stale). */
     private double[][] Wt;
-    // The arguments of the current call, read by the thread jobs below (made once, so a call allocates nothing).
-    private double[][] cz, cx, cdz, cdx;
+    // The arguments of the current call, read by the thread jobs below (made once, so a call
+    // allocates nothing). Hence a layer serves one call at a time: it is not thread-safe.
+    private double[][] cz;  // (N, O)
+    private double[][] cx;  // (N, I)
+    private double[][] cdz; // (N, O)
+    private double[][] cdx; // (N, I)
     private final Parallel.Range forwardJob = this::forwardRows;
     private final Parallel.Range weightsJob = this::weightRows;
     private final Parallel.Range inputJob = this::inputRows;
@@ -135,6 +142,7 @@ public final class Dense {
         int N = x.length;
         Check.shape("z", z, N, O);
         Check.shape("a", a, N, O);
+        if (z == x || a == x) throw new IllegalArgumentException("forward: expected output arrays z, a different from the input x, found the same array");
         // z_no = b_o + Σᵢ x_ni·W_oi  (from b_o, i ascending; Kernels has the loops)
         if (reference) {
             Kernels.forwardNaive(z, x, W, b, 0, N);

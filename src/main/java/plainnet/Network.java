@@ -11,9 +11,11 @@ import java.util.List;
  * <p>Index letters: N rows of the batch (n), I inputs of the network, K outputs of the network
  * (one per task or class), l the layer index, counted from 0 in code (layer 0 reads x).
  *
- * <p>The network owns the work buffers of one batch size: z_l and a_l of every layer from the
- * last {@link #forward}, and the backward buffers. Arrays returned by {@link #forward} and
- * {@link #backwardToInput} are these buffers: read them before the next call.
+ * <p>The network owns work buffers for its three most recent batch sizes: z_l and a_l of every
+ * layer from the last {@link #forward}, and the backward buffers. Arrays returned by
+ * {@link #forward} and {@link #backwardToInput} are these buffers: read them before the next
+ * call. A network is not thread-safe: one call at a time (its kernels may use several threads
+ * inside a call, see {@link #setThreads}); give each thread its own {@link #copy}.
  *
  * <p>Freezing: backward walks from the last layer down to the lowest trainable layer and stops
  * there (no dx is computed below it), unless the input gradient is asked for with
@@ -334,16 +336,22 @@ public final class Network {
     /**
      * Splits the work of every product over {@code threads} threads (default 1). Each output
      * element is still computed by one thread in the SPEC order, so the results are bit-identical
-     * for any count. The worker threads are daemon threads; setThreads(1) stops them.
+     * for any count. The worker threads are daemon threads that wait for work; setThreads(1) stops
+     * them, so call it when a multi-threaded network is no longer needed.
      *
      * @throws IllegalArgumentException if threads &lt; 1
      */
     public void setThreads(int threads) {
         Check.size("threads", threads);
+        if (threads > MAX_THREADS) throw new IllegalArgumentException("threads: expected at most " + MAX_THREADS + ", found " + threads);
         if (threads == parallel.threads) return;
+        Parallel next = threads == 1 ? Parallel.SERIAL : new Parallel(threads); // before closing the old one: this may fail
         if (parallel != Parallel.SERIAL) parallel.close();
-        parallel = threads == 1 ? Parallel.SERIAL : new Parallel(threads);
+        parallel = next;
     }
+
+    /** The most threads setThreads accepts. */
+    public static final int MAX_THREADS = 256;
 
     /** The number of threads of the kernels. */
     public int threads() {

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>No allocation per job: the workers are started once and wait (parked) for the next job; the
  * job object is one the caller made once. Plain {@code java.util.concurrent}, daemon threads.
+ * One caller at a time (the network that owns it).
  */
 final class Parallel {
 
@@ -39,11 +40,16 @@ final class Parallel {
         if (threads < 1) throw new IllegalArgumentException("threads: expected at least 1, found " + threads);
         this.threads = threads;
         this.workers = new Thread[threads - 1];
-        for (int p = 0; p < workers.length; p++) {
-            final int part = p + 1;
-            workers[p] = new Thread(() -> work(part), "plainnet-worker-" + part);
-            workers[p].setDaemon(true);
-            workers[p].start();
+        try {
+            for (int p = 0; p < workers.length; p++) {
+                final int part = p + 1;
+                workers[p] = new Thread(() -> work(part), "plainnet-worker-" + part);
+                workers[p].setDaemon(true);
+                workers[p].start();
+            }
+        } catch (RuntimeException | Error e) {
+            close(); // stop the workers that did start
+            throw e;
         }
     }
 
@@ -96,7 +102,7 @@ final class Parallel {
     /** Stops the workers. */
     void close() {
         closed = true;
-        for (Thread w : workers) LockSupport.unpark(w);
+        for (Thread w : workers) if (w != null) LockSupport.unpark(w);
     }
 
     private static void rethrow(Throwable e) {

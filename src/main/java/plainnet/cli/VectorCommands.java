@@ -75,15 +75,21 @@ final class VectorCommands {
         Path vectors = Paths.get(o.required("vector")), results = Paths.get(o.required("result"));
         if (Files.isDirectory(vectors)) {
             if (!Files.isDirectory(results)) throw new UsageException("--vector is a folder, so --result must be a folder too, found " + results);
-            int passed = 0, failed = 0;
+            int passed = 0, failed = 0, malformed = 0;
             for (Path v : jsonFiles(vectors)) {
-                Verify.Report r = verifyOne(v, results.resolve(v.getFileName().toString()));
-                out.print(r);
-                if (r.passed()) passed++;
-                else failed++;
+                try {
+                    Verify.Report r = verifyOne(v, results.resolve(v.getFileName().toString()));
+                    out.print(r);
+                    if (r.passed()) passed++;
+                    else failed++;
+                } catch (FormatException e) {
+                    // A malformed or missing file fails its vector; the others are still checked.
+                    out.println("MALFORMED " + v.getFileName() + ": " + e.getMessage());
+                    malformed++;
+                }
             }
-            out.println(passed + " passed, " + failed + " failed");
-            return failed == 0 ? 0 : 1;
+            out.println(passed + " passed, " + (failed + malformed) + " failed" + (malformed > 0 ? " (" + malformed + " malformed)" : ""));
+            return malformed > 0 ? 2 : failed == 0 ? 0 : 1;
         }
         Verify.Report r = verifyOne(vectors, results);
         out.print(r);
@@ -95,8 +101,16 @@ final class VectorCommands {
         Object vector = parse(vectorFile);
         Fields root = Fields.root(vector, vectorFile.toString());
         Case c = Case.parse(root);
+        String stem = vectorFile.getFileName().toString().replaceAll("\\.json$", "");
+        if (!c.name.equals(stem)) throw root.error("name", "expected \"" + stem + "\" (the file name), found \"" + c.name + "\"");
         Object expected = root.value("expected");
         if (!(expected instanceof Map)) throw root.error("expected", "expected an object, found " + Fields.kind(expected));
+        // The expected section must hold exactly the stages of this kind of case (SPEC.md 22.2), so that a vector always compares something.
+        java.util.List<String> stages = c.isGenerator() ? java.util.Arrays.asList("generator", "init")
+            : c.opt != null ? java.util.Arrays.asList("forward", "loss", "backward", "update") : java.util.Arrays.asList("forward", "loss", "backward");
+        if (!((Map<?, ?>) expected).keySet().equals(new java.util.HashSet<Object>(stages))) {
+            throw root.error("expected", "expected the keys " + stages + ", found " + ((Map<?, ?>) expected).keySet());
+        }
         Object result = parse(resultFile);
         if (!(result instanceof Map)) throw new FormatException(resultFile.toString(), 0, 0, "expected a JSON object (the result format), found " + Fields.kind(result));
         return Verify.compare(c.name, (Map<?, ?>) expected, (Map<?, ?>) result, c.abs, c.rel, resultFile.toString());

@@ -21,6 +21,10 @@ public final class Verify {
     /** The stages, in the order a computation goes through them. */
     public static final String[] STAGES = {"generator", "init", "forward", "loss", "backward", "update"};
 
+    /** Keys that hold one array per layer: always compared layer by layer, named e.g. backward.dW[1]. */
+    private static final java.util.Set<String> PER_LAYER = new java.util.HashSet<String>(java.util.Arrays.asList(
+        "forward.z", "forward.a", "backward.dW", "backward.db", "update.W", "update.b"));
+
     private Verify() {}
 
     /** One compared array. */
@@ -89,6 +93,11 @@ public final class Verify {
      * @throws FormatException when the result lacks a key, has a wrong shape or a wrong type
      */
     public static Report compare(String vector, Map<?, ?> expected, Map<?, ?> result, double abs, double rel, String resultFile) throws FormatException {
+        Object format = result.get("format");
+        if (!"plainnet-result".equals(format)) throw malformed(resultFile, "format", "expected \"plainnet-result\", found " + describe(format));
+        Object version = result.get("version");
+        if (!(version instanceof Double) || (Double) version != 1.0) throw malformed(resultFile, "version", "expected 1, found " + describe(version));
+        if (!vector.equals(result.get("vector"))) throw malformed(resultFile, "vector", "expected \"" + vector + "\", found " + describe(result.get("vector")));
         Report report = new Report(vector);
         for (String stage : STAGES) {
             if (!expected.containsKey(stage)) continue;
@@ -115,7 +124,7 @@ public final class Verify {
             report.lines.add(new Line(name, 0.0, 0.0, ok, "", "null (a frozen layer has no gradient)", ok ? "null" : "an array"));
             return;
         }
-        if (e instanceof List && !isNumeric(e)) {
+        if (e instanceof List && (PER_LAYER.contains(name) || !isNumeric(e))) {
             // A list of arrays, such as dW per layer: compare each element as its own array.
             List<?> el = (List<?>) e;
             if (!(r instanceof List)) throw malformed(file, name, "expected an array of " + el.size() + " entries, found " + kind(r));
@@ -125,6 +134,7 @@ public final class Verify {
             return;
         }
         Array ea = Array.of(e), ra = Array.of(r);
+        if (ea == null) throw new FormatException("the vector", 0, 0, "expected " + name + ": expected numbers, strings or arrays of them, found " + describe(e));
         if (ra == null) throw malformed(file, name, "expected shape " + ea.shape() + ", found " + describe(r));
         if (!ea.shape().equals(ra.shape())) throw malformed(file, name, "expected shape " + ea.shape() + ", found " + ra.shape());
         double maxAbs = 0.0, maxRel = 0.0;
@@ -133,7 +143,10 @@ public final class Verify {
             Object ev = ea.values.get(j), rv = ra.values.get(j);
             boolean ok;
             double d = 0.0;
-            if (ev instanceof String || rv instanceof String) {
+            if ((ev instanceof String) != (rv instanceof String)) {
+                throw malformed(file, name + (ea.cols < 0 ? "" : ea.index(j)), "expected " + (ev instanceof String ? "a string" : "a number") + ", found " + describe(rv));
+            }
+            if (ev instanceof String) {
                 ok = ev.equals(rv);
             } else {
                 double x = (Double) ev, y = (Double) rv;
@@ -206,8 +219,10 @@ public final class Verify {
         return new FormatException(file, 0, 0, "result " + name + ": " + message);
     }
 
-    /** The shape of a value that is not a proper number, vector or matrix, for a message. */
+    /** The shape or kind of a value, for a message. */
     private static String describe(Object v) {
+        if (v instanceof String) return "\"" + v + "\"";
+        if (v instanceof Double) return String.valueOf(v);
         if (v instanceof List) {
             List<?> list = (List<?>) v;
             List<String> parts = new ArrayList<String>();
@@ -223,6 +238,7 @@ public final class Verify {
         if (v instanceof Map) return "an object";
         if (v instanceof String) return "a string";
         if (v instanceof Double) return "a number";
-        return v.getClass().getSimpleName();
+        if (v instanceof Boolean) return v.toString();
+        return "a value of an unknown kind";
     }
 }

@@ -183,4 +183,48 @@ class VectorsTest {
         }
         assertThat(checked).isGreaterThan(25);
     }
+
+    @Test
+    void verify_stringForNumberOrWrongResultHeader_malformed() throws Exception {
+        Path r = result("bce_sum");
+        String text = Files.readString(r);
+        int loss = text.indexOf("\"loss\": ") + 8;
+        int end = text.indexOf(",", loss);
+        Files.writeString(r, text.substring(0, loss) + "\"" + text.substring(loss, end) + "\"" + text.substring(end));
+        assertThat(verify("bce_sum", r)).isEqualTo(2);
+        assertThat(err).contains("result loss: expected a number, found \"");
+        Files.writeString(r, text.replace("\"plainnet-result\"", "\"other\""));
+        assertThat(verify("bce_sum", r)).isEqualTo(2);
+        assertThat(err).contains("result format: expected \"plainnet-result\", found \"other\"");
+    }
+
+    @Test
+    void verify_vectorThatComparesNothingOrIsMisnamed_malformed() throws Exception {
+        Path v = dir.resolve("bce_sum.json");
+        String good = Files.readString(COMMITTED.resolve("bce_sum.json"));
+        int e = good.indexOf("\"expected\": ");
+        Files.writeString(v, good.substring(0, e) + "\"expected\": {}\n}\n");
+        Path r = result("bce_sum");
+        assertThat(run("verify", "--vector", v.toString(), "--result", r.toString())).isEqualTo(2);
+        assertThat(err).contains("field expected: expected the keys [forward, loss, backward], found []");
+        Path w = dir.resolve("renamed.json");
+        Files.writeString(w, good);
+        assertThat(run("verify", "--vector", w.toString(), "--result", r.toString())).isEqualTo(2);
+        assertThat(err).contains("field name: expected \"renamed\" (the file name), found \"bce_sum\"");
+    }
+
+    @Test
+    void verify_folderWithOneMalformedResult_checksTheRestAndCounts() throws Exception {
+        Path results = dir.resolve("results");
+        assertThat(run("compute", "--vector", COMMITTED.toString(), "--out", results.toString())).isZero();
+        Files.delete(results.resolve("mse_sum.json"));
+        assertThat(run("verify", "--vector", COMMITTED.toString(), "--result", results.toString())).isEqualTo(2);
+        assertThat(out).contains("MALFORMED mse_sum.json", "PASS wide_shallow").endsWith("37 passed, 1 failed (1 malformed)\n");
+    }
+
+    @Test
+    void verify_perLayerArrays_namedByLayerEvenWhenShapesAgree() throws Exception {
+        assertThat(verify("softmax_extreme_logits", result("softmax_extreme_logits"))).isZero();
+        assertThat(out).contains("backward.db[0]", "forward.z[0]");
+    }
 }
