@@ -28,6 +28,8 @@ final class Options {
     private final String command, summary;
     private final Map<String, Option> declared = new LinkedHashMap<String, Option>();
     private final Map<String, String> given = new LinkedHashMap<String, String>();
+    /** Options that may also be given as plain arguments, in this order (e.g. verify VECTOR RESULT). */
+    private final List<String> positional = new ArrayList<String>();
 
     Options(String command, String summary) {
         this.command = command;
@@ -41,6 +43,12 @@ final class Options {
         return this;
     }
 
+    /** Lets the value options named here also be given, in this order, as plain arguments. */
+    Options positional(String... names) {
+        for (String n : names) positional.add(n);
+        return this;
+    }
+
     Options flag(String name, String help) {
         declared.put(name, new Option(name, null, null, help));
         return this;
@@ -48,9 +56,16 @@ final class Options {
 
     /** Parses the arguments; false when --help was given (the help text is then to be printed). */
     boolean parse(String[] args) throws UsageException {
+        int plain = 0;
         for (int j = 0; j < args.length; j++) {
             String a = args[j];
             if (!a.startsWith("--")) {
+                if (plain < positional.size()) {
+                    String name = positional.get(plain++);
+                    if (given.containsKey(name)) throw new UsageException("option --" + name + " given twice (once as a plain argument)");
+                    given.put(name, a);
+                    continue;
+                }
                 throw new UsageException("unexpected argument '" + a + "': every input is named by an option (see 'plainnet " + command + " --help')");
             }
             String name = a.substring(2), value = null;
@@ -192,7 +207,9 @@ final class Options {
     }
 
     String help() {
-        StringBuilder s = new StringBuilder("usage: plainnet " + command + " [OPTIONS]\n\n" + summary + "\n\noptions:\n");
+        StringBuilder usage = new StringBuilder("usage: plainnet " + command);
+        for (String p : positional) usage.append(' ').append(p.toUpperCase(Locale.ROOT));
+        StringBuilder s = new StringBuilder(usage + " [OPTIONS]\n\n" + summary + "\n\noptions:\n");
         List<String> left = new ArrayList<String>();
         int width = 0;
         for (Option o : declared.values()) {

@@ -42,8 +42,9 @@ final class VectorCommands {
 
     static int compute(String[] args, PrintStream out) throws UsageException, IOException {
         Options o = new Options("compute", "Compute plainnet's results for a vector (or every vector in a folder) in the result format.");
-        o.value("vector", "FILE|DIR", null, "a vector file, or a folder of them");
+        o.value("vector", "FILE|DIR", null, "a vector file, or a folder of them (or the first plain argument)");
         o.value("out", "FILE|DIR", null, "where to write the result (a folder when --vector is a folder; default: standard output for one file)");
+        o.positional("vector");
         if (!o.parse(args)) {
             out.print(o.help());
             return 0;
@@ -66,8 +67,9 @@ final class VectorCommands {
     static int verify(String[] args, PrintStream out) throws UsageException, IOException {
         Options o = new Options("verify", "Compare result files with the vectors' expected values, array by array, using each vector's tolerances.\n"
             + "Exit 0 when everything passes, 1 when any array fails, 2 when a file is malformed.");
-        o.value("vector", "FILE|DIR", null, "a vector file, or a folder of them");
-        o.value("result", "FILE|DIR", null, "the result file, or a folder holding one result per vector under the same file name");
+        o.value("vector", "FILE|DIR", null, "a vector file, or a folder of them (or the first plain argument)");
+        o.value("result", "FILE|DIR", null, "the result file, or a folder holding one result per vector under the same file name (or the second plain argument)");
+        o.positional("vector", "result");
         if (!o.parse(args)) {
             out.print(o.help());
             return 0;

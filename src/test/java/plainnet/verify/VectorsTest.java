@@ -52,6 +52,13 @@ class VectorsTest {
         assertThat(run("compute", "--vector", COMMITTED.toString(), "--out", dir.toString())).as(err).isZero();
         assertThat(run("verify", "--vector", COMMITTED.toString(), "--result", dir.toString())).as(out).isZero();
         assertThat(out).endsWith("38 passed, 0 failed\n");
+        // The same with plain arguments: plainnet verify VECTOR RESULT.
+        assertThat(run("verify", COMMITTED.toString(), dir.toString())).as(out).isZero();
+        assertThat(out).endsWith("38 passed, 0 failed\n");
+        assertThat(run("compute", COMMITTED.resolve("bce_sum.json").toString())).isZero();
+        assertThat(out).startsWith("{\n  \"format\": \"plainnet-result\"");
+        assertThat(run("verify", COMMITTED.toString(), dir.toString(), "extra")).isEqualTo(2);
+        assertThat(err).contains("unexpected argument 'extra'");
     }
 
     private Path result(String vector) throws Exception {
