@@ -155,10 +155,12 @@ public final class Optimizer {
             }
             s.t++;
             double eta = lr * layer.lrScale();
+            double c1 = 1.0 - StrictMath.pow(beta1, s.t); // Adam's bias corrections, once per layer and step
+            double c2 = 1.0 - StrictMath.pow(beta2, s.t);
             for (int o = 0; o < layer.O; o++) {
-                update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, s.t);
+                update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, c1, c2);
             }
-            update(layer.b, layer.db, s.mb, s.vb, eta, 0.0, s.t);
+            update(layer.b, layer.db, s.mb, s.vb, eta, 0.0, c1, c2);
         }
     }
 
@@ -171,34 +173,51 @@ public final class Optimizer {
      * @param m     first state row (P): velocity (momentum) or first moment (Adam); modified
      * @param v     second moment (P) for Adam, else null; modified
      * @param decay λ for W rows, 0 for the bias
+     * @param c1    Adam's 1 − β₁^t
+     * @param c2    Adam's 1 − β₂^t
      */
-    private void update(double[] theta, double[] g, double[] m, double[] v, double eta, double decay, long t) {
-        double c1 = 1.0 - StrictMath.pow(beta1, t); // Adam bias corrections
-        double c2 = 1.0 - StrictMath.pow(beta2, t);
+    private void update(double[] theta, double[] g, double[] m, double[] v, double eta, double decay, double c1, double c2) {
+        int P = theta.length;
+        // Coupled and decoupled decay exclude each other, so their order does not matter. The
+        // branches stay outside the loops, which lets the JIT vectorise each loop.
         double coupled = decoupled ? 0.0 : decay;
-        double shrink = 1.0 - eta * decay;
-        for (int j = 0; j < theta.length; j++) {
-            // coupled:  J + (λ/2)·θ²  ⇒  g + λ·θ
-            double gj = coupled == 0.0 ? g[j] : g[j] + coupled * theta[j];
-            if (decoupled && decay != 0.0) theta[j] = theta[j] * shrink;
-            switch (kind) {
-                case SGD:
-                    theta[j] = theta[j] - eta * gj;
-                    break;
-                case MOMENTUM:
-                    m[j] = mu * m[j] + gj;
-                    theta[j] = theta[j] - eta * m[j];
-                    break;
-                case ADAM:
-                    m[j] = beta1 * m[j] + (1.0 - beta1) * gj;
-                    v[j] = beta2 * v[j] + (1.0 - beta2) * (gj * gj);
-                    double mHat = m[j] / c1;
-                    double vHat = v[j] / c2;
-                    theta[j] = theta[j] - eta * mHat / (StrictMath.sqrt(vHat) + eps);
-                    break;
-                default:
-                    throw new AssertionError(kind);
-            }
+        if (decoupled && decay != 0.0) {
+            // decoupled:  θ ← θ · (1 − η·λ)
+            double shrink = 1.0 - eta * decay;
+            for (int j = 0; j < P; j++) theta[j] = theta[j] * shrink;
+        }
+        switch (kind) {
+            case SGD:
+                // θ ← θ − η·g,  with g + λ·θ when coupled (the gradient of J + (λ/2)·θ²)
+                if (coupled == 0.0) for (int j = 0; j < P; j++) theta[j] = theta[j] - eta * g[j];
+                else for (int j = 0; j < P; j++) theta[j] = theta[j] - eta * (g[j] + coupled * theta[j]);
+                break;
+            case MOMENTUM:
+                // v ← μ·v + g;  θ ← θ − η·v
+                if (coupled == 0.0) {
+                    for (int j = 0; j < P; j++) {
+                        m[j] = mu * m[j] + g[j];
+                        theta[j] = theta[j] - eta * m[j];
+                    }
+                } else {
+                    for (int j = 0; j < P; j++) {
+                        m[j] = mu * m[j] + (g[j] + coupled * theta[j]);
+                        theta[j] = theta[j] - eta * m[j];
+                    }
+                }
+                break;
+            case ADAM:
+                // m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  θ ← θ − η·(m/c₁) / (sqrt(v/c₂) + ε)
+                double a1 = 1.0 - beta1, a2 = 1.0 - beta2;
+                for (int j = 0; j < P; j++) {
+                    double gj = coupled == 0.0 ? g[j] : g[j] + coupled * theta[j];
+                    m[j] = beta1 * m[j] + a1 * gj;
+                    v[j] = beta2 * v[j] + a2 * (gj * gj);
+                    theta[j] = theta[j] - eta * (m[j] / c1) / (StrictMath.sqrt(v[j] / c2) + eps);
+                }
+                break;
+            default:
+                throw new AssertionError(kind);
         }
     }
 
