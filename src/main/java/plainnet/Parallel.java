@@ -4,10 +4,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Deterministic threads for the kernels: a job over the rows [0, total) is cut into one contiguous
- * part per thread, part p = [total·p/T, total·(p+1)/T), and the calling thread runs part 0. Each
- * output element is computed by exactly one thread, with the same order of additions as with one
- * thread, so results are bit-identical for any thread count. See SPEC.md, section "Threads".
+ * Deterministic threads for the kernels: a job over the rows [0, total) is cut into chunks of
+ * consecutive rows, which the calling thread and the workers take one after another until none is
+ * left (so a slower thread takes fewer chunks). Each output element is computed by exactly one
+ * thread, with the same order of additions as with one thread, so results are bit-identical for
+ * any thread count and any assignment of chunks. See SPEC.md, section "Fast kernels and threads".
  *
  * <p>No allocation per job: the workers are started once and wait (parked) for the next job; the
  * job object is one the caller made once. Plain {@code java.util.concurrent}, daemon threads.
@@ -25,10 +26,14 @@ final class Parallel {
 
     /** Jobs smaller than this many rows run on the calling thread alone. */
     static final int MIN_ROWS = 2;
+    /** Chunks per thread: more chunks balance uneven threads, fewer cost less coordination. */
+    static final int CHUNKS_PER_THREAD = 8;
 
     final int threads;
-    private final Thread[] workers;       // threads − 1 workers; part p + 1 is worker p's
+    private final Thread[] workers;       // threads − 1 workers
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    private volatile int chunk;            // rows per chunk of the current job
     private volatile Range job;
     private volatile int total;
     private volatile long generation;      // incremented for every job; workers wait for a change
@@ -43,7 +48,7 @@ final class Parallel {
         try {
             for (int p = 0; p < workers.length; p++) {
                 final int part = p + 1;
-                workers[p] = new Thread(() -> work(part), "plainnet-worker-" + part);
+                workers[p] = new Thread(this::work, "plainnet-worker-" + part);
                 workers[p].setDaemon(true);
                 workers[p].start();
             }
@@ -61,14 +66,16 @@ final class Parallel {
         }
         this.job = job;
         this.total = total;
+        this.chunk = Math.max(1, (total + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD));
         this.caller = Thread.currentThread();
         this.failure = null;
+        nextChunk.set(0);
         pending.set(workers.length);
         generation++;
         for (Thread w : workers) LockSupport.unpark(w);
         Throwable own = null;
         try {
-            job.run(0, total / threads);
+            takeChunks(job, total, chunk);
         } catch (RuntimeException | Error e) {
             own = e;
         }
@@ -78,7 +85,16 @@ final class Parallel {
         if (failure != null) rethrow(failure);
     }
 
-    private void work(int part) {
+    /** Runs chunks [c·size, (c+1)·size) of the job for c = 0, 1, … taken from the shared counter until none is left. */
+    private void takeChunks(Range r, int n, int size) {
+        int c;
+        while ((c = nextChunk.getAndIncrement()) * (long) size < n) {
+            int from = c * size;
+            r.run(from, Math.min(n, from + size));
+        }
+    }
+
+    private void work() {
         long seen = 0;
         while (!closed) {
             long g = generation;
@@ -88,9 +104,9 @@ final class Parallel {
             }
             seen = g;
             Range r = job;
-            int n = total;
+            int n = total, size = chunk;
             try {
-                r.run((int) ((long) n * part / threads), (int) ((long) n * (part + 1) / threads));
+                takeChunks(r, n, size);
             } catch (Throwable e) {
                 failure = e;
             } finally {
