@@ -73,8 +73,12 @@ public final class Activation {
      * @param z input (N, O), not modified
      */
     public void forward(double[][] a, double[][] z) {
-        int N = z.length;
-        for (int n = 0; n < N; n++) {
+        forward(a, z, 0, z.length);
+    }
+
+    /** a = f(z) for the rows [from, to). */
+    void forward(double[][] a, double[][] z, int from, int to) {
+        for (int n = from; n < to; n++) {
             double[] zn = z[n];
             double[] an = a[n];
             for (int o = 0; o < zn.length; o++) {
@@ -92,8 +96,12 @@ public final class Activation {
      * @param a  activation of the forward pass, (N, O)
      */
     public void backward(double[][] dz, double[][] da, double[][] z, double[][] a) {
-        int N = z.length;
-        for (int n = 0; n < N; n++) {
+        backward(dz, da, z, a, 0, z.length);
+    }
+
+    /** dz = da ⊙ f'(z) for the rows [from, to). */
+    void backward(double[][] dz, double[][] da, double[][] z, double[][] a, int from, int to) {
+        for (int n = from; n < to; n++) {
             double[] dzn = dz[n];
             double[] dan = da[n];
             double[] zn = z[n];

@@ -41,15 +41,23 @@ public final class Dense {
     // The arguments of the current call, read by the thread jobs below (made once, so a call
     // allocates nothing). Hence a layer serves one call at a time: it is not thread-safe.
     private double[][] cz;  // (N, O)
+    private double[][] ca;  // (N, O)
+    private double[][] cda; // (N, O)
     private double[][] cx;  // (N, I)
     private double[][] cdz; // (N, O)
     private double[][] cdx; // (N, I)
     private final Parallel.Range forwardJob = this::forwardRows;
+    private final Parallel.Range activationJob = this::activationRows;
     private final Parallel.Range weightsJob = this::weightRows;
     private final Parallel.Range inputJob = this::inputRows;
 
     private void forwardRows(int from, int to) {
         Kernels.forwardFast(cz, cx, W, Wt, b, from, to);
+        f.forward(ca, cz, from, to);
+    }
+
+    private void activationRows(int from, int to) {
+        f.backward(cdz, cda, cz, ca, from, to);
     }
 
     private void weightRows(int from, int to) {
@@ -146,18 +154,22 @@ public final class Dense {
         // z_no = b_o + Σᵢ x_ni·W_oi  (from b_o, i ascending; Kernels has the loops)
         if (reference) {
             Kernels.forwardNaive(z, x, W, b, 0, N);
+            f.forward(a, z, 0, N);
         } else {
             if (O > Kernels.FEW_OUTPUTS) {
                 if (Wt == null) Wt = new double[I][O];
-                Kernels.transpose(Wt, W);
+                // On one thread: split by rows of W, the threads would write neighbouring
+                // entries of the same Wt rows and fight over cache lines (measured: slower).
+                Kernels.transpose(Wt, W, 0, O);
             }
             cz = z;
+            ca = a;
             cx = x;
-            p.run(forwardJob, N);
+            p.run(forwardJob, N); // z, then a = f(z), row by row
             cz = null;
+            ca = null;
             cx = null;
         }
-        f.forward(a, z);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -191,7 +203,18 @@ public final class Dense {
         if (dx != null) Check.shape("dx", dx, N, I);
 
         // a = f(z)  ⇒  dz = da ⊙ f'(z)
-        f.backward(dz, da, z, a);
+        if (reference) {
+            f.backward(dz, da, z, a, 0, N);
+        } else {
+            cdz = dz;
+            cda = da;
+            cz = z;
+            ca = a;
+            p.run(activationJob, N);
+            cda = null;
+            cz = null;
+            ca = null;
+        }
 
         // Freezing: a frozen layer adds nothing to dW, db (SPEC.md, "Freezing").
         if (trainable) {

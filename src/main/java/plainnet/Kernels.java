@@ -83,11 +83,11 @@ final class Kernels {
     /** Tile size of the transpose: a tile of W and of Wt stays in the L1 cache. */
     private static final int TILE = 8;
 
-    /** Wt = Wᵀ, tile by tile so that neither side is walked with a long stride. Wt (I, O), W (O, I). */
-    static void transpose(double[][] Wt, double[][] W) {
-        int O = W.length, I = W[0].length;
-        for (int o0 = 0; o0 < O; o0 += TILE) {
-            int o1 = Math.min(O, o0 + TILE);
+    /** Wt = Wᵀ for the rows [from, to) of W, tile by tile so that neither side is walked with a long stride. Wt (I, O), W (O, I). */
+    static void transpose(double[][] Wt, double[][] W, int from, int to) {
+        int I = W[0].length;
+        for (int o0 = from; o0 < to; o0 += TILE) {
+            int o1 = Math.min(to, o0 + TILE);
             for (int i0 = 0; i0 < I; i0 += TILE) {
                 int i1 = Math.min(I, i0 + TILE);
                 for (int i = i0; i < i1; i++) {
