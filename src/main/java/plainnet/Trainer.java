@@ -255,6 +255,7 @@ public final class Trainer {
         Check.size("batch size", batch);
         if (decayEvery < 0) throw new IllegalArgumentException("decayEvery: expected 0 (constant) or a number of epochs >= 1, found " + decayEvery);
         if (!(decayFactor > 0.0 && decayFactor <= 1.0)) throw new IllegalArgumentException("decayFactor: expected a number in (0, 1], found " + decayFactor);
+        if (threads < 0) throw new IllegalArgumentException("threads: expected 0 (keep the network's setting) or a count >= 1, found " + threads);
         if (patience < 0) throw new IllegalArgumentException("patience: expected 0 (off) or a number of epochs >= 1, found " + patience);
         if (patience > 0 && xVal == null) throw new IllegalArgumentException("patience: early stopping needs validation data, found none");
         Check.matrix("training inputs x", x, -1, net.inputs());

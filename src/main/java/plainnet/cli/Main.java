@@ -86,6 +86,9 @@ public final class Main {
             // A check of the core library at its public entry (for example a label outside [0, 1]).
             err.println("plainnet " + command + ": " + e.getMessage());
             return 2;
+        } catch (StackOverflowError e) {
+            err.println("plainnet " + command + ": the input is nested too deeply or too large to process (stack overflow)");
+            return 2;
         } catch (OutOfMemoryError e) {
             err.println("plainnet " + command + ": not enough memory for this model or data (" + e.getMessage() + "); "
                 + "try smaller layers, fewer rows or a larger -Xmx");

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.stream.Stream;
 import plainnet.io.Fields;
 import plainnet.io.FormatException;
 import plainnet.io.Json;
+import plainnet.io.TextFiles;
 import plainnet.verify.Case;
 import plainnet.verify.Compute;
 import plainnet.verify.Vectors;
@@ -58,9 +58,10 @@ final class VectorCommands {
             out.println("wrote " + files.size() + " results to " + dir);
             return 0;
         }
+        if (o.get("out") != null) TextFiles.checkWritable(Paths.get(o.get("out")));
         String json = resultJson(in);
         if (o.get("out") == null) out.print(json);
-        else Files.write(Paths.get(o.get("out")), json.getBytes(StandardCharsets.UTF_8));
+        else TextFiles.writeAtomically(Paths.get(o.get("out")), json);
         return 0;
     }
 
@@ -130,11 +131,7 @@ final class VectorCommands {
     }
 
     private static Object parse(Path p) throws IOException {
-        try {
-            return Json.parse(new String(Files.readAllBytes(p), StandardCharsets.UTF_8), p.toString());
-        } catch (NoSuchFileException e) {
-            throw new FormatException(p.toString(), 0, 0, "expected a JSON file, found no such file");
-        }
+        return Json.parse(TextFiles.read(p, "a JSON file"), p.toString());
     }
 
     private static List<Path> jsonFiles(Path dir) throws IOException {

@@ -535,7 +535,7 @@ public final class Demo {
         for (Multi m : ms) {
             double diff = mean(m.taskMean(m.multi)) - mean(m.taskMean(m.separate));
             v.append(String.format(Locale.ROOT, "- Multi-task vs separate, H = %d, %s: mean difference %+.3f. Lecture: sharing should rarely hurt if the network is big enough: %s.%n",
-                m.H, m.what, diff, diff > -0.01 ? "CONFIRMED (no loss beyond 0.01)" : "sharing HURT here (difference below -0.01)"));
+                m.H, m.what, diff, diff >= -0.01 ? "CONFIRMED (no loss beyond 0.01)" : "sharing HURT here (difference below -0.01)"));
         }
         int cl = index("closed_loop");
         double sd = mean(scarce.multi[cl]) - mean(scarce.separate[cl]);

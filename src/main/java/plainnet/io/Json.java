@@ -159,7 +159,8 @@ public final class Json {
                     if (pos + 4 >= text.length()) throw error("expected 4 hex digits after \\u", "the end of the file");
                     int code = 0;
                     for (int j = 1; j <= 4; j++) {
-                        int d = Character.digit(text.charAt(pos + j), 16);
+                        char h = text.charAt(pos + j);
+                        int d = h < 128 ? Character.digit(h, 16) : -1; // ASCII hex digits only (RFC 8259)
                         if (d < 0) {
                             pos += j;
                             throw error("expected 4 hex digits after \\u", found());

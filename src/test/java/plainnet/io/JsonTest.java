@@ -83,6 +83,7 @@ class JsonTest {
         "empty text             | ''                        | t.json:1:1: expected a value, found the end of the file",
         "missing colon          | {\"a\" 1}                 | t.json:1:6: expected ':' after the key \"a\", found '1'",
         "unterminated string    | [\"abc                    | t.json:1:6: expected '\"' to close the string, found the end of the file",
+        "non-ASCII hex digits   | [\"\\u００４１\"]         | t.json:1:5: expected 4 hex digits after \\u",
     })
     void parse_malformed_throwsWithPlace(String name, String text, String message) {
         assertThatThrownBy(() -> Json.parse(text, "t.json"))

@@ -234,4 +234,14 @@ class VectorsTest {
         assertThat(verify("softmax_extreme_logits", result("softmax_extreme_logits"))).isZero();
         assertThat(out).contains("backward.db[0]", "forward.z[0]");
     }
+
+    @Test
+    void verify_resultThatIsNotUtf8_malformed() throws Exception {
+        Path r = result("bce_sum");
+        byte[] bytes = Files.readAllBytes(r);
+        bytes[bytes.length - 3] = (byte) 0xff;
+        Files.write(r, bytes);
+        assertThat(verify("bce_sum", r)).isEqualTo(2);
+        assertThat(err).contains("expected UTF-8 text, found bytes that are not UTF-8");
+    }
 }
