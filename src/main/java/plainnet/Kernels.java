@@ -4,7 +4,7 @@ package plainnet;
  * The three products of a dense layer, each twice: the naive reference kernel, which is SPEC.md's
  * formula written as loops, and a fast kernel beside it that adds in exactly the same order, so
  * both give the same bits (KernelsTest proves it). See SPEC.md, sections "Dense layer" and
- * "Fast kernels".
+ * "Fast kernels and threads".
  *
  * <pre>
  *   forward   z_no  = b_o + Σᵢ x_ni·W_oi      (from b_o, i ascending)
@@ -22,7 +22,7 @@ package plainnet;
  * Bodies stay this small because C2 did not vectorise larger ones reliably.
  *
  * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
- * changing any element's sum (section "Threads"). Index letters: N rows (n), I inputs (i), O
+ * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I inputs (i), O
  * outputs (o). Layout: row arrays; Wt is W transposed, (I, O).
  */
 final class Kernels {

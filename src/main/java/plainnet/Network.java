@@ -74,7 +74,7 @@ public final class Network {
         }
     }
 
-    /** The threads of the kernels (SPEC.md, "Threads"); one by default. */
+    /** The threads of the kernels (SPEC.md, "Fast kernels and threads"); one by default. */
     private Parallel parallel = Parallel.SERIAL;
 
     /**

@@ -31,7 +31,7 @@ public final class Trainer {
     public int patience = 0;
     /** Compute the outputs of the frozen layers below the lowest trainable layer once per data set. */
     public boolean cacheFeatures = true;
-    /** Threads of the kernels during fit (SPEC.md, "Threads"); 0 keeps the network's own setting. */
+    /** Threads of the kernels during fit (SPEC.md, "Fast kernels and threads"); 0 keeps the network's own setting. */
     public int threads = 0;
 
     private final Network net;
