@@ -358,6 +358,11 @@ public final class Network {
         return parallel.threads;
     }
 
+    /** The threads of this network, for the optimizer's step. */
+    Parallel parallel() {
+        return parallel;
+    }
+
     /** Uses the naive reference kernels (true) or the fast ones (false, the default) in every layer; the bits are the same. */
     void setReference(boolean reference) {
         for (Dense layer : layers) layer.reference = reference;

@@ -25,7 +25,9 @@ import java.util.IdentityHashMap;
  * where it stopped.
  *
  * <p>The state (v, m, t) of each layer is kept here, keyed by the layer object, so that a new
- * optimizer starts from zero state and a layer appended to a network starts with none.
+ * optimizer starts from zero state and a layer appended to a network starts with none. The
+ * update of a layer uses the network's threads, split by rows; an optimizer serves one step at
+ * a time.
  *
  * <p>Index letters: O outputs (o), I inputs (i) of a layer.
  */
@@ -154,13 +156,31 @@ public final class Optimizer {
                 state.put(layer, s);
             }
             s.t++;
-            double eta = lr * layer.lrScale();
-            double c1 = 1.0 - StrictMath.pow(beta1, s.t); // Adam's bias corrections, once per layer and step
-            double c2 = 1.0 - StrictMath.pow(beta2, s.t);
-            for (int o = 0; o < layer.O; o++) {
-                update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, c1, c2);
-            }
-            update(layer.b, layer.db, s.mb, s.vb, eta, 0.0, c1, c2);
+            cLayer = layer;
+            cState = s;
+            cEta = lr * layer.lrScale();
+            cC1 = 1.0 - StrictMath.pow(beta1, s.t); // Adam's bias corrections, once per layer and step
+            cC2 = 1.0 - StrictMath.pow(beta2, s.t);
+            // Rows 0..O−1 are the rows of W, row O is b; each parameter is updated by one thread on
+            // its own, so the threads do not change a bit (SPEC.md, "Fast kernels and threads").
+            net.parallel().run(rowsJob, layer.O + 1);
+        }
+        cLayer = null;
+        cState = null;
+    }
+
+    // The layer of the current step, read by the thread job (made once: a step allocates nothing).
+    private Dense cLayer;
+    private State cState;
+    private double cEta, cC1, cC2;
+    private final Parallel.Range rowsJob = this::updateRows;
+
+    private void updateRows(int from, int to) {
+        Dense layer = cLayer;
+        State s = cState;
+        for (int o = from; o < to; o++) {
+            if (o < layer.O) update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], cEta, lambda, cC1, cC2);
+            else update(layer.b, layer.db, s.mb, s.vb, cEta, 0.0, cC1, cC2);
         }
     }
 
