@@ -62,8 +62,7 @@ final class Train {
         String outFile = o.required("out");
         String lossKind = o.choice("loss", Setup.LOSSES);
         double lr = o.number("lr", 0.0, true);
-        Optimizer opt = Setup.optimizer(o, lr);
-        checkCommon(o);
+        Optimizer opt = checkCommon(o, lr);
         TextFiles.checkWritable(Paths.get(outFile));
         Csv csv = Setup.csv(o.required("data"));
         Setup.Data d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
@@ -92,8 +91,7 @@ final class Train {
         String outFile = o.required("out");
         String lossKind = o.choice("loss", Setup.LOSSES);
         double lr = o.number("lr", 0.0, true);
-        Optimizer opt = Setup.optimizer(o, lr);
-        checkCommon(o);
+        Optimizer opt = checkCommon(o, lr);
         int drop = o.integer("drop", 0);
         if (o.get("freeze") != null) o.integer("freeze", 0);
         int stage2 = o.integer("finetune-epochs", 0);
@@ -147,8 +145,9 @@ final class Train {
         return code;
     }
 
-    /** Checks the options that every training command shares, before any file is read. */
-    private static void checkCommon(Options o) throws UsageException {
+    /** Checks the options that every training command shares, before any file is read; returns the optimizer at rate lr. */
+    private static Optimizer checkCommon(Options o, double lr) throws UsageException {
+        Optimizer opt = Setup.optimizer(o, lr);
         Setup.loss(o, -1);
         Setup.settings(o, null);
         Setup.classes(o);
@@ -162,6 +161,7 @@ final class Train {
         if (o.integer("patience", 0) > 0 && o.get("validation") == null && o.get("split") == null) {
             throw new UsageException("option --patience needs validation data: give --validation FILE or --split FRACTION");
         }
+        return opt;
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
