@@ -19,7 +19,9 @@ package plainnet;
  * interleave the work on different elements. Each pass handles 2 rows × 2 terms: the second term is
  * added after the first ({@code c[j] = c[j] + a0*r0[j] + a1*r1[j]} evaluates left to right), so
  * the order is that of two separate passes, while the loads of r0, r1 are shared by two rows.
- * Bodies stay this small because C2 did not vectorise larger ones reliably.
+ * Bodies stay this small because C2 did not vectorise larger ones reliably. The streamed operand is
+ * visited in blocks that fit the L1 cache ({@link #ROWS} × {@link #COLS}); blocks of the summed
+ * index go in ascending order, so blocking does not change any element's order either.
  *
  * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
  * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I inputs (i), O
@@ -101,7 +103,20 @@ final class Kernels {
     /** Outputs up to this many use the interleaved dot products of {@link #forwardFew}. */
     static final int FEW_OUTPUTS = 16;
 
-    /** As {@link #forwardNaive}, streaming rows of Wt (I, O): z_n starts at b and adds x_ni·Wt_i for i ascending. */
+    /**
+     * Block sizes of the fast kernels: a block of {@code ROWS} rows of the streamed operand, each
+     * cut to {@code COLS} columns (16 × 256 doubles = 32 KB), stays in the L1 cache while every
+     * pair of output rows passes over it, instead of being fetched again from L2 for each pair.
+     * Measured on 784-256 at batch 64: 9 → 11 GFLOP/s (17 with 256-bit vectors). Blocks are
+     * visited with the summed index ascending, so each element still adds its terms in order.
+     */
+    static final int ROWS = 16, COLS = 256;
+
+    /**
+     * As {@link #forwardNaive}, streaming rows of Wt (I, O): z_n starts at b and adds x_ni·Wt_i for
+     * i ascending. Loops: columns o in blocks of COLS; inside, i in blocks of ROWS; inside, pairs of
+     * rows n; inside, pairs of i; innermost o, streaming.
+     */
     static void forwardFast(double[][] z, double[][] x, double[][] W, double[][] Wt, double[] b, int from, int to) {
         int O = W.length;
         if (O <= FEW_OUTPUTS) {
@@ -109,36 +124,40 @@ final class Kernels {
             return;
         }
         int I = W[0].length;
-        int n = from;
-        for (; n + 1 < to; n += 2) {
-            double[] z0 = z[n], z1 = z[n + 1], x0 = x[n], x1 = x[n + 1];
-            System.arraycopy(b, 0, z0, 0, O);
-            System.arraycopy(b, 0, z1, 0, O);
-            int i = 0;
-            for (; i + 1 < I; i += 2) {
-                double[] w0 = Wt[i], w1 = Wt[i + 1];
-                double a00 = x0[i], a01 = x0[i + 1], a10 = x1[i], a11 = x1[i + 1];
-                for (int o = 0; o < O; o++) {
-                    z0[o] = z0[o] + a00 * w0[o] + a01 * w1[o];
-                    z1[o] = z1[o] + a10 * w0[o] + a11 * w1[o];
+        for (int o0 = 0; o0 < O; o0 += COLS) {
+            int o1 = Math.min(O, o0 + COLS);
+            for (int n = from; n < to; n++) System.arraycopy(b, o0, z[n], o0, o1 - o0);
+            for (int i0 = 0; i0 < I; i0 += ROWS) {
+                int i1 = Math.min(I, i0 + ROWS);
+                int n = from;
+                for (; n + 1 < to; n += 2) {
+                    double[] z0 = z[n], z1 = z[n + 1], x0 = x[n], x1 = x[n + 1];
+                    int i = i0;
+                    for (; i + 1 < i1; i += 2) {
+                        double[] w0 = Wt[i], w1 = Wt[i + 1];
+                        double a00 = x0[i], a01 = x0[i + 1], a10 = x1[i], a11 = x1[i + 1];
+                        for (int o = o0; o < o1; o++) {
+                            z0[o] = z0[o] + a00 * w0[o] + a01 * w1[o];
+                            z1[o] = z1[o] + a10 * w0[o] + a11 * w1[o];
+                        }
+                    }
+                    if (i < i1) {
+                        double[] w0 = Wt[i];
+                        double a0 = x0[i], a1 = x1[i];
+                        for (int o = o0; o < o1; o++) {
+                            z0[o] = z0[o] + a0 * w0[o];
+                            z1[o] = z1[o] + a1 * w0[o];
+                        }
+                    }
                 }
-            }
-            if (i < I) {
-                double[] w0 = Wt[i];
-                double a0 = x0[i], a1 = x1[i];
-                for (int o = 0; o < O; o++) {
-                    z0[o] = z0[o] + a0 * w0[o];
-                    z1[o] = z1[o] + a1 * w0[o];
+                if (n < to) {
+                    double[] z0 = z[n], x0 = x[n];
+                    for (int i = i0; i < i1; i++) {
+                        double[] w0 = Wt[i];
+                        double a0 = x0[i];
+                        for (int o = o0; o < o1; o++) z0[o] = z0[o] + a0 * w0[o];
+                    }
                 }
-            }
-        }
-        if (n < to) {
-            double[] z0 = z[n], x0 = x[n];
-            System.arraycopy(b, 0, z0, 0, O);
-            for (int i = 0; i < I; i++) {
-                double[] w0 = Wt[i];
-                double a0 = x0[i];
-                for (int o = 0; o < O; o++) z0[o] = z0[o] + a0 * w0[o];
             }
         }
     }
@@ -177,7 +196,11 @@ final class Kernels {
         }
     }
 
-    /** As {@link #weightsNaive}: dW_o streams rows of x, two n's and two o's per pass, n ascending. */
+    /**
+     * As {@link #weightsNaive}: dW_o streams rows of x, n ascending onto dW. Loops: columns i in
+     * blocks of COLS; inside, rows n of x in blocks of ROWS; inside, pairs of o; inside, pairs of
+     * n; innermost i, streaming.
+     */
     static void weightsFast(double[][] dW, double[] db, double[][] dz, double[][] x, int from, int to) {
         int N = dz.length, I = dW[0].length;
         for (int o = from; o < to; o++) {
@@ -185,70 +208,84 @@ final class Kernels {
             for (int n = 0; n < N; n++) s += dz[n][o];
             db[o] = s;
         }
-        int o = from;
-        for (; o + 1 < to; o += 2) {
-            double[] d0 = dW[o], d1 = dW[o + 1];
-            int n = 0;
-            for (; n + 1 < N; n += 2) {
-                double[] x0 = x[n], x1 = x[n + 1];
-                double g00 = dz[n][o], g01 = dz[n + 1][o], g10 = dz[n][o + 1], g11 = dz[n + 1][o + 1];
-                for (int i = 0; i < I; i++) {
-                    d0[i] = d0[i] + g00 * x0[i] + g01 * x1[i];
-                    d1[i] = d1[i] + g10 * x0[i] + g11 * x1[i];
+        for (int i0 = 0; i0 < I; i0 += COLS) {
+            int i1 = Math.min(I, i0 + COLS);
+            for (int n0 = 0; n0 < N; n0 += ROWS) {
+                int n1 = Math.min(N, n0 + ROWS);
+                int o = from;
+                for (; o + 1 < to; o += 2) {
+                    double[] d0 = dW[o], d1 = dW[o + 1];
+                    int n = n0;
+                    for (; n + 1 < n1; n += 2) {
+                        double[] x0 = x[n], x1 = x[n + 1];
+                        double g00 = dz[n][o], g01 = dz[n + 1][o], g10 = dz[n][o + 1], g11 = dz[n + 1][o + 1];
+                        for (int i = i0; i < i1; i++) {
+                            d0[i] = d0[i] + g00 * x0[i] + g01 * x1[i];
+                            d1[i] = d1[i] + g10 * x0[i] + g11 * x1[i];
+                        }
+                    }
+                    if (n < n1) {
+                        double[] x0 = x[n];
+                        double g0 = dz[n][o], g1 = dz[n][o + 1];
+                        for (int i = i0; i < i1; i++) {
+                            d0[i] = d0[i] + g0 * x0[i];
+                            d1[i] = d1[i] + g1 * x0[i];
+                        }
+                    }
                 }
-            }
-            if (n < N) {
-                double[] x0 = x[n];
-                double g0 = dz[n][o], g1 = dz[n][o + 1];
-                for (int i = 0; i < I; i++) {
-                    d0[i] = d0[i] + g0 * x0[i];
-                    d1[i] = d1[i] + g1 * x0[i];
+                if (o < to) {
+                    double[] d0 = dW[o];
+                    for (int n = n0; n < n1; n++) {
+                        double[] x0 = x[n];
+                        double g0 = dz[n][o];
+                        for (int i = i0; i < i1; i++) d0[i] = d0[i] + g0 * x0[i];
+                    }
                 }
-            }
-        }
-        if (o < to) {
-            double[] d0 = dW[o];
-            for (int n = 0; n < N; n++) {
-                double[] x0 = x[n];
-                double g0 = dz[n][o];
-                for (int i = 0; i < I; i++) d0[i] = d0[i] + g0 * x0[i];
             }
         }
     }
 
-    /** As {@link #inputNaive}: dx_n streams rows of W, two n's and two o's per pass, o ascending from +0.0. */
+    /**
+     * As {@link #inputNaive}: dx_n streams rows of W, o ascending from +0.0. Loops: columns i in
+     * blocks of COLS; inside, rows o of W in blocks of ROWS; inside, pairs of n; inside, pairs of
+     * o; innermost i, streaming.
+     */
     static void inputFast(double[][] dx, double[][] dz, double[][] W, int from, int to) {
         int O = W.length, I = W[0].length;
-        int n = from;
-        for (; n + 1 < to; n += 2) {
-            double[] e0 = dx[n], e1 = dx[n + 1], g0 = dz[n], g1 = dz[n + 1];
-            java.util.Arrays.fill(e0, 0.0);
-            java.util.Arrays.fill(e1, 0.0);
-            int o = 0;
-            for (; o + 1 < O; o += 2) {
-                double[] w0 = W[o], w1 = W[o + 1];
-                double a00 = g0[o], a01 = g0[o + 1], a10 = g1[o], a11 = g1[o + 1];
-                for (int i = 0; i < I; i++) {
-                    e0[i] = e0[i] + a00 * w0[i] + a01 * w1[i];
-                    e1[i] = e1[i] + a10 * w0[i] + a11 * w1[i];
+        for (int i0 = 0; i0 < I; i0 += COLS) {
+            int i1 = Math.min(I, i0 + COLS);
+            for (int n = from; n < to; n++) java.util.Arrays.fill(dx[n], i0, i1, 0.0);
+            for (int o0 = 0; o0 < O; o0 += ROWS) {
+                int o1 = Math.min(O, o0 + ROWS);
+                int n = from;
+                for (; n + 1 < to; n += 2) {
+                    double[] e0 = dx[n], e1 = dx[n + 1], g0 = dz[n], g1 = dz[n + 1];
+                    int o = o0;
+                    for (; o + 1 < o1; o += 2) {
+                        double[] w0 = W[o], w1 = W[o + 1];
+                        double a00 = g0[o], a01 = g0[o + 1], a10 = g1[o], a11 = g1[o + 1];
+                        for (int i = i0; i < i1; i++) {
+                            e0[i] = e0[i] + a00 * w0[i] + a01 * w1[i];
+                            e1[i] = e1[i] + a10 * w0[i] + a11 * w1[i];
+                        }
+                    }
+                    if (o < o1) {
+                        double[] w0 = W[o];
+                        double a0 = g0[o], a1 = g1[o];
+                        for (int i = i0; i < i1; i++) {
+                            e0[i] = e0[i] + a0 * w0[i];
+                            e1[i] = e1[i] + a1 * w0[i];
+                        }
+                    }
                 }
-            }
-            if (o < O) {
-                double[] w0 = W[o];
-                double a0 = g0[o], a1 = g1[o];
-                for (int i = 0; i < I; i++) {
-                    e0[i] = e0[i] + a0 * w0[i];
-                    e1[i] = e1[i] + a1 * w0[i];
+                if (n < to) {
+                    double[] e0 = dx[n], g0 = dz[n];
+                    for (int o = o0; o < o1; o++) {
+                        double[] w0 = W[o];
+                        double a0 = g0[o];
+                        for (int i = i0; i < i1; i++) e0[i] = e0[i] + a0 * w0[i];
+                    }
                 }
-            }
-        }
-        if (n < to) {
-            double[] e0 = dx[n], g0 = dz[n];
-            java.util.Arrays.fill(e0, 0.0);
-            for (int o = 0; o < O; o++) {
-                double[] w0 = W[o];
-                double a0 = g0[o];
-                for (int i = 0; i < I; i++) e0[i] = e0[i] + a0 * w0[i];
             }
         }
     }

@@ -111,6 +111,49 @@ class KernelsTest {
         }
     }
 
+    /** Sizes around the block edges of the fast kernels (ROWS, COLS), and a random one up to 3 blocks. */
+    private static int blockWidth(Rng rng, int block) {
+        int pick = rng.nextInt(3);
+        return pick == 0 ? Math.max(1, block - 1 + rng.nextInt(3)) : pick == 1 ? Math.max(1, 2 * block - 1 + rng.nextInt(3)) : 1 + rng.nextInt(3 * block);
+    }
+
+    @Test
+    void fastKernels_shapesAcrossBlockEdges_sameBitsAsNaive() {
+        Rng rng = new Rng(99);
+        for (int c = 0; c < 40; c++) {
+            // Each product streams one operand in blocks of ROWS rows × COLS columns.
+            int N = c % 2 == 0 ? blockWidth(rng, Kernels.ROWS) : 1 + rng.nextInt(3 * Kernels.ROWS);
+            int I = c % 3 == 0 ? blockWidth(rng, Kernels.COLS) : blockWidth(rng, Kernels.ROWS);
+            int O = c % 3 == 1 ? blockWidth(rng, Kernels.COLS) : Kernels.FEW_OUTPUTS + blockWidth(rng, Kernels.ROWS);
+            double[][] x = Assert.gaussian(rng, N, I, 1.0);   // (N, I)
+            double[][] W = Assert.gaussian(rng, O, I, 1.0);   // (O, I)
+            double[][] dz = Assert.gaussian(rng, N, O, 1.0);  // (N, O)
+            double[] b = Assert.gaussian(rng, 1, O, 1.0)[0];  // (O)
+            double[][] Wt = new double[I][O];
+            Kernels.transpose(Wt, W, 0, O);
+            String what = "case " + c + " N " + N + " I " + I + " O " + O;
+
+            double[][] z1 = new double[N][O], z2 = new double[N][O];
+            Kernels.forwardNaive(z1, x, W, b, 0, N);
+            Kernels.forwardFast(z2, x, W, Wt, b, 0, N);
+            Assert.assertSameBits(what + " z", z1, z2);
+
+            // dW, db accumulate onto their current (non-zero) values
+            double[][] dW1 = Assert.gaussian(rng, O, I, 1.0), dW2 = Assert.copy(dW1);
+            double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
+            Kernels.weightsNaive(dW1, db1[0], dz, x, 0, O);
+            Kernels.weightsFast(dW2, db2[0], dz, x, 0, O);
+            Assert.assertSameBits(what + " dW", dW1, dW2);
+            Assert.assertSameBits(what + " db", db1, db2);
+
+            // dx is overwritten: start the two outputs from different garbage
+            double[][] dx1 = Assert.gaussian(rng, N, I, 1.0), dx2 = Assert.gaussian(rng, N, I, 1.0);
+            Kernels.inputNaive(dx1, dz, W, 0, N);
+            Kernels.inputFast(dx2, dz, W, 0, N);
+            Assert.assertSameBits(what + " dx", dx1, dx2);
+        }
+    }
+
     @Test
     void threads_anyCount_sameBitsAsOneThread() {
         Rng rng = new Rng(77);
