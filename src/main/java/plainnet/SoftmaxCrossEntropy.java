@@ -81,10 +81,13 @@ public final class SoftmaxCrossEntropy implements Loss {
             double[] zn = z[n];
             double m = max(zn);
             double s = 0.0;
-            for (int k = 0; k < K; k++) s += StrictMath.exp(zn[k] - m);
+            for (int k = 0; k < K; k++) {
+                dzn[k] = StrictMath.exp(zn[k] - m); // e^(z_k − m), kept in dz until s is known
+                s += dzn[k];
+            }
             for (int k = 0; k < K; k++) {
                 // ℓ = log Σⱼ e^zⱼ − Σⱼ yⱼ·zⱼ (with Σ y = 1)  ⇒  dℓ/dz_k = q_k − y_k
-                double q = StrictMath.exp(zn[k] - m) / s;
+                double q = dzn[k] / s;
                 dzn[k] = (q - t.y[n][k]) / D;
             }
         }
