@@ -36,8 +36,9 @@ public final class Dense {
 
     /** Use the naive reference kernels instead of the fast ones (for tests; the bits are the same). */
     boolean reference;
-    /** Wᵀ (I, O) for the fast forward, refreshed at every forward from W (so a changed W is never stale). */
-    private double[][] Wt;
+    /** A chunk of the batch transposed, for the fast forward: xT (I, C) and zT (O, C), C ≤ COLS rows. */
+    private double[][] xT, zT;
+    private int n0, C; // the current chunk: rows n0 … n0 + C − 1 of the batch
     // The arguments of the current call, read by the thread jobs below (made once, so a call
     // allocates nothing). Hence a layer serves one call at a time: it is not thread-safe.
     private double[][] cz;  // (N, O)
@@ -46,13 +47,29 @@ public final class Dense {
     private double[][] cx;  // (N, I)
     private double[][] cdz; // (N, O)
     private double[][] cdx; // (N, I)
+    private final Parallel.Range transposeInJob = this::transposeInRows;
     private final Parallel.Range forwardJob = this::forwardRows;
+    private final Parallel.Range transposeOutJob = this::transposeOutRows;
+    private final Parallel.Range fewJob = this::fewRows;
     private final Parallel.Range activationJob = this::activationRows;
     private final Parallel.Range weightsJob = this::weightRows;
     private final Parallel.Range inputJob = this::inputRows;
 
+    private void transposeInRows(int from, int to) {
+        Kernels.transpose(xT, cx, n0, 0, C, from, to);   // xT_ic = x_(n0+c)i, rows i
+    }
+
     private void forwardRows(int from, int to) {
-        Kernels.forwardFast(cz, cx, W, Wt, b, from, to);
+        Kernels.forwardFast(zT, xT, W, b, C, from, to);  // zT = W·xT + b, rows o
+    }
+
+    private void transposeOutRows(int from, int to) {  // rows n0 + from … n0 + to − 1 of z
+        Kernels.transpose(cz, zT, 0, n0, O, n0 + from, n0 + to);   // z_no = zT_o(n−n0)
+        f.forward(ca, cz, n0 + from, n0 + to);
+    }
+
+    private void fewRows(int from, int to) {
+        Kernels.forwardFew(cz, cx, W, b, from, to);
         f.forward(ca, cz, from, to);
     }
 
@@ -156,16 +173,25 @@ public final class Dense {
             Kernels.forwardNaive(z, x, W, b, 0, N);
             f.forward(a, z, 0, N);
         } else {
-            if (O > Kernels.FEW_OUTPUTS) {
-                if (Wt == null) Wt = new double[I][O];
-                // On one thread: split by rows of W, the threads would write neighbouring
-                // entries of the same Wt rows and fight over cache lines (measured: slower).
-                Kernels.transpose(Wt, W, 0, O);
-            }
             cz = z;
             ca = a;
             cx = x;
-            p.run(forwardJob, N); // z, then a = f(z), row by row
+            if (O <= Kernels.FEW_OUTPUTS) {
+                p.run(fewJob, N); // z, then a = f(z), row by row
+            } else {
+                // Chunks of at most COLS rows: xT and zT stay small however large the batch.
+                if (xT == null || xT[0].length < Math.min(N, Kernels.COLS)) {
+                    xT = new double[I][Math.min(N, Kernels.COLS)];
+                    zT = new double[O][Math.min(N, Kernels.COLS)];
+                }
+                for (n0 = 0; n0 < N; n0 += C) {
+                    C = Math.min(Kernels.COLS, N - n0);
+                    // Each phase writes whole rows of its own output, so threads never share a row.
+                    p.run(transposeInJob, I);
+                    p.run(forwardJob, O);
+                    p.run(transposeOutJob, C); // z, then a = f(z), row by row
+                }
+            }
             cz = null;
             ca = null;
             cx = null;

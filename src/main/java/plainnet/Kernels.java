@@ -25,7 +25,7 @@ package plainnet;
  *
  * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
  * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I inputs (i), O
- * outputs (o). Layout: row arrays; Wt is W transposed, (I, O).
+ * outputs (o). Layout: row arrays; xT and zT are x and z transposed, (I, N) and (O, N).
  */
 final class Kernels {
 
@@ -82,21 +82,33 @@ final class Kernels {
     // ----------------------------------------------------------------------------------------
     // fast kernels: the same sums in the same order
 
-    /** Tile size of the transpose: a tile of W and of Wt stays in the L1 cache. */
-    private static final int TILE = 8;
-
-    /** Wt = Wᵀ for the rows [from, to) of W, tile by tile so that neither side is walked with a long stride. Wt (I, O), W (O, I). */
-    static void transpose(double[][] Wt, double[][] W, int from, int to) {
-        int I = W[0].length;
-        for (int o0 = from; o0 < to; o0 += TILE) {
-            int o1 = Math.min(to, o0 + TILE);
-            for (int i0 = 0; i0 < I; i0 += TILE) {
-                int i1 = Math.min(I, i0 + TILE);
-                for (int i = i0; i < i1; i++) {
-                    double[] Wti = Wt[i];
-                    for (int o = o0; o < o1; o++) Wti[o] = W[o][i];
-                }
+    /**
+     * Transpose with offsets, for the rows [from, to) of t: t_rc = m_(m0+c)(r−r0) for c in
+     * [0, C). Used as xT_i,c = x_(n0+c),i (a chunk of the batch, m0 = n0) and z_n,o = zT_o,(n−n0)
+     * (back, r0 = n0). Eight rows of m are read side by side, so each row of t gets 8 contiguous
+     * entries per visit and every row of m is read in order (1.5–3× faster than 8 × 8 tiles here).
+     */
+    static void transpose(double[][] t, double[][] m, int m0, int r0, int C, int from, int to) {
+        int c = 0;
+        for (; c + 7 < C; c += 8) {
+            double[] m_0 = m[m0 + c], m_1 = m[m0 + c + 1], m_2 = m[m0 + c + 2], m_3 = m[m0 + c + 3];
+            double[] m_4 = m[m0 + c + 4], m_5 = m[m0 + c + 5], m_6 = m[m0 + c + 6], m_7 = m[m0 + c + 7];
+            for (int r = from; r < to; r++) {
+                double[] tr = t[r];
+                int j = r - r0;
+                tr[c] = m_0[j];
+                tr[c + 1] = m_1[j];
+                tr[c + 2] = m_2[j];
+                tr[c + 3] = m_3[j];
+                tr[c + 4] = m_4[j];
+                tr[c + 5] = m_5[j];
+                tr[c + 6] = m_6[j];
+                tr[c + 7] = m_7[j];
             }
+        }
+        for (; c < C; c++) {
+            double[] m_0 = m[m0 + c];
+            for (int r = from; r < to; r++) t[r][c] = m_0[r - r0];
         }
     }
 
@@ -113,61 +125,58 @@ final class Kernels {
     static final int ROWS = 16, COLS = 256;
 
     /**
-     * As {@link #forwardNaive}, streaming rows of Wt (I, O): z_n starts at b and adds x_ni·Wt_i for
-     * i ascending. Loops: columns o in blocks of COLS; inside, i in blocks of ROWS; inside, pairs of
-     * rows n; inside, pairs of i; innermost o, streaming.
+     * As {@link #forwardNaive}, on a transposed chunk of C ≤ COLS rows of the batch: zT = W·xT + b
+     * for the rows [from, to) of zT, that is z_(n0+c),o for those o and every c. zT (O, ≥ C),
+     * xT (I, ≥ C), W (O, I), b (O). zT_o starts at b_o and adds W_oi·xT_i for i ascending,
+     * streaming rows of xT. Loops: i in blocks of ROWS; inside, pairs of o; inside, pairs of i;
+     * innermost c, streaming (a row of xT is one block of columns, hence C ≤ COLS). The caller
+     * transposes x into xT and zT back into z: that moves C·(I + O) numbers, fewer than W's O·I
+     * for the usual batch sizes, and W is read where it is (no second copy of it in the cache).
      */
-    static void forwardFast(double[][] z, double[][] x, double[][] W, double[][] Wt, double[] b, int from, int to) {
-        int O = W.length;
-        if (O <= FEW_OUTPUTS) {
-            forwardFew(z, x, W, b, from, to);
-            return;
-        }
+    static void forwardFast(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
         int I = W[0].length;
-        for (int o0 = 0; o0 < O; o0 += COLS) {
-            int o1 = Math.min(O, o0 + COLS);
-            for (int n = from; n < to; n++) System.arraycopy(b, o0, z[n], o0, o1 - o0);
-            for (int i0 = 0; i0 < I; i0 += ROWS) {
-                int i1 = Math.min(I, i0 + ROWS);
-                int n = from;
-                for (; n + 1 < to; n += 2) {
-                    double[] z0 = z[n], z1 = z[n + 1], x0 = x[n], x1 = x[n + 1];
-                    int i = i0;
-                    for (; i + 1 < i1; i += 2) {
-                        double[] w0 = Wt[i], w1 = Wt[i + 1];
-                        double a00 = x0[i], a01 = x0[i + 1], a10 = x1[i], a11 = x1[i + 1];
-                        for (int o = o0; o < o1; o++) {
-                            z0[o] = z0[o] + a00 * w0[o] + a01 * w1[o];
-                            z1[o] = z1[o] + a10 * w0[o] + a11 * w1[o];
-                        }
-                    }
-                    if (i < i1) {
-                        double[] w0 = Wt[i];
-                        double a0 = x0[i], a1 = x1[i];
-                        for (int o = o0; o < o1; o++) {
-                            z0[o] = z0[o] + a0 * w0[o];
-                            z1[o] = z1[o] + a1 * w0[o];
-                        }
+        for (int o = from; o < to; o++) java.util.Arrays.fill(zT[o], 0, C, b[o]);
+        for (int i0 = 0; i0 < I; i0 += ROWS) {
+            int i1 = Math.min(I, i0 + ROWS);
+            int o = from;
+            for (; o + 1 < to; o += 2) {
+                double[] z0 = zT[o], z1 = zT[o + 1], w0 = W[o], w1 = W[o + 1];
+                int i = i0;
+                for (; i + 1 < i1; i += 2) {
+                    double[] r0 = xT[i], r1 = xT[i + 1];
+                    double a00 = w0[i], a01 = w0[i + 1], a10 = w1[i], a11 = w1[i + 1];
+                    for (int c = 0; c < C; c++) {
+                        z0[c] = z0[c] + a00 * r0[c] + a01 * r1[c];
+                        z1[c] = z1[c] + a10 * r0[c] + a11 * r1[c];
                     }
                 }
-                if (n < to) {
-                    double[] z0 = z[n], x0 = x[n];
-                    for (int i = i0; i < i1; i++) {
-                        double[] w0 = Wt[i];
-                        double a0 = x0[i];
-                        for (int o = o0; o < o1; o++) z0[o] = z0[o] + a0 * w0[o];
+                if (i < i1) {
+                    double[] r0 = xT[i];
+                    double a0 = w0[i], a1 = w1[i];
+                    for (int c = 0; c < C; c++) {
+                        z0[c] = z0[c] + a0 * r0[c];
+                        z1[c] = z1[c] + a1 * r0[c];
                     }
+                }
+            }
+            if (o < to) {
+                double[] z0 = zT[o], w0 = W[o];
+                for (int i = i0; i < i1; i++) {
+                    double[] r0 = xT[i];
+                    double a0 = w0[i];
+                    for (int c = 0; c < C; c++) z0[c] = z0[c] + a0 * r0[c];
                 }
             }
         }
     }
 
     /**
-     * Few outputs (a head of 10 classes, say): rows of O are too short to stream, so compute four
+     * As {@link #forwardNaive}, for few outputs (O ≤ {@link #FEW_OUTPUTS}, a head of 10 classes,
+     * say), where the transposes of {@link #forwardFast} would cost more than they save: four
      * outputs' dot products at once. Each is still its own sum from b_o in i order; four
      * independent chains keep the adder busy instead of waiting on one chain.
      */
-    private static void forwardFew(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
+    static void forwardFew(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
         int O = W.length, I = W[0].length;
         for (int n = from; n < to; n++) {
             double[] xn = x[n], zn = z[n];

@@ -121,22 +121,31 @@ class KernelsTest {
     void fastKernels_shapesAcrossBlockEdges_sameBitsAsNaive() {
         Rng rng = new Rng(99);
         for (int c = 0; c < 40; c++) {
-            // Each product streams one operand in blocks of ROWS rows × COLS columns.
-            int N = c % 2 == 0 ? blockWidth(rng, Kernels.ROWS) : 1 + rng.nextInt(3 * Kernels.ROWS);
+            // Each product streams one operand in blocks of ROWS rows × COLS columns (the forward
+            // streams rows of xT, so N is cut into COLS columns there).
+            int N = c % 4 == 0 ? blockWidth(rng, Kernels.COLS) : c % 2 == 0 ? blockWidth(rng, Kernels.ROWS) : 1 + rng.nextInt(3 * Kernels.ROWS);
             int I = c % 3 == 0 ? blockWidth(rng, Kernels.COLS) : blockWidth(rng, Kernels.ROWS);
             int O = c % 3 == 1 ? blockWidth(rng, Kernels.COLS) : Kernels.FEW_OUTPUTS + blockWidth(rng, Kernels.ROWS);
             double[][] x = Assert.gaussian(rng, N, I, 1.0);   // (N, I)
             double[][] W = Assert.gaussian(rng, O, I, 1.0);   // (O, I)
             double[][] dz = Assert.gaussian(rng, N, O, 1.0);  // (N, O)
             double[] b = Assert.gaussian(rng, 1, O, 1.0)[0];  // (O)
-            double[][] Wt = new double[I][O];
-            Kernels.transpose(Wt, W, 0, O);
             String what = "case " + c + " N " + N + " I " + I + " O " + O;
 
-            double[][] z1 = new double[N][O], z2 = new double[N][O];
+            // forward on the transposed batch, in chunks of at most COLS rows as Dense runs it,
+            // with spare columns in xT and zT; and the few-outputs kernel
+            double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
+            double[][] xT = Assert.gaussian(rng, I, Kernels.COLS + 3, 1.0), zT = Assert.gaussian(rng, O, Kernels.COLS + 3, 1.0);
             Kernels.forwardNaive(z1, x, W, b, 0, N);
-            Kernels.forwardFast(z2, x, W, Wt, b, 0, N);
+            for (int n0 = 0; n0 < N; n0 += Kernels.COLS) {
+                int C = Math.min(Kernels.COLS, N - n0);
+                Kernels.transpose(xT, x, n0, 0, C, 0, I);
+                Kernels.forwardFast(zT, xT, W, b, C, 0, O);
+                Kernels.transpose(z2, zT, 0, n0, O, n0, n0 + C);
+            }
+            Kernels.forwardFew(z3, x, W, b, 0, N);
             Assert.assertSameBits(what + " z", z1, z2);
+            Assert.assertSameBits(what + " z (few outputs)", z1, z3);
 
             // dW, db accumulate onto their current (non-zero) values
             double[][] dW1 = Assert.gaussian(rng, O, I, 1.0), dW2 = Assert.copy(dW1);
@@ -152,6 +161,28 @@ class KernelsTest {
             Kernels.inputFast(dx2, dz, W, 0, N);
             Assert.assertSameBits(what + " dx", dx1, dx2);
         }
+    }
+
+    @Test
+    void forward_batchesLargerThanOneChunk_sameBitsAsNaive_forAnyThreadCount() {
+        // Dense runs the fast forward on chunks of at most COLS rows and keeps its transposed
+        // buffers from one batch to the next: batches of several chunks, then smaller and larger
+        // ones through the same layers.
+        Rng rng = new Rng(5);
+        Network naive = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, true, 1);
+        Network fast = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, false, 1);
+        Network threaded = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, false, 3);
+        for (int N : new int[] {2 * Kernels.COLS + 88, 100, Kernels.COLS, Kernels.COLS + 1, 3 * Kernels.COLS}) {
+            double[][] x = Assert.gaussian(rng, N, 37, 1.0);
+            double[][] expected = Assert.copy(naive.forward(x));
+            Assert.assertSameBits("N " + N + " one thread", expected, fast.forward(x));
+            Assert.assertSameBits("N " + N + " three threads", expected, threaded.forward(x));
+            for (int l = 0; l < 2; l++) {
+                Assert.assertSameBits("N " + N + " a_" + l, naive.activation(l), fast.activation(l));
+                Assert.assertSameBits("N " + N + " z_" + l, naive.preActivation(l), threaded.preActivation(l));
+            }
+        }
+        threaded.setThreads(1);
     }
 
     @Test
