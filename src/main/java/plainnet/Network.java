@@ -227,9 +227,16 @@ public final class Network {
         return -1;
     }
 
-    /** Sets dW and db of every layer to zero. */
+    /**
+     * Sets dW and db of every trainable layer to zero. A frozen layer's dW and db are left as they
+     * are: nothing writes a frozen layer's gradient (SPEC.md, "Freezing"), so clearing it would
+     * only cost time. {@link Dense#zeroGrad} clears one layer, frozen or not.
+     */
     public void zeroGrad() {
-        for (int l = 0; l < layers.size(); l++) layers.get(l).zeroGrad(); // indexed: an iterator would allocate in a training step
+        for (int l = 0; l < layers.size(); l++) { // indexed: an iterator would allocate in a training step
+            Dense layer = layers.get(l);
+            if (layer.isTrainable()) layer.zeroGrad();
+        }
     }
 
     /** Number of parameters of all layers. */

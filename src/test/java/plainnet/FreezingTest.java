@@ -96,8 +96,17 @@ class FreezingTest {
         net.backward(dout);
         for (double[] row : net.layer(1).dW) for (double v : row) assertThat(v).isEqualTo(SENTINEL);
         for (double v : net.layer(1).db) assertThat(v).isEqualTo(SENTINEL);
-        // after zeroGrad and another backward it stays exactly zero
+        // Network.zeroGrad clears the trainable layers only: the frozen one keeps its values,
+        // while the trainable ones start again from zero
         net.zeroGrad();
+        for (double[] row : net.layer(1).dW) for (double v : row) assertThat(v).isEqualTo(SENTINEL);
+        for (double v : net.layer(1).db) assertThat(v).isEqualTo(SENTINEL);
+        for (int l : new int[] {0, 2}) {
+            assertSameBits("trainable dW " + l, new double[net.layer(l).O][net.layer(l).I], net.layer(l).dW);
+            assertSameBits("trainable db " + l, new double[net.layer(l).O], net.layer(l).db);
+        }
+        // Dense.zeroGrad clears a frozen layer too, and another backward leaves it exactly zero
+        net.layer(1).zeroGrad();
         net.backward(dout);
         assertSameBits("frozen dW", new double[H2][H1], net.layer(1).dW);
         assertSameBits("frozen db", new double[H2], net.layer(1).db);
