@@ -229,11 +229,24 @@ public final class Optimizer {
             case ADAM:
                 // m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  θ ← θ − η·(m/c₁) / (sqrt(v/c₂) + ε)
                 double a1 = 1.0 - beta1, a2 = 1.0 - beta2;
-                for (int j = 0; j < P; j++) {
-                    double gj = coupled == 0.0 ? g[j] : g[j] + coupled * theta[j];
-                    m[j] = beta1 * m[j] + a1 * gj;
-                    v[j] = beta2 * v[j] + a2 * (gj * gj);
-                    theta[j] = theta[j] - eta * (m[j] / c1) / (StrictMath.sqrt(v[j] / c2) + eps);
+                if (coupled == 0.0) {
+                    for (int j = 0; j < P; j++) {
+                        double gj = g[j];
+                        double mj = beta1 * m[j] + a1 * gj;
+                        double vj = beta2 * v[j] + a2 * (gj * gj);
+                        m[j] = mj;
+                        v[j] = vj;
+                        theta[j] = theta[j] - eta * (mj / c1) / (StrictMath.sqrt(vj / c2) + eps);
+                    }
+                } else {
+                    for (int j = 0; j < P; j++) {
+                        double gj = g[j] + coupled * theta[j];
+                        double mj = beta1 * m[j] + a1 * gj;
+                        double vj = beta2 * v[j] + a2 * (gj * gj);
+                        m[j] = mj;
+                        v[j] = vj;
+                        theta[j] = theta[j] - eta * (mj / c1) / (StrictMath.sqrt(vj / c2) + eps);
+                    }
                 }
                 break;
             default:
