@@ -50,20 +50,32 @@ final class BenchCommand {
         List<int[]> settings = new ArrayList<int[]>(); // {batch, frozen}
         for (String c : o.required("cases").split(",")) parseCase(c.trim(), sizes, settings);
 
-        out.printf(Locale.ROOT, "%-22s %6s %7s %7s %14s %9s %12s%n", "sizes", "batch", "threads", "frozen", "examples/s", "GFLOP/s", "bytes/step");
+        out.printf(Locale.ROOT, "%-22s %6s %7s %7s %14s %9s %12s %14s%n", "sizes", "batch", "threads", "frozen", "examples/s", "GFLOP/s", "bytes/step", "best slice");
         List<String> json = new ArrayList<String>();
         for (int c = 0; c < sizes.size(); c++) {
             Result r = measure(sizes.get(c), settings.get(c)[0], settings.get(c)[1], threads, seconds, lossName);
             String name = join(sizes.get(c));
-            out.printf(Locale.ROOT, "%-22s %6d %7d %7d %14.0f %9.2f %12s%n", name, r.batch, threads, r.frozen, r.examplesPerSecond, r.gflops,
-                r.allocBytesPerStep < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", r.allocBytesPerStep));
+            out.printf(Locale.ROOT, "%-22s %6d %7d %7d %14.0f %9.2f %12s %14.0f%n", name, r.batch, threads, r.frozen, r.examplesPerSecond, r.gflops,
+                r.allocBytesPerStep < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", r.allocBytesPerStep), r.bestExamplesPerSecond);
             json.add(String.format(Locale.ROOT,
-                "{\"sizes\": \"%s\", \"batch\": %d, \"threads\": %d, \"frozen\": %d, \"loss\": \"%s\", \"steps\": %d, \"examples_per_s\": %.1f, \"gflops\": %.3f, \"alloc_bytes_per_step\": %s}",
-                name, r.batch, threads, r.frozen, lossName, r.steps, r.examplesPerSecond, r.gflops, r.allocBytesPerStep < 0 ? "null" : String.format(Locale.ROOT, "%.1f", r.allocBytesPerStep)));
+                "{\"sizes\": \"%s\", \"batch\": %d, \"threads\": %d, \"frozen\": %d, \"loss\": \"%s\", \"steps\": %d, \"examples_per_s\": %.1f, \"examples_per_s_best\": %.1f, \"gflops\": %.3f, \"alloc_bytes_per_step\": %s}",
+                name, r.batch, threads, r.frozen, lossName, r.steps, r.examplesPerSecond, r.bestExamplesPerSecond, r.gflops, r.allocBytesPerStep < 0 ? "null" : String.format(Locale.ROOT, "%.1f", r.allocBytesPerStep)));
         }
         for (String j : json) out.println(j);
         out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
+        out.printf(Locale.ROOT, "JVM: %s %s, %d processors, largest vector %s bytes (HotSpot's MaxVectorSize)%n",
+            System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(), vmOption("MaxVectorSize"));
         return 0;
+    }
+
+    /** A HotSpot option's value, or "n/a" on a JVM that has no such option. */
+    private static String vmOption(String name) {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return hs == null ? "n/a" : hs.getVMOption(name).getValue();
+        } catch (RuntimeException | LinkageError e) {
+            return "n/a"; // not HotSpot, or no such option
+        }
     }
 
     private static void parseCase(String c, List<int[]> sizes, List<int[]> settings) throws UsageException {
@@ -91,10 +103,13 @@ final class BenchCommand {
     static final class Result {
         int batch, frozen;
         long steps;
-        double examplesPerSecond, gflops, allocBytesPerStep;
+        double examplesPerSecond, bestExamplesPerSecond, gflops, allocBytesPerStep;
     }
 
-    /** Times training steps of one case: a warm-up of {@code seconds}, then {@code seconds} timed. */
+    /** Timed slices per case. */
+    static final int SLICES = 10;
+
+    /** Times training steps of one case: a warm-up of {@code seconds}, then {@code seconds} timed in SLICES slices. */
     static Result measure(int[] sizes, int batch, int frozen, int threads, double seconds, String lossName) {
         Rng rng = new Rng(1);
         List<Dense> layers = new ArrayList<Dense>();
@@ -128,12 +143,22 @@ final class BenchCommand {
         long warm = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < warm) step(net, loss, opt, x, t, dz);
 
-        long start = System.nanoTime(), end = start + (long) (seconds * 1e9), steps = 0, now;
-        do {
-            step(net, loss, opt, x, t, dz);
-            steps++;
-            now = System.nanoTime();
-        } while (now < end);
+        // The timed seconds in SLICES equal slices (at least one step each): a shared machine slows
+        // some of them down, so the median slice is reported, and the fastest one beside it.
+        double[] perStep = new double[SLICES]; // seconds per step in each slice
+        long steps = 0;
+        for (int k = 0; k < SLICES; k++) {
+            long start = System.nanoTime(), end = start + (long) (seconds * 1e9 / SLICES), n = 0, now;
+            do {
+                step(net, loss, opt, x, t, dz);
+                n++;
+                now = System.nanoTime();
+            } while (now < end);
+            perStep[k] = (now - start) / 1e9 / n;
+            steps += n;
+        }
+        java.util.Arrays.sort(perStep);
+        double median = (perStep[(SLICES - 1) / 2] + perStep[SLICES / 2]) / 2;
 
         // Allocation, over a separate run of steps after the timed ones (the code is compiled by
         // then; during compilation the JVM may briefly allocate objects it later optimises away).
@@ -143,20 +168,23 @@ final class BenchCommand {
             com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
             long tid = Thread.currentThread().getId();
             long m0 = bean.getThreadAllocatedBytes(tid), m1 = bean.getThreadAllocatedBytes(tid); // the measurement's own cost
-            long count = Math.max(10, steps / 4);
-            long a0 = bean.getThreadAllocatedBytes(tid);
-            for (long s = 0; s < count; s++) step(net, loss, opt, x, t, dz);
-            long a1 = bean.getThreadAllocatedBytes(tid);
-            allocPerStep = Math.max(0, (a1 - a0) - (m1 - m0)) / (double) count;
+            long count = Math.max(10, steps / 20);
+            for (int round = 0; round < 5; round++) { // the fewest of 5 rounds: the JIT may still be finishing its work
+                long a0 = bean.getThreadAllocatedBytes(tid);
+                for (long s = 0; s < count; s++) step(net, loss, opt, x, t, dz);
+                long a1 = bean.getThreadAllocatedBytes(tid);
+                double bytes = Math.max(0, (a1 - a0) - (m1 - m0)) / (double) count;
+                allocPerStep = round == 0 ? bytes : Math.min(allocPerStep, bytes);
+            }
         }
 
         Result r = new Result();
         r.batch = batch;
         r.frozen = frozen;
         r.steps = steps;
-        double elapsed = (now - start) / 1e9;
-        r.examplesPerSecond = steps * (double) batch / elapsed;
-        r.gflops = flops(sizes, batch, frozen) * steps / elapsed / 1e9;
+        r.examplesPerSecond = batch / median;
+        r.bestExamplesPerSecond = batch / perStep[0];
+        r.gflops = flops(sizes, batch, frozen) / median / 1e9;
         r.allocBytesPerStep = allocPerStep;
         net.setThreads(1);
         return r;

@@ -241,4 +241,40 @@ class CliTest {
         assertThat(ModelFile.load(dir.resolve("r.json")).features).containsExactly("p", "q", "r");
         assertThat(run("evaluate", "--model", "@r.json", "--data", "@r.csv")).as(err).isZero();
     }
+
+    @Test
+    void bench_printsTableJsonLinesAndJvm() {
+        assertThat(run("bench", "--seconds", "0.05", "--cases", "6-5-3/4,6-5-4-3/7/frozen1", "--threads", "2", "--loss", "bce")).as(err).isZero();
+        String[] lines = out.split("\n");
+        assertThat(lines[0]).contains("sizes", "batch", "threads", "frozen", "examples/s", "GFLOP/s", "bytes/step", "best slice");
+        assertThat(lines[1]).startsWith("6-5-3 ");
+        assertThat(lines[2]).startsWith("6-5-4-3 ");
+        assertThat(lines[3]).startsWith("{\"sizes\": \"6-5-3\", \"batch\": 4, \"threads\": 2, \"frozen\": 0, \"loss\": \"bce\", \"steps\": ")
+            .contains("\"examples_per_s\": ", "\"examples_per_s_best\": ", "\"gflops\": ", "\"alloc_bytes_per_step\": ");
+        assertThat(lines[4]).startsWith("{\"sizes\": \"6-5-4-3\", \"batch\": 7, \"threads\": 2, \"frozen\": 1,");
+        assertThat(out).contains("JVM start to the end of the first training step: ", "JVM: ", "largest vector");
+    }
+
+    @Test
+    void bench_flops_countedByHand() {
+        // 6-5-3, batch 4, nothing frozen: forward 2·4·(30 + 15) = 360, dW the same 360, dx of the
+        // top layer only (the bottom one has no layer below) 2·4·15 = 120
+        assertThat(BenchCommand.flops(new int[] {6, 5, 3}, 4, 0)).isEqualTo(840.0);
+        // 6-5-4-3, batch 7, bottom layer frozen: forward 2·7·(30 + 20 + 12) = 868, dW of the two
+        // trainable layers 2·7·(20 + 12) = 448, dx of the top layer only (the layer below the
+        // middle one is frozen, so the middle one computes no dx) 2·7·12 = 168
+        assertThat(BenchCommand.flops(new int[] {6, 5, 4, 3}, 7, 1)).isEqualTo(868.0 + 448.0 + 168.0);
+    }
+
+    @Test
+    void bench_badCases_usageErrorNamingTheItem() {
+        assertThat(run("bench", "--cases", "64-32-10")).isEqualTo(2);
+        assertThat(err).contains("--cases", "'64-32-10'");
+        assertThat(run("bench", "--cases", "64-x-10/32")).isEqualTo(2);
+        assertThat(err).contains("'64-x-10/32'");
+        assertThat(run("bench", "--cases", "64-32-10/32/frozen2")).isEqualTo(2);
+        assertThat(err).contains("fewer frozen layers than layers", "'64-32-10/32/frozen2'");
+        assertThat(run("bench", "--seconds", "-1")).isEqualTo(2);
+        assertThat(err).contains("--seconds");
+    }
 }
