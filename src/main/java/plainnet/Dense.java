@@ -176,7 +176,7 @@ public final class Dense {
             cz = z;
             ca = a;
             cx = x;
-            if (O <= Kernels.FEW_OUTPUTS) {
+            if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
                 p.run(fewJob, N); // z, then a = f(z), row by row
             } else {
                 // Chunks of at most COLS rows: xT and zT stay small however large the batch.
@@ -298,8 +298,13 @@ public final class Dense {
         return trainable;
     }
 
-    /** Freezes (false) or unfreezes (true) the layer; see SPEC.md, "Freezing". */
+    /**
+     * Freezes (false) or unfreezes (true) the layer; see SPEC.md, "Freezing". Freezing a trainable
+     * layer sets its dW and db to zero, so a frozen layer's gradient is always zero (nothing
+     * writes it while it is frozen, and {@link Network#zeroGrad} skips it).
+     */
     public void setTrainable(boolean trainable) {
+        if (this.trainable && !trainable) zeroGrad();
         this.trainable = trainable;
     }
 

@@ -25,7 +25,8 @@ package plainnet;
  *
  * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
  * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I inputs (i), O
- * outputs (o). Layout: row arrays; xT and zT are x and z transposed, (I, N) and (O, N).
+ * outputs (o), C rows of a chunk of the batch (c). Layout: row arrays; xT (I, C) and zT (O, C) are
+ * a chunk of x and of z transposed.
  */
 final class Kernels {
 
@@ -84,13 +85,14 @@ final class Kernels {
 
     /**
      * Transpose with offsets, for the rows [from, to) of t: t_rc = m_(m0+c)(r−r0) for c in
-     * [0, C). Used as xT_i,c = x_(n0+c),i (a chunk of the batch, m0 = n0) and z_n,o = zT_o,(n−n0)
-     * (back, r0 = n0). Eight rows of m are read side by side, so each row of t gets 8 contiguous
-     * entries per visit and every row of m is read in order (1.5–3× faster than 8 × 8 tiles here).
+     * [0, cols). t (≥ to, ≥ cols), m (≥ m0 + cols, ≥ to − r0). Used as xT_ic = x_(n0+c)i (a chunk
+     * of the batch, m0 = n0, cols = C) and z_no = zT_o(n−n0) (back, r0 = n0, cols = O). Eight rows
+     * of m are read side by side, so each row of t gets 8 contiguous entries per visit and every
+     * row of m is read in order (1.5–3× faster than 8 × 8 tiles here).
      */
-    static void transpose(double[][] t, double[][] m, int m0, int r0, int C, int from, int to) {
+    static void transpose(double[][] t, double[][] m, int m0, int r0, int cols, int from, int to) {
         int c = 0;
-        for (; c + 7 < C; c += 8) {
+        for (; c + 7 < cols; c += 8) {
             double[] m_0 = m[m0 + c], m_1 = m[m0 + c + 1], m_2 = m[m0 + c + 2], m_3 = m[m0 + c + 3];
             double[] m_4 = m[m0 + c + 4], m_5 = m[m0 + c + 5], m_6 = m[m0 + c + 6], m_7 = m[m0 + c + 7];
             for (int r = from; r < to; r++) {
@@ -106,18 +108,22 @@ final class Kernels {
                 tr[c + 7] = m_7[j];
             }
         }
-        for (; c < C; c++) {
+        for (; c < cols; c++) {
             double[] m_0 = m[m0 + c];
             for (int r = from; r < to; r++) t[r][c] = m_0[r - r0];
         }
     }
 
-    /** Outputs up to this many use the interleaved dot products of {@link #forwardFew}. */
-    static final int FEW_OUTPUTS = 16;
+    /**
+     * Layers with at most FEW_OUTPUTS outputs, and batches of fewer than FEW_ROWS rows, use the
+     * interleaved dot products of {@link #forwardFew}: rows that short are not worth streaming
+     * (measured at 256-256: the dot products are 5× faster for 1 row, even at 8 rows).
+     */
+    static final int FEW_OUTPUTS = 16, FEW_ROWS = 8;
 
     /**
      * Block sizes of the fast kernels: a block of {@code ROWS} rows of the streamed operand, each
-     * cut to {@code COLS} columns (16 × 256 doubles = 32 KB), stays in the L1 cache while every
+     * cut to {@code COLS} columns (16 × 256 doubles = 32 KB, of 48 KB of L1 here), stays in the L1 cache while every
      * pair of output rows passes over it, instead of being fetched again from L2 for each pair.
      * Measured on 784-256 at batch 64: 9 → 11 GFLOP/s (17 with 256-bit vectors). Blocks are
      * visited with the summed index ascending, so each element still adds its terms in order.
@@ -172,8 +178,8 @@ final class Kernels {
 
     /**
      * As {@link #forwardNaive}, for few outputs (O ≤ {@link #FEW_OUTPUTS}, a head of 10 classes,
-     * say), where the transposes of {@link #forwardFast} would cost more than they save: four
-     * outputs' dot products at once. Each is still its own sum from b_o in i order; four
+     * say) or few rows (N &lt; {@link #FEW_ROWS}), where the transposes of {@link #forwardFast}
+     * would cost more than they save: four outputs' dot products at once. Each is still its own sum from b_o in i order; four
      * independent chains keep the adder busy instead of waiting on one chain.
      */
     static void forwardFew(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {

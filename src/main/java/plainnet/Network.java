@@ -228,9 +228,9 @@ public final class Network {
     }
 
     /**
-     * Sets dW and db of every trainable layer to zero. A frozen layer's dW and db are left as they
-     * are: nothing writes a frozen layer's gradient (SPEC.md, "Freezing"), so clearing it would
-     * only cost time. {@link Dense#zeroGrad} clears one layer, frozen or not.
+     * Sets dW and db of every trainable layer to zero. A frozen layer is skipped: its gradient was
+     * set to zero when it was frozen and nothing writes it since (SPEC.md, "Freezing"), so
+     * clearing it again would only cost time. {@link Dense#zeroGrad} clears one layer, frozen or not.
      */
     public void zeroGrad() {
         for (int l = 0; l < layers.size(); l++) { // indexed: an iterator would allocate in a training step

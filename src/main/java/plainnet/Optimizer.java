@@ -159,8 +159,14 @@ public final class Optimizer {
             cLayer = layer;
             cState = s;
             cEta = lr * layer.lrScale();
-            cC1 = 1.0 - StrictMath.pow(beta1, s.t); // Adam's bias corrections, once per layer and step
-            cC2 = 1.0 - StrictMath.pow(beta2, s.t);
+            if (kind == Kind.ADAM && s.t != cT) {
+                // Adam's bias corrections, once per step count: layers trained together share t.
+                // (JDK 17's StrictMath.pow allocates three small arrays per call unless the JIT
+                // inlines it, so fewer calls also mean fewer bytes.)
+                cT = s.t;
+                cC1 = 1.0 - StrictMath.pow(beta1, s.t);
+                cC2 = 1.0 - StrictMath.pow(beta2, s.t);
+            }
             // Rows 0..O−1 are the rows of W, row O is b; each parameter is updated by one thread on
             // its own, so the threads do not change a bit (SPEC.md, "Fast kernels and threads").
             net.parallel().run(rowsJob, layer.O + 1);
@@ -173,6 +179,7 @@ public final class Optimizer {
     private Dense cLayer;
     private State cState;
     private double cEta, cC1, cC2;
+    private long cT; // the step count cC1, cC2 belong to (0: none yet)
     private final Parallel.Range rowsJob = this::updateRows;
 
     private void updateRows(int from, int to) {

@@ -96,20 +96,36 @@ class FreezingTest {
         net.backward(dout);
         for (double[] row : net.layer(1).dW) for (double v : row) assertThat(v).isEqualTo(SENTINEL);
         for (double v : net.layer(1).db) assertThat(v).isEqualTo(SENTINEL);
-        // Network.zeroGrad clears the trainable layers only: the frozen one keeps its values,
-        // while the trainable ones start again from zero
-        net.zeroGrad();
-        for (double[] row : net.layer(1).dW) for (double v : row) assertThat(v).isEqualTo(SENTINEL);
-        for (double v : net.layer(1).db) assertThat(v).isEqualTo(SENTINEL);
-        for (int l : new int[] {0, 2}) {
-            assertSameBits("trainable dW " + l, new double[net.layer(l).O][net.layer(l).I], net.layer(l).dW);
-            assertSameBits("trainable db " + l, new double[net.layer(l).O], net.layer(l).db);
-        }
         // Dense.zeroGrad clears a frozen layer too, and another backward leaves it exactly zero
         net.layer(1).zeroGrad();
         net.backward(dout);
         assertSameBits("frozen dW", new double[H2][H1], net.layer(1).dW);
         assertSameBits("frozen db", new double[H2], net.layer(1).db);
+    }
+
+    @Test
+    void freeze_layerWithAGradient_setsItToZero_andNetworkZeroGradSkipsFrozenLayers() {
+        Network net = network(SEED);
+        net.forward(input());
+        double[][] dout = gaussian(new Rng(SEED + 3), N, K, 1.0);
+        net.backward(dout);
+        assertThat(net.layer(1).dW[0][0]).isNotZero();
+        // freezing a trainable layer clears its gradient: a frozen layer's gradient is zero
+        net.freeze(1, 2);
+        assertSameBits("dW after freeze", new double[H2][H1], net.layer(1).dW);
+        assertSameBits("db after freeze", new double[H2], net.layer(1).db);
+        // freezing an already frozen layer does not touch its arrays
+        fillGradients(net.layer(1), SENTINEL);
+        net.freeze(1, 2);
+        assertThat(net.layer(1).dW[0][0]).isEqualTo(SENTINEL);
+        // Network.zeroGrad clears the trainable layers and skips the frozen one
+        net.zeroGrad();
+        assertThat(net.layer(1).dW[0][0]).isEqualTo(SENTINEL);
+        assertThat(net.layer(1).db[0]).isEqualTo(SENTINEL);
+        for (int l : new int[] {0, 2}) {
+            assertSameBits("trainable dW " + l, new double[net.layer(l).O][net.layer(l).I], net.layer(l).dW);
+            assertSameBits("trainable db " + l, new double[net.layer(l).O], net.layer(l).db);
+        }
     }
 
     @Test
@@ -222,6 +238,7 @@ class FreezingTest {
         a.freeze(1, 2);
         for (int s = 0; s < 5; s++) optA.step(a);
         a.unfreeze(1, 2);
+        setGradients(a.layer(1), G, g); // freezing cleared the gradient; the same one again
         for (int s = 0; s < 2; s++) optA.step(a);
         for (int s = 0; s < 5; s++) optB.step(b);
         assertThat(optA.steps(a.layer(1))).isEqualTo(5);

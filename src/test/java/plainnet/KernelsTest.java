@@ -164,6 +164,49 @@ class KernelsTest {
     }
 
     @Test
+    void fastKernels_rowSubRangesAndSwitchEdges_sameBitsAsNaive() {
+        // Threads call the kernels on sub-ranges [from, to); the widths sit at the edges where
+        // Dense switches kernels (FEW_OUTPUTS) and where blocks end (ROWS).
+        Rng rng = new Rng(123);
+        int[] widths = {Kernels.FEW_OUTPUTS - 1, Kernels.FEW_OUTPUTS, Kernels.FEW_OUTPUTS + 1, Kernels.ROWS + 1, 2 * Kernels.ROWS};
+        for (int c = 0; c < 30; c++) {
+            int N = 1 + rng.nextInt(40), I = widths[rng.nextInt(widths.length)], O = widths[c % widths.length];
+            double[][] x = Assert.gaussian(rng, N, I, 1.0);   // (N, I)
+            double[][] W = Assert.gaussian(rng, O, I, 1.0);   // (O, I)
+            double[][] dz = Assert.gaussian(rng, N, O, 1.0);  // (N, O)
+            double[] b = Assert.gaussian(rng, 1, O, 1.0)[0];  // (O)
+            int nFrom = rng.nextInt(N), nTo = nFrom + 1 + rng.nextInt(N - nFrom);
+            int oFrom = rng.nextInt(O), oTo = oFrom + 1 + rng.nextInt(O - oFrom);
+            String what = "case " + c + " N " + N + " I " + I + " O " + O + " rows [" + nFrom + ", " + nTo + ") outputs [" + oFrom + ", " + oTo + ")";
+
+            double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
+            Kernels.forwardNaive(z1, x, W, b, nFrom, nTo);
+            Kernels.forwardFew(z2, x, W, b, nFrom, nTo);
+            // the transposed forward: xT for all of x, zT for the outputs [oFrom, oTo), z back for rows [nFrom, nTo)
+            double[][] xT = new double[I][N], zT = new double[O][N];
+            Kernels.transpose(xT, x, 0, 0, N, 0, I);
+            Kernels.forwardFast(zT, xT, W, b, N, oFrom, oTo);
+            Kernels.forwardFast(zT, xT, W, b, N, 0, oFrom);
+            Kernels.forwardFast(zT, xT, W, b, N, oTo, O);
+            Kernels.transpose(z3, zT, 0, 0, O, nFrom, nTo);
+            Assert.assertSameBits(what + " z (few)", z1, z2);
+            Assert.assertSameBits(what + " z (transposed)", z1, z3);
+
+            double[][] dW1 = Assert.gaussian(rng, O, I, 1.0), dW2 = Assert.copy(dW1);
+            double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
+            Kernels.weightsNaive(dW1, db1[0], dz, x, oFrom, oTo);
+            Kernels.weightsFast(dW2, db2[0], dz, x, oFrom, oTo);
+            Assert.assertSameBits(what + " dW", dW1, dW2);
+            Assert.assertSameBits(what + " db", db1, db2);
+
+            double[][] dx1 = new double[N][I], dx2 = new double[N][I];
+            Kernels.inputNaive(dx1, dz, W, nFrom, nTo);
+            Kernels.inputFast(dx2, dz, W, nFrom, nTo);
+            Assert.assertSameBits(what + " dx", dx1, dx2);
+        }
+    }
+
+    @Test
     void forward_batchesLargerThanOneChunk_sameBitsAsNaive_forAnyThreadCount() {
         // Dense runs the fast forward on chunks of at most COLS rows and keeps its transposed
         // buffers from one batch to the next: batches of several chunks, then smaller and larger
@@ -172,7 +215,9 @@ class KernelsTest {
         Network naive = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, true, 1);
         Network fast = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, false, 1);
         Network threaded = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, false, 3);
-        for (int N : new int[] {2 * Kernels.COLS + 88, 100, Kernels.COLS, Kernels.COLS + 1, 3 * Kernels.COLS}) {
+        // starts small so that the buffers grow; then around the FEW_ROWS switch
+        for (int N : new int[] {100, 2 * Kernels.COLS + 88, 50, Kernels.COLS, Kernels.COLS + 1, 3 * Kernels.COLS,
+                Kernels.FEW_ROWS - 1, Kernels.FEW_ROWS, 1}) {
             double[][] x = Assert.gaussian(rng, N, 37, 1.0);
             double[][] expected = Assert.copy(naive.forward(x));
             Assert.assertSameBits("N " + N + " one thread", expected, fast.forward(x));

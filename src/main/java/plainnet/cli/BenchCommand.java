@@ -145,7 +145,7 @@ final class BenchCommand {
 
         // The timed seconds in SLICES equal slices (at least one step each): a shared machine slows
         // some of them down, so the median slice is reported, and the fastest one beside it.
-        double[] perStep = new double[SLICES]; // seconds per step in each slice
+        double[] perStep = new double[SLICES]; // (SLICES) seconds per step in each slice
         long steps = 0;
         for (int k = 0; k < SLICES; k++) {
             long start = System.nanoTime(), end = start + (long) (seconds * 1e9 / SLICES), n = 0, now;

@@ -253,6 +253,10 @@ class CliTest {
             .contains("\"examples_per_s\": ", "\"examples_per_s_best\": ", "\"gflops\": ", "\"alloc_bytes_per_step\": ");
         assertThat(lines[4]).startsWith("{\"sizes\": \"6-5-4-3\", \"batch\": 7, \"threads\": 2, \"frozen\": 1,");
         assertThat(out).contains("JVM start to the end of the first training step: ", "JVM: ", "largest vector");
+        // the fastest slice is at least as fast as the median one
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"examples_per_s\": ([0-9.]+), \"examples_per_s_best\": ([0-9.]+)").matcher(lines[3]);
+        assertThat(m.find()).as(lines[3]).isTrue();
+        assertThat(Double.parseDouble(m.group(2))).isGreaterThanOrEqualTo(Double.parseDouble(m.group(1)));
     }
 
     @Test
