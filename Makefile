@@ -34,7 +34,6 @@ vectors: target/plainnet.jar
 # Speed: timed training steps for the default shapes, 1 and 2 threads, then the demo's wall time.
 bench: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar bench
-	$(JAVA) -jar target/plainnet.jar bench --threads 2 --cases 784-1024-1024-10/256,784-256-256-10/64
 	@echo "The default cases again with vectors of at most 256 bits (HotSpot flag; see README, Performance):"
 	$(JAVA) -XX:+IgnoreUnrecognizedVMOptions -XX:MaxVectorSize=32 -jar target/plainnet.jar bench
 	@start=$$(date +%s%N); $(JAVA) -jar target/plainnet.jar demo > /dev/null 2>&1; end=$$(date +%s%N); \

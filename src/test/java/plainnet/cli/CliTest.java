@@ -243,20 +243,32 @@ class CliTest {
     }
 
     @Test
-    void bench_printsTableJsonLinesAndJvm() {
-        assertThat(run("bench", "--seconds", "0.05", "--cases", "6-5-3/4,6-5-4-3/7/frozen1", "--threads", "2", "--loss", "bce")).as(err).isZero();
+    void bench_printsTableJsonLinesRatiosAndJvm() {
+        assertThat(run("bench", "--seconds", "0.05", "--cases", "6-5-3/4,6-5-4-3/7/frozen1,6-5-3/4/threads3/frozen1", "--threads", "2", "--loss", "bce")).as(err).isZero();
         String[] lines = out.split("\n");
         assertThat(lines[0]).contains("sizes", "batch", "threads", "frozen", "examples/s", "GFLOP/s", "bytes/step", "best slice");
         assertThat(lines[1]).startsWith("6-5-3 ");
         assertThat(lines[2]).startsWith("6-5-4-3 ");
-        assertThat(lines[3]).startsWith("{\"sizes\": \"6-5-3\", \"batch\": 4, \"threads\": 2, \"frozen\": 0, \"loss\": \"bce\", \"steps\": ")
+        assertThat(lines[3].split(" +")).startsWith("6-5-3", "4", "3", "1");
+        assertThat(lines[4]).startsWith("{\"sizes\": \"6-5-3\", \"batch\": 4, \"threads\": 2, \"frozen\": 0, \"loss\": \"bce\", \"steps\": ")
             .contains("\"examples_per_s\": ", "\"examples_per_s_best\": ", "\"gflops\": ", "\"alloc_bytes_per_step\": ");
-        assertThat(lines[4]).startsWith("{\"sizes\": \"6-5-4-3\", \"batch\": 7, \"threads\": 2, \"frozen\": 1,");
+        assertThat(lines[5]).startsWith("{\"sizes\": \"6-5-4-3\", \"batch\": 7, \"threads\": 2, \"frozen\": 1,");
+        assertThat(lines[6]).startsWith("{\"sizes\": \"6-5-3\", \"batch\": 4, \"threads\": 3, \"frozen\": 1,");
+        // --threads 2 makes every case multi-threaded, so no case is the 1-thread, all-trainable base
+        assertThat(out).doesNotContain("the steps per second of all trainable");
         assertThat(out).contains("JVM start to the end of the first training step: ", "JVM: ", "largest vector");
         // the fastest slice is at least as fast as the median one
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"examples_per_s\": ([0-9.]+), \"examples_per_s_best\": ([0-9.]+)").matcher(lines[3]);
-        assertThat(m.find()).as(lines[3]).isTrue();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"examples_per_s\": ([0-9.]+), \"examples_per_s_best\": ([0-9.]+)").matcher(lines[4]);
+        assertThat(m.find()).as(lines[4]).isTrue();
         assertThat(Double.parseDouble(m.group(2))).isGreaterThanOrEqualTo(Double.parseDouble(m.group(1)));
+    }
+
+    @Test
+    void bench_frozenAndThreadedCases_comparedWithTheirBase() {
+        assertThat(run("bench", "--seconds", "0.05", "--cases", "6-5-4-3/7,6-5-4-3/7/frozen2,6-5-4-3/7/threads2,6-5-3/4/frozen1")).as(err).isZero();
+        assertThat(out).containsPattern("6-5-4-3/7 with 2 frozen and 1 thread: [0-9.]+x the steps per second of all trainable on 1 thread")
+            .containsPattern("6-5-4-3/7 with 0 frozen and 2 threads: [0-9.]+x the steps per second of all trainable on 1 thread")
+            .doesNotContain("6-5-3/4 with"); // no base case for that one
     }
 
     @Test
@@ -278,6 +290,10 @@ class CliTest {
         assertThat(err).contains("'64-x-10/32'");
         assertThat(run("bench", "--cases", "64-32-10/32/frozen2")).isEqualTo(2);
         assertThat(err).contains("fewer frozen layers than layers", "'64-32-10/32/frozen2'");
+        assertThat(run("bench", "--cases", "64-32-10/32/threads0")).isEqualTo(2);
+        assertThat(err).contains("1 to 256 threads", "'64-32-10/32/threads0'");
+        assertThat(run("bench", "--cases", "64-32-10/32/fast")).isEqualTo(2);
+        assertThat(err).contains("'64-32-10/32/fast'");
         assertThat(run("bench", "--seconds", "-1")).isEqualTo(2);
         assertThat(err).contains("--seconds");
     }
