@@ -31,7 +31,9 @@ demo: target/plainnet.jar
 vectors: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar vectors --out test-data/vectors
 
-# Speed: timed training steps for the default shapes, 1 and 2 threads, then the demo's wall time.
+# Speed: timed training steps for the default shapes (1 and 2 threads), again with HotSpot's
+# vectors limited to 256 bits (the JVM line of the output shows the size in effect), then the
+# demo's wall time.
 bench: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar bench
 	@echo "The default cases again with vectors of at most 256 bits (HotSpot flag; see README, Performance):"

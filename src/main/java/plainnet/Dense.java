@@ -300,8 +300,8 @@ public final class Dense {
 
     /**
      * Freezes (false) or unfreezes (true) the layer; see SPEC.md, "Freezing". Freezing a trainable
-     * layer sets its dW and db to zero, so a frozen layer's gradient is always zero (nothing
-     * writes it while it is frozen, and {@link Network#zeroGrad} skips it).
+     * layer sets its dW and db to zero, so a frozen layer's gradient is zero unless code writes
+     * into the arrays directly (backward does not write it, and {@link Network#zeroGrad} skips it).
      */
     public void setTrainable(boolean trainable) {
         if (this.trainable && !trainable) zeroGrad();

@@ -118,7 +118,8 @@ public final class GradCheck {
     /**
      * Checks the gradients of {@code net} under {@code loss} on one batch. Afterwards the dW and db
      * of the trainable layers hold the analytic gradient of the batch (without the L2 term) and
-     * those of the frozen layers are zero; the parameters end bit-identical to how they started;
+     * those of the frozen layers are left as they were (zero, unless code wrote into them: see
+     * {@link Dense#setTrainable}); the parameters end bit-identical to how they started;
      * x is not modified.
      *
      * @param l2        coupled L2 strength λ ≥ 0 added to the objective, as the optimizer's coupled decay

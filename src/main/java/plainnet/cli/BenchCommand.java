@@ -33,9 +33,9 @@ final class BenchCommand {
 
     static Options options() {
         Options o = new Options("bench", "Time training steps (forward, loss, backward, Adam step) in double precision.");
-        o.value("cases", "LIST", DEFAULT_CASES, "comma-separated cases SIZES/BATCH[/frozenF][/threadsT]: layer sizes joined by '-', the batch, optionally F frozen bottom layers and T threads");
+        o.value("cases", "LIST", DEFAULT_CASES, "comma-separated cases SIZES/BATCH[/frozenF][/threadsT]: layer sizes joined by '-', the batch, optionally F frozen bottom layers and T threads (in either order)");
         o.value("threads", "T", "1", "threads of the cases that do not name their own (results are bit-identical for any count)");
-        o.value("seconds", "S", "3", "timed seconds per case, after a warm-up of the same length");
+        o.value("seconds", "S", "3", "timed seconds per case (at most 3600), after a warm-up of the same length");
         o.value("loss", "NAME", "softmax", "softmax, bce or mse");
         return o;
     }
@@ -47,18 +47,27 @@ final class BenchCommand {
             return 0;
         }
         int threads = o.integer("threads", 1);
+        if (threads > Network.MAX_THREADS) throw new UsageException("option --threads expected at most " + Network.MAX_THREADS + ", found " + threads);
         double seconds = o.number("seconds", 0.0, true);
+        if (seconds > MAX_SECONDS) throw new UsageException("option --seconds expected at most " + MAX_SECONDS + ", found " + o.required("seconds"));
         String lossName = o.choice("loss", "softmax", "bce", "mse");
         List<Case> cases = new ArrayList<Case>();
-        for (String c : o.required("cases").split(",")) cases.add(parseCase(c.trim(), threads));
+        for (String c : o.required("cases").split(",", -1)) cases.add(parseCase(c.trim(), threads));
 
-        for (Case c : cases) c.setUp(lossName);
-        for (Case c : cases) c.warmUp(seconds);
-        // The timed slices: case after case, SLICES rounds.
-        for (int k = 0; k < SLICES; k++) {
-            for (Case c : cases) c.slice(k, seconds / SLICES);
+        long firstStep;
+        try {
+            cases.get(0).setUp(lossName);
+            firstStep = System.currentTimeMillis();
+            for (int c = 1; c < cases.size(); c++) cases.get(c).setUp(lossName);
+            for (Case c : cases) c.warmUp(seconds);
+            // The timed slices: case after case, SLICES rounds.
+            for (int k = 0; k < SLICES; k++) {
+                for (Case c : cases) c.slice(k, seconds / SLICES);
+            }
+            for (Case c : cases) c.measureAllocation();
+        } finally {
+            for (Case c : cases) if (c.net != null) c.net.setThreads(1); // stops the worker threads
         }
-        for (Case c : cases) c.measureAllocation();
 
         out.printf(Locale.ROOT, "%-22s %6s %7s %7s %14s %9s %12s %14s%n", "sizes", "batch", "threads", "frozen", "examples/s", "GFLOP/s", "bytes/step", "best slice");
         for (Case c : cases) {
@@ -83,7 +92,6 @@ final class BenchCommand {
                 }
             }
         }
-        for (Case c : cases) c.net.setThreads(1);
         out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
         out.printf(Locale.ROOT, "JVM: %s %s, %d processors, largest vector %s bytes (HotSpot's MaxVectorSize)%n",
             System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(), vmOption("MaxVectorSize"));
@@ -100,32 +108,47 @@ final class BenchCommand {
         }
     }
 
+    /** Longest --seconds: a day's worth of cases is surely a typo. */
+    static final double MAX_SECONDS = 3600;
+
+    /** One item of --cases: SIZES/BATCH, then frozenF and threadsT in either order, each at most once. */
     private static Case parseCase(String c, int threads) throws UsageException {
-        String[] parts = c.split("/");
-        String expected = "option --cases expected SIZES/BATCH[/frozenF][/threadsT] with at least 2 sizes >= 1, a batch >= 1, fewer frozen layers than layers and 1 to "
-            + Network.MAX_THREADS + " threads, found '" + c + "'";
-        if (parts.length < 2 || parts.length > 4) throw new UsageException("option --cases expected SIZES/BATCH[/frozenF][/threadsT] items such as 64-32-10/32, found '" + c + "'");
-        String[] s = parts[0].split("-");
+        String[] parts = c.split("/", -1);
+        String expected = "option --cases expected SIZES/BATCH[/frozenF][/threadsT] (sizes joined by '-', whole numbers) with at least 2 sizes >= 1, a batch >= 1, "
+            + "fewer frozen layers than layers, 1 to " + Network.MAX_THREADS + " threads, and frozen and threads at most once each, found '" + c + "'";
+        if (parts.length < 2 || parts.length > 4) throw new UsageException(expected);
+        String[] s = parts[0].split("-", -1);
         int[] n = new int[s.length];
         int frozen = 0;
+        boolean sawFrozen = false, sawThreads = false;
         try {
-            for (int j = 0; j < s.length; j++) n[j] = Integer.parseInt(s[j]);
-            int batch = Integer.parseInt(parts[1]);
+            for (int j = 0; j < s.length; j++) n[j] = whole(s[j]);
+            int batch = whole(parts[1]);
             for (int p = 2; p < parts.length; p++) {
-                if (parts[p].startsWith("frozen")) frozen = Integer.parseInt(parts[p].substring(6));
-                else if (parts[p].startsWith("threads")) threads = Integer.parseInt(parts[p].substring(7));
-                else throw new NumberFormatException();
+                if (parts[p].startsWith("frozen") && !sawFrozen) {
+                    frozen = whole(parts[p].substring(6));
+                    sawFrozen = true;
+                } else if (parts[p].startsWith("threads") && !sawThreads) {
+                    threads = whole(parts[p].substring(7));
+                    sawThreads = true;
+                } else {
+                    throw new NumberFormatException();
+                }
             }
             for (int v : n) if (v < 1) throw new NumberFormatException();
-            if (n.length < 2 || batch < 1 || frozen < 0 || frozen >= n.length - 1 || threads < 1 || threads > Network.MAX_THREADS) throw new NumberFormatException();
+            if (n.length < 2 || batch < 1 || frozen >= n.length - 1 || threads < 1 || threads > Network.MAX_THREADS) throw new NumberFormatException();
             return new Case(n, batch, frozen, threads);
         } catch (NumberFormatException e) {
             throw new UsageException(expected);
         }
     }
 
-    /** Wall-clock time of the end of the first training step in this JVM (0 before it). */
-    private static long firstStep;
+    /** A whole number written with digits only (no sign, no spaces). */
+    private static int whole(String s) {
+        if (s.isEmpty()) throw new NumberFormatException();
+        for (int j = 0; j < s.length(); j++) if (s.charAt(j) < '0' || s.charAt(j) > '9') throw new NumberFormatException();
+        return Integer.parseInt(s);
+    }
 
     /** Timed slices per case. */
     static final int SLICES = 10;
@@ -180,7 +203,6 @@ final class BenchCommand {
             opt = Optimizer.adam(1e-4);
             dz = new double[batch][K];
             step();
-            if (firstStep == 0) firstStep = System.currentTimeMillis();
         }
 
         void warmUp(double seconds) {

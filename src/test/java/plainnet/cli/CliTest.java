@@ -294,6 +294,16 @@ class CliTest {
         assertThat(err).contains("1 to 256 threads", "'64-32-10/32/threads0'");
         assertThat(run("bench", "--cases", "64-32-10/32/fast")).isEqualTo(2);
         assertThat(err).contains("'64-32-10/32/fast'");
+        for (String bad : new String[] {"64-32-10/32/frozen1/frozen1", "64-32-10/32/", "64-32-10-/32", "64-32-10/+32", "64-32-10/32/threads2/threads2"}) {
+            assertThat(run("bench", "--cases", bad)).as(bad).isEqualTo(2);
+            assertThat(err).as(bad).contains("option --cases expected", "'" + bad + "'");
+        }
+        assertThat(run("bench", "--cases", "64-32-10/32,")).isEqualTo(2);
+        assertThat(err).contains("found ''");
+        assertThat(run("bench", "--threads", "300")).isEqualTo(2);
+        assertThat(err).contains("option --threads expected at most 256, found 300");
+        assertThat(run("bench", "--seconds", "1e10")).isEqualTo(2);
+        assertThat(err).contains("option --seconds expected at most 3600");
         assertThat(run("bench", "--seconds", "-1")).isEqualTo(2);
         assertThat(err).contains("--seconds");
     }
