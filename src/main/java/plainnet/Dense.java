@@ -36,7 +36,7 @@ public final class Dense {
 
     /** Use the naive reference kernels instead of the fast ones (for tests; the bits are the same). */
     boolean reference;
-    /** A chunk of the batch transposed, for the fast forward: xT (I, C) and zT (O, C), C ≤ COLS rows. */
+    /** A chunk of the batch transposed, for the fast forward: xT (I, ≤ COLS), zT (O, ≤ COLS); a chunk uses the first C columns. */
     private double[][] xT, zT;
     private int n0, C; // the current chunk: rows n0 … n0 + C − 1 of the batch
     // The arguments of the current call, read by the thread jobs below (made once, so a call
