@@ -119,10 +119,10 @@ public final class BinaryCrossEntropy implements Loss {
     }
 
     private void check(double[][] z, Targets t) {
-        Check.logits(z, t);
-        Check.columns("taskWeight", w, t);
-        Check.columns("posWeight", p, t);
-        Check.labelRange(t, 0.0, 1.0, "the binary cross-entropy");
+        Targets.checkLogits(z, t);
+        t.checkColumns("taskWeight", w);
+        t.checkColumns("posWeight", p);
+        t.checkRange(0.0, 1.0, "the binary cross-entropy");
     }
 
     static double weight(double[] w, int k) {

@@ -64,14 +64,6 @@ final class Check {
         }
     }
 
-    /** z has the shape of the targets, (N, K). Values of z are not read: a diverged NaN passes through. */
-    static void logits(double[][] z, Targets t) {
-        if (t == null) {
-            throw new IllegalArgumentException("targets: expected labels and a mask, found null");
-        }
-        shape("logits z", z, t.rows(), t.columns());
-    }
-
     /** Per-column weights: null (all 1) or K finite numbers, each ≥ 0 (or &gt; 0 when strict). */
     static double[] weights(String name, double[] w, int K, boolean strict) {
         if (w == null) return null;
@@ -80,26 +72,5 @@ final class Check {
         }
         for (int k = 0; k < K; k++) positive(name + "[" + k + "]", w[k], strict);
         return w.clone();
-    }
-
-    /** Every labeled y lies in [lo, hi]. */
-    static void labelRange(Targets t, double lo, double hi, String lossName) {
-        for (int n = 0; n < t.rows(); n++) {
-            for (int k = 0; k < t.columns(); k++) {
-                double v = t.y[n][k];
-                if (t.labeled[n][k] && !(v >= lo && v <= hi)) {
-                    throw new IllegalArgumentException("labels y[" + n + "][" + k + "]: expected a number in [" + lo + ", " + hi
-                        + "] for " + lossName + ", found " + v);
-                }
-            }
-        }
-    }
-
-    /** The number of columns K of the targets equals the loss's weight count, when it has weights. */
-    static void columns(String name, double[] w, Targets t) {
-        if (w != null && w.length != t.columns()) {
-            throw new IllegalArgumentException(name + ": the loss has " + w.length + " weights, but the targets have "
-                + t.columns() + " columns");
-        }
     }
 }

@@ -86,8 +86,8 @@ public final class MeanSquaredError implements Loss {
     }
 
     private void check(double[][] z, Targets t) {
-        Check.logits(z, t);
-        Check.columns("weight", w, t);
-        Check.labelRange(t, -Double.MAX_VALUE, Double.MAX_VALUE, "the squared error"); // finite
+        Targets.checkLogits(z, t);
+        t.checkColumns("weight", w);
+        t.checkRange(-Double.MAX_VALUE, Double.MAX_VALUE, "the squared error"); // finite
     }
 }

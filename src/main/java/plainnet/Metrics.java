@@ -43,7 +43,7 @@ public final class Metrics {
 
     /** Metrics of every column k of z (N, K) against the labeled entries of t. */
     public static Binary[] binary(double[][] z, Targets t) {
-        Check.logits(z, t);
+        Targets.checkLogits(z, t);
         int N = t.rows(), K = t.columns();
         Binary[] out = new Binary[K];
         for (int k = 0; k < K; k++) {
@@ -131,7 +131,7 @@ public final class Metrics {
 
     /** Softmax metrics of z (N, K) against the labeled rows of t. */
     public static Classes classes(double[][] z, Targets t) {
-        Check.logits(z, t);
+        Targets.checkLogits(z, t);
         int K = t.columns();
         int[][] confusion = new int[K][K];
         for (int n = 0; n < t.rows(); n++) {

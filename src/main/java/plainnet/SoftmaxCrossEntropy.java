@@ -109,25 +109,8 @@ public final class SoftmaxCrossEntropy implements Loss {
 
     /** Checks shapes and labels; returns the number of labeled rows. */
     private static int check(double[][] z, Targets t) {
-        Check.logits(z, t);
-        Check.labelRange(t, 0.0, 1.0, "the softmax cross-entropy");
-        int labeledRows = 0;
-        for (int n = 0; n < t.rows(); n++) {
-            boolean[] m = t.labeled[n];
-            double sum = 0.0;
-            for (int k = 0; k < m.length; k++) {
-                if (m[k] != m[0]) {
-                    throw new IllegalArgumentException("mask labeled[" + n + "]: expected a row labeled or unlabeled as a whole for the softmax cross-entropy, found a mixed row");
-                }
-                sum += t.y[n][k];
-            }
-            if (m[0]) {
-                labeledRows++;
-                if (!(Math.abs(sum - 1.0) <= ROW_SUM_TOLERANCE)) {
-                    throw new IllegalArgumentException("labels y[" + n + "]: expected a labeled row summing to 1 for the softmax cross-entropy, found a sum of " + sum);
-                }
-            }
-        }
-        return labeledRows;
+        Targets.checkLogits(z, t);
+        t.checkRange(0.0, 1.0, "the softmax cross-entropy");
+        return t.checkSoftmaxRows(ROW_SUM_TOLERANCE);
     }
 }

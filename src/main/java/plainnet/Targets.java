@@ -144,4 +144,61 @@ public final class Targets {
         for (boolean[] row : labeled) for (boolean m : row) if (m) count++;
         return count;
     }
+
+    // ----------------------------------------------------------------------------------------
+    // the label checks of the losses and the metrics (called once per public call)
+
+    /** z has the shape of the targets, (N, K). Values of z are not read: a diverged NaN passes through. */
+    static void checkLogits(double[][] z, Targets t) {
+        if (t == null) {
+            throw new IllegalArgumentException("targets: expected labels and a mask, found null");
+        }
+        Check.shape("logits z", z, t.rows(), t.columns());
+    }
+
+    /** The number of columns K equals the loss's weight count, when it has weights. */
+    void checkColumns(String name, double[] w) {
+        if (w != null && w.length != columns()) {
+            throw new IllegalArgumentException(name + ": the loss has " + w.length + " weights, but the targets have "
+                + columns() + " columns");
+        }
+    }
+
+    /** Every labeled y lies in [lo, hi]. */
+    void checkRange(double lo, double hi, String lossName) {
+        for (int n = 0; n < rows(); n++) {
+            for (int k = 0; k < columns(); k++) {
+                double v = y[n][k];
+                if (labeled[n][k] && !(v >= lo && v <= hi)) {
+                    throw new IllegalArgumentException("labels y[" + n + "][" + k + "]: expected a number in [" + lo + ", " + hi
+                        + "] for " + lossName + ", found " + v);
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows for the softmax cross-entropy: each row labeled or unlabeled as a whole, and each
+     * labeled row's labels summing to 1 within {@code tolerance}. Returns the number of labeled rows.
+     */
+    int checkSoftmaxRows(double tolerance) {
+        int labeledRows = 0;
+        for (int n = 0; n < rows(); n++) {
+            boolean[] m = labeled[n];
+            double sum = 0.0;
+            for (int k = 0; k < m.length; k++) {
+                if (m[k] != m[0]) {
+                    throw new IllegalArgumentException("mask labeled[" + n + "]: expected a row labeled or unlabeled as a whole for the softmax cross-entropy, found a mixed row");
+                }
+                sum += y[n][k];
+            }
+            if (m[0]) {
+                labeledRows++;
+                if (!(Math.abs(sum - 1.0) <= tolerance)) {
+                    throw new IllegalArgumentException("labels y[" + n + "]: expected a labeled row summing to 1 for the softmax cross-entropy, found a sum of " + sum);
+                }
+            }
+        }
+        return labeledRows;
+    }
 }

@@ -65,7 +65,7 @@ class DemoTest {
             {{0.75, 0.75}, {0.96, 0.96}},
             {{0.72, 0.72}, {0.985, 0.985}}, // fine-tune: best at all
         };
-        Demo.Transfer t = new Demo.Transfer("closed_loop", new int[] {10, Demo.ALL}, acc, new double[] {0.97, 0.98});
+        Transfer t = new Transfer("closed_loop", new int[] {10, Demo.ALL}, acc, new double[] {0.97, 0.98});
         String table = t.table();
         assertThat(table).contains("| 10    | 0.710 ± 0.010   | 0.820 ± 0.020   | 0.750 ± 0.000   | 0.720 ± 0.000   | last layer      |");
         assertThat(table).contains("| all   | 0.980 ± 0.010   | 0.950 ± 0.000   | 0.960 ± 0.000   | 0.985 ± 0.000   | fine-tune all   |");
@@ -75,14 +75,14 @@ class DemoTest {
         assertThat(v).contains("Shared features help a task with few labels: CONFIRMED", "transfer gave no gain");
 
         double[][][] flipped = {acc[1], acc[0], acc[2], acc[3]}; // scratch now wins at 10
-        String w = Demo.verdicts(new Demo.Transfer("closed_loop", new int[] {10, Demo.ALL}, flipped, new double[] {0.97, 0.98}),
+        String w = Demo.verdicts(new Transfer("closed_loop", new int[] {10, Demo.ALL}, flipped, new double[] {0.97, 0.98}),
             List.of(), multi(0.70, 0.90), control(0.60, 0.95));
         assertThat(w).contains("retrain only the last layer(s): NOT confirmed", "Shared features help a task with few labels: NOT confirmed",
             "DID give a gain (unexpected for this control)");
     }
 
     /** A scarce-task result whose closed_loop accuracies are the given ones (other tasks 0.9). */
-    private static Demo.Multi multi(double multiClosedLoop, double separateClosedLoop) {
+    private static MultiTask multi(double multiClosedLoop, double separateClosedLoop) {
         double[][] m = new double[6][2], s = new double[6][2];
         for (int k = 0; k < 6; k++) {
             m[k] = new double[] {0.9, 0.9};
@@ -91,10 +91,10 @@ class DemoTest {
         int cl = Demo.index("closed_loop");
         m[cl] = new double[] {multiClosedLoop, multiClosedLoop};
         s[cl] = new double[] {separateClosedLoop, separateClosedLoop};
-        return new Demo.Multi("test", 32, m, s, new int[] {1, 1, 20, 1, 1, 1});
+        return new MultiTask("test", 32, m, s, new int[] {1, 1, 20, 1, 1, 1});
     }
 
-    private static Demo.Control control(double scratch, double lastLayer) {
-        return new Demo.Control(new int[] {5}, new double[][][] {{{scratch, scratch}}, {{lastLayer, lastLayer}}}, new double[] {0.99, 0.99});
+    private static NegativeControl control(double scratch, double lastLayer) {
+        return new NegativeControl(new int[] {5}, new double[][][] {{{scratch, scratch}}, {{lastLayer, lastLayer}}}, new double[] {0.99, 0.99});
     }
 }
