@@ -145,8 +145,9 @@ def loss_and_grad(loss, z, y, mask):
         w = np.ones(k) if loss.get("task_weight") is None else np.array(loss["task_weight"])
         p = np.ones(k) if loss.get("pos_weight") is None else np.array(loss["pos_weight"])
         c = np.log1p(np.exp(-np.abs(z)))
-        ell = (np.maximum(z, 0.0) - z * y0 + c) + (p - 1.0) * y0 * (np.maximum(-z, 0.0) + c)
-        g = (sigmoid(z) - y0) - (p - 1.0) * y0 * sigmoid(-z)
+        sp_pos, sp_neg = np.maximum(z, 0.0) + c, np.maximum(-z, 0.0) + c   # softplus(z), softplus(-z)
+        ell = p * y0 * sp_neg + (1.0 - y0) * sp_pos      # terms >= 0: no cancellation
+        g = (1.0 - y0) * sigmoid(z) - p * y0 * sigmoid(-z)   # not sigma(z) - y, which cancels at y = 1, z >> 0
         unit_mask, units, all_units = mask, mask.sum(), n * k
         terms, grads = w * ell, w * g
     elif kind == "squared_error":                        # 8.3, units are entries

@@ -6,16 +6,17 @@ package plainnet;
  * "Binary cross-entropy".
  *
  * <pre>
- *   per entry   ℓ(z, y) = max(z, 0) − z·y + c  +  (p − 1)·y·(max(−z, 0) + c),   c = log(1 + e^−|z|)
- *               dℓ/dz   = σ(z) − y − (p − 1)·y·σ(−z)
+ *   per entry   ℓ(z, y) = p·y·softplus(−z) + (1 − y)·softplus(z),   softplus(±z) = max(±z, 0) + log(1 + e^−|z|)
+ *               dℓ/dz   = (1 − y)·σ(z) − p·y·σ(−z)
  *   loss        S = Σₙ Σₖ [labeled nk] · w_k · ℓ(z_nk, y_nk)      (n ascending, then k ascending, from +0.0)
  *               J = S / D                                          (D from the reduction; J = 0 when D = 0)
  *   gradient    dz_nk = [labeled nk] · (w_k · dℓ/dz(z_nk, y_nk)) / D
  * </pre>
  *
  * w_k is the task weight (default 1) and p_k the positive-class weight (default 1; PyTorch's
- * {@code pos_weight}). With p = 1 the second term is exactly zero and ℓ is the plain
- * binary cross-entropy, log-sum-exp stable for any finite logit.
+ * {@code pos_weight}). With p = 1 ℓ is the plain binary cross-entropy. Both lines add only
+ * non-negative terms for hard labels, so neither cancels: ℓ and dℓ/dz keep a relative error of a
+ * few ulp for any finite logit (SPEC.md 8.1 has the error bound, also for soft labels).
  *
  * <p>Index letters: N rows (n), K tasks (k).
  */
@@ -72,17 +73,21 @@ public final class BinaryCrossEntropy implements Loss {
     public static double term(double z, double y, double p) {
         // log(1 + e^−|z|) never overflows: e^−|z| ≤ 1
         double c = StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
-        // max(z, 0) − z·y + c  =  softplus(z) − z·y  =  −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
-        double l = Math.max(z, 0.0) - z * y + c;
-        // pos weight: p·y·softplus(−z) + (1 − y)·softplus(z) = the line above + (p − 1)·y·softplus(−z)
-        return l + (p - 1.0) * y * (Math.max(-z, 0.0) + c);
+        // softplus(z) = log(1 + e^z) = max(z, 0) + c: two non-negative terms, no cancellation
+        double spPos = Math.max(z, 0.0) + c;
+        double spNeg = Math.max(-z, 0.0) + c;
+        // PyTorch's ℓ = −[p·y·log σ(z) + (1 − y)·log(1 − σ(z))], and −log σ(z) = softplus(−z),
+        // −log(1 − σ(z)) = softplus(z)  ⇒  ℓ = p·y·softplus(−z) + (1 − y)·softplus(z), a sum of terms ≥ 0
+        return p * y * spNeg + (1.0 - y) * spPos;
     }
 
     /** dℓ/dz for one entry with positive-class weight p. */
     public static double grad(double z, double y, double p) {
         // d softplus(z)/dz = σ(z),  d softplus(−z)/dz = −σ(−z)
-        // ⇒ dℓ/dz = σ(z) − y − (p − 1)·y·σ(−z)
-        return Activation.sigmoid(z) - y - (p - 1.0) * y * Activation.sigmoid(-z);
+        // ⇒ dℓ/dz = (1 − y)·σ(z) − p·y·σ(−z).  Not σ(z) − y − (p − 1)·y·σ(−z), the same value, which
+        // cancels for y = 1 and z ≫ 0 (σ(z) − 1 with σ(z) ≈ 1): here a hard label zeroes one term
+        // exactly and the other is a product of accurate factors (SPEC.md 8.1 has the bound).
+        return (1.0 - y) * Activation.sigmoid(z) - p * y * Activation.sigmoid(-z);
     }
 
     @Override

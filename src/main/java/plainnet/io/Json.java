@@ -1,5 +1,6 @@
 package plainnet.io;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Map;
  *
  * <p>Strict: rejects NaN and Infinity literals, numbers outside the double range, leading zeros,
  * trailing commas, duplicate keys, unescaped control characters, invalid escapes, anything after
- * the top-level value, and nesting deeper than {@link #MAX_DEPTH}. Numbers are parsed with
+ * the top-level value, nesting deeper than {@link #MAX_DEPTH}, and an integer that a double does
+ * not hold exactly (below). Numbers are parsed with
  * {@code Double.parseDouble} (correctly rounded) and written with {@code Double.toString}, so a
  * written double reads back to the same bits.
  */
@@ -205,6 +207,18 @@ public final class Json {
         double v = Double.parseDouble(literal);
         if (Double.isInfinite(v)) {
             throw new FormatException(file, line, startColumn, "expected a number within the double range (|x| <= 1.7976931348623157E308), found " + literal);
+        }
+        // An integer (a count, a size, a seed) must not be replaced by a neighbour without a word:
+        // 9007199254740993 reads as 2^53. So an integer literal, and any literal read as a whole
+        // number up to 2^53, must denote exactly the double read; other literals round as usual
+        // (0.1). A literal of at most 15 characters has at most 15 significant digits and always
+        // passes: as an integer it is below 10^15 < 2^53, and a non-integer with f fraction digits
+        // lies 10^−f or more from every integer, more than half an ulp of a double below 10^(15−f).
+        boolean integerLiteral = literal.indexOf('.') < 0 && literal.indexOf('e') < 0 && literal.indexOf('E') < 0;
+        boolean wholeUpTo2p53 = v == Math.rint(v) && Math.abs(v) <= 0x1p53;
+        if (literal.length() > 15 && (integerLiteral || wholeUpTo2p53) && new BigDecimal(literal).compareTo(new BigDecimal(v)) != 0) {
+            throw new FormatException(file, line, startColumn, "expected a number that a double holds exactly (whole numbers up to 2^53 = 9007199254740992), found "
+                + literal + ", which would read as " + new BigDecimal(v).toPlainString());
         }
         return v;
     }

@@ -143,7 +143,11 @@ public final class Case {
             double[] s = root.vector("seeds", n);
             long[] seeds = new long[n];
             for (int j = 0; j < n; j++) {
-                if (s[j] != Math.rint(s[j]) || Math.abs(s[j]) > 9.007199254740992E15) throw root.error("seeds", "expected whole numbers below 2^53, found " + s[j]);
+                // |s| < 2^53: every such integer is a double, and the JSON reader refuses a literal that
+                // rounds to one (9007199254740993 would read as 2^53), so the seed read is the seed written.
+                if (s[j] != Math.rint(s[j]) || !(Math.abs(s[j]) < 0x1p53)) {
+                    throw root.error("seeds", "expected integers s with |s| < 2^53 = 9007199254740992, found " + new java.math.BigDecimal(s[j]).toPlainString() + " at index " + j);
+                }
                 seeds[j] = (long) s[j];
             }
             return generator(name, description, seeds, abs, rel);
@@ -161,6 +165,13 @@ public final class Case {
             throw root.error("y", e.getMessage());
         }
         Loss loss = ModelFile.loss(root.object("loss"), net.outputs());
+        // The loss checks its labels (range, softmax rows summing to 1) at every call; call it once
+        // here, on zero logits, so that a bad label is reported as a field of this file.
+        try {
+            loss.forward(new double[N][net.outputs()], t);
+        } catch (IllegalArgumentException e) {
+            throw root.error("y", e.getMessage());
+        }
         Optimizer opt = null;
         int steps = 0;
         if (!root.isNull("optimizer")) {

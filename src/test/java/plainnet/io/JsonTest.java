@@ -90,6 +90,37 @@ class JsonTest {
             .isInstanceOf(FormatException.class).hasMessageStartingWith(message);
     }
 
+    /**
+     * Integers are read exactly or refused. The doubles near 2^53 = 9007199254740992 are spaced 1
+     * below it and 2 above it, so 9007199254740993 lies halfway between 2^53 and 2^53 + 2 and
+     * rounds (to even) to 2^53; 9007199254740991.4 rounds to 9007199254740991; 1.00000000000000001
+     * lies within half an ulp (1.1e−16) of 1; 10^23 = 2^23·5^23 needs 5^23 ≈ 1.2e16 > 2^53 in the
+     * significand, so no double holds it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "2^53 + 1              | [9007199254740993]        | 9007199254740992",
+        "-(2^53 + 1)           | [1, -9007199254740993]    | -9007199254740992",
+        "fraction to whole     | [9007199254740991.4]      | 9007199254740991",
+        "exponent to 2^53      | [9.007199254740993e15]    | 9007199254740992",
+        "17 digits to 1        | [1.00000000000000001]     | 1",
+        "10^23 as an integer   | [100000000000000000000000] | 99999999999999991611392",
+    })
+    void parse_integerADoubleDoesNotHold_rejectedNamingWhatItWouldRead(String name, String text, String readAs) {
+        assertThatThrownBy(() -> Json.parse(text, "t.json"))
+            .isInstanceOf(FormatException.class)
+            .hasMessageStartingWith("t.json:1:" + (text.indexOf(", ") < 0 ? 2 : text.indexOf(", ") + 3) + ": expected a number that a double holds exactly")
+            .hasMessageEndingWith(", which would read as " + readAs);
+    }
+
+    @Test
+    void parse_exactIntegersAndRoundedFractions_accepted() throws FormatException {
+        // 2^53 and 2^53 − 1 are doubles; 0.1 and 0.30000000000000001 are not whole and round as
+        // usual; 1e23 and 1.2345678901234567e29 are beyond 2^53 in exponent form, which rounds too.
+        Object v = Json.parse("[9007199254740992, -9007199254740991, 9007199254740991.0, 0.1, 0.30000000000000001, 1e23, 1.2345678901234567e29, 7e0]", "t.json");
+        assertThat(v).isEqualTo(List.of(0x1p53, -(0x1p53 - 1), 0x1p53 - 1, 0.1, 0.3, 1e23, 1.2345678901234567e29, 7.0));
+    }
+
     @Test
     void parse_errorOnLaterLine_namesLineAndColumn() {
         assertThatThrownBy(() -> Json.parse("{\n  \"a\": 1,\n  \"b\": tru\n}", "m.json"))

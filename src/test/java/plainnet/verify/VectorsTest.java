@@ -163,6 +163,73 @@ class VectorsTest {
     }
 
     /**
+     * A seed is an integer s with |s| < 2^53 (SPEC.md 22.1), so that the seed read is the seed
+     * written: 2^53 itself is refused by the range, 2^53 + 1 (which a double cannot hold; it would
+     * read as 2^53) by the JSON reader, 7.5 as not whole; 2^53 − 1 and 7.0 are accepted.
+     */
+    @Test
+    void compute_seedOutsideRangeOrNotInteger_exitTwoNamingFileAndField() throws Exception {
+        Path v = dir.resolve("generator.json");
+        String good = Files.readString(COMMITTED.resolve("generator.json"));
+        assertThat(good).contains("\"seeds\": [7, 0, 1, 42]");
+        String[][] bad = {
+            {"9007199254740992", "generator.json: field seeds: expected integers s with |s| < 2^53 = 9007199254740992, found 9007199254740992 at index 1"},
+            {"-9007199254740992", "generator.json: field seeds: expected integers s with |s| < 2^53 = 9007199254740992, found -9007199254740992 at index 1"},
+            {"1e300", "generator.json: field seeds: expected integers s with |s| < 2^53"},
+            {"7.5", "generator.json: field seeds: expected integers s with |s| < 2^53 = 9007199254740992, found 7.5 at index 1"},
+            {"9007199254740993", "generator.json:10:16: expected a number that a double holds exactly (whole numbers up to 2^53 = 9007199254740992), found 9007199254740993, which would read as 9007199254740992"},
+            {"\"0\"", "generator.json: field seeds[1]: expected a number, found the string \"0\""},
+        };
+        for (String[] c : bad) {
+            Files.writeString(v, good.replace("\"seeds\": [7, 0, 1, 42]", "\"seeds\": [7, " + c[0] + ", 1, 42]"));
+            assertThat(run("compute", "--vector", v.toString())).as(c[0]).isEqualTo(2);
+            assertThat(err).as(c[0]).contains(c[1]).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        for (String ok : new String[] {"9007199254740991", "-9007199254740991", "7.0", "0"}) {
+            Files.writeString(v, good.replace("\"seeds\": [7, 0, 1, 42]", "\"seeds\": [7, " + ok + ", 1, 42]"));
+            assertThat(run("compute", "--vector", v.toString())).as(ok + ": " + err).isZero();
+        }
+    }
+
+    /**
+     * A softmax row in a vector file is what the loss accepts (SPEC.md 8.2, 22.1): labels in [0, 1]
+     * summing to 1 (one-hot or soft), or all null. A soft row [0.25, 0, 0.75, 0] is read and changes
+     * the loss; a row summing to 1.1 and a partly null row are refused with exit 2.
+     */
+    @Test
+    void compute_softmaxRows_softAcceptedNonSummingAndPartlyNullRefused() throws Exception {
+        Path v = dir.resolve("softmax_sum.json");
+        String good = Files.readString(COMMITTED.resolve("softmax_sum.json"));
+        String row = "    [1.0, 0.0, 0.0, 0.0],\n";
+        assertThat(good).contains(row);
+        assertThat(run("compute", "--vector", COMMITTED.resolve("softmax_sum.json").toString())).isZero();
+        String oneHot = out;
+        Files.writeString(v, good.replace(row, "    [0.25, 0.0, 0.75, 0.0],\n"));
+        assertThat(run("compute", "--vector", v.toString())).as(err).isZero();
+        assertThat(out).isNotEqualTo(oneHot).contains("\"loss\"");
+        Files.writeString(v, good.replace(row, "    [0.5, 0.0, 0.6, 0.0],\n"));
+        assertThat(run("compute", "--vector", v.toString())).isEqualTo(2);
+        assertThat(err).contains("softmax_sum.json: field y: ").contains("summing to 1").contains("1.1").doesNotContain("\tat ");
+        Files.writeString(v, good.replace(row, "    [1.0, null, 0.0, 0.0],\n"));
+        assertThat(run("compute", "--vector", v.toString())).isEqualTo(2);
+        assertThat(err).contains("softmax_sum.json: field y: ").contains("mixed row").doesNotContain("\tat ");
+    }
+
+    /** Every optimizer key of SPEC.md 22.1 is required: none has a default in a vector file. */
+    @Test
+    void compute_optimizerKeyMissing_exitTwoNamingTheKey() throws Exception {
+        Path v = dir.resolve("optimizer_momentum.json");
+        String good = Files.readString(COMMITTED.resolve("optimizer_momentum.json"));
+        for (String line : new String[] {"    \"momentum\": 0.9,\n", "    \"weight_decay\": 0.0,\n", "    \"decoupled\": false,\n"}) {
+            assertThat(good).contains(line);
+            Files.writeString(v, good.replace(line, ""));
+            String key = line.substring(5, line.indexOf("\"", 5));
+            assertThat(run("compute", "--vector", v.toString())).as(key).isEqualTo(2);
+            assertThat(err).contains("optimizer_momentum.json: expected a field optimizer." + key + ", found none");
+        }
+    }
+
+    /**
      * An invariant of the expected values alone: for an identity output layer that is trainable,
      * db of the top layer is Σₙ dout (z = a there, and ∂z_no/∂b_o = 1). It caught a vector writer
      * that stored the dout buffer by reference and let the optimizer steps overwrite it.
