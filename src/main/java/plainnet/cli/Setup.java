@@ -74,6 +74,7 @@ final class Setup {
         o.value("patience", "P", "0", "early stopping: stop after P epochs without a lower validation loss and keep the best weights (0: off)");
         o.value("threads", "T", "1", "threads per training step (the results are bit-identical for any count)");
         o.value("out", "FILE", null, "where to write the trained model (JSON; written atomically)");
+        o.flag("save-diverged", "when training diverges, replace an existing --out with the weights kept (default: leave it unchanged)");
         o.flag("quiet", "no progress lines on standard error");
     }
 
@@ -113,19 +114,34 @@ final class Setup {
      * @param classes the number of softmax classes, or 0 to take it from the data
      */
     static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws FormatException {
+        return read(csv, features, labels, loss, classes, false);
+    }
+
+    /** As above; {@code defaultLabels} says the labels are the last column because --labels was not given (for the hint in messages). */
+    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, boolean defaultLabels) throws FormatException {
         Dataset d = Dataset.fromColumns(csv, features, labels);
-        return forLoss(d, loss, classes, csv.file);
+        return forLoss(d, loss, classes, csv.file, defaultLabels ? labelHint(csv) : "");
     }
 
     static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws FormatException {
         Dataset d = Dataset.from(csv, featureSpec, labelSpec);
-        return forLoss(d, loss, classes, csv.file);
+        return forLoss(d, loss, classes, csv.file, labelSpec == null ? labelHint(csv) : "");
     }
 
-    private static Data forLoss(Dataset d, String loss, int classes, String file) throws FormatException {
+    /** The fix for a label error when --labels was left out (a common first mistake). */
+    private static String labelHint(Csv csv) {
+        return "; --labels was not given, so the label is the last column, " + csv.header.get(csv.header.size() - 1) + ": name the label columns with --labels";
+    }
+
+    /**
+     * Targets for the loss kind from a data set.
+     *
+     * @param hint appended to label errors (a fix to try), or ""
+     */
+    private static Data forLoss(Dataset d, String loss, int classes, String file, String hint) throws FormatException {
         if (loss.equals("softmax")) {
             if (d.labels.size() != 1) {
-                throw new FormatException(file, 1, 0, "expected one label column of class indices for --loss softmax, found " + d.labels.size() + " (" + d.labels + ")");
+                throw new FormatException(file, 1, 0, "expected one label column of class indices for --loss softmax, found " + d.labels.size() + " (" + d.labels + ")" + hint);
             }
             int[] c = new int[d.size()];
             int max = -1;
@@ -137,13 +153,13 @@ final class Setup {
                 double v = d.t.y[n][0];
                 if (v != Math.rint(v) || v < 0 || (classes > 0 && v >= classes) || v >= MAX_CLASSES) {
                     throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(0) + ": expected a class index 0.."
-                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for --loss softmax, found " + v);
+                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for --loss softmax, found " + v + hint);
                 }
                 c[n] = (int) v;
                 max = Math.max(max, c[n]);
             }
             int C = classes > 0 ? classes : max + 1;
-            if (C < 2) throw new FormatException(file, 0, 0, "expected at least 2 classes for --loss softmax, found " + Math.max(C, 0));
+            if (C < 2) throw new FormatException(file, 0, 0, "expected at least 2 classes for --loss softmax, found " + Math.max(C, 0) + hint);
             List<String> names = new ArrayList<String>();
             for (int k = 0; k < C; k++) names.add(d.labels.get(0) + "=" + k);
             return new Data(d.x, Targets.ofClasses(c, C), d.features, names, file);
@@ -153,12 +169,31 @@ final class Setup {
                 for (int k = 0; k < d.labels.size(); k++) {
                     double v = d.t.y[n][k];
                     if (d.t.labeled[n][k] && !(v >= 0.0 && v <= 1.0)) {
-                        throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for --loss bce, found " + v);
+                        throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for --loss bce, found " + v + hint);
                     }
                 }
             }
         }
         return new Data(d.x, d.t, d.features, d.labels, file);
+    }
+
+    /**
+     * Checks that the data has every feature column a model reads, naming the model and the
+     * columns it reads when one is missing (data and model from different sources).
+     */
+    static void checkModelColumns(Csv csv, String model, List<String> features) throws FormatException {
+        for (String name : features) {
+            if (csv.column(name) >= 0) continue;
+            String near = csv.closest(name);
+            throw new FormatException(csv.file, 1, 0, "expected a column \"" + name + "\" in the header, as the model " + model + " reads "
+                + features.size() + " feature columns (" + abbreviate(features) + "), found none" + (near == null ? "" : "; did you mean \"" + near + "\"?")
+                + " (columns: " + abbreviate(csv.header) + "); give data with the model's columns");
+        }
+    }
+
+    static String abbreviate(List<String> names) {
+        if (names.size() <= 8) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 3)) + ", …, " + String.join(", ", names.subList(names.size() - 3, names.size()));
     }
 
     /** The softmax class count given by --classes, or 0. */
@@ -281,8 +316,8 @@ final class Setup {
         if (e.validationOutput != null && !(loss instanceof MeanSquaredError)) {
             metric = String.format(Locale.ROOT, "  val acc %.4f", mainAccuracy(loss, e.validationOutput, tVal));
         }
-        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %.5f%s%s  %.1f s  %.0f ex/s%n", e.epoch, epochs, e.lr, e.trainLoss,
-            Double.isNaN(e.validationLoss) ? "" : String.format(Locale.ROOT, "  val loss %.5f", e.validationLoss), metric, e.elapsed, e.examplesPerSecond);
+        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s%n", e.epoch, epochs, e.lr, fixed(e.trainLoss, 5),
+            Double.isNaN(e.validationLoss) ? "" : "  val loss " + fixed(e.validationLoss, 5), metric, e.elapsed, e.examplesPerSecond);
         return e;
     }
 
@@ -302,7 +337,7 @@ final class Setup {
     /** The metrics table of outputs z against targets t. */
     static String metrics(Loss loss, double[][] z, Targets t, List<String> names) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "loss (%s, %s): %.6f%n", ModelFile.lossKind(loss), loss.reduction().fileName(), loss.forward(z, t)));
+        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s%n", ModelFile.lossKind(loss), loss.reduction().fileName(), fixed(loss.forward(z, t), 6)));
         int width = 4;
         for (String n : names) width = Math.max(width, n.length());
         if (loss instanceof SoftmaxCrossEntropy) {
@@ -348,7 +383,15 @@ final class Setup {
 
     /** A metric with 4 decimals, or "-" when undefined. */
     static String num(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+        return Double.isNaN(v) ? "-" : fixed(v, 4);
+    }
+
+    /**
+     * A number with the given decimals, but in the short form 1.2346e+302 from 10⁶ on, so that a
+     * blown-up loss prints a dozen characters, not 300 digits.
+     */
+    static String fixed(double v, int decimals) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 1e6 ? "%.4e" : "%." + decimals + "f", v);
     }
 
     static String count(long n) {

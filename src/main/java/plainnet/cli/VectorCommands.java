@@ -58,7 +58,7 @@ final class VectorCommands {
             out.println("wrote " + files.size() + " results to " + dir);
             return 0;
         }
-        if (o.get("out") != null) TextFiles.checkWritable(Paths.get(o.get("out")));
+        if (o.get("out") != null) TextFiles.checkOutput(Paths.get(o.get("out")), "--out", "--vector", in.toString());
         String json = resultJson(in);
         if (o.get("out") == null) out.print(json);
         else TextFiles.writeAtomically(Paths.get(o.get("out")), json);
@@ -126,7 +126,12 @@ final class VectorCommands {
         root.put("format", "plainnet-result");
         root.put("version", 1);
         root.put("vector", c.name);
-        root.putAll(Compute.run(c));
+        try {
+            root.putAll(Compute.run(c));
+        } catch (IllegalArgumentException e) {
+            // A value the core rejects (for example a label outside [0, 1]): name the vector file.
+            throw new FormatException(vectorFile.toString(), 0, 0, e.getMessage());
+        }
         return Json.write(root);
     }
 
