@@ -98,10 +98,7 @@ public final class Csv {
         for (int j = 0; j < head.length; j++) {
             String name = head[j].trim();
             if (name.isEmpty()) throw new FormatException(file, 1, 0, "expected a name for column " + (j + 1) + " in the header, found an empty field");
-            Integer first = index.put(name, j);
-            if (first != null) {
-                throw new FormatException(file, 1, 0, "expected each column name once in the header, found \"" + name + "\" again in column " + (j + 1) + " (first in column " + (first + 1) + ")");
-            }
+            if (index.put(name, j) != null) throw new FormatException(file, 1, 0, "expected each column name once in the header, found \"" + name + "\" again");
             header.add(name);
         }
         List<String[]> rows = new ArrayList<String[]>();
