@@ -44,6 +44,8 @@ public final class TextFiles {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new FormatException(path.toString(), 0, 0, "expected " + what + ", found no such file");
+        } catch (IOException e) {
+            throw new FormatException(path.toString(), 0, 0, "expected " + what + ", found a file that cannot be read (" + reason(e) + ")");
         }
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
