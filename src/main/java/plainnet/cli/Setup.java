@@ -44,7 +44,7 @@ final class Setup {
     static void dataOptions(Options o, boolean validation) {
         o.value("data", "FILE", null, "training data: CSV with a header");
         o.value("features", "SPEC", null, "feature columns: names, FIRST..LAST ranges or last:k, comma-separated (default: every column that is not a label)");
-        o.value("labels", "SPEC", null, "label columns, the same syntax; an empty field or ? is unlabeled (default: the last column)");
+        o.value("labels", "SPEC", null, "label columns, the same syntax; an empty field or ? is unlabeled (required)");
         if (validation) {
             o.value("validation", "FILE", null, "validation data with the same columns (default: none, or --split)");
             o.value("split", "FRACTION", null, "hold out this fraction of the training rows for validation, chosen by a shuffle from --split-seed");
@@ -114,34 +114,31 @@ final class Setup {
      * @param classes the number of softmax classes, or 0 to take it from the data
      */
     static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws FormatException {
-        return read(csv, features, labels, loss, classes, false);
-    }
-
-    /** As above; {@code defaultLabels} says the labels are the last column because --labels was not given (for the hint in messages). */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, boolean defaultLabels) throws FormatException {
         Dataset d = Dataset.fromColumns(csv, features, labels);
-        return forLoss(d, loss, classes, csv.file, defaultLabels ? labelHint(csv) : "");
+        return forLoss(d, loss, classes, csv.file);
     }
 
     static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws FormatException {
         Dataset d = Dataset.from(csv, featureSpec, labelSpec);
-        return forLoss(d, loss, classes, csv.file, labelSpec == null ? labelHint(csv) : "");
-    }
-
-    /** The fix for a label error when --labels was left out (a common first mistake). */
-    private static String labelHint(Csv csv) {
-        return "; --labels was not given, so the label is the last column, " + csv.header.get(csv.header.size() - 1) + ": name the label columns with --labels";
+        return forLoss(d, loss, classes, csv.file);
     }
 
     /**
-     * Targets for the loss kind from a data set.
-     *
-     * @param hint appended to label errors (a fix to try), or ""
+     * The label columns of a training command: --labels is required, because the last-column
+     * default would silently train on one column and, without --features, use the other label
+     * columns as features (a common first mistake, and exit 0 with a useless model).
      */
-    private static Data forLoss(Dataset d, String loss, int classes, String file, String hint) throws FormatException {
+    static String labels(Options o, Csv csv) throws UsageException {
+        if (o.get("labels") != null) return o.get("labels");
+        List<String> h = csv.header;
+        throw new UsageException("option --labels is required: name the label columns of " + csv.file + ", e.g. --labels " + h.get(h.size() - 1)
+            + " or --labels last:2 (its last columns are " + abbreviate(h.subList(Math.max(0, h.size() - 3), h.size())) + ")");
+    }
+
+    private static Data forLoss(Dataset d, String loss, int classes, String file) throws FormatException {
         if (loss.equals("softmax")) {
             if (d.labels.size() != 1) {
-                throw new FormatException(file, 1, 0, "expected one label column of class indices for --loss softmax, found " + d.labels.size() + " (" + d.labels + ")" + hint);
+                throw new FormatException(file, 1, 0, "expected one label column of class indices for --loss softmax, found " + d.labels.size() + " (" + d.labels + ")");
             }
             int[] c = new int[d.size()];
             int max = -1;
@@ -153,13 +150,13 @@ final class Setup {
                 double v = d.t.y[n][0];
                 if (v != Math.rint(v) || v < 0 || (classes > 0 && v >= classes) || v >= MAX_CLASSES) {
                     throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(0) + ": expected a class index 0.."
-                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for --loss softmax, found " + v + hint);
+                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for --loss softmax, found " + v);
                 }
                 c[n] = (int) v;
                 max = Math.max(max, c[n]);
             }
             int C = classes > 0 ? classes : max + 1;
-            if (C < 2) throw new FormatException(file, 0, 0, "expected at least 2 classes for --loss softmax, found " + Math.max(C, 0) + hint);
+            if (C < 2) throw new FormatException(file, 0, 0, "expected at least 2 classes for --loss softmax, found " + Math.max(C, 0));
             List<String> names = new ArrayList<String>();
             for (int k = 0; k < C; k++) names.add(d.labels.get(0) + "=" + k);
             return new Data(d.x, Targets.ofClasses(c, C), d.features, names, file);
@@ -169,7 +166,7 @@ final class Setup {
                 for (int k = 0; k < d.labels.size(); k++) {
                     double v = d.t.y[n][k];
                     if (d.t.labeled[n][k] && !(v >= 0.0 && v <= 1.0)) {
-                        throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for --loss bce, found " + v + hint);
+                        throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for --loss bce, found " + v);
                     }
                 }
             }

@@ -68,7 +68,7 @@ final class Train {
         Optimizer opt = checkCommon(o, lr);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
         Csv csv = Setup.csv(o.required("data"));
-        Setup.Data d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
+        Setup.Data d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
         Setup.Data[] parts = validation(o, d, lossKind);
         Loss loss = Setup.loss(o, d.outputs.size());
 
@@ -105,13 +105,11 @@ final class Train {
         Csv csv = Setup.csv(o.required("data"));
         Setup.Data d;
         if (o.get("features") == null) {
-            List<String> labels = o.get("labels") == null
-                ? csv.header.subList(csv.header.size() - 1, csv.header.size())
-                : Dataset.select(csv, o.get("labels"), "--labels");
+            List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
             Setup.checkModelColumns(csv, o.required("model"), source.features);
-            d = Setup.read(csv, source.features, labels, lossKind, Setup.classes(o), o.get("labels") == null);
+            d = Setup.read(csv, source.features, labels, lossKind, Setup.classes(o));
         } else {
-            d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
+            d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
         }
         Network net = source.net;
         if (d.x[0].length != net.inputs()) {

@@ -52,6 +52,9 @@ final class VectorCommands {
         Path in = Paths.get(o.required("vector"));
         if (Files.isDirectory(in)) {
             Path dir = Paths.get(o.required("out"));
+            if (Files.isDirectory(dir) && Files.isSameFile(in, dir)) {
+                throw new UsageException("option --out expected a folder other than the --vector folder " + in + ", found the same folder (the results would replace the vectors)");
+            }
             Files.createDirectories(dir);
             List<Path> files = jsonFiles(in);
             for (Path f : files) Files.write(dir.resolve(f.getFileName()), resultJson(f).getBytes(StandardCharsets.UTF_8));

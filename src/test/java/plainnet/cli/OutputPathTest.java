@@ -67,6 +67,11 @@ class OutputPathTest {
         assertThat(cli.run("compute", "@v.json", "--out", "@v.json")).isEqualTo(2);
         assertThat(cli.err).contains("expected --out to differ from the input --vector");
         assertThat(Files.readAllBytes(vector)).isEqualTo(before);
+        // A folder of vectors: the results would be written over the vectors of the same names.
+        Files.createDirectory(dir.resolve("sub"));
+        assertThat(cli.run("compute", dir.toString(), "--out", dir.resolve("sub/..").toString())).isEqualTo(2);
+        assertThat(cli.err).contains("option --out expected a folder other than the --vector folder", "found the same folder");
+        assertThat(Files.readAllBytes(vector)).isEqualTo(before);
     }
 
     @Test
