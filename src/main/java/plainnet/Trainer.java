@@ -3,12 +3,14 @@ package plainnet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
  * Mini-batch training of a network: a seeded shuffle each epoch, a learning-rate schedule,
  * validation after each epoch, optional early stopping that restores the best weights, a clean
- * stop when the loss stops being finite, and feature caching for a frozen base. See SPEC.md,
+ * stop when training diverges (a loss NaN, infinite or blown up past {@link #BLOWUP}, or a weight
+ * NaN or infinite), and feature caching for a frozen base. See SPEC.md,
  * section "Training loop".
  *
  * <p>Index letters: N training rows (n), V validation rows, B rows of a mini-batch, K outputs.
@@ -33,6 +35,13 @@ public final class Trainer {
     public boolean cacheFeatures = true;
     /** Threads of the kernels during fit (SPEC.md, "Fast kernels and threads"); 0 keeps the network's own setting. */
     public int threads = 0;
+
+    /**
+     * The blow-up factor G: a batch loss above G · max(1, J₁), J₁ the loss of the fit's first
+     * batch (before any step), counts as divergence. A training run that works never grows its
+     * loss a million-fold over where it started (or over 1 when it started below 1).
+     */
+    public static final double BLOWUP = 1e6;
 
     private final Network net;
     private final Loss loss;
@@ -72,17 +81,24 @@ public final class Trainer {
         public final int keptEpoch;
         /** True when early stopping ended training before the last epoch. */
         public final boolean stoppedEarly;
-        /** True when a mini-batch loss was NaN or infinite; then divergedEpoch and divergedStep (1-based) say where. */
+        /**
+         * True when training diverged (SPEC.md, section "Training loop": a loss NaN, infinite or
+         * above the blow-up limit, or a weight NaN or infinite); then divergedEpoch and
+         * divergedStep (1-based) say where and {@code divergence} says what, in words.
+         */
         public final boolean diverged;
         public final int divergedEpoch, divergedStep;
+        /** What diverged, e.g. "the batch loss 4.1e+302 exceeded the limit 6.9e+05", or null. */
+        public final String divergence;
 
-        Result(List<Epoch> history, int keptEpoch, boolean stoppedEarly, boolean diverged, int divergedEpoch, int divergedStep) {
+        Result(List<Epoch> history, int keptEpoch, boolean stoppedEarly, boolean diverged, int divergedEpoch, int divergedStep, String divergence) {
             this.history = Collections.unmodifiableList(history);
             this.keptEpoch = keptEpoch;
             this.stoppedEarly = stoppedEarly;
             this.diverged = diverged;
             this.divergedEpoch = divergedEpoch;
             this.divergedStep = divergedStep;
+            this.divergence = divergence;
         }
     }
 
@@ -156,6 +172,7 @@ public final class Trainer {
         Snapshot best = null;               // weights of the lowest validation loss (early stopping)
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0, sinceBest = 0;
+        double limit = Double.NaN;          // BLOWUP · max(1, J₁), set by the first batch
         // Mini-batch views, one set per batch size (full batches and the last one), so that a
         // step allocates nothing: rows are shared with the data, not copied.
         double[][] xFull = new double[Math.min(batch, N)][], xLast = new double[N % batch == 0 ? 0 : N % batch][];
@@ -187,10 +204,14 @@ public final class Trainer {
                 }
                 double[][] z = trained.forward(xb);
                 double J = loss.forward(z, tb);
-                if (Double.isNaN(J) || Double.isInfinite(J)) {
+                if (Double.isNaN(limit)) limit = BLOWUP * Math.max(1.0, J);
+                if (Double.isNaN(J) || Double.isInfinite(J) || J > limit) {
                     good.restore(net);
                     opt.setLr(lr0);
-                    return new Result(history, history.size(), false, true, e + 1, step);
+                    String what = J > limit && !Double.isInfinite(J)
+                        ? String.format(Locale.ROOT, "the batch loss %.3g exceeded the blow-up limit %.3g (%.0e times max(1, the first batch's loss))", J, limit, BLOWUP)
+                        : "the batch loss was " + J;
+                    return new Result(history, history.size(), false, true, e + 1, step, what);
                 }
                 sum += B * J;
                 loss.backward(dz, z, tb);
@@ -210,12 +231,13 @@ public final class Trainer {
             history.add(record);
             if (listener != null) listener.accept(record);
 
-            boolean finite = !Double.isNaN(trainLoss) && !Double.isInfinite(trainLoss)
-                && (valInputs == null || (!Double.isNaN(valLoss) && !Double.isInfinite(valLoss)));
-            if (!finite) {
+            String what = Double.isNaN(trainLoss) || Double.isInfinite(trainLoss) ? "the epoch's train loss was " + trainLoss
+                : valInputs != null && (Double.isNaN(valLoss) || Double.isInfinite(valLoss)) ? "the validation loss was " + valLoss
+                : nonFiniteWeight(net);
+            if (what != null) {
                 good.restore(net);
                 opt.setLr(lr0);
-                return new Result(history, history.size() - 1, false, true, e + 1, step);
+                return new Result(history, history.size() - 1, false, true, e + 1, step, what);
             }
             good = new Snapshot(net);
             if (patience > 0) {
@@ -227,16 +249,31 @@ public final class Trainer {
                 } else if (++sinceBest >= patience) {
                     best.restore(net);
                     opt.setLr(lr0);
-                    return new Result(history, bestEpoch, e + 1 < epochs, false, 0, 0);
+                    return new Result(history, bestEpoch, e + 1 < epochs, false, 0, 0, null);
                 }
             }
         }
         opt.setLr(lr0);
         if (patience > 0 && best != null) {
             best.restore(net);
-            return new Result(history, bestEpoch, false, false, 0, 0);
+            return new Result(history, bestEpoch, false, false, 0, 0, null);
         }
-        return new Result(history, epochs, false, false, 0, 0);
+        return new Result(history, epochs, false, false, 0, 0, null);
+    }
+
+    /** "weight W[o][i] of layer l became x" for the first trainable W or b entry that is NaN or infinite, or null. */
+    private static String nonFiniteWeight(Network net) {
+        for (int l = 0; l < net.size(); l++) {
+            Dense d = net.layer(l);
+            if (!d.isTrainable()) continue;
+            for (int o = 0; o < d.O; o++) {
+                for (int i = 0; i < d.I; i++) {
+                    if (Double.isNaN(d.W[o][i]) || Double.isInfinite(d.W[o][i])) return "weight W[" + o + "][" + i + "] of layer " + l + " became " + d.W[o][i];
+                }
+                if (Double.isNaN(d.b[o]) || Double.isInfinite(d.b[o])) return "bias b[" + o + "] of layer " + l + " became " + d.b[o];
+            }
+        }
+        return null;
     }
 
     /** The outputs of {@code base} for every row of x, computed in chunks of {@link #batch} rows. */

@@ -172,6 +172,50 @@ class TrainerTest {
     }
 
     @Test
+    void fit_finiteButBlownUpLoss_divergesAtTheFirstBatchPastTheLimit_initialWeightsKept() {
+        // Adam at lr 1e300 moves every weight by about 1e300 in the first step. The bce loss stays
+        // finite (it grows like |z|), so only the blow-up rule J_b > 1e6 · max(1, J_1) stops it.
+        double[][] x = inputs(3, N);
+        double[][] y = new double[N][K];
+        for (int n = 0; n < N; n++) for (int k = 0; k < K; k++) y[n][k] = (n + k) % 2;
+        // (tanh saturates at ±1, so the logits stay near 1e301: finite.)
+        Rng rng = new Rng(5);
+        Network a = new Network(new Dense(I, 8, Activation.TANH, rng), new Dense(8, K, Activation.IDENTITY, rng));
+        Network initial = a.copy();
+        Trainer tr = new Trainer(a, new BinaryCrossEntropy(), Optimizer.adam(1e300));
+        tr.epochs = 3;
+        tr.batch = 8;
+        Trainer.Result r = tr.fit(x, Targets.of(y), null, null, null);
+
+        assertThat(r.diverged).isTrue();
+        assertThat(r.divergedEpoch).isEqualTo(1);
+        assertThat(r.divergedStep).isEqualTo(2);
+        assertThat(r.keptEpoch).isZero();
+        assertThat(r.divergence).contains("exceeded the blow-up limit");
+        assertSameWeights(initial, a);
+    }
+
+    @Test
+    void fit_weightOverflowsInTheLastStep_divergesAlthoughEveryLossWasFinite() {
+        // One epoch of one batch: the loss J_1 is computed before the only step, which sends the
+        // weights past the double range (|lr · dW| > 1.8e308). No later loss would notice.
+        double[][] x = inputs(3, N);
+        double[][] y = Assert.gaussian(new Rng(4), N, K, 1e3);
+        Network a = network(5);
+        Trainer tr = new Trainer(a, new MeanSquaredError(), Optimizer.sgd(1e308));
+        tr.epochs = 1;
+        tr.batch = N;
+        Trainer.Result r = tr.fit(x, Targets.of(y), null, null, null);
+
+        assertThat(r.diverged).isTrue();
+        assertThat(r.divergedEpoch).isEqualTo(1);
+        assertThat(r.divergedStep).isEqualTo(1);
+        assertThat(r.keptEpoch).isZero();
+        assertThat(r.divergence).containsPattern("(weight W|bias b)\\[\\d+\\](\\[\\d+\\])? of layer \\d became (-?Infinity|NaN)");
+        assertSameWeights(network(5), a);
+    }
+
+    @Test
     void fit_stepDecay_lrPerEpoch() {
         double[][] x = inputs(1, N);
         Network a = network(5);

@@ -65,6 +65,7 @@ final class Inspect {
     /** The labeled data for a model: its feature columns, and --labels or its task columns. */
     private static Setup.Data data(Options o, ModelFile m) throws UsageException, IOException {
         Csv csv = Setup.csv(o.required("data"));
+        Setup.checkModelColumns(csv, o.required("model"), m.features);
         String kind = Setup.kind(m.loss);
         List<String> labels;
         if (o.get("labels") != null) {
@@ -103,9 +104,10 @@ final class Inspect {
             out.print(o.help());
             return 0;
         }
-        if (o.get("out") != null) TextFiles.checkWritable(Paths.get(o.get("out")));
+        if (o.get("out") != null) TextFiles.checkOutput(Paths.get(o.get("out")), "--out", "--model", o.required("model"), "--data", o.required("data"));
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Csv csv = Setup.csv(o.required("data"));
+        Setup.checkModelColumns(csv, o.required("model"), m.features);
         double[][] x = Dataset.features(csv, m.features);
         double[][] z = m.net.forward(x);
         StringBuilder s = new StringBuilder("line");

@@ -2,8 +2,13 @@ package plainnet.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.Locale;
 import plainnet.io.FormatException;
+import plainnet.io.TextFiles;
 
 /**
  * The command line: {@code java -jar target/plainnet.jar COMMAND [OPTIONS]}. Exit codes: 0
@@ -40,6 +45,33 @@ public final class Main {
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** The options that name input files, for the out-of-memory message. */
+    private static final String[] INPUTS = {"model", "data", "validation", "vector", "result"};
+
+    /** The one-line out-of-memory message: the command's input files with their sizes, and what to try. */
+    static String outOfMemory(String command, String[] args) {
+        StringBuilder files = new StringBuilder();
+        for (int j = 0; j < args.length; j++) {
+            for (String name : INPUTS) {
+                String value = null;
+                if (args[j].equals("--" + name) && j + 1 < args.length) value = args[j + 1];
+                else if (args[j].startsWith("--" + name + "=")) value = args[j].substring(name.length() + 3);
+                if (value == null) continue;
+                Path p = Paths.get(value);
+                files.append(files.length() == 0 ? "" : ", ").append("--").append(name).append(' ').append(value);
+                if (Files.isRegularFile(p)) {
+                    try {
+                        files.append(String.format(Locale.ROOT, " (%.1f MB)", Files.size(p) / 1e6));
+                    } catch (IOException e) {
+                        // the size is only a hint
+                    }
+                }
+            }
+        }
+        return "plainnet " + command + ": not enough memory for the model and data" + (files.length() == 0 ? "" : " of " + files)
+            + " (the Java heap holds at most " + Runtime.getRuntime().maxMemory() / 1000000 + " MB); try smaller layers, fewer rows or a larger heap, e.g. java -Xmx8g -jar plainnet.jar";
     }
 
     /** Runs one command; returns the exit code. Never throws for bad usage or bad input. */
@@ -80,7 +112,7 @@ public final class Main {
             err.println("plainnet " + command + ": " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            err.println("plainnet " + command + ": cannot read or write a file: " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
+            err.println("plainnet " + command + ": cannot read or write a file: " + TextFiles.describe(e));
             return 2;
         } catch (IllegalArgumentException e) {
             // A check of the core library at its public entry (for example a label outside [0, 1]).
@@ -90,8 +122,7 @@ public final class Main {
             err.println("plainnet " + command + ": the input is nested too deeply or too large to process (stack overflow)");
             return 2;
         } catch (OutOfMemoryError e) {
-            err.println("plainnet " + command + ": not enough memory for this model or data (" + e.getMessage() + "); "
-                + "try smaller layers, fewer rows or a larger -Xmx");
+            err.println(outOfMemory(command, rest));
             return 2;
         } catch (RuntimeException e) {
             // Not expected: a defect of plainnet. Still one line, never a stack trace.

@@ -203,7 +203,16 @@ final class Options {
     String choice(String name, String... words) throws UsageException {
         String v = required(name);
         for (String w : words) if (w.equals(v)) return v;
-        throw new UsageException("option --" + name + " expected one of " + String.join(", ", words) + ", found '" + v + "'");
+        String near = null;
+        int best = 3;
+        for (String w : words) {
+            int d = distance(v.toLowerCase(Locale.ROOT), w);
+            if (d < best) {
+                near = w;
+                best = d;
+            }
+        }
+        throw new UsageException("option --" + name + " expected one of " + String.join(", ", words) + ", found '" + v + "'" + (near == null ? "" : "; did you mean " + near + "?"));
     }
 
     String help() {

@@ -44,7 +44,7 @@ final class Setup {
     static void dataOptions(Options o, boolean validation) {
         o.value("data", "FILE", null, "training data: CSV with a header");
         o.value("features", "SPEC", null, "feature columns: names, FIRST..LAST ranges or last:k, comma-separated (default: every column that is not a label)");
-        o.value("labels", "SPEC", null, "label columns, the same syntax; an empty field or ? is unlabeled (default: the last column)");
+        o.value("labels", "SPEC", null, "label columns, the same syntax; an empty field or ? is unlabeled (required)");
         if (validation) {
             o.value("validation", "FILE", null, "validation data with the same columns (default: none, or --split)");
             o.value("split", "FRACTION", null, "hold out this fraction of the training rows for validation, chosen by a shuffle from --split-seed");
@@ -74,6 +74,7 @@ final class Setup {
         o.value("patience", "P", "0", "early stopping: stop after P epochs without a lower validation loss and keep the best weights (0: off)");
         o.value("threads", "T", "1", "threads per training step (the results are bit-identical for any count)");
         o.value("out", "FILE", null, "where to write the trained model (JSON; written atomically)");
+        o.flag("save-diverged", "when training diverges, replace an existing --out with the weights kept (default: leave it unchanged)");
         o.flag("quiet", "no progress lines on standard error");
     }
 
@@ -122,6 +123,18 @@ final class Setup {
         return forLoss(d, loss, classes, csv.file);
     }
 
+    /**
+     * The label columns of a training command: --labels is required, because the last-column
+     * default would silently train on one column and, without --features, use the other label
+     * columns as features (a common first mistake, and exit 0 with a useless model).
+     */
+    static String labels(Options o, Csv csv) throws UsageException {
+        if (o.get("labels") != null) return o.get("labels");
+        List<String> h = csv.header;
+        throw new UsageException("option --labels is required: name the label columns of " + csv.file + ", e.g. --labels " + h.get(h.size() - 1)
+            + " or --labels last:2 (its last columns are " + abbreviate(h.subList(Math.max(0, h.size() - 3), h.size())) + ")");
+    }
+
     private static Data forLoss(Dataset d, String loss, int classes, String file) throws FormatException {
         if (loss.equals("softmax")) {
             if (d.labels.size() != 1) {
@@ -159,6 +172,25 @@ final class Setup {
             }
         }
         return new Data(d.x, d.t, d.features, d.labels, file);
+    }
+
+    /**
+     * Checks that the data has every feature column a model reads, naming the model and the
+     * columns it reads when one is missing (data and model from different sources).
+     */
+    static void checkModelColumns(Csv csv, String model, List<String> features) throws FormatException {
+        for (String name : features) {
+            if (csv.column(name) >= 0) continue;
+            String near = csv.closest(name);
+            throw new FormatException(csv.file, 1, 0, "expected a column \"" + name + "\" in the header, as the model " + model + " reads "
+                + features.size() + " feature columns (" + abbreviate(features) + "), found none" + (near == null ? "" : "; did you mean \"" + near + "\"?")
+                + " (columns: " + abbreviate(csv.header) + "); give data with the model's columns");
+        }
+    }
+
+    static String abbreviate(List<String> names) {
+        if (names.size() <= 8) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 3)) + ", …, " + String.join(", ", names.subList(names.size() - 3, names.size()));
     }
 
     /** The softmax class count given by --classes, or 0. */
@@ -281,8 +313,8 @@ final class Setup {
         if (e.validationOutput != null && !(loss instanceof MeanSquaredError)) {
             metric = String.format(Locale.ROOT, "  val acc %.4f", mainAccuracy(loss, e.validationOutput, tVal));
         }
-        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %.5f%s%s  %.1f s  %.0f ex/s%n", e.epoch, epochs, e.lr, e.trainLoss,
-            Double.isNaN(e.validationLoss) ? "" : String.format(Locale.ROOT, "  val loss %.5f", e.validationLoss), metric, e.elapsed, e.examplesPerSecond);
+        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s%n", e.epoch, epochs, e.lr, fixed(e.trainLoss, 5),
+            Double.isNaN(e.validationLoss) ? "" : "  val loss " + fixed(e.validationLoss, 5), metric, e.elapsed, e.examplesPerSecond);
         return e;
     }
 
@@ -302,7 +334,7 @@ final class Setup {
     /** The metrics table of outputs z against targets t. */
     static String metrics(Loss loss, double[][] z, Targets t, List<String> names) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "loss (%s, %s): %.6f%n", ModelFile.lossKind(loss), loss.reduction().fileName(), loss.forward(z, t)));
+        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s%n", ModelFile.lossKind(loss), loss.reduction().fileName(), fixed(loss.forward(z, t), 6)));
         int width = 4;
         for (String n : names) width = Math.max(width, n.length());
         if (loss instanceof SoftmaxCrossEntropy) {
@@ -348,7 +380,15 @@ final class Setup {
 
     /** A metric with 4 decimals, or "-" when undefined. */
     static String num(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+        return Double.isNaN(v) ? "-" : fixed(v, 4);
+    }
+
+    /**
+     * A number with the given decimals, but in the short form 1.2346e+302 from 10⁶ on, so that a
+     * blown-up loss prints a dozen characters, not 300 digits.
+     */
+    static String fixed(double v, int decimals) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 1e6 ? "%.4e" : "%." + decimals + "f", v);
     }
 
     static String count(long n) {

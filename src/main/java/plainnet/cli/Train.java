@@ -2,6 +2,8 @@ package plainnet.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import plainnet.Rng;
 import plainnet.Trainer;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
+import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
 
@@ -63,9 +66,9 @@ final class Train {
         String lossKind = o.choice("loss", Setup.LOSSES);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
-        TextFiles.checkWritable(Paths.get(outFile));
+        TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
         Csv csv = Setup.csv(o.required("data"));
-        Setup.Data d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
+        Setup.Data d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
         Setup.Data[] parts = validation(o, d, lossKind);
         Loss loss = Setup.loss(o, d.outputs.size());
 
@@ -75,11 +78,11 @@ final class Train {
         layers.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
         Network net = new Network(layers);
 
-        int code = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
-        if (code == 3) return 1; // diverged with nothing worth saving
+        Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
+        if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile)) return 1;
         new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
         report(out, net, loss, parts, d.outputs, outFile);
-        return code;
+        return r.diverged ? 1 : 0;
     }
 
     static int transfer(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
@@ -97,21 +100,22 @@ final class Train {
         int stage2 = o.integer("finetune-epochs", 0);
         int unfreezeFrom = o.integer("unfreeze-from", 0);
         double lr2 = o.get("finetune-lr") == null ? lr / 10 : o.number("finetune-lr", 0.0, true);
-        TextFiles.checkWritable(Paths.get(outFile));
+        TextFiles.checkOutput(Paths.get(outFile), "--out", "--model", o.required("model"), "--data", o.required("data"), "--validation", o.get("validation"));
         ModelFile source = ModelFile.load(Paths.get(o.required("model")));
         Csv csv = Setup.csv(o.required("data"));
         Setup.Data d;
         if (o.get("features") == null) {
-            List<String> labels = o.get("labels") == null
-                ? csv.header.subList(csv.header.size() - 1, csv.header.size())
-                : Dataset.select(csv, o.get("labels"), "--labels");
+            List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
+            Setup.checkModelColumns(csv, o.required("model"), source.features);
             d = Setup.read(csv, source.features, labels, lossKind, Setup.classes(o));
         } else {
-            d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
+            d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
         }
         Network net = source.net;
         if (d.x[0].length != net.inputs()) {
-            throw new UsageException("the model reads " + net.inputs() + " inputs, but --features selects " + d.x[0].length + " columns of " + d.file);
+            throw new UsageException("the model " + o.get("model") + " reads " + net.inputs() + " inputs, but --features selects " + d.x[0].length + " columns of " + d.file
+                + " (" + Setup.abbreviate(d.features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
+                + Setup.abbreviate(source.features) + ")");
         }
         Setup.Data[] parts = validation(o, d, lossKind);
         Loss loss = Setup.loss(o, d.outputs.size());
@@ -132,17 +136,62 @@ final class Train {
         if (stage2 > 0 && unfreezeFrom >= net.size()) {
             throw new UsageException("option --unfreeze-from expected a layer index below " + net.size() + ", found " + unfreezeFrom);
         }
-        int code = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
-        if (code == 0 && stage2 > 0) {
-            net.unfreeze(unfreezeFrom, net.size());
-            code = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
-            // A divergence in stage 2 keeps (at least) the weights stage 1 finished with.
-            if (code == 3) code = 1;
+        Trainer.Result r;
+        try {
+            r = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
+        } catch (IllegalArgumentException e) {
+            // The cached outputs of the frozen layers are checked as inputs of the layers above:
+            // name the model and the data row when they are not finite.
+            checkFiniteOutputs(net, freeze, o.required("model"), d.x, csv);
+            throw e;
         }
-        if (code == 3) return 1;
+        String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
+        if (!r.diverged && stage2 > 0) {
+            net.unfreeze(unfreezeFrom, net.size());
+            r = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
+            // A divergence in stage 2 keeps at least the weights stage 1 finished with.
+            keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
+        }
+        if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile)) return 1;
         new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
         report(out, net, loss, parts, d.outputs, outFile);
-        return code;
+        return r.diverged ? 1 : 0;
+    }
+
+    /**
+     * Throws a FormatException naming the model file, the layer and the data line when the first
+     * {@code layers} layers of the network give an output that is not finite for a row of x.
+     */
+    private static void checkFiniteOutputs(Network net, int layers, String model, double[][] x, Csv csv) throws FormatException {
+        List<Dense> below = new ArrayList<Dense>();
+        for (int l = 0; l < layers; l++) below.add(net.layer(l));
+        Network base = new Network(below);
+        for (int n = 0; n < x.length; n++) {
+            base.forward(new double[][] {x[n]});
+            for (int l = 0; l < layers; l++) {
+                for (double v : base.activation(l)[0]) {
+                    if (Double.isNaN(v) || Double.isInfinite(v)) {
+                        throw new FormatException(model, 0, 0, "layer " + l + ": expected finite outputs, found " + v + " for line " + csv.lines.get(n) + " of " + csv.file
+                            + " (the weights are too large for these inputs)");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Reports a divergence on standard error; true when the kept weights are to be saved: there
+     * are some ({@code kept} is not null) and --out does not exist yet or --save-diverged is given.
+     * An existing --out is never replaced by a diverged run unless asked (SPEC.md, "Command line").
+     */
+    private static boolean keepDiverged(Options o, PrintStream err, Trainer.Result r, String kept, String outFile) {
+        String s = "plainnet: training diverged in epoch " + r.divergedEpoch + ", step " + r.divergedStep + ": " + r.divergence + "; ";
+        boolean save = kept != null && (o.has("save-diverged") || !Files.exists(Paths.get(outFile), LinkOption.NOFOLLOW_LINKS));
+        if (kept == null) s += "no epoch finished, so no model is written";
+        else if (save) s += "saving " + kept + " to " + outFile;
+        else s += outFile + " already exists and is left unchanged (give --save-diverged to replace it with " + kept + ")";
+        err.println(s + ". Try a smaller --lr.");
+        return save;
     }
 
     /** Checks the options that every training command shares, before any file is read; returns the optimizer at rate lr. */
@@ -196,13 +245,13 @@ final class Train {
         return new Setup.Data(x, d.t.rows(order, from, to), d.features, d.outputs, d.file);
     }
 
-    private static int fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage)
+    private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage)
         throws UsageException {
         return fit(o, net, loss, opt, train, val, err, stage, o.integer("epochs", 1));
     }
 
-    /** Trains; returns 0, or 1 after a divergence with weights worth saving, or 3 after a divergence before any epoch. */
-    private static int fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage, int epochs)
+    /** Trains; the network then holds the weights to keep (SPEC.md, section "Training loop"). */
+    private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage, int epochs)
         throws UsageException {
         Trainer tr = new Trainer(net, loss, opt);
         Setup.settings(o, tr);
@@ -212,14 +261,8 @@ final class Train {
         if (!quiet) err.println("plainnet: " + stage + ": " + train.x.length + " rows" + (val == null ? "" : ", validation " + val.x.length + " rows"));
         Trainer.Result r = tr.fit(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t,
             quiet ? null : e -> Setup.progress(err, e, epochs, loss, val == null ? null : val.t));
-        if (r.diverged) {
-            err.println("plainnet: training diverged: the loss became NaN or infinite in epoch " + r.divergedEpoch + ", step " + r.divergedStep
-                + (r.keptEpoch > 0 ? "; keeping the weights after epoch " + r.keptEpoch + ", the last with a finite loss" : "; no epoch finished, so no model is written")
-                + ". Try a smaller --lr.");
-            return r.keptEpoch > 0 ? 1 : 3;
-        }
         if (r.stoppedEarly && !quiet) err.println("plainnet: early stopping after epoch " + r.history.size() + "; keeping the weights of epoch " + r.keptEpoch);
-        return 0;
+        return r;
     }
 
     private static void report(PrintStream out, Network net, Loss loss, Setup.Data[] parts, List<String> names, String outFile) {

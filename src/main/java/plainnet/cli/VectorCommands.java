@@ -52,13 +52,16 @@ final class VectorCommands {
         Path in = Paths.get(o.required("vector"));
         if (Files.isDirectory(in)) {
             Path dir = Paths.get(o.required("out"));
+            if (Files.isDirectory(dir) && Files.isSameFile(in, dir)) {
+                throw new UsageException("option --out expected a folder other than the --vector folder " + in + ", found the same folder (the results would replace the vectors)");
+            }
             Files.createDirectories(dir);
             List<Path> files = jsonFiles(in);
             for (Path f : files) Files.write(dir.resolve(f.getFileName()), resultJson(f).getBytes(StandardCharsets.UTF_8));
             out.println("wrote " + files.size() + " results to " + dir);
             return 0;
         }
-        if (o.get("out") != null) TextFiles.checkWritable(Paths.get(o.get("out")));
+        if (o.get("out") != null) TextFiles.checkOutput(Paths.get(o.get("out")), "--out", "--vector", in.toString());
         String json = resultJson(in);
         if (o.get("out") == null) out.print(json);
         else TextFiles.writeAtomically(Paths.get(o.get("out")), json);
@@ -126,7 +129,12 @@ final class VectorCommands {
         root.put("format", "plainnet-result");
         root.put("version", 1);
         root.put("vector", c.name);
-        root.putAll(Compute.run(c));
+        try {
+            root.putAll(Compute.run(c));
+        } catch (IllegalArgumentException e) {
+            // A value the core rejects (for example a label outside [0, 1]): name the vector file.
+            throw new FormatException(vectorFile.toString(), 0, 0, e.getMessage());
+        }
         return Json.write(root);
     }
 

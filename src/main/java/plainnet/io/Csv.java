@@ -1,7 +1,10 @@
 package plainnet.io;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A strict CSV reader (RFC 4180): comma-separated fields, fields in double quotes may hold
@@ -18,9 +21,12 @@ public final class Csv {
     public final List<Integer> lines;
     /** The name used in error messages. */
     public final String file;
+    /** Column name → index in the header: a hashed lookup, so that a header of a million columns costs linear time. */
+    private final Map<String, Integer> index;
 
-    private Csv(List<String> header, List<String[]> rows, List<Integer> lines, String file) {
+    private Csv(List<String> header, Map<String, Integer> index, List<String[]> rows, List<Integer> lines, String file) {
         this.header = header;
+        this.index = index;
         this.rows = rows;
         this.lines = lines;
         this.file = file;
@@ -88,10 +94,11 @@ public final class Csv {
         if (records.isEmpty()) throw new FormatException(file, 1, 0, "expected a header line, found an empty file");
         String[] head = records.get(0);
         List<String> header = new ArrayList<String>();
+        Map<String, Integer> index = new HashMap<String, Integer>();
         for (int j = 0; j < head.length; j++) {
             String name = head[j].trim();
             if (name.isEmpty()) throw new FormatException(file, 1, 0, "expected a name for column " + (j + 1) + " in the header, found an empty field");
-            if (header.contains(name)) throw new FormatException(file, 1, 0, "expected each column name once in the header, found \"" + name + "\" again");
+            if (index.put(name, j) != null) throw new FormatException(file, 1, 0, "expected each column name once in the header, found \"" + name + "\" again");
             header.add(name);
         }
         List<String[]> rows = new ArrayList<String[]>();
@@ -110,11 +117,48 @@ public final class Csv {
             rows.add(rec);
             lines.add(starts.get(r));
         }
-        return new Csv(header, rows, lines, file);
+        return new Csv(Collections.unmodifiableList(header), index, rows, lines, file);
     }
 
     /** The index of a column by name, or −1. */
     public int column(String name) {
-        return header.indexOf(name);
+        Integer j = index.get(name);
+        return j == null ? -1 : j;
+    }
+
+    /**
+     * The column name closest to {@code name}: the same name in other letter case, else the one
+     * within min(2, length / 2) edits (insert, delete or replace a character), or null. For "did
+     * you mean" hints; short names get no guess (any one-letter name is one edit from "c").
+     */
+    public String closest(String name) {
+        String best = null;
+        int bestDistance = Math.min(2, name.length() / 2) + 1;
+        for (String h : header) {
+            if (h.equalsIgnoreCase(name)) return h;
+            if (Math.abs(h.length() - name.length()) >= bestDistance) continue;
+            int d = distance(name, h);
+            if (d < bestDistance) {
+                best = h;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** The edit distance (Levenshtein) of a and b. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

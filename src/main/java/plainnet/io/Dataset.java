@@ -3,7 +3,9 @@ package plainnet.io;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import plainnet.Rng;
 import plainnet.Targets;
@@ -56,7 +58,8 @@ public final class Dataset {
         List<String> features;
         if (featureSpec == null) {
             features = new ArrayList<String>();
-            for (String name : csv.header) if (!labels.contains(name)) features.add(name);
+            Set<String> isLabel = new HashSet<String>(labels);
+            for (String name : csv.header) if (!isLabel.contains(name)) features.add(name);
         } else {
             features = select(csv, featureSpec, "--features");
         }
@@ -71,8 +74,9 @@ public final class Dataset {
         for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
         for (String name : labels) if (csv.column(name) < 0) throw missing(csv, name, "label");
         if (labels.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one label column, found none");
+        Set<String> isLabel = new HashSet<String>(labels);
         for (String name : features) {
-            if (labels.contains(name)) throw new FormatException(csv.file, 1, 0, "expected feature and label columns to differ, found \"" + name + "\" in both");
+            if (isLabel.contains(name)) throw new FormatException(csv.file, 1, 0, "expected feature and label columns to differ, found \"" + name + "\" in both");
         }
         if (features.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one feature column, found none");
         if (csv.rows.isEmpty()) throw new FormatException(csv.file, 2, 0, "expected at least one data row after the header, found none");
@@ -142,6 +146,7 @@ public final class Dataset {
      */
     public static List<String> select(Csv csv, String spec, String option) throws FormatException {
         List<String> out = new ArrayList<String>();
+        Set<String> chosen = new HashSet<String>();
         for (String raw : spec.split(",", -1)) {
             String item = raw.trim();
             if (item.isEmpty()) throw new FormatException(csv.file, 1, 0, option + " " + spec + ": expected a column name, a range A..B or last:k, found an empty item");
@@ -166,7 +171,7 @@ public final class Dataset {
                 cols.add(csv.header.get(column(csv, item, option)));
             }
             for (String c : cols) {
-                if (out.contains(c)) throw new FormatException(csv.file, 1, 0, option + ": expected each column once, found \"" + c + "\" twice");
+                if (!chosen.add(c)) throw new FormatException(csv.file, 1, 0, option + ": expected each column once, found \"" + c + "\" twice");
                 out.add(c);
             }
         }
@@ -175,7 +180,11 @@ public final class Dataset {
 
     private static int column(Csv csv, String name, String option) throws FormatException {
         int j = csv.column(name);
-        if (j < 0) throw new FormatException(csv.file, 1, 0, option + ": expected a column of the header, found \"" + name + "\" (columns: " + abbreviate(csv.header) + ")");
+        if (j < 0) {
+            String near = csv.closest(name);
+            throw new FormatException(csv.file, 1, 0, option + ": expected a column of the header, found \"" + name + "\""
+                + (near == null ? "" : "; did you mean \"" + near + "\"?") + " (columns: " + abbreviate(csv.header) + ")");
+        }
         return j;
     }
 

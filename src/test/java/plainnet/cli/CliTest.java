@@ -158,7 +158,7 @@ class CliTest {
         int code = run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--loss", "mse", "--optimizer", "sgd", "--lr", "1e6",
             "--epochs", "20", "--quiet", "--out", "@x.json");
         assertThat(code).isEqualTo(1);
-        assertThat(err).contains("training diverged: the loss became NaN or infinite in epoch", ", step ");
+        assertThat(err).contains("training diverged in epoch ", ", step ");
     }
 
     @Test
@@ -189,7 +189,7 @@ class CliTest {
         assertThat(train("m.json", "--quiet")).isZero();
         Files.writeString(dir.resolve("few.csv"), "a,b\n1,2\n");
         assertThat(run("predict", "--model", "@m.json", "--data", "@few.csv")).isEqualTo(2);
-        assertThat(err).contains("few.csv:1: expected a feature column \"c\" in the header, found none (columns: a, b)");
+        assertThat(err).contains("few.csv:1: expected a column \"c\" in the header, as the model " + dir.resolve("m.json") + " reads 3 feature columns (a, b, c), found none (columns: a, b)");
     }
 
     @Test
@@ -223,7 +223,7 @@ class CliTest {
         assertThat(err).contains(dir + ": expected a data file, found a folder");
         Files.write(dir.resolve("bin.csv"), new byte[] {(byte) 0xff, (byte) 0xfe, ',', 'b', '\n', '1', ',', '2', '\n'});
         assertThat(run("train", "--data", "@bin.csv", "--out", "@m.json")).isEqualTo(2);
-        assertThat(err).contains("bin.csv: expected UTF-8 text, found bytes that are not UTF-8");
+        assertThat(err).contains("bin.csv:1:1: expected UTF-8 text, found the byte 0xff");
     }
 
     @Test

@@ -309,6 +309,6 @@ class VectorsTest {
         bytes[bytes.length - 3] = (byte) 0xff;
         Files.write(r, bytes);
         assertThat(verify("bce_sum", r)).isEqualTo(2);
-        assertThat(err).contains("expected UTF-8 text, found bytes that are not UTF-8");
+        assertThat(err).contains("expected UTF-8 text, found the byte 0xff, which is not UTF-8 here");
     }
 }
