@@ -34,7 +34,7 @@ class MessagesTest {
         assertThat(m.find()).as("the vector's first label is 0.0").isTrue();
         Files.writeString(dir.resolve("bad.json"), v.substring(0, m.start()) + m.group().replace("0.0", "2.0") + v.substring(m.end()));
         assertThat(cli.run("compute", "@bad.json")).isEqualTo(2);
-        assertThat(cli.err).startsWith("plainnet compute: " + dir.resolve("bad.json") + ": labels y[0][0]: expected a number in [0.0, 1.0]");
+        assertThat(cli.err).startsWith("plainnet compute: " + dir.resolve("bad.json") + ": field y: labels y[0][0]: expected a number in [0.0, 1.0]");
     }
 
     /** m.json with a first layer of identity units whose weights are w. */
