@@ -23,7 +23,6 @@ import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
-import plainnet.io.TextFiles;
 
 /**
  * What the commands share: the common options, reading data for a loss, building the loss, the
@@ -96,8 +95,12 @@ final class Setup {
         }
     }
 
-    static Csv csv(String file) throws IOException {
-        return Csv.parse(TextFiles.read(Paths.get(file), "a data file"), file);
+    /** Data files of at least this many bytes report their loading on standard error (tests lower it). */
+    static long progressBytes = 64L << 20;
+
+    /** Opens a data file and reads its header; the rows are read by {@link #read}, reporting progress to {@code progress} (or not, when null) for a large file. */
+    static Csv csv(String file, PrintStream progress) throws IOException {
+        return Csv.open(Paths.get(file), progress, progressBytes);
     }
 
     /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
@@ -112,12 +115,12 @@ final class Setup {
      *
      * @param classes the number of softmax classes, or 0 to take it from the data
      */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws FormatException {
+    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws IOException {
         Dataset d = Dataset.fromColumns(csv, features, labels);
         return forLoss(d, loss, classes, csv.file);
     }
 
-    static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws FormatException {
+    static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws IOException {
         Dataset d = Dataset.from(csv, featureSpec, labelSpec);
         return forLoss(d, loss, classes, csv.file);
     }
@@ -281,8 +284,10 @@ final class Setup {
         if (e.validationOutput != null && !(loss instanceof MeanSquaredError)) {
             metric = String.format(Locale.ROOT, "  val acc %.4f", mainAccuracy(loss, e.validationOutput, tVal));
         }
-        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %.5f%s%s  %.1f s  %.0f ex/s%n", e.epoch, epochs, e.lr, e.trainLoss,
-            Double.isNaN(e.validationLoss) ? "" : String.format(Locale.ROOT, "  val loss %.5f", e.validationLoss), metric, e.elapsed, e.examplesPerSecond);
+        // Time left: the mean time of the epochs so far, times the epochs still to run.
+        double left = e.elapsed / e.epoch * (epochs - e.epoch);
+        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %.5f%s%s  %.1f s  %.0f ex/s  %.0f s left%n", e.epoch, epochs, e.lr, e.trainLoss,
+            Double.isNaN(e.validationLoss) ? "" : String.format(Locale.ROOT, "  val loss %.5f", e.validationLoss), metric, e.elapsed, e.examplesPerSecond, left);
         return e;
     }
 

@@ -12,6 +12,7 @@ import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Optimizer;
 import plainnet.Rng;
+import plainnet.Standardization;
 import plainnet.Trainer;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
@@ -31,6 +32,7 @@ final class Train {
         Options o = new Options("train", "Train a new dense network on a CSV file and save it as a model file.");
         Setup.dataOptions(o, true);
         o.value("hidden", "SPEC", "32:tanh", "hidden layers, bottom first: UNITS:ACTIVATION items, e.g. 64:relu,32:tanh (empty for none)");
+        o.flag("standardize", "standardize each feature by the mean and std of the training rows (saved in the model, applied by evaluate and predict)");
         Setup.lossOptions(o);
         Setup.trainingOptions(o);
         return o;
@@ -64,10 +66,13 @@ final class Train {
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         TextFiles.checkWritable(Paths.get(outFile));
-        Csv csv = Setup.csv(o.required("data"));
+        PrintStream progress = o.has("quiet") ? null : err;
+        Csv csv = Setup.csv(o.required("data"), progress);
         Setup.Data d = Setup.read(csv, o.get("features"), o.get("labels"), lossKind, Setup.classes(o));
-        Setup.Data[] parts = validation(o, d, lossKind);
+        Setup.Data[] parts = validation(o, d, lossKind, progress);
         Loss loss = Setup.loss(o, d.outputs.size());
+        Standardization standardize = o.has("standardize") ? Standardization.fit(parts[0].x) : null;
+        standardize(standardize, d, parts, o.get("validation") != null);
 
         Rng rng = new Rng(o.longValue("seed"));
         List<Dense> layers = Setup.hidden(o.get("hidden"), d.x[0].length, rng, "hidden");
@@ -75,11 +80,17 @@ final class Train {
         layers.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
         Network net = new Network(layers);
 
-        int code = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
-        if (code == 3) return 1; // diverged with nothing worth saving
-        new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
-        report(out, net, loss, parts, d.outputs, outFile);
-        return code;
+        Interrupt hook = Interrupt.register(err, "train", outFile);
+        try {
+            int code = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
+            if (code == 3) return 1; // diverged with nothing worth saving
+            new ModelFile(net, loss, d.features, d.outputs, standardize).save(Paths.get(outFile));
+            hook.saved = true;
+            report(out, net, loss, parts, d.outputs, outFile);
+            return code;
+        } finally {
+            hook.unregister();
+        }
     }
 
     static int transfer(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
@@ -99,7 +110,8 @@ final class Train {
         double lr2 = o.get("finetune-lr") == null ? lr / 10 : o.number("finetune-lr", 0.0, true);
         TextFiles.checkWritable(Paths.get(outFile));
         ModelFile source = ModelFile.load(Paths.get(o.required("model")));
-        Csv csv = Setup.csv(o.required("data"));
+        PrintStream progress = o.has("quiet") ? null : err;
+        Csv csv = Setup.csv(o.required("data"), progress);
         Setup.Data d;
         if (o.get("features") == null) {
             List<String> labels = o.get("labels") == null
@@ -113,8 +125,10 @@ final class Train {
         if (d.x[0].length != net.inputs()) {
             throw new UsageException("the model reads " + net.inputs() + " inputs, but --features selects " + d.x[0].length + " columns of " + d.file);
         }
-        Setup.Data[] parts = validation(o, d, lossKind);
+        Setup.Data[] parts = validation(o, d, lossKind, progress);
         Loss loss = Setup.loss(o, d.outputs.size());
+        // The kept layers read the same inputs as before, so they get the source model's standardization.
+        standardize(source.standardize, d, parts, o.get("validation") != null);
 
         if (drop >= net.size()) throw new UsageException("option --drop expected at most " + (net.size() - 1) + " (the model has " + net.size() + " layers and one must remain), found " + drop);
         net.removeLast(drop);
@@ -132,17 +146,72 @@ final class Train {
         if (stage2 > 0 && unfreezeFrom >= net.size()) {
             throw new UsageException("option --unfreeze-from expected a layer index below " + net.size() + ", found " + unfreezeFrom);
         }
-        int code = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
-        if (code == 0 && stage2 > 0) {
-            net.unfreeze(unfreezeFrom, net.size());
-            code = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
-            // A divergence in stage 2 keeps (at least) the weights stage 1 finished with.
-            if (code == 3) code = 1;
+        Interrupt hook = Interrupt.register(err, "transfer", outFile);
+        try {
+            int code = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
+            if (code == 0 && stage2 > 0) {
+                net.unfreeze(unfreezeFrom, net.size());
+                code = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
+                // A divergence in stage 2 keeps (at least) the weights stage 1 finished with.
+                if (code == 3) code = 1;
+            }
+            if (code == 3) return 1;
+            new ModelFile(net, loss, d.features, d.outputs, source.standardize).save(Paths.get(outFile));
+            hook.saved = true;
+            report(out, net, loss, parts, d.outputs, outFile);
+            return code;
+        } finally {
+            hook.unregister();
         }
-        if (code == 3) return 1;
-        new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
-        report(out, net, loss, parts, d.outputs, outFile);
-        return code;
+    }
+
+    /**
+     * Standardizes the rows of d in place (which covers both parts of a --split) and the rows of a
+     * --validation file; nothing when s is null.
+     */
+    private static void standardize(Standardization s, Setup.Data d, Setup.Data[] parts, boolean validationFile) {
+        if (s == null) return;
+        s.apply(d.x);
+        if (validationFile) s.apply(parts[1].x);
+    }
+
+    /**
+     * The shutdown hook of a training command: on Ctrl-C (SIGINT) or SIGTERM it removes the
+     * temporary file of a save in progress and prints one line saying what happened to --out,
+     * which a save replaces only when the new file is complete (SPEC.md, "Command line").
+     */
+    static final class Interrupt extends Thread {
+        private final PrintStream err;
+        private final String command, outFile;
+        volatile boolean saved;
+
+        private Interrupt(PrintStream err, String command, String outFile) {
+            this.err = err;
+            this.command = command;
+            this.outFile = outFile;
+        }
+
+        static Interrupt register(PrintStream err, String command, String outFile) {
+            Interrupt hook = new Interrupt(err, command, outFile);
+            Runtime.getRuntime().addShutdownHook(hook);
+            return hook;
+        }
+
+        void unregister() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(this);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs or has run
+            }
+        }
+
+        @Override
+        public void run() {
+            TextFiles.removeUnfinished();
+            err.println(saved ? "plainnet " + command + ": interrupted after the model was saved to " + outFile
+                : "plainnet " + command + ": interrupted; " + outFile + " was left as it was (no model written)");
+            err.flush();
+        }
     }
 
     /** Checks the options that every training command shares, before any file is read; returns the optimizer at rate lr. */
@@ -165,10 +234,10 @@ final class Train {
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
-    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind) throws UsageException, IOException {
+    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, PrintStream progress) throws UsageException, IOException {
         if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
         if (o.get("validation") != null) {
-            Csv csv = Setup.csv(o.get("validation"));
+            Csv csv = Setup.csv(o.get("validation"), progress);
             List<String> labels = new ArrayList<String>();
             for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
             if (lossKind.equals("softmax")) labels = labels.subList(0, 1);

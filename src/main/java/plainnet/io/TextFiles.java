@@ -20,6 +20,23 @@ public final class TextFiles {
 
     private TextFiles() {}
 
+    /** The temporary file of the save in progress, or null (for {@link #removeUnfinished}). */
+    private static volatile Path unfinished;
+
+    /**
+     * Removes the temporary file of a save in progress, if any: for a shutdown hook, because an
+     * interrupted JVM does not run the save's own clean-up. The target file is untouched.
+     */
+    public static void removeUnfinished() {
+        Path tmp = unfinished;
+        if (tmp == null) return;
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // nothing more can be done while the JVM stops
+        }
+    }
+
     /**
      * The whole file as text.
      *
@@ -66,6 +83,7 @@ public final class TextFiles {
             Path candidate = abs.getParent().resolve("." + abs.getFileName() + "." + System.nanoTime() + "." + attempt + ".tmp");
             if (!Files.exists(candidate)) tmp = candidate;
         }
+        unfinished = tmp;
         try {
             Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
@@ -75,6 +93,7 @@ public final class TextFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+            unfinished = null;
         }
     }
 }
