@@ -89,7 +89,7 @@ final class CsvReader {
             int t = (int) (10 * channel.position() / size);
             if (t > tenths && t < 10) {
                 tenths = t;
-                progress.printf(Locale.ROOT, "plainnet: reading %s: %d %% (%.0f of %.0f MB)%n", file, 10 * t, channel.position() / 1e6, size / 1e6);
+                progress.printf(Locale.ROOT, "plainnet: reading %s: %d %% (%.1f of %.1f MB)%n", file, 10 * t, channel.position() / 1e6, size / 1e6);
             }
         }
         return true;
