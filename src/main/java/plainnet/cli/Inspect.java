@@ -94,7 +94,7 @@ final class Inspect {
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Setup.Data d = data(o, m, err);
         out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
-        out.print(Setup.metrics(m.loss, m.net.forward(d.x), d.t, d.outputs));
+        out.print(Setup.metrics(m.loss, Setup.outputs(m.net, d.x), d.t, d.outputs));
         return 0;
     }
 
@@ -110,7 +110,7 @@ final class Inspect {
         Dataset data = Dataset.features(csv, m.features);
         double[][] x = data.x;
         if (m.standardize != null) m.standardize.apply(x);
-        double[][] z = m.net.forward(x);
+        double[][] z = Setup.outputs(m.net, x);
         StringBuilder s = new StringBuilder("line");
         for (String t : m.tasks) s.append(',').append(quote(t));
         s.append('\n');

@@ -13,6 +13,7 @@ import plainnet.Init;
 import plainnet.Loss;
 import plainnet.MeanSquaredError;
 import plainnet.Metrics;
+import plainnet.Network;
 import plainnet.Optimizer;
 import plainnet.Reduction;
 import plainnet.Rng;
@@ -289,6 +290,25 @@ final class Setup {
         err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %.5f%s%s  %.1f s  %.0f ex/s  %.0f s left%n", e.epoch, epochs, e.lr, e.trainLoss,
             Double.isNaN(e.validationLoss) ? "" : String.format(Locale.ROOT, "  val loss %.5f", e.validationLoss), metric, e.elapsed, e.examplesPerSecond, left);
         return e;
+    }
+
+    /** Rows per forward pass of {@link #outputs}. */
+    static final int CHUNK = 1024;
+
+    /**
+     * The network outputs for every row of x (N, I), as (N, K) copies, computed in chunks of
+     * {@link #CHUNK} rows: the network's work buffers (which include an (N, I) gradient buffer)
+     * then hold one chunk, not a second copy of the whole data. Each row's forward depends on
+     * that row only, so the bits are those of one forward over all rows.
+     */
+    static double[][] outputs(Network net, double[][] x) {
+        double[][] z = new double[x.length][];
+        for (int from = 0; from < x.length; from += CHUNK) {
+            int to = Math.min(x.length, from + CHUNK);
+            double[][] a = net.forward(java.util.Arrays.copyOfRange(x, from, to));
+            for (int n = from; n < to; n++) z[n] = a[n - from].clone();
+        }
+        return z;
     }
 
     /** Softmax accuracy, or the mean over tasks of the binary accuracies (tasks without labels left out). */

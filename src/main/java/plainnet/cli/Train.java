@@ -296,7 +296,7 @@ final class Train {
         out.println("saved " + outFile + " (" + net.size() + " layers, " + Setup.count(net.parameterCount()) + " parameters, "
             + Setup.count(net.trainableParameterCount()) + " trainable)");
         out.println((parts[1] != null ? "validation" : "training") + " metrics (" + shown.x.length + " rows):");
-        double[][] z = net.forward(shown.x);
+        double[][] z = Setup.outputs(net, shown.x);
         out.print(Setup.metrics(loss, z, shown.t, names));
     }
 }

@@ -128,6 +128,18 @@ class ScaleCliTest {
         }
     }
 
+    @Test
+    void outputs_inChunks_sameBitsAsOneForwardOverAllRows() {
+        Rng rng = new Rng(2);
+        plainnet.Network net = new plainnet.Network(new plainnet.Dense(5, 7, plainnet.Activation.TANH, rng), new plainnet.Dense(7, 3, plainnet.Activation.IDENTITY, rng));
+        double[][] rows = new double[2 * Setup.CHUNK + 5][5]; // two full chunks and a short one
+        for (double[] row : rows) for (int i = 0; i < 5; i++) row[i] = rng.nextGaussian();
+        double[][] chunked = Setup.outputs(net, rows);
+        double[][] whole = net.forward(rows);
+        assertThat(chunked.length).isEqualTo(rows.length);
+        for (int n = 0; n < rows.length; n++) assertThat(chunked[n]).as("row %d", n).containsExactly(whole[n]);
+    }
+
     /** A real JVM, stopped the way the terminal stops it: the hook's message, --out unchanged, no temporary file. */
     @Test
     void interrupt_duringTraining_outLeftAsItWasWithAMessage() throws Exception {
