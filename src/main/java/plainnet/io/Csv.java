@@ -20,6 +20,9 @@ import java.util.List;
  * A strict CSV reader (RFC 4180): comma-separated fields, fields in double quotes may hold
  * commas, line breaks and doubled quotes ({@code ""}); lines end in LF or CRLF; a final empty
  * line is ignored. The first record is the header. See SPEC.md, section "Data file".
+ *
+ * <p>{@link #parse} keeps the records of a text as strings; {@link #open} reads only a file's
+ * header and leaves its records to be streamed once by {@link Dataset} ({@link CsvReader}).
  */
 public final class Csv {
 

@@ -253,18 +253,20 @@ final class CsvReader {
 
     /** True when field j, trimmed as by String.trim, is empty or {@code ?} (an unlabeled label). */
     boolean unlabeled(int j) {
-        int s = first(j), e = last(j);
+        int s = first(j), e = last(j, s);
         return s == e || (e - s == 1 && buf[s] == '?');
     }
 
+    /** The start of field j without its leading chars ≤ ' ' (String.trim). */
     private int first(int j) {
         int s = recordStart + from[j], e = recordStart + to[j];
         while (s < e && buf[s] <= ' ') s++;
         return s;
     }
 
-    private int last(int j) {
-        int s = first(j), e = recordStart + to[j];
+    /** The end of field j without its trailing chars ≤ ' ', given its trimmed start s. */
+    private int last(int j, int s) {
+        int e = recordStart + to[j];
         while (e > s && buf[e - 1] <= ' ') e--;
         return e;
     }
@@ -275,7 +277,8 @@ final class CsvReader {
      * infinite: the caller rejects both).
      */
     double number(int j) {
-        return parse(buf, first(j), last(j));
+        int s = first(j);
+        return parse(buf, s, last(j, s));
     }
 
     /** Exact powers of ten 10^0 … 10^22: every one is a double. */
