@@ -22,7 +22,7 @@ import java.util.List;
  * line is ignored. The first record is the header. See SPEC.md, section "Data file".
  *
  * <p>{@link #parse} keeps the records of a text as strings; {@link #open} reads only a file's
- * header and leaves its records to be streamed once by {@link Dataset} ({@link CsvReader}).
+ * header and leaves its records to be streamed by {@link Dataset} ({@link CsvReader}).
  */
 public final class Csv {
 
@@ -35,8 +35,10 @@ public final class Csv {
     /** The name used in error messages. */
     public final String file;
 
-    private String text;       // the parsed text, or null
-    private CsvReader reader;  // an opened file's records, until they are read
+    private String text;           // the parsed text, or null for an opened file
+    private Path path;             // an opened file, or null
+    private PrintStream progress;  // where an opened file reports its loading, or null
+    private long minBytes;         // the smallest file size whose loading is reported
 
     private Csv(List<String> header, List<String[]> rows, List<Integer> lines, String file) {
         this.header = header;
@@ -74,7 +76,7 @@ public final class Csv {
     }
 
     /**
-     * Opens a data file and reads its header; the records are then read once, in a stream, by
+     * Reads a data file's header; the records are then read in a stream, once, by
      * {@link Dataset}. {@link #rows} and {@link #lines} are null for such a file.
      *
      * @param progress where to report loading progress (SPEC.md, "Command line"), or null
@@ -82,6 +84,20 @@ public final class Csv {
      * @throws FormatException for a missing file, a folder, bytes that are not UTF-8, or a bad header
      */
     public static Csv open(Path path, PrintStream progress, long minBytes) throws IOException {
+        CsvReader reader = reader(path, null, 0);
+        try {
+            Csv csv = new Csv(header(reader, path.toString()), null, null, path.toString());
+            csv.path = path;
+            csv.progress = progress;
+            csv.minBytes = minBytes;
+            return csv;
+        } finally {
+            reader.close();
+        }
+    }
+
+    /** A reader of the file at its first record (a file is closed between its header and its records, so that nothing stays open on an error). */
+    private static CsvReader reader(Path path, PrintStream progress, long minBytes) throws IOException {
         String file = path.toString();
         if (Files.isDirectory(path)) throw new FormatException(file, 0, 0, "expected a data file, found a folder");
         FileChannel channel;
@@ -93,29 +109,24 @@ public final class Csv {
         long size = channel.size();
         Reader in = new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-        CsvReader reader = null;
         try {
-            reader = new CsvReader(in, file, channel, size >= minBytes ? progress : null, size);
-            Csv csv = new Csv(header(reader, file), null, null, file);
-            csv.reader = reader;
-            return csv;
+            return new CsvReader(in, file, channel, size >= minBytes ? progress : null, size);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
         }
     }
 
-    /** The records after the header, read once: the stream of an opened file, or the parsed text again. */
+    /** A reader of the records after the header: of the parsed text, or of the file again. The caller closes it. */
     CsvReader records() throws IOException {
-        if (text != null) {
-            CsvReader r = new CsvReader(new StringReader(text), file, null, null, 0);
-            r.next();
+        CsvReader r = text != null ? new CsvReader(new StringReader(text), file, null, null, 0) : reader(path, progress, minBytes);
+        try {
+            r.next(); // the header, checked already
             return r;
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
         }
-        if (reader == null) throw new IllegalStateException(file + ": the records of an opened file are read once");
-        CsvReader r = reader;
-        reader = null;
-        return r;
     }
 
     private static List<String> header(CsvReader reader, String file) throws IOException {
