@@ -159,6 +159,21 @@ class CsvReaderTest {
     }
 
     @Test
+    void open_badUtf8AfterManyRecords_namesTheFile() throws Exception {
+        StringBuilder text = new StringBuilder("a,y\n");
+        for (int n = 0; n < 30_000; n++) text.append(n).append(",1\n"); // far past the first buffer
+        byte[] good = text.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(good, good.length + 4);
+        bytes[good.length] = '7';
+        bytes[good.length + 1] = (byte) 0xc3; // a lead byte followed by no continuation byte
+        bytes[good.length + 2] = ',';
+        bytes[good.length + 3] = '1';
+        Path p = Files.write(dir.resolve("u.csv"), bytes);
+        assertThatThrownBy(() -> Dataset.from(Csv.open(p, null, 0), null, null)).isInstanceOf(FormatException.class)
+            .hasMessage(p + ": expected UTF-8 text, found bytes that are not UTF-8");
+    }
+
+    @Test
     void open_largeFile_reportsEachTenthThenTheTotal_smallFileSilent() throws Exception {
         StringBuilder text = new StringBuilder("a,b,y\n");
         for (int n = 0; n < 40_000; n++) text.append(n).append(",0.5,").append(n % 2).append('\n');
