@@ -63,8 +63,8 @@ final class Inspect {
     }
 
     /** The labeled data for a model: its feature columns, and --labels or its task columns. */
-    private static Setup.Data data(Options o, ModelFile m) throws UsageException, IOException {
-        Csv csv = Setup.csv(o.required("data"));
+    private static Setup.Data data(Options o, ModelFile m, PrintStream err) throws UsageException, IOException {
+        Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
         String kind = Setup.kind(m.loss);
         List<String> labels;
@@ -82,23 +82,24 @@ final class Inspect {
         if (d.outputs.size() != m.net.outputs()) {
             throw new UsageException("the model has " + m.net.outputs() + " outputs, but the labels give " + d.outputs.size() + " (" + d.outputs + ")");
         }
+        if (m.standardize != null) m.standardize.apply(d.x);
         return d;
     }
 
-    static int evaluate(String[] args, PrintStream out) throws UsageException, IOException {
+    static int evaluate(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
         Options o = evaluateOptions();
         if (!o.parse(args)) {
             out.print(o.help());
             return 0;
         }
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
-        Setup.Data d = data(o, m);
+        Setup.Data d = data(o, m, err);
         out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
-        out.print(Setup.metrics(m.loss, m.net.forward(d.x), d.t, d.outputs));
+        out.print(Setup.metrics(m.loss, Setup.outputs(m.net, d.x), d.t, d.outputs));
         return 0;
     }
 
-    static int predict(String[] args, PrintStream out) throws UsageException, IOException {
+    static int predict(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
         Options o = predictOptions();
         if (!o.parse(args)) {
             out.print(o.help());
@@ -106,15 +107,17 @@ final class Inspect {
         }
         if (o.get("out") != null) TextFiles.checkOutput(Paths.get(o.get("out")), "--out", "--model", o.required("model"), "--data", o.required("data"));
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
-        Csv csv = Setup.csv(o.required("data"));
+        Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
-        double[][] x = Dataset.features(csv, m.features);
-        double[][] z = m.net.forward(x);
+        Dataset data = Dataset.features(csv, m.features);
+        double[][] x = data.x;
+        if (m.standardize != null) m.standardize.apply(x);
+        double[][] z = Setup.outputs(m.net, x);
         StringBuilder s = new StringBuilder("line");
         for (String t : m.tasks) s.append(',').append(quote(t));
         s.append('\n');
         for (int n = 0; n < z.length; n++) {
-            s.append(csv.lines.get(n));
+            s.append(data.lines[n]);
             double[] p = probabilities(m, z[n]);
             for (double v : p) s.append(',').append(Double.toString(v));
             s.append('\n');
@@ -145,7 +148,7 @@ final class Inspect {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    static int gradcheck(String[] args, PrintStream out) throws UsageException, IOException {
+    static int gradcheck(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
         Options o = gradcheckOptions();
         if (!o.parse(args)) {
             out.print(o.help());
@@ -156,7 +159,7 @@ final class Inspect {
         long seed = o.longValue("seed");
         double l2 = o.number("l2", 0.0, false);
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
-        Setup.Data d = data(o, m);
+        Setup.Data d = data(o, m, err);
         int rows = Math.min(requested, d.x.length);
         int[] order = new int[d.x.length];
         for (int n = 0; n < order.length; n++) order[n] = n;
@@ -180,7 +183,7 @@ final class Inspect {
         Network net = m.net;
         out.printf(Locale.ROOT, "model %s: %d layers, %s parameters (%s trainable), loss %s (%s)%n", o.get("model"), net.size(),
             Setup.count(net.parameterCount()), Setup.count(net.trainableParameterCount()), ModelFile.lossKind(m.loss), m.loss.reduction().fileName());
-        out.printf(Locale.ROOT, "inputs: %d features (%s)%n", net.inputs(), names(m.features));
+        out.printf(Locale.ROOT, "inputs: %d features (%s)%s%n", net.inputs(), names(m.features), m.standardize == null ? "" : ", standardized");
         out.printf(Locale.ROOT, "%-6s %-14s %-18s %-10s %-9s %s%n", "layer", "inputs->outputs", "activation", "trainable", "lr_scale", "parameters");
         for (int l = 0; l < net.size(); l++) {
             Dense d = net.layer(l);

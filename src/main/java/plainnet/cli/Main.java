@@ -92,9 +92,9 @@ public final class Main {
                     return 0;
                 case "train":     return Train.train(rest, out, err);
                 case "transfer":  return Train.transfer(rest, out, err);
-                case "evaluate":  return Inspect.evaluate(rest, out);
-                case "predict":   return Inspect.predict(rest, out);
-                case "gradcheck": return Inspect.gradcheck(rest, out);
+                case "evaluate":  return Inspect.evaluate(rest, out, err);
+                case "predict":   return Inspect.predict(rest, out, err);
+                case "gradcheck": return Inspect.gradcheck(rest, out, err);
                 case "info":      return Inspect.info(rest, out);
                 case "demo":      return DemoCommand.run(rest, out, err);
                 case "vectors":   return VectorCommands.vectors(rest, out);

@@ -13,6 +13,7 @@ import plainnet.Init;
 import plainnet.Loss;
 import plainnet.MeanSquaredError;
 import plainnet.Metrics;
+import plainnet.Network;
 import plainnet.Optimizer;
 import plainnet.Reduction;
 import plainnet.Rng;
@@ -23,7 +24,6 @@ import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
-import plainnet.io.TextFiles;
 
 /**
  * What the commands share: the common options, reading data for a loss, building the loss, the
@@ -87,9 +87,11 @@ final class Setup {
         final Targets t;
         final List<String> features, outputs;
         final String file;
+        final int[] lines; // (N) the file line of each row
 
-        Data(double[][] x, Targets t, List<String> features, List<String> outputs, String file) {
+        Data(double[][] x, Targets t, List<String> features, List<String> outputs, String file, int[] lines) {
             this.x = x;
+            this.lines = lines;
             this.t = t;
             this.features = features;
             this.outputs = outputs;
@@ -97,8 +99,12 @@ final class Setup {
         }
     }
 
-    static Csv csv(String file) throws IOException {
-        return Csv.parse(TextFiles.read(Paths.get(file), "a data file"), file);
+    /** Data files of at least this many bytes report their loading on standard error (tests lower it). */
+    static long progressBytes = 64L << 20;
+
+    /** Opens a data file and reads its header; the rows are read by {@link #read}, reporting progress to {@code progress} (or not, when null) for a large file. */
+    static Csv csv(String file, PrintStream progress) throws IOException {
+        return Csv.open(Paths.get(file), progress, progressBytes);
     }
 
     /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
@@ -113,12 +119,12 @@ final class Setup {
      *
      * @param classes the number of softmax classes, or 0 to take it from the data
      */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws FormatException {
+    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws IOException {
         Dataset d = Dataset.fromColumns(csv, features, labels);
         return forLoss(d, loss, classes, csv.file);
     }
 
-    static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws FormatException {
+    static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws IOException {
         Dataset d = Dataset.from(csv, featureSpec, labelSpec);
         return forLoss(d, loss, classes, csv.file);
     }
@@ -159,7 +165,7 @@ final class Setup {
             if (C < 2) throw new FormatException(file, 0, 0, "expected at least 2 classes for --loss softmax, found " + Math.max(C, 0));
             List<String> names = new ArrayList<String>();
             for (int k = 0; k < C; k++) names.add(d.labels.get(0) + "=" + k);
-            return new Data(d.x, Targets.ofClasses(c, C), d.features, names, file);
+            return new Data(d.x, Targets.ofClasses(c, C), d.features, names, file, d.lines);
         }
         if (loss.equals("bce")) {
             for (int n = 0; n < d.size(); n++) {
@@ -171,7 +177,7 @@ final class Setup {
                 }
             }
         }
-        return new Data(d.x, d.t, d.features, d.labels, file);
+        return new Data(d.x, d.t, d.features, d.labels, file, d.lines);
     }
 
     /**
@@ -313,9 +319,30 @@ final class Setup {
         if (e.validationOutput != null && !(loss instanceof MeanSquaredError)) {
             metric = String.format(Locale.ROOT, "  val acc %.4f", mainAccuracy(loss, e.validationOutput, tVal));
         }
-        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s%n", e.epoch, epochs, e.lr, fixed(e.trainLoss, 5),
-            Double.isNaN(e.validationLoss) ? "" : "  val loss " + fixed(e.validationLoss, 5), metric, e.elapsed, e.examplesPerSecond);
+        // Time left: the mean time of the epochs so far, times the epochs still to run.
+        double left = e.elapsed / e.epoch * (epochs - e.epoch);
+        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s  %.0f s left%n", e.epoch, epochs, e.lr, fixed(e.trainLoss, 5),
+            Double.isNaN(e.validationLoss) ? "" : "  val loss " + fixed(e.validationLoss, 5), metric, e.elapsed, e.examplesPerSecond, left);
         return e;
+    }
+
+    /** Rows per forward pass of {@link #outputs}. */
+    static final int CHUNK = 1024;
+
+    /**
+     * The network outputs for every row of x (N, I), as (N, K) copies, computed in chunks of
+     * {@link #CHUNK} rows: the network's work buffers (which include an (N, I) gradient buffer)
+     * then hold one chunk, not a second copy of the whole data. Each row's forward depends on
+     * that row only, so the bits are those of one forward over all rows.
+     */
+    static double[][] outputs(Network net, double[][] x) {
+        double[][] z = new double[x.length][];
+        for (int from = 0; from < x.length; from += CHUNK) {
+            int to = Math.min(x.length, from + CHUNK);
+            double[][] a = net.forward(java.util.Arrays.copyOfRange(x, from, to));
+            for (int n = from; n < to; n++) z[n] = a[n - from].clone();
+        }
+        return z;
     }
 
     /** Softmax accuracy, or the mean over tasks of the binary accuracies (tasks without labels left out). */

@@ -14,6 +14,7 @@ import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Optimizer;
 import plainnet.Rng;
+import plainnet.Standardization;
 import plainnet.Trainer;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
@@ -34,6 +35,7 @@ final class Train {
         Options o = new Options("train", "Train a new dense network on a CSV file and save it as a model file.");
         Setup.dataOptions(o, true);
         o.value("hidden", "SPEC", "32:tanh", "hidden layers, bottom first: UNITS:ACTIVATION items, e.g. 64:relu,32:tanh (empty for none)");
+        o.flag("standardize", "standardize each feature by the mean and std of the training rows (saved in the model, applied by evaluate and predict)");
         Setup.lossOptions(o);
         Setup.trainingOptions(o);
         return o;
@@ -67,10 +69,13 @@ final class Train {
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
-        Csv csv = Setup.csv(o.required("data"));
+        PrintStream progress = o.has("quiet") ? null : err;
+        Csv csv = Setup.csv(o.required("data"), progress);
         Setup.Data d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
-        Setup.Data[] parts = validation(o, d, lossKind);
+        Setup.Data[] parts = validation(o, d, lossKind, progress);
         Loss loss = Setup.loss(o, d.outputs.size());
+        Standardization standardize = o.has("standardize") ? Standardization.fit(parts[0].x) : null;
+        standardize(standardize, d, parts, o.get("validation") != null);
 
         Rng rng = new Rng(o.longValue("seed"));
         List<Dense> layers = Setup.hidden(o.get("hidden"), d.x[0].length, rng, "hidden");
@@ -78,11 +83,17 @@ final class Train {
         layers.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
         Network net = new Network(layers);
 
-        Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
-        if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile)) return 1;
-        new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
-        report(out, net, loss, parts, d.outputs, outFile);
-        return r.diverged ? 1 : 0;
+        Interrupt hook = Interrupt.register(err, "train", outFile);
+        try {
+            Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
+            if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile)) return 1;
+            new ModelFile(net, loss, d.features, d.outputs, standardize).save(Paths.get(outFile));
+            hook.saved = true;
+            report(out, net, loss, parts, d.outputs, outFile);
+            return r.diverged ? 1 : 0;
+        } finally {
+            hook.unregister();
+        }
     }
 
     static int transfer(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
@@ -102,7 +113,8 @@ final class Train {
         double lr2 = o.get("finetune-lr") == null ? lr / 10 : o.number("finetune-lr", 0.0, true);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--model", o.required("model"), "--data", o.required("data"), "--validation", o.get("validation"));
         ModelFile source = ModelFile.load(Paths.get(o.required("model")));
-        Csv csv = Setup.csv(o.required("data"));
+        PrintStream progress = o.has("quiet") ? null : err;
+        Csv csv = Setup.csv(o.required("data"), progress);
         Setup.Data d;
         if (o.get("features") == null) {
             List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
@@ -117,8 +129,10 @@ final class Train {
                 + " (" + Setup.abbreviate(d.features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
                 + Setup.abbreviate(source.features) + ")");
         }
-        Setup.Data[] parts = validation(o, d, lossKind);
+        Setup.Data[] parts = validation(o, d, lossKind, progress);
         Loss loss = Setup.loss(o, d.outputs.size());
+        // The kept layers read the same inputs as before, so they get the source model's standardization.
+        standardize(source.standardize, d, parts, o.get("validation") != null);
 
         if (drop >= net.size()) throw new UsageException("option --drop expected at most " + (net.size() - 1) + " (the model has " + net.size() + " layers and one must remain), found " + drop);
         net.removeLast(drop);
@@ -136,42 +150,48 @@ final class Train {
         if (stage2 > 0 && unfreezeFrom >= net.size()) {
             throw new UsageException("option --unfreeze-from expected a layer index below " + net.size() + ", found " + unfreezeFrom);
         }
-        Trainer.Result r;
+        Interrupt hook = Interrupt.register(err, "transfer", outFile);
         try {
-            r = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
-        } catch (IllegalArgumentException e) {
-            // The cached outputs of the frozen layers are checked as inputs of the layers above:
-            // name the model and the data row when they are not finite.
-            checkFiniteOutputs(net, freeze, o.required("model"), d.x, csv);
-            throw e;
+            Trainer.Result r;
+            try {
+                r = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
+            } catch (IllegalArgumentException e) {
+                // The cached outputs of the frozen layers are checked as inputs of the layers above:
+                // name the model and the data row when they are not finite.
+                checkFiniteOutputs(net, freeze, o.required("model"), d);
+                throw e;
+            }
+            String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
+            if (!r.diverged && stage2 > 0) {
+                net.unfreeze(unfreezeFrom, net.size());
+                r = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
+                // A divergence in stage 2 keeps at least the weights stage 1 finished with.
+                keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
+            }
+            if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile)) return 1;
+            new ModelFile(net, loss, d.features, d.outputs, source.standardize).save(Paths.get(outFile));
+            hook.saved = true;
+            report(out, net, loss, parts, d.outputs, outFile);
+            return r.diverged ? 1 : 0;
+        } finally {
+            hook.unregister();
         }
-        String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
-        if (!r.diverged && stage2 > 0) {
-            net.unfreeze(unfreezeFrom, net.size());
-            r = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
-            // A divergence in stage 2 keeps at least the weights stage 1 finished with.
-            keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
-        }
-        if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile)) return 1;
-        new ModelFile(net, loss, d.features, d.outputs).save(Paths.get(outFile));
-        report(out, net, loss, parts, d.outputs, outFile);
-        return r.diverged ? 1 : 0;
     }
 
     /**
      * Throws a FormatException naming the model file, the layer and the data line when the first
      * {@code layers} layers of the network give an output that is not finite for a row of x.
      */
-    private static void checkFiniteOutputs(Network net, int layers, String model, double[][] x, Csv csv) throws FormatException {
+    private static void checkFiniteOutputs(Network net, int layers, String model, Setup.Data d) throws FormatException {
         List<Dense> below = new ArrayList<Dense>();
         for (int l = 0; l < layers; l++) below.add(net.layer(l));
         Network base = new Network(below);
-        for (int n = 0; n < x.length; n++) {
-            base.forward(new double[][] {x[n]});
+        for (int n = 0; n < d.x.length; n++) {
+            base.forward(new double[][] {d.x[n]});
             for (int l = 0; l < layers; l++) {
                 for (double v : base.activation(l)[0]) {
                     if (Double.isNaN(v) || Double.isInfinite(v)) {
-                        throw new FormatException(model, 0, 0, "layer " + l + ": expected finite outputs, found " + v + " for line " + csv.lines.get(n) + " of " + csv.file
+                        throw new FormatException(model, 0, 0, "layer " + l + ": expected finite outputs, found " + v + " for line " + d.lines[n] + " of " + d.file
                             + " (the weights are too large for these inputs)");
                     }
                 }
@@ -194,6 +214,55 @@ final class Train {
         return save;
     }
 
+    /**
+     * Standardizes the rows of d in place (which covers both parts of a --split) and the rows of a
+     * --validation file; nothing when s is null.
+     */
+    private static void standardize(Standardization s, Setup.Data d, Setup.Data[] parts, boolean validationFile) {
+        if (s == null) return;
+        s.apply(d.x);
+        if (validationFile) s.apply(parts[1].x);
+    }
+
+    /**
+     * The shutdown hook of a training command: on Ctrl-C (SIGINT) or SIGTERM it removes the
+     * temporary file of a save in progress and prints one line saying what happened to --out,
+     * which a save replaces only when the new file is complete (SPEC.md, "Command line").
+     */
+    static final class Interrupt extends Thread {
+        private final PrintStream err;
+        private final String command, outFile;
+        volatile boolean saved;
+
+        private Interrupt(PrintStream err, String command, String outFile) {
+            this.err = err;
+            this.command = command;
+            this.outFile = outFile;
+        }
+
+        static Interrupt register(PrintStream err, String command, String outFile) {
+            Interrupt hook = new Interrupt(err, command, outFile);
+            Runtime.getRuntime().addShutdownHook(hook);
+            return hook;
+        }
+
+        void unregister() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(this);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs or has run
+            }
+        }
+
+        @Override
+        public void run() {
+            TextFiles.removeUnfinished();
+            err.println(saved ? "plainnet " + command + ": interrupted after the model was saved to " + outFile
+                : "plainnet " + command + ": interrupted; " + outFile + " was left as it was (no model written)");
+            err.flush();
+        }
+    }
+
     /** Checks the options that every training command shares, before any file is read; returns the optimizer at rate lr. */
     private static Optimizer checkCommon(Options o, double lr) throws UsageException {
         Optimizer opt = Setup.optimizer(o, lr);
@@ -214,10 +283,10 @@ final class Train {
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
-    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind) throws UsageException, IOException {
+    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, PrintStream progress) throws UsageException, IOException {
         if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
         if (o.get("validation") != null) {
-            Csv csv = Setup.csv(o.get("validation"));
+            Csv csv = Setup.csv(o.get("validation"), progress);
             List<String> labels = new ArrayList<String>();
             for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
             if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
@@ -240,9 +309,13 @@ final class Train {
     }
 
     private static Setup.Data subset(Setup.Data d, int[] order, int from, int to) {
-        double[][] x = new double[to - from][];
-        for (int j = from; j < to; j++) x[j - from] = d.x[order[j]];
-        return new Setup.Data(x, d.t.rows(order, from, to), d.features, d.outputs, d.file);
+        double[][] x = new double[to - from][]; // (to − from, I) rows shared with d, not copied
+        int[] lines = new int[to - from];
+        for (int j = from; j < to; j++) {
+            x[j - from] = d.x[order[j]];
+            lines[j - from] = d.lines[order[j]];
+        }
+        return new Setup.Data(x, d.t.rows(order, from, to), d.features, d.outputs, d.file, lines);
     }
 
     private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage)
@@ -270,7 +343,7 @@ final class Train {
         out.println("saved " + outFile + " (" + net.size() + " layers, " + Setup.count(net.parameterCount()) + " parameters, "
             + Setup.count(net.trainableParameterCount()) + " trainable)");
         out.println((parts[1] != null ? "validation" : "training") + " metrics (" + shown.x.length + " rows):");
-        double[][] z = net.forward(shown.x);
+        double[][] z = Setup.outputs(net, shown.x);
         out.print(Setup.metrics(loss, z, shown.t, names));
     }
 }

@@ -1,123 +1,155 @@
 package plainnet.io;
 
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A strict CSV reader (RFC 4180): comma-separated fields, fields in double quotes may hold
  * commas, line breaks and doubled quotes ({@code ""}); lines end in LF or CRLF; a final empty
  * line is ignored. The first record is the header. See SPEC.md, section "Data file".
+ *
+ * <p>{@link #parse} keeps the records of a text as strings; {@link #open} reads only a file's
+ * header and leaves its records to be streamed by {@link Dataset} ({@link CsvReader}).
  */
 public final class Csv {
 
     /** Column names, from the header. */
     public final List<String> header;
-    /** The records after the header, each with exactly header.size() fields. */
+    /** The records after the header, each with exactly header.size() fields; null for an opened file. */
     public final List<String[]> rows;
-    /** The file line on which each record starts (1-based; the header is line 1). */
+    /** The file line on which each record starts (1-based; the header is line 1); null for an opened file. */
     public final List<Integer> lines;
     /** The name used in error messages. */
     public final String file;
     /** Column name → index in the header: a hashed lookup, so that a header of a million columns costs linear time. */
     private final Map<String, Integer> index;
 
-    private Csv(List<String> header, Map<String, Integer> index, List<String[]> rows, List<Integer> lines, String file) {
-        this.header = header;
-        this.index = index;
+    private String text;           // the parsed text, or null for an opened file
+    private Path path;             // an opened file, or null
+    private PrintStream progress;  // where an opened file reports its loading, or null
+    private long minBytes;         // the smallest file size whose loading is reported
+
+    private Csv(List<String> header, List<String[]> rows, List<Integer> lines, String file) {
+        this.header = Collections.unmodifiableList(header);
+        this.index = new HashMap<String, Integer>();
+        for (int j = 0; j < header.size(); j++) index.put(header.get(j), j);
         this.rows = rows;
         this.lines = lines;
         this.file = file;
     }
 
     /**
-     * Parses CSV text.
+     * Parses CSV text, keeping every record as strings (for small files; {@link #open} streams a
+     * large one).
      *
      * @throws FormatException for an empty file, an unclosed quote, text after a closing quote,
      *                         an empty or repeated column name, or a record whose field count
      *                         differs from the header's — naming the file, line and what was found
      */
     public static Csv parse(String text, String file) throws FormatException {
-        List<String[]> records = new ArrayList<String[]>();
-        List<Integer> starts = new ArrayList<Integer>();
-        int pos = 0, line = 1;
-        if (text.startsWith("\uFEFF")) pos = 1; // a byte-order mark is not part of the first name
-        while (pos < text.length()) {
-            int start = line;
-            List<String> fields = new ArrayList<String>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false, afterQuote = false;
-            while (true) {
-                if (pos >= text.length()) {
-                    if (quoted) throw new FormatException(file, start, 0, "expected a closing '\"' for the quoted field, found the end of the file");
-                    fields.add(field.toString());
-                    break;
-                }
-                char c = text.charAt(pos++);
-                if (quoted) {
-                    if (c == '"') {
-                        if (pos < text.length() && text.charAt(pos) == '"') {
-                            field.append('"');
-                            pos++;
-                        } else {
-                            quoted = false;
-                            afterQuote = true;
-                        }
-                    } else {
-                        if (c == '\n') line++;
-                        field.append(c);
-                    }
-                } else if (c == ',') {
-                    fields.add(field.toString());
-                    field.setLength(0);
-                    afterQuote = false;
-                } else if (c == '\n' || (c == '\r' && pos < text.length() && text.charAt(pos) == '\n')) {
-                    if (c == '\r') pos++;
-                    line++;
-                    fields.add(field.toString());
-                    break;
-                } else if (c == '"' && field.length() == 0 && !afterQuote) {
-                    quoted = true;
-                } else if (afterQuote) {
-                    throw new FormatException(file, line, 0, "expected ',' or the end of the line after a closing '\"', found '" + c + "'");
-                } else if (c == '"') {
-                    throw new FormatException(file, line, 0, "expected no '\"' inside an unquoted field (quote the whole field and double the quote), found one in \"" + field + "\"");
-                } else {
-                    field.append(c);
-                }
+        try {
+            CsvReader reader = new CsvReader(new StringReader(text), file, null, null, 0);
+            List<String> header = header(reader, file);
+            List<String[]> rows = new ArrayList<String[]>();
+            List<Integer> lines = new ArrayList<Integer>();
+            while (reader.nextRow(header.size())) {
+                rows.add(reader.strings());
+                lines.add(reader.recordLine);
             }
-            records.add(fields.toArray(new String[0]));
-            starts.add(start);
+            Csv csv = new Csv(header, rows, lines, file);
+            csv.text = text;
+            return csv;
+        } catch (FormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a String cannot fail", e);
         }
-        if (records.isEmpty()) throw new FormatException(file, 1, 0, "expected a header line, found an empty file");
-        String[] head = records.get(0);
+    }
+
+    /**
+     * Reads a data file's header; the records are then read in a stream, once, by
+     * {@link Dataset}. {@link #rows} and {@link #lines} are null for such a file.
+     *
+     * @param progress where to report loading progress (SPEC.md, "Command line"), or null
+     * @param minBytes the smallest file size whose loading is reported
+     * @throws FormatException for a missing file, a folder, bytes that are not UTF-8, or a bad header
+     */
+    public static Csv open(Path path, PrintStream progress, long minBytes) throws IOException {
+        CsvReader reader = reader(path, null, 0);
+        try {
+            Csv csv = new Csv(header(reader, path.toString()), null, null, path.toString());
+            csv.path = path;
+            csv.progress = progress;
+            csv.minBytes = minBytes;
+            return csv;
+        } finally {
+            reader.close();
+        }
+    }
+
+    /** A reader of the file at its first record (a file is closed between its header and its records, so that nothing stays open on an error). */
+    private static CsvReader reader(Path path, PrintStream progress, long minBytes) throws IOException {
+        String file = path.toString();
+        if (Files.isDirectory(path)) throw new FormatException(file, 0, 0, "expected a data file, found a folder");
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new FormatException(file, 0, 0, "expected a data file, found no such file");
+        }
+        long size = channel.size();
+        Reader in = new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        try {
+            return new CsvReader(in, file, channel, size >= minBytes ? progress : null, size);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** A reader of the records after the header: of the parsed text, or of the file again. The caller closes it. */
+    CsvReader records() throws IOException {
+        CsvReader r = text != null ? new CsvReader(new StringReader(text), file, null, null, 0) : reader(path, progress, minBytes);
+        try {
+            r.next(); // the header, checked already
+            return r;
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    private static List<String> header(CsvReader reader, String file) throws IOException {
+        if (!reader.next()) throw new FormatException(file, 1, 0, "expected a header line, found an empty file");
+        String[] head = reader.strings();
         List<String> header = new ArrayList<String>();
-        Map<String, Integer> index = new HashMap<String, Integer>();
+        Set<String> seen = new HashSet<String>();
         for (int j = 0; j < head.length; j++) {
             String name = head[j].trim();
             if (name.isEmpty()) throw new FormatException(file, 1, 0, "expected a name for column " + (j + 1) + " in the header, found an empty field");
-            if (index.put(name, j) != null) throw new FormatException(file, 1, 0, "expected each column name once in the header, found \"" + name + "\" again");
+            if (!seen.add(name)) throw new FormatException(file, 1, 0, "expected each column name once in the header, found \"" + name + "\" again");
             header.add(name);
         }
-        List<String[]> rows = new ArrayList<String[]>();
-        List<Integer> lines = new ArrayList<Integer>();
-        for (int r = 1; r < records.size(); r++) {
-            String[] rec = records.get(r);
-            if (rec.length == 1 && rec[0].isEmpty() && r == records.size() - 1) {
-                continue; // one empty last line (also in a one-column file)
-            }
-            if (rec.length == 1 && rec[0].isEmpty() && header.size() > 1) {
-                throw new FormatException(file, starts.get(r), 0, "expected " + header.size() + " fields, found an empty line");
-            }
-            if (rec.length != header.size()) {
-                throw new FormatException(file, starts.get(r), 0, "expected " + header.size() + " fields (as the header), found " + rec.length);
-            }
-            rows.add(rec);
-            lines.add(starts.get(r));
-        }
-        return new Csv(Collections.unmodifiableList(header), index, rows, lines, file);
+        return header;
     }
 
     /** The index of a column by name, or −1. */

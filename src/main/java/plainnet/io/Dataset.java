@@ -22,7 +22,7 @@ public final class Dataset {
 
     /** Features (N, I), finite. */
     public final double[][] x;
-    /** Labels (N, K) and mask. */
+    /** Labels (N, K) and mask; null for data read without labels ({@link #features}). */
     public final Targets t;
     /** Feature and label column names (I and K). */
     public final List<String> features, labels;
@@ -49,11 +49,11 @@ public final class Dataset {
      * @param labelSpec   the label columns, or null for the last column
      */
     public static Dataset load(Path path, String featureSpec, String labelSpec) throws IOException {
-        return from(Csv.parse(TextFiles.read(path, "a data file"), path.toString()), featureSpec, labelSpec);
+        return from(Csv.open(path, null, Long.MAX_VALUE), featureSpec, labelSpec);
     }
 
-    /** Builds a data set from parsed CSV; see {@link #load}. */
-    public static Dataset from(Csv csv, String featureSpec, String labelSpec) throws FormatException {
+    /** Builds a data set from CSV (its records are read once); see {@link #load}. */
+    public static Dataset from(Csv csv, String featureSpec, String labelSpec) throws IOException {
         List<String> labels = labelSpec == null ? csv.header.subList(csv.header.size() - 1, csv.header.size()) : select(csv, labelSpec, "--labels");
         List<String> features;
         if (featureSpec == null) {
@@ -70,7 +70,7 @@ public final class Dataset {
      * Builds a data set from the named columns, in the given order (for example the feature names
      * stored in a model file). Every name must be a column of the header.
      */
-    public static Dataset fromColumns(Csv csv, List<String> features, List<String> labels) throws FormatException {
+    public static Dataset fromColumns(Csv csv, List<String> features, List<String> labels) throws IOException {
         for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
         for (String name : labels) if (csv.column(name) < 0) throw missing(csv, name, "label");
         if (labels.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one label column, found none");
@@ -79,64 +79,72 @@ public final class Dataset {
             if (isLabel.contains(name)) throw new FormatException(csv.file, 1, 0, "expected feature and label columns to differ, found \"" + name + "\" in both");
         }
         if (features.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one feature column, found none");
-        if (csv.rows.isEmpty()) throw new FormatException(csv.file, 2, 0, "expected at least one data row after the header, found none");
-
-        int N = csv.rows.size(), I = features.size(), K = labels.size();
-        double[][] x = new double[N][I];
-        double[][] y = new double[N][K];
-        boolean[][] m = new boolean[N][K];
-        int[] lines = new int[N];
-        for (int n = 0; n < N; n++) {
-            String[] row = csv.rows.get(n);
-            int line = csv.lines.get(n);
-            lines[n] = line;
-            for (int i = 0; i < I; i++) {
-                String name = features.get(i);
-                String field = row[csv.column(name)].trim();
-                x[n][i] = number(csv.file, line, name, field, "a finite number (features cannot be unlabeled)");
-            }
-            for (int k = 0; k < K; k++) {
-                String name = labels.get(k);
-                String field = row[csv.column(name)].trim();
-                if (field.isEmpty() || field.equals("?")) continue; // unlabeled
-                y[n][k] = number(csv.file, line, name, field, "a finite number, or an empty field or ? for unlabeled");
-                m[n][k] = true;
-            }
-        }
-        return new Dataset(x, new Targets(y, m), features, labels, lines);
+        return read(csv, features, labels);
     }
 
-    /** A decimal number: optional sign, digits with an optional point, optional exponent. */
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /**
+     * Reads the records of csv into x (N, I) and, when labels are named, y (N, K) with the mask:
+     * each row's numbers go straight from the record into its own arrays (SPEC.md, "Data file").
+     */
+    private static Dataset read(Csv csv, List<String> features, List<String> labels) throws IOException {
+        int I = features.size(), K = labels.size();
+        int[] featureColumn = new int[I], labelColumn = new int[K];
+        for (int i = 0; i < I; i++) featureColumn[i] = csv.column(features.get(i));
+        for (int k = 0; k < K; k++) labelColumn[k] = csv.column(labels.get(k));
+        List<double[]> xs = new ArrayList<double[]>();
+        List<double[]> ys = new ArrayList<double[]>();
+        List<boolean[]> ms = new ArrayList<boolean[]>();
+        int[] lines = new int[1024];
+        CsvReader r = csv.records();
+        try {
+            while (r.nextRow(csv.header.size())) {
+                int n = xs.size();
+                if (n == lines.length) lines = java.util.Arrays.copyOf(lines, 2 * n);
+                lines[n] = r.recordLine;
+                double[] x = new double[I]; // (I)
+                for (int i = 0; i < I; i++) {
+                    x[i] = r.number(featureColumn[i]);
+                    if (Double.isNaN(x[i]) || Double.isInfinite(x[i])) throw bad(r, featureColumn[i], features.get(i), "a finite number (features cannot be unlabeled)");
+                }
+                xs.add(x);
+                if (K == 0) continue;
+                double[] y = new double[K];   // (K)
+                boolean[] m = new boolean[K]; // (K)
+                for (int k = 0; k < K; k++) {
+                    if (r.unlabeled(labelColumn[k])) continue;
+                    y[k] = r.number(labelColumn[k]);
+                    if (Double.isNaN(y[k]) || Double.isInfinite(y[k])) throw bad(r, labelColumn[k], labels.get(k), "a finite number, or an empty field or ? for unlabeled");
+                    m[k] = true;
+                }
+                ys.add(y);
+                ms.add(m);
+            }
+        } finally {
+            r.close();
+        }
+        if (xs.isEmpty()) throw new FormatException(csv.file, 2, 0, "expected at least one data row after the header, found none");
+        r.finished(xs.size());
+        Targets t = K == 0 ? null : new Targets(ys.toArray(new double[0][]), ms.toArray(new boolean[0][]));
+        return new Dataset(xs.toArray(new double[0][]), t, features, labels, java.util.Arrays.copyOf(lines, xs.size()));
+    }
+
+    private static FormatException bad(CsvReader r, int j, String column, String expected) {
+        return new FormatException(r.file, r.recordLine, 0, "column " + column + ": expected " + expected + ", found \"" + r.text(j).trim() + "\"");
+    }
 
     private static FormatException missing(Csv csv, String name, String role) {
         return new FormatException(csv.file, 1, 0, "expected a " + role + " column \"" + name + "\" in the header, found none (columns: " + abbreviate(csv.header) + ")");
     }
 
     /**
-     * The named feature columns of every row (N, I), for prediction where no labels are needed.
+     * The named feature columns of every row, for prediction where no labels are needed: a data
+     * set with no label columns and t null.
      *
      * @throws FormatException for a missing column or a field that is not a finite number
      */
-    public static double[][] features(Csv csv, List<String> features) throws FormatException {
+    public static Dataset features(Csv csv, List<String> features) throws IOException {
         for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
-        if (csv.rows.isEmpty()) throw new FormatException(csv.file, 2, 0, "expected at least one data row after the header, found none");
-        double[][] x = new double[csv.rows.size()][features.size()];
-        for (int n = 0; n < x.length; n++) {
-            for (int i = 0; i < features.size(); i++) {
-                String name = features.get(i);
-                x[n][i] = number(csv.file, csv.lines.get(n), name, csv.rows.get(n)[csv.column(name)].trim(), "a finite number (features cannot be unlabeled)");
-            }
-        }
-        return x;
-    }
-
-    private static double number(String file, int line, String column, String field, String expected) throws FormatException {
-        double v = DECIMAL.matcher(field).matches() ? Double.parseDouble(field) : Double.NaN;
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            throw new FormatException(file, line, 0, "column " + column + ": expected " + expected + ", found \"" + field + "\"");
-        }
-        return v;
+        return read(csv, features, new ArrayList<String>());
     }
 
     /**

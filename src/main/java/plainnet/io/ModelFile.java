@@ -14,6 +14,7 @@ import plainnet.MeanSquaredError;
 import plainnet.Network;
 import plainnet.Reduction;
 import plainnet.SoftmaxCrossEntropy;
+import plainnet.Standardization;
 
 /**
  * The model file: a network, its loss and its task names, as versioned JSON. See SPEC.md,
@@ -32,6 +33,7 @@ import plainnet.SoftmaxCrossEntropy;
  *            "task_weight": null or [K numbers], "pos_weight": null or [K numbers]},
  *   "features": ["name of input 0", ...]                       (I names: the data columns read)
  *   "tasks": ["name of output 0", ...]                         (K names)
+ *   "standardize": {"mean": [I numbers], "std": [I numbers]}   (optional: absent without standardization)
  * }
  * </pre>
  *
@@ -51,11 +53,19 @@ public final class ModelFile {
     public final List<String> features;
     /** One name per network output (K): the tasks, or the classes of a softmax output. */
     public final List<String> tasks;
+    /** The standardization of the inputs, applied before layer 0, or null for none. */
+    public final Standardization standardize;
+
+    /** A model without standardization; see {@link #ModelFile(Network, Loss, List, List, Standardization)}. */
+    public ModelFile(Network net, Loss loss, List<String> features, List<String> tasks) {
+        this(net, loss, features, tasks, null);
+    }
 
     /**
-     * @throws IllegalArgumentException if the number of names differs from the inputs or outputs
+     * @param standardize the input standardization (I features), or null for none
+     * @throws IllegalArgumentException if the number of names or of standardized features differs from the inputs or outputs
      */
-    public ModelFile(Network net, Loss loss, List<String> features, List<String> tasks) {
+    public ModelFile(Network net, Loss loss, List<String> features, List<String> tasks, Standardization standardize) {
         if (net == null || loss == null || features == null || tasks == null) {
             throw new IllegalArgumentException("model: expected a network, a loss, feature names and task names, found null");
         }
@@ -68,7 +78,11 @@ public final class ModelFile {
         this.net = net;
         this.loss = loss;
         this.features = new ArrayList<String>(features);
+        if (standardize != null && standardize.size() != net.inputs()) {
+            throw new IllegalArgumentException("model: expected a standardization of " + net.inputs() + " features (one per input), found " + standardize.size());
+        }
         this.tasks = new ArrayList<String>(tasks);
+        this.standardize = standardize;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -83,6 +97,12 @@ public final class ModelFile {
         root.put("loss", lossToMap(loss));
         root.put("features", new ArrayList<Object>(features));
         root.put("tasks", new ArrayList<Object>(tasks));
+        if (standardize != null) {
+            Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("mean", standardize.mean);
+            m.put("std", standardize.std);
+            root.put("standardize", m);
+        }
         return Json.write(root);
     }
 
@@ -164,8 +184,17 @@ public final class ModelFile {
         if (features.size() != net.inputs()) throw root.error("features", "expected " + net.inputs() + " names (one per input of the first layer), found " + features.size());
         List<String> tasks = root.strings("tasks");
         if (tasks.size() != K) throw root.error("tasks", "expected " + K + " names (one per output of the last layer), found " + tasks.size());
-        root.noOtherKeys("format", "version", "layers", "loss", "features", "tasks");
-        return new ModelFile(net, loss, features, tasks);
+        Standardization standardize = null;
+        if (!root.isNull("standardize")) {
+            Fields f = root.object("standardize");
+            f.noOtherKeys("mean", "std");
+            double[] mean = f.vector("mean", net.inputs());
+            double[] std = f.vector("std", net.inputs());
+            for (int i = 0; i < std.length; i++) if (!(std[i] > 0.0)) throw f.error("std", "expected numbers > 0, found " + std[i] + " at index " + i);
+            standardize = new Standardization(mean, std);
+        }
+        root.noOtherKeys("format", "version", "layers", "loss", "features", "tasks", "standardize");
+        return new ModelFile(net, loss, features, tasks, standardize);
     }
 
     /** Parses and checks the "layers" array of a model or vector file into a network. */

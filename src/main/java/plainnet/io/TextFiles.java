@@ -3,6 +3,7 @@ package plainnet.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -30,6 +31,23 @@ public final class TextFiles {
 
     private TextFiles() {}
 
+    /** The temporary file of the save in progress, or null (for {@link #removeUnfinished}). */
+    private static volatile Path unfinished;
+
+    /**
+     * Removes the temporary file of a save in progress, if any: for a shutdown hook, because an
+     * interrupted JVM does not run the save's own clean-up. The target file is untouched.
+     */
+    public static void removeUnfinished() {
+        Path tmp = unfinished;
+        if (tmp == null) return;
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // nothing more can be done while the JVM stops
+        }
+    }
+
     /**
      * The whole file as text.
      *
@@ -53,21 +71,48 @@ public final class TextFiles {
         CharBuffer text = CharBuffer.allocate(bytes.length);
         CoderResult r = utf8.decode(in, text, true);
         if (!r.isError()) r = utf8.flush(text);
-        if (r.isError()) {
-            // The place of the first bad byte: its line, and its column counted in characters.
-            int bad = in.position(), lineStart = 0, line = 1;
-            for (int j = 0; j < bad; j++) {
-                if (bytes[j] == '\n') {
-                    line++;
-                    lineStart = j + 1;
-                }
-            }
-            int column = new String(bytes, lineStart, bad - lineStart, StandardCharsets.UTF_8).length() + 1;
-            throw new FormatException(path.toString(), line, column, String.format(Locale.ROOT,
-                "expected UTF-8 text, found the byte 0x%02x, which is not UTF-8 here", bytes[bad] & 0xff));
-        }
+        if (r.isError()) throw notUtf8(path);
         text.flip();
         return text.toString();
+    }
+
+    /**
+     * The error for the first byte of a file that is not UTF-8, naming its line and its column
+     * (counted in characters, 1-based), or null when the whole file is UTF-8. Reads the file again
+     * in chunks, so it costs no more memory for a large file; called only once a reader has failed.
+     */
+    static FormatException notUtf8(Path path) throws IOException {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.allocate(1 << 16);
+        CharBuffer out = CharBuffer.allocate(1 << 16);
+        int line = 1;
+        long column = 1;
+        try (SeekableByteChannel channel = Files.newByteChannel(path)) {
+            boolean eof = false;
+            while (true) {
+                if (!eof && channel.read(in) < 0) eof = true;
+                in.flip();
+                CoderResult r = utf8.decode(in, out, eof);
+                if (eof && r.isUnderflow()) r = utf8.flush(out);
+                out.flip();
+                while (out.hasRemaining()) {
+                    if (out.get() == '\n') {
+                        line++;
+                        column = 1;
+                    } else {
+                        column++;
+                    }
+                }
+                out.clear();
+                if (r.isError()) {
+                    return new FormatException(path.toString(), line, (int) Math.min(column, Integer.MAX_VALUE), String.format(Locale.ROOT,
+                        "expected UTF-8 text, found the byte 0x%02x, which is not UTF-8 here", in.get(in.position()) & 0xff));
+                }
+                if (eof && r.isUnderflow()) return null;
+                in.compact();
+            }
+        }
     }
 
     /**
@@ -155,6 +200,7 @@ public final class TextFiles {
         Path tmp = null;
         try {
             tmp = newTemporary(target);
+            unfinished = tmp;
             Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -165,6 +211,7 @@ public final class TextFiles {
             throw new FormatException(path.toString(), 0, 0, "cannot write the file: " + reason(e) + "; the previous file, if any, is unchanged");
         } finally {
             if (tmp != null) Files.deleteIfExists(tmp);
+            unfinished = null;
         }
         removeLeftovers(target);
     }

@@ -14,7 +14,7 @@ class DatasetTest {
     Path dir;
 
     @Test
-    void parse_quotedFieldsCrlfAndTrailingEmptyLine_read() throws FormatException {
+    void parse_quotedFieldsCrlfAndTrailingEmptyLine_read() throws Exception {
         Csv csv = Csv.parse("a,\"b,c\",d\r\n1,\"x \"\"q\"\"\ny\",3\r\n4,5,6\r\n", "f.csv");
         assertThat(csv.header).containsExactly("a", "b,c", "d");
         assertThat(csv.rows).hasSize(2);
@@ -39,7 +39,7 @@ class DatasetTest {
     }
 
     @Test
-    void from_defaultColumns_lastIsLabelAndUnlabeledMarksRead() throws FormatException {
+    void from_defaultColumns_lastIsLabelAndUnlabeledMarksRead() throws Exception {
         Dataset d = Dataset.from(Csv.parse("x1,x2,y\n1,2,1\n3,4,\n5,6,?\n7,8, 0 \n", "f.csv"), null, null);
         assertThat(d.features).containsExactly("x1", "x2");
         assertThat(d.labels).containsExactly("y");
@@ -51,7 +51,7 @@ class DatasetTest {
     }
 
     @Test
-    void from_specs_rangesNamesAndLast() throws FormatException {
+    void from_specs_rangesNamesAndLast() throws Exception {
         Csv csv = Csv.parse("id,a,b,c,t1,t2\n9,1,2,3,0,1\n", "f.csv");
         Dataset d = Dataset.from(csv, "a..c", "last:2");
         assertThat(d.features).containsExactly("a", "b", "c");
@@ -62,7 +62,7 @@ class DatasetTest {
     }
 
     @Test
-    void from_badValuesAndSpecs_clearErrors() throws FormatException {
+    void from_badValuesAndSpecs_clearErrors() throws Exception {
         assertDataError("a,y\nfoo,1\n", null, null, "f.csv:2: column a: expected a finite number (features cannot be unlabeled), found \"foo\"");
         assertDataError("a,y\n,1\n", null, null, "f.csv:2: column a: expected a finite number (features cannot be unlabeled), found \"\"");
         assertDataError("a,y\nNaN,1\n", null, null, "f.csv:2: column a: expected a finite number");
@@ -77,7 +77,7 @@ class DatasetTest {
         assertDataError("a,y\n1,2\n", "a,,", null, "f.csv:1: --features a,,: expected a column name, a range A..B or last:k, found an empty item");
     }
 
-    private static void assertDataError(String text, String features, String labels, String messageStart) throws FormatException {
+    private static void assertDataError(String text, String features, String labels, String messageStart) throws Exception {
         Csv csv = Csv.parse(text, "f.csv");
         assertThatThrownBy(() -> Dataset.from(csv, features, labels)).isInstanceOf(FormatException.class).hasMessageStartingWith(messageStart);
     }
@@ -127,7 +127,7 @@ class DatasetTest {
     }
 
     @Test
-    void parse_oneColumnWithEmptyLastLine_lastLineIgnored() throws FormatException {
+    void parse_oneColumnWithEmptyLastLine_lastLineIgnored() throws Exception {
         Csv csv = Csv.parse("x\n1\n2\n\n", "f.csv");
         assertThat(csv.rows).hasSize(2);
     }
