@@ -77,7 +77,7 @@ final class Lab {
      * with the softmax cross-entropy on the C classes of rows[r] (at LR for the full steps, no
      * validation: A is not one of the arms compared).
      *
-     * @param rows (repeats) A's training rows per repeat
+     * @param rows (repeats) A's training rows per repeat; their classes are the digits minus {@code offset}
      * @param accA (repeats) filled with A's test accuracy on (xTest, tTest) per repeat
      * @return A of each repeat (repeats)
      */
