@@ -15,7 +15,7 @@ final class DemoCommand {
             + "progress on standard error, SVG charts, report.txt and ready-to-use CSV files in --out.");
         o.value("data", "DIR", "test-data/digits", "the digits files");
         o.value("out", "DIR", "target/demo", "where the charts, report.txt and CSV files go");
-        o.value("repeats", "R", "5", "repeats of every setting (disjoint data windows, new seeds)");
+        o.value("repeats", "R", "5", "repeats of every setting (2-100; each draws its own validation split, rows, label mask and seeds)");
         o.value("steps", "S", "1500", "about S training steps per run");
         o.value("threads", "T", String.valueOf(new Demo.Settings().threads), "runs in parallel; the results do not depend on it");
         return o;

@@ -5,6 +5,7 @@ import static plainnet.demo.Lab.pm;
 import static plainnet.demo.Lab.rows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Future;
@@ -16,7 +17,8 @@ import plainnet.Targets;
 /**
  * Experiment 3, the negative control (SPEC.md, section "The demo", item 3): A = digits 0–4,
  * B = digits 5–9 (as classes 0–4) with N training rows per class, trained from scratch or as A
- * with a new last layer and the rest frozen. Holds the test accuracies and their table.
+ * with a new last layer and the rest frozen; every repeat draws its own rows (Lab's split). Holds
+ * the test accuracies and their table.
  */
 final class NegativeControl {
 
@@ -27,7 +29,7 @@ final class NegativeControl {
     /** Repeat r draws the new head that replaces A's last layer from Rng(HEAD_INIT_SEED + r). */
     static final long HEAD_INIT_SEED = 7000;
 
-    /** acc[0 scratch / 1 last layer][size][repeat], and A's test accuracy. */
+    /** Test accuracies acc[0 scratch / 1 last layer][size][repeat], and A's test accuracy. */
     final int[] sizes;
     final double[][][] acc;
     final double[] accA;
@@ -41,11 +43,13 @@ final class NegativeControl {
     String table() {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "%n3. Negative control: A = digits 0-4 (test accuracy %s), B = digits 5-9 with N rows per class.%n", pm(accA)));
-        t.append(String.format(Locale.ROOT, "   Test accuracy on B (digits 5-9 of the 599 test rows), mean ± sd over %d repeats.%n%n", accA.length));
-        t.append("| N per class | scratch         | last layer      | difference |\n");
-        t.append("|-------------|-----------------|-----------------|------------|\n");
+        t.append(String.format(Locale.ROOT, "   Test accuracy on B (digits 5-9 of the 599 test rows), mean ± standard error over %d repeats;%n", accA.length));
+        t.append("   rows, rate and epoch as in table 1 (validation: the split's rows of digits 5-9).\n\n");
+        t.append("| N per class | scratch         | last layer      | difference         |\n");
+        t.append("|-------------|-----------------|-----------------|--------------------|\n");
         for (int j = 0; j < sizes.length; j++) {
-            t.append(String.format(Locale.ROOT, "| %-11d | %-15s | %-15s | %+10.3f |%n", sizes[j], pm(acc[0][j]), pm(acc[1][j]), mean(acc[1][j]) - mean(acc[0][j])));
+            t.append(String.format(Locale.ROOT, "| %-11d | %-15s | %-15s | %-18s |%n", sizes[j], pm(acc[0][j]), pm(acc[1][j]),
+                Lab.pmDiff(acc[1][j], acc[0][j]) + (Lab.noise(acc[1][j], acc[0][j]) ? " ≈" : "")));
         }
         return t.toString();
     }
@@ -55,35 +59,37 @@ final class NegativeControl {
         DigitsData d = lab.d;
         int R = lab.s.repeats;
         lab.log.printf("[demo] negative control: A = digits 0-4, B = digits 5-9 (%d repeats)%n", R);
-        int[] trainA = d.rows(r -> d.train[r] && d.digit[r] < 5);
         int[] testA = d.rows(r -> !d.train[r] && d.digit[r] < 5);
         int[] testB = d.rows(r -> !d.train[r] && d.digit[r] >= 5);
-        Targets tA = Targets.ofClasses(lab.digits(trainA, 0), 5);
         Targets tTestA = Targets.ofClasses(lab.digits(testA, 0), 5);
         Targets tTestB = Targets.ofClasses(lab.digits(testB, 5), 5);
-        double[][] xA = rows(d.x, trainA), xTestA = rows(d.x, testA), xTestB = rows(d.x, testB);
+        double[][] xTestA = rows(d.x, testA), xTestB = rows(d.x, testB);
+        int[][] trainA = new int[R][];
+        for (int r = 0; r < R; r++) trainA[r] = select(d, lab.rest[r], 0, 5, Integer.MAX_VALUE);
         double[] accA = new double[R];
-        Network[] A = lab.pretrainA(accA, A_INIT_SEED, 5, xA, tA, xTestA, tTestA);
+        Network[] A = lab.pretrainA(accA, A_INIT_SEED, 5, trainA, 0, xTestA, tTestA);
 
         int[] sizes = lab.s.controlSizes;
         List<Future<Double>> runs = new ArrayList<Future<Double>>();
         for (int j = 0; j < sizes.length; j++) {
-            final int N = sizes[j];
             for (int r = 0; r < R; r++) {
                 final int rep = r;
-                // N rows per class: rank_in_class in [r·N, (r+1)·N), disjoint across repeats
-                int[] rowsB = d.rows(row -> d.train[row] && d.digit[row] >= 5 && d.rankInClass[row] >= rep * N && d.rankInClass[row] < (rep + 1) * N);
-                double[][] xB = rows(d.x, rowsB);
-                Targets tB = Targets.ofClasses(lab.digits(rowsB, 5), 5);
+                int[] rowsB = select(d, lab.rest[r], 5, 10, sizes[j]);
+                int[] rowsV = select(d, lab.val[r], 5, 10, Integer.MAX_VALUE);
+                double[][] xB = rows(d.x, rowsB), xV = rows(d.x, rowsV);
+                Targets tB = Targets.ofClasses(lab.digits(rowsB, 5), 5), tV = Targets.ofClasses(lab.digits(rowsV, 5), 5);
                 final Network base = A[r];
+                SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
                 runs.add(lab.submit(() -> {
-                    Network net = lab.fit(Lab.mlp(SCRATCH_INIT_SEED + rep, 64, 32, 16, 5), new SoftmaxCrossEntropy(), xB, tB, rep);
+                    Network net = Lab.best(lab.search(() -> Lab.mlp(SCRATCH_INIT_SEED + rep, 64, 32, 16, 5), ce, xB, tB, xV, tV, rep)).net;
                     return Metrics.classes(net.forward(xTestB), tTestB).accuracy;
                 }));
                 runs.add(lab.submit(() -> {
-                    Network net = Lab.newHead(base, 5, HEAD_INIT_SEED + rep);
-                    net.freeze(0, 2);
-                    lab.fit(net, new SoftmaxCrossEntropy(), xB, tB, rep);
+                    Network net = Lab.best(lab.search(() -> {
+                        Network n = Lab.newHead(base, 5, HEAD_INIT_SEED + rep);
+                        n.freeze(0, 2);
+                        return n;
+                    }, ce, xB, tB, xV, tV, rep)).net;
                     return Metrics.classes(net.forward(xTestB), tTestB).accuracy;
                 }));
             }
@@ -97,5 +103,28 @@ final class NegativeControl {
             }
         }
         return new NegativeControl(sizes, acc, accA);
+    }
+
+    /**
+     * The first {@code perClass} rows (in the given order) of each digit lo … hi − 1, kept in the
+     * given order.
+     *
+     * @throws IllegalArgumentException when a digit has fewer than perClass rows there
+     */
+    static int[] select(DigitsData d, int[] from, int lo, int hi, int perClass) {
+        int[] taken = new int[10];
+        int[] out = new int[from.length];
+        int c = 0;
+        for (int row : from) {
+            int g = d.digit[row];
+            if (g >= lo && g < hi && taken[g] < perClass) {
+                taken[g]++;
+                out[c++] = row;
+            }
+        }
+        for (int g = lo; g < hi && perClass != Integer.MAX_VALUE; g++) {
+            if (taken[g] < perClass) throw new IllegalArgumentException("control size: expected at most " + taken[g] + " rows of digit " + g + ", found " + perClass);
+        }
+        return Arrays.copyOf(out, c);
     }
 }

@@ -14,19 +14,19 @@ final class Svg {
 
     private Svg() {}
 
-    /** One series: a name, and per category a mean and a standard deviation. */
+    /** One series: a name, and per category a mean and the half-width of its error bar (the demo gives the standard error). */
     static final class Series {
         final String name;
-        final double[] mean, sd;
+        final double[] mean, err;
 
-        Series(String name, double[] mean, double[] sd) {
+        Series(String name, double[] mean, double[] err) {
             this.name = name;
             this.mean = mean;
-            this.sd = sd;
+            this.err = err;
         }
     }
 
-    /** Lines over categories (x), with ±sd error bars; y from yMin to yMax. */
+    /** Lines over categories (x), with ±err error bars; y from yMin to yMax. */
     static String lines(String title, String xLabel, String yLabel, String[] categories, List<Series> series, double yMin, double yMax) {
         StringBuilder s = header(title, xLabel, yLabel, categories, yMin, yMax);
         double step = (W - LEFT - RIGHT) / (double) categories.length; // points sit at the centre of each category
@@ -38,7 +38,7 @@ final class Svg {
                 double px = LEFT + (c + 0.5) * step + (j - (series.size() - 1) / 2.0) * 3; // offset so error bars do not overlap
                 double py = y(se.mean[c], yMin, yMax);
                 path.append(c == 0 ? "M" : " L").append(f(px)).append(',').append(f(py));
-                errorBar(s, px, se.mean[c], se.sd[c], yMin, yMax, color);
+                errorBar(s, px, se.mean[c], se.err[c], yMin, yMax, color);
                 s.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"%s\"/>%n", f(px), f(py), color));
             }
             s.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", path, color));
@@ -47,7 +47,7 @@ final class Svg {
         return s.append("</svg>\n").toString();
     }
 
-    /** Grouped bars: one group per category, one bar per series, with ±sd error bars. */
+    /** Grouped bars: one group per category, one bar per series, with ±err error bars. */
     static String bars(String title, String xLabel, String yLabel, String[] categories, List<Series> series, double yMin, double yMax) {
         StringBuilder s = header(title, xLabel, yLabel, categories, yMin, yMax);
         double group = (W - LEFT - RIGHT) / (double) categories.length;
@@ -60,7 +60,7 @@ final class Svg {
                 double top = y(se.mean[c], yMin, yMax);
                 s.append(String.format(Locale.ROOT, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"/>%n",
                     f(x0), f(top), f(bar * 0.9), f(y(yMin, yMin, yMax) - top), color));
-                errorBar(s, x0 + bar * 0.45, se.mean[c], se.sd[c], yMin, yMax, "#222222");
+                errorBar(s, x0 + bar * 0.45, se.mean[c], se.err[c], yMin, yMax, "#222222");
             }
             legend(s, j, se.name, color);
         }
@@ -91,8 +91,8 @@ final class Svg {
         return s;
     }
 
-    private static void errorBar(StringBuilder s, double px, double mean, double sd, double yMin, double yMax, String color) {
-        double lo = y(Math.max(yMin, mean - sd), yMin, yMax), hi = y(Math.min(yMax, mean + sd), yMin, yMax);
+    private static void errorBar(StringBuilder s, double px, double mean, double err, double yMin, double yMax, String color) {
+        double lo = y(Math.max(yMin, mean - err), yMin, yMax), hi = y(Math.min(yMax, mean + err), yMin, yMax);
         s.append(String.format(Locale.ROOT, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\"/>%n", f(px), f(lo), f(px), f(hi), color));
     }
 

@@ -7,6 +7,7 @@ import static plainnet.demo.Lab.series;
 import static plainnet.demo.Lab.sizeName;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Future;
@@ -17,9 +18,10 @@ import plainnet.Targets;
 
 /**
  * Experiment 1, transfer A → B (SPEC.md, section "The demo", item 1): A = the 10 digit classes on
- * all training rows; B = one binary task with N labeled rows, trained from scratch or from A's
- * weights with a new head and some layers frozen. Holds the test accuracies and their table and
- * chart.
+ * the repeat's training rows outside its validation split; B = one binary task with N labeled
+ * rows of those, trained from scratch or from A's weights with a new head and some layers frozen,
+ * as {@code plainnet train} and {@code plainnet transfer} do. Holds the validation and test
+ * accuracies and their table and chart.
  */
 final class Transfer {
 
@@ -30,7 +32,11 @@ final class Transfer {
     /** Repeat r draws the new head that replaces A's last layer from Rng(HEAD_INIT_SEED + r). */
     static final long HEAD_INIT_SEED = 2000;
 
-    /** The four ways of training B. */
+    /**
+     * The four ways of training B, each one the command line offers: {@code train}; {@code transfer}
+     * (the kept layers frozen); {@code transfer --freeze 1}; {@code transfer --finetune-epochs E}
+     * (the last-layer run, then every layer at the rate ÷ 10 with a new optimizer).
+     */
     enum Strategy {
         SCRATCH("scratch"), LAST_LAYER("last layer"), LAST_TWO("last two layers"), FINE_TUNE("fine-tune all");
 
@@ -41,41 +47,69 @@ final class Transfer {
         }
     }
 
-    /** Test accuracies acc[strategy][size][repeat], and A's own test accuracy per repeat. */
+    /** Accuracies acc[strategy][size][repeat] on the test rows and valAcc[…] on the repeat's validation rows; A's test accuracy per repeat. */
     final String task;
     final int[] sizes;
-    final double[][][] acc;
+    final double[][][] acc, valAcc;
     final double[] accA;
 
-    Transfer(String task, int[] sizes, double[][][] acc, double[] accA) {
+    Transfer(String task, int[] sizes, double[][][] acc, double[][][] valAcc, double[] accA) {
         this.task = task;
         this.sizes = sizes;
         this.acc = acc;
+        this.valAcc = valAcc;
         this.accA = accA;
     }
 
-    /** The strategy with the highest mean at size index j. */
-    Strategy best(int j) {
+    /** The strategy with the highest mean validation accuracy at size index j (the first in table order on a tie). */
+    Strategy chosen(int j) {
         Strategy best = Strategy.SCRATCH;
-        for (Strategy st : Strategy.values()) if (mean(acc[st.ordinal()][j]) > mean(acc[best.ordinal()][j])) best = st;
+        for (Strategy st : Strategy.values()) if (mean(valAcc[st.ordinal()][j]) > mean(valAcc[best.ordinal()][j])) best = st;
         return best;
+    }
+
+    /** The second highest mean validation accuracy at size index j. */
+    Strategy runnerUp(int j) {
+        Strategy c = chosen(j), second = null;
+        for (Strategy st : Strategy.values()) {
+            if (st != c && (second == null || mean(valAcc[st.ordinal()][j]) > mean(valAcc[second.ordinal()][j]))) second = st;
+        }
+        return second;
+    }
+
+    /** Validation cannot tell the choice at size index j from the runner-up (Lab.noise). */
+    boolean choiceInNoise(int j) {
+        return Lab.noise(valAcc[chosen(j).ordinal()][j], valAcc[runnerUp(j).ordinal()][j]);
     }
 
     String table() {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "%n1. Transfer A -> B. A = 10 digit classes (1198 rows, test accuracy %s); B = %s with N labeled rows.%n", pm(accA), task));
-        t.append(String.format(Locale.ROOT, "   Test accuracy on B (599 rows), mean ± sd over %d repeats (disjoint windows of rows, new seeds).%n%n", accA.length));
+        t.append(String.format(Locale.ROOT, "%n1. Transfer A -> B. A = 10 digit classes (test accuracy %s); B = %s with N labeled rows.%n", pm(accA), task));
+        t.append(String.format(Locale.ROOT, "   Test accuracy on B (599 rows), mean ± standard error over %d repeats. Each repeat draws its own%n", accA.length));
+        t.append(String.format(Locale.ROOT, "   %d validation rows from the 1198 training rows, trains A on the other %d and takes B's N rows from%n", Lab.VALIDATION,
+            1198 - Lab.VALIDATION));
+        t.append("   those (all = all of them). Every arm keeps its rate (" + rates() + ") and epoch with the lowest\n");
+        t.append("   validation loss; the strategy is chosen on validation accuracy.\n\n");
         t.append(String.format(Locale.ROOT, "| %-5s |", "N"));
         for (Strategy st : Strategy.values()) t.append(String.format(Locale.ROOT, " %-15s |", st.label));
-        t.append(" best            |\n|-------|");
-        for (int j = 0; j <= Strategy.values().length; j++) t.append("-----------------|");
-        t.append('\n');
+        t.append(" chosen on validation |\n|-------|");
+        for (int j = 0; j < Strategy.values().length; j++) t.append("-----------------|");
+        t.append("----------------------|\n");
         for (int j = 0; j < sizes.length; j++) {
             t.append(String.format(Locale.ROOT, "| %-5s |", sizeName(sizes[j])));
             for (Strategy st : Strategy.values()) t.append(String.format(Locale.ROOT, " %-15s |", pm(acc[st.ordinal()][j])));
-            t.append(String.format(Locale.ROOT, " %-15s |%n", best(j).label));
+            t.append(String.format(Locale.ROOT, " %-20s |%n", chosen(j).label + (choiceInNoise(j) ? " ≈" : "")));
         }
+        t.append(String.format(Locale.ROOT, "%n   ≈: within noise: the validation accuracies of the choice and the runner-up differ by at most%n"
+            + "   2 standard errors of their paired difference, so validation cannot tell them apart.%n"));
         return t.toString();
+    }
+
+    /** The rates of Lab.RATES, as "0.002, 0.005, 0.02". */
+    static String rates() {
+        StringBuilder r = new StringBuilder();
+        for (double lr : Lab.RATES) r.append(r.length() == 0 ? "" : ", ").append(lr);
+        return r.toString();
     }
 
     String chart() {
@@ -83,7 +117,7 @@ final class Transfer {
         for (Strategy st : Strategy.values()) series.add(series(st.label, acc[st.ordinal()]));
         String[] cats = new String[sizes.length];
         for (int j = 0; j < sizes.length; j++) cats[j] = sizeName(sizes[j]);
-        return Svg.lines("Transfer A (10 digits) -> B (" + task + ")", "N labeled rows of B", "test accuracy on B", cats, series, 0.5, 1.0);
+        return Svg.lines("Transfer A (10 digits) -> B (" + task + ")", "N labeled rows of B", "test accuracy on B (± standard error)", cats, series, 0.5, 1.0);
     }
 
     /** Runs the experiment with B = the given task, for every size of the settings and every strategy. */
@@ -92,59 +126,71 @@ final class Transfer {
         int k = Demo.index(task);
         int R = lab.s.repeats;
         lab.log.printf("[demo] transfer: pre-training A on the 10 digit classes (%d runs)%n", R);
-        double[][] xTrain = rows(d.x, lab.trainRows);
-        Targets tA = Targets.ofClasses(lab.digits(lab.trainRows, 0), 10);
         double[][] xTest = rows(d.x, lab.testRows);
         Targets tTestA = Targets.ofClasses(lab.digits(lab.testRows, 0), 10);
         Targets tTestB = lab.column(lab.testRows, k);
         double[] accA = new double[R];
-        Network[] A = lab.pretrainA(accA, A_INIT_SEED, 10, xTrain, tA, xTest, tTestA);
+        Network[] A = lab.pretrainA(accA, A_INIT_SEED, 10, lab.rest, 0, xTest, tTestA);
 
-        lab.log.printf("[demo] transfer: training B = %s, %d sizes x %d strategies x %d repeats%n", task, lab.s.transferSizes.length, Strategy.values().length, R);
+        lab.log.printf("[demo] transfer: training B = %s, %d sizes x %d strategies x %d rates x %d repeats%n", task, lab.s.transferSizes.length,
+            Strategy.values().length, Lab.RATES.length, R);
         int[] sizes = lab.s.transferSizes;
-        List<Future<Double>> runs = new ArrayList<Future<Double>>();
+        List<Future<double[]>> runs = new ArrayList<Future<double[]>>();
         for (int j = 0; j < sizes.length; j++) {
             for (int r = 0; r < R; r++) {
-                int[] window = window(lab, sizes[j], r);
-                double[][] xB = rows(d.x, window);
-                Targets tB = lab.column(window, k);
-                for (Strategy st : Strategy.values()) {
-                    final Network base = A[r];
-                    final int rep = r;
-                    runs.add(lab.submit(() -> {
-                        Network net = strategy(st, base, rep);
-                        lab.fit(net, new BinaryCrossEntropy(), xB, tB, rep);
-                        return Metrics.binary(net.forward(xTest), tTestB)[0].accuracy;
-                    }));
-                }
+                int[] own = sizes[j] == Demo.ALL ? lab.rest[r] : Arrays.copyOfRange(lab.rest[r], 0, sizes[j]);
+                double[][] xB = rows(d.x, own), xV = rows(d.x, lab.val[r]);
+                Targets tB = lab.column(own, k), tV = lab.column(lab.val[r], k);
+                final Network base = A[r];
+                final int rep = r;
+                BinaryCrossEntropy bce = new BinaryCrossEntropy();
+                runs.add(lab.submit(() -> scores(Lab.best(lab.search(() -> Lab.mlp(SCRATCH_INIT_SEED + rep, 64, 32, 16, 1), bce, xB, tB, xV, tV, rep)),
+                    xV, tV, xTest, tTestB)));
+                runs.add(lab.submit(() -> {
+                    // stage 1: the new head alone; stage 2 (fine-tune all): every layer, from each stage-1 run, at its rate ÷ 10
+                    Lab.Fit[] head = lab.search(() -> frozen(base, 2, rep), bce, xB, tB, xV, tV, rep);
+                    Lab.Fit[] all = new Lab.Fit[head.length];
+                    for (int i = 0; i < head.length; i++) {
+                        Network net = head[i].net.copy();
+                        net.unfreeze(0, net.size());
+                        all[i] = lab.fit(net, bce, xB, tB, xV, tV, head[i].lr / 10, rep);
+                    }
+                    return concat(scores(Lab.best(head), xV, tV, xTest, tTestB), scores(Lab.best(all), xV, tV, xTest, tTestB));
+                }));
+                runs.add(lab.submit(() -> scores(Lab.best(lab.search(() -> frozen(base, 1, rep), bce, xB, tB, xV, tV, rep)), xV, tV, xTest, tTestB)));
             }
         }
         double[][][] acc = new double[Strategy.values().length][sizes.length][R];
+        double[][][] valAcc = new double[Strategy.values().length][sizes.length][R];
         int q = 0;
         for (int j = 0; j < sizes.length; j++) {
             for (int r = 0; r < R; r++) {
-                for (Strategy st : Strategy.values()) acc[st.ordinal()][j][r] = Lab.get(runs.get(q++));
+                double[] scratch = Lab.get(runs.get(q++)), headThenAll = Lab.get(runs.get(q++)), lastTwo = Lab.get(runs.get(q++));
+                double[][] byStrategy = {scratch, Arrays.copyOfRange(headThenAll, 0, 2), lastTwo, Arrays.copyOfRange(headThenAll, 2, 4)};
+                for (Strategy st : Strategy.values()) {
+                    valAcc[st.ordinal()][j][r] = byStrategy[st.ordinal()][0];
+                    acc[st.ordinal()][j][r] = byStrategy[st.ordinal()][1];
+                }
             }
         }
-        return new Transfer(task, sizes, acc, accA);
+        return new Transfer(task, sizes, acc, valAcc, accA);
     }
 
-    /** The network for a strategy: fresh (scratch), or A's layers with a new head and the named layers frozen. */
-    static Network strategy(Strategy st, Network A, int rep) {
-        if (st == Strategy.SCRATCH) return Lab.mlp(SCRATCH_INIT_SEED + rep, 64, 32, 16, 1);
+    /** A with a new 16 → 1 head from Rng(HEAD_INIT_SEED + rep) and its first {@code frozen} layers frozen. */
+    static Network frozen(Network A, int frozen, int rep) {
         Network net = Lab.newHead(A, 1, HEAD_INIT_SEED + rep);
-        if (st == Strategy.LAST_LAYER) net.freeze(0, 2);
-        if (st == Strategy.LAST_TWO) net.freeze(0, 1);
+        net.freeze(0, frozen);
         return net;
     }
 
-    /** Training rows of B: the window order ∈ [r·N, (r+1)·N) of repeat r, or every training row. */
-    private static int[] window(Lab lab, int N, int r) {
-        if (N == Demo.ALL) return lab.trainRows;
-        DigitsData d = lab.d;
-        long lo = (long) r * N, hi = lo + N;
-        int[] w = d.rows(row -> d.train[row] && d.order[row] >= lo && d.order[row] < hi);
-        if (w.length != N) throw new IllegalStateException("window " + r + " of " + N + " rows has only " + w.length + " training rows");
-        return w;
+    /** {validation accuracy, test accuracy} of a binary run. */
+    private static double[] scores(Lab.Fit f, double[][] xV, Targets tV, double[][] xTest, Targets tTest) {
+        return new double[] {Metrics.binary(f.net.forward(xV), tV)[0].accuracy, Metrics.binary(f.net.forward(xTest), tTest)[0].accuracy};
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 }

@@ -211,7 +211,7 @@ class CliTest {
         assertThat(err).contains("option --split expected a fraction in (0, 1)");
         assertThat(run("gradcheck", "--model", "@missing.json", "--data", "@d.csv", "--rows", "100000")).isEqualTo(2);
         assertThat(err).contains("option --rows expected at most 256");
-        assertThat(run("demo", "--repeats", "50", "--out", "@demo")).isEqualTo(2);
+        assertThat(run("demo", "--repeats", "101", "--out", "@demo")).isEqualTo(2);
         assertThat(err).contains("--repeats: expected at most");
         assertThat(run("demo", "--repets", "2")).isEqualTo(2);
         assertThat(err).contains("did you mean --repeats?");
