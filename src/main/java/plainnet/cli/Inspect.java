@@ -182,7 +182,7 @@ final class Inspect {
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Network net = m.net;
         out.printf(Locale.ROOT, "model %s: %d layers, %s parameters (%s trainable), loss %s (%s)%n", o.get("model"), net.size(),
-            Setup.count(net.parameterCount()), Setup.count(net.trainableParameterCount()), ModelFile.lossKind(m.loss), m.loss.reduction().fileName());
+            Setup.count(net.parameterCount()), Setup.count(net.trainableParameterCount()), m.loss.name(), m.loss.reduction().fileName());
         out.printf(Locale.ROOT, "inputs: %d features (%s)%s%n", net.inputs(), names(m.features), m.standardize == null ? "" : ", standardized");
         out.printf(Locale.ROOT, "%-6s %-14s %-18s %-10s %-9s %s%n", "layer", "inputs->outputs", "activation", "trainable", "lr_scale", "parameters");
         for (int l = 0; l < net.size(); l++) {

@@ -34,8 +34,14 @@ final class Setup {
 
     private Setup() {}
 
+    /**
+     * The CLI's names of the losses (--loss), the one table of its aliases: LOSSES[k] stands for the
+     * file name LOSS_NAMES[k]. Model files use only the file names; --reduction and the activations
+     * of --hidden take the file names, and --hidden also UNITS:leaky_relu(SLOPE) (see {@link #activation}).
+     */
     static final String[] LOSSES = {"bce", "softmax", "mse"};
-    static final String[] REDUCTIONS = {"per_example", "mean_labeled", "mean_all", "sum"};
+    static final String[] LOSS_NAMES = {BinaryCrossEntropy.NAME, SoftmaxCrossEntropy.NAME, MeanSquaredError.NAME};
+    static final String[] REDUCTIONS = reductionNames();
     static final String[] OPTIMIZERS = {"adam", "sgd", "momentum"};
 
     // ----------------------------------------------------------------------------------------
@@ -213,7 +219,7 @@ final class Setup {
     /** The loss of the options for K outputs; K &lt; 0 only checks the options. */
     static Loss loss(Options o, int K) throws UsageException {
         String kind = o.choice("loss", LOSSES);
-        Reduction r = Reduction.valueOf(o.choice("reduction", REDUCTIONS).toUpperCase(Locale.ROOT));
+        Reduction r = Reduction.parse(o.choice("reduction", REDUCTIONS));
         double[] w = o.numbers("task-weight");
         double[] p = o.numbers("pos-weight");
         if (p != null && !kind.equals("bce")) throw new UsageException("option --pos-weight applies to --loss bce only");
@@ -235,11 +241,17 @@ final class Setup {
         }
     }
 
-    /** The loss kind of a model's loss: bce, softmax or mse. */
+    /** The CLI's name of a model's loss: bce, softmax or mse. */
     static String kind(Loss loss) {
-        if (loss instanceof BinaryCrossEntropy) return "bce";
-        if (loss instanceof SoftmaxCrossEntropy) return "softmax";
-        return "mse";
+        for (int k = 0; k < LOSSES.length; k++) if (LOSS_NAMES[k].equals(loss.name())) return LOSSES[k];
+        throw new AssertionError(loss.name());
+    }
+
+    private static String[] reductionNames() {
+        Reduction[] r = Reduction.values();
+        String[] names = new String[r.length];
+        for (int i = 0; i < r.length; i++) names[i] = r[i].fileName();
+        return names;
     }
 
     static Optimizer optimizer(Options o, double lr) throws UsageException {
@@ -304,10 +316,11 @@ final class Setup {
                 throw new UsageException("option --" + option + ": " + e.getMessage());
             }
         }
-        for (Activation a : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.SIGMOID, Activation.TANH}) {
-            if (a.name().equals(name)) return a;
+        try {
+            return Activation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --" + option + " expected an activation identity, relu, leaky_relu, leaky_relu(SLOPE), sigmoid or tanh, found '" + name + "'");
         }
-        throw new UsageException("option --" + option + " expected an activation identity, relu, leaky_relu, leaky_relu(SLOPE), sigmoid or tanh, found '" + name + "'");
     }
 
     // ----------------------------------------------------------------------------------------
@@ -361,7 +374,7 @@ final class Setup {
     /** The metrics table of outputs z against targets t. */
     static String metrics(Loss loss, double[][] z, Targets t, List<String> names) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s%n", ModelFile.lossKind(loss), loss.reduction().fileName(), fixed(loss.forward(z, t), 6)));
+        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s%n", loss.name(), loss.reduction().fileName(), fixed(loss.forward(z, t), 6)));
         int width = 4;
         for (String n : names) width = Math.max(width, n.length());
         if (loss instanceof SoftmaxCrossEntropy) {
