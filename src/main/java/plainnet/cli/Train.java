@@ -295,27 +295,26 @@ final class Train {
         }
         if (o.get("split") != null) {
             double f = o.number("split", 0.0, true);
-            int N = d.x.length;
-            int held = (int) Math.round(f * N);
-            if (f >= 1.0 || held < 1 || held > N - 1) {
-                throw new UsageException("option --split expected a fraction in (0, 1) leaving rows on both sides of " + N + " rows, found " + f);
+            int[][] parts;
+            try {
+                parts = Dataset.splitRows(d.x.length, f, o.longValue("split-seed"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --split expected a fraction in (0, 1) leaving rows on both sides of " + d.x.length + " rows, found " + f);
             }
-            int[] order = new int[N];
-            for (int n = 0; n < N; n++) order[n] = n;
-            new Rng(o.longValue("split-seed")).shuffle(order);
-            return new Setup.Data[] {subset(d, order, held, N), subset(d, order, 0, held)};
+            return new Setup.Data[] {subset(d, parts[0]), subset(d, parts[1])};
         }
         return new Setup.Data[] {d, null};
     }
 
-    private static Setup.Data subset(Setup.Data d, int[] order, int from, int to) {
-        double[][] x = new double[to - from][]; // (to − from, I) rows shared with d, not copied
-        int[] lines = new int[to - from];
-        for (int j = from; j < to; j++) {
-            x[j - from] = d.x[order[j]];
-            lines[j - from] = d.lines[order[j]];
+    /** The rows at the given indices, in that order, with their file lines. */
+    private static Setup.Data subset(Setup.Data d, int[] index) {
+        double[][] x = new double[index.length][]; // (index.length, I) rows shared with d, not copied
+        int[] lines = new int[index.length];
+        for (int j = 0; j < index.length; j++) {
+            x[j] = d.x[index[j]];
+            lines[j] = d.lines[index[j]];
         }
-        return new Setup.Data(x, d.t.rows(order, from, to), d.features, d.outputs, d.file, lines);
+        return new Setup.Data(x, d.t.rows(index, 0, index.length), d.features, d.outputs, d.file, lines);
     }
 
     private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage)
