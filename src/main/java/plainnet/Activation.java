@@ -151,6 +151,18 @@ public final class Activation {
         return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * The activation of a file name (see {@link #name}); leaky_relu gives the default slope 0.01.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Activation parse(String name) {
+        for (Activation a : new Activation[] {IDENTITY, RELU, LEAKY_RELU, SIGMOID, TANH}) {
+            if (a.name().equals(name)) return a;
+        }
+        throw new IllegalArgumentException("expected one of identity, relu, leaky_relu, sigmoid, tanh, found \"" + name + "\"");
+    }
+
     @Override
     public String toString() {
         return kind == Kind.LEAKY_RELU ? name() + "(" + slope + ")" : name();

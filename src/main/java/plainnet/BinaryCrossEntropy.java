@@ -22,6 +22,9 @@ package plainnet;
  */
 public final class BinaryCrossEntropy implements Loss {
 
+    /** The name of this loss in SPEC.md and in files. */
+    public static final String NAME = "binary_cross_entropy";
+
     private final Reduction reduction;
     private final double[] w; // (K) task weights, or null for all 1
     private final double[] p; // (K) positive-class weights, or null for all 1
@@ -57,6 +60,11 @@ public final class BinaryCrossEntropy implements Loss {
     @Override
     public Reduction reduction() {
         return reduction;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
     }
 
     /** The task weights (K), or null when all are 1. */

@@ -23,4 +23,15 @@ public interface Loss {
 
     /** The reduction turning per-unit terms into J. */
     Reduction reduction();
+
+    /**
+     * The name used in SPEC.md and in files: {@link BinaryCrossEntropy#NAME binary_cross_entropy},
+     * {@link SoftmaxCrossEntropy#NAME softmax_cross_entropy} or {@link MeanSquaredError#NAME
+     * squared_error}. The three losses override it; any other loss has no file name.
+     *
+     * @throws IllegalArgumentException for a loss that is not one of the three
+     */
+    default String name() {
+        throw new IllegalArgumentException("model: expected one of plainnet's losses, found " + getClass().getName());
+    }
 }

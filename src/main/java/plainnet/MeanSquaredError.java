@@ -17,6 +17,9 @@ package plainnet;
  */
 public final class MeanSquaredError implements Loss {
 
+    /** The name of this loss in SPEC.md and in files. */
+    public static final String NAME = "squared_error";
+
     private final Reduction reduction;
     private final double[] w; // (K) output weights, or null for all 1
 
@@ -45,6 +48,11 @@ public final class MeanSquaredError implements Loss {
     @Override
     public Reduction reduction() {
         return reduction;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
     }
 
     /** The output weights (K), or null when all are 1. */

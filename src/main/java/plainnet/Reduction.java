@@ -38,4 +38,14 @@ public enum Reduction {
     public String fileName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /**
+     * The reduction of a file name (see {@link #fileName}).
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Reduction parse(String name) {
+        for (Reduction r : values()) if (r.fileName().equals(name)) return r;
+        throw new IllegalArgumentException("expected one of per_example, mean_labeled, mean_all, sum, found \"" + name + "\"");
+    }
 }

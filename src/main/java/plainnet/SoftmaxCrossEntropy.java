@@ -24,6 +24,9 @@ package plainnet;
  */
 public final class SoftmaxCrossEntropy implements Loss {
 
+    /** The name of this loss in SPEC.md and in files. */
+    public static final String NAME = "softmax_cross_entropy";
+
     /** How far the sum of a labeled row's labels may be from 1. */
     public static final double ROW_SUM_TOLERANCE = 1e-9;
 
@@ -44,6 +47,11 @@ public final class SoftmaxCrossEntropy implements Loss {
     @Override
     public Reduction reduction() {
         return reduction;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
     }
 
     @Override

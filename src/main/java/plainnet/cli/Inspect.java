@@ -66,7 +66,7 @@ final class Inspect {
     private static Setup.Data data(Options o, ModelFile m, PrintStream err) throws UsageException, IOException {
         Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
-        String kind = Setup.kind(m.loss);
+        String kind = Build.kind(m.loss);
         List<String> labels;
         if (o.get("labels") != null) {
             labels = Dataset.select(csv, o.get("labels"), "--labels");
@@ -95,7 +95,7 @@ final class Inspect {
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Setup.Data d = data(o, m, err);
         out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
-        out.print(Setup.metrics(m.loss, Setup.outputs(m.net, d.x), d.t, d.outputs));
+        out.print(Training.metrics(m.loss, Setup.outputs(m.net, d.x), d.t, d.outputs));
         return 0;
     }
 
@@ -182,13 +182,13 @@ final class Inspect {
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Network net = m.net;
         out.printf(Locale.ROOT, "model %s: %d layers, %s parameters (%s trainable), loss %s (%s)%n", o.get("model"), net.size(),
-            Setup.count(net.parameterCount()), Setup.count(net.trainableParameterCount()), ModelFile.lossKind(m.loss), m.loss.reduction().fileName());
+            Training.count(net.parameterCount()), Training.count(net.trainableParameterCount()), m.loss.name(), m.loss.reduction().fileName());
         out.printf(Locale.ROOT, "inputs: %d features (%s)%s%n", net.inputs(), names(m.features), m.standardize == null ? "" : ", standardized");
         out.printf(Locale.ROOT, "%-6s %-14s %-18s %-10s %-9s %s%n", "layer", "inputs->outputs", "activation", "trainable", "lr_scale", "parameters");
         for (int l = 0; l < net.size(); l++) {
             Dense d = net.layer(l);
             out.printf(Locale.ROOT, "%-6d %-14s %-18s %-10s %-9s %s%n", l, d.I + " -> " + d.O, d.f, d.isTrainable() ? "yes" : "no (frozen)",
-                Double.toString(d.lrScale()), Setup.count(d.parameterCount()));
+                Double.toString(d.lrScale()), Training.count(d.parameterCount()));
         }
         out.printf(Locale.ROOT, "outputs: %d (%s)%n", net.outputs(), names(m.tasks));
         return 0;

@@ -5,41 +5,22 @@ import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import plainnet.Activation;
-import plainnet.BinaryCrossEntropy;
-import plainnet.Dense;
-import plainnet.Init;
-import plainnet.Loss;
-import plainnet.MeanSquaredError;
-import plainnet.Metrics;
 import plainnet.Network;
-import plainnet.Optimizer;
-import plainnet.Reduction;
-import plainnet.Rng;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
-import plainnet.Trainer;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.FormatException;
-import plainnet.io.ModelFile;
 
 /**
- * What the commands share: the common options, reading data for a loss, building the loss, the
- * optimizer and the new layers, the progress line and the metrics tables. See SPEC.md, section
- * "Command line".
+ * The data side of the commands: the data options, reading a data set for a loss (columns,
+ * labels checked for the loss kind), checking a model's columns against a file, and the
+ * network's outputs over a whole data set. The loss, optimizer and layer options are in
+ * {@link Build}, the training settings and the printed metrics in {@link Training}. See SPEC.md,
+ * section "Command line".
  */
 final class Setup {
 
     private Setup() {}
-
-    static final String[] LOSSES = {"bce", "softmax", "mse"};
-    static final String[] REDUCTIONS = {"per_example", "mean_labeled", "mean_all", "sum"};
-    static final String[] OPTIMIZERS = {"adam", "sgd", "momentum"};
-
-    // ----------------------------------------------------------------------------------------
-    // options
 
     static void dataOptions(Options o, boolean validation) {
         o.value("data", "FILE", null, "training data: CSV with a header");
@@ -51,35 +32,6 @@ final class Setup {
             o.value("split-seed", "N", "1", "seed of the validation split");
         }
     }
-
-    static void lossOptions(Options o) {
-        o.value("loss", "NAME", "bce", "bce (binary cross-entropy, one sigmoid output per label column), softmax (one class-index column), mse");
-        o.value("reduction", "NAME", "per_example", "per_example (sum over labeled entries / rows), mean_labeled, mean_all, sum");
-        o.value("task-weight", "W1,W2,..", null, "bce/mse: one weight >= 0 per label column");
-        o.value("pos-weight", "P1,P2,..", null, "bce: one positive-class weight > 0 per label column (PyTorch's pos_weight)");
-        o.value("classes", "C", null, "softmax: the number of classes (default: the largest class index in the data + 1)");
-    }
-
-    static void trainingOptions(Options o) {
-        o.value("optimizer", "NAME", "adam", "adam, sgd or momentum");
-        o.value("lr", "RATE", "0.005", "learning rate");
-        o.value("momentum", "MU", "0.9", "momentum (optimizer momentum)");
-        o.value("weight-decay", "LAMBDA", "0", "L2 weight decay on W (coupled: added to the gradient)");
-        o.flag("decoupled", "make the weight decay decoupled (AdamW-style)");
-        o.value("epochs", "E", "10", "epochs");
-        o.value("batch", "B", "32", "mini-batch size");
-        o.value("seed", "N", "1", "seed of the shuffle and of new layers' weights");
-        o.value("decay-every", "E", "0", "multiply the learning rate by --decay-factor every E epochs (0: constant)");
-        o.value("decay-factor", "G", "0.1", "the step-decay factor, in (0, 1]");
-        o.value("patience", "P", "0", "early stopping: stop after P epochs without a lower validation loss and keep the best weights (0: off)");
-        o.value("threads", "T", "1", "threads per training step (the results are bit-identical for any count)");
-        o.value("out", "FILE", null, "where to write the trained model (JSON; written atomically)");
-        o.flag("save-diverged", "when training diverges, replace an existing --out with the weights kept (default: leave it unchanged)");
-        o.flag("quiet", "no progress lines on standard error");
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // data
 
     /** A data set read for a loss: inputs, targets for the loss, the feature names and the output names. */
     static final class Data {
@@ -109,8 +61,6 @@ final class Setup {
 
     /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
     static final int MAX_CLASSES = 100_000;
-    /** The largest layer width accepted by --hidden. */
-    static final int MAX_UNITS = 1_000_000;
 
     /**
      * Reads a data set and turns its labels into targets for the loss kind: bce labels must be in
@@ -207,125 +157,6 @@ final class Setup {
         return C;
     }
 
-    // ----------------------------------------------------------------------------------------
-    // loss, optimizer, layers
-
-    /** The loss of the options for K outputs; K &lt; 0 only checks the options. */
-    static Loss loss(Options o, int K) throws UsageException {
-        String kind = o.choice("loss", LOSSES);
-        Reduction r = Reduction.valueOf(o.choice("reduction", REDUCTIONS).toUpperCase(Locale.ROOT));
-        double[] w = o.numbers("task-weight");
-        double[] p = o.numbers("pos-weight");
-        if (p != null && !kind.equals("bce")) throw new UsageException("option --pos-weight applies to --loss bce only");
-        if (w != null && kind.equals("softmax")) throw new UsageException("option --task-weight applies to --loss bce and mse only");
-        if (K < 0) {
-            w = null;
-            p = null;
-        }
-        if (w != null && w.length != K) throw new UsageException("option --task-weight expected " + K + " weights (one per label column), found " + w.length);
-        if (p != null && p.length != K) throw new UsageException("option --pos-weight expected " + K + " weights (one per label column), found " + p.length);
-        try {
-            if (kind.equals("bce")) return new BinaryCrossEntropy(r, w, p);
-            if (p != null) throw new UsageException("option --pos-weight applies to --loss bce only");
-            if (kind.equals("mse")) return new MeanSquaredError(r, w);
-            if (w != null) throw new UsageException("option --task-weight applies to --loss bce and mse only");
-            return new SoftmaxCrossEntropy(r);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
-    /** The loss kind of a model's loss: bce, softmax or mse. */
-    static String kind(Loss loss) {
-        if (loss instanceof BinaryCrossEntropy) return "bce";
-        if (loss instanceof SoftmaxCrossEntropy) return "softmax";
-        return "mse";
-    }
-
-    static Optimizer optimizer(Options o, double lr) throws UsageException {
-        String kind = o.choice("optimizer", OPTIMIZERS);
-        double lambda = o.number("weight-decay", 0.0, false);
-        double mu = o.number("momentum", 0.0, false);
-        if (mu >= 1.0) throw new UsageException("option --momentum expected a number in [0, 1), found " + mu);
-        Optimizer opt = kind.equals("sgd") ? Optimizer.sgd(lr) : kind.equals("momentum") ? Optimizer.momentum(lr, mu) : Optimizer.adam(lr);
-        return lambda == 0.0 && !o.has("decoupled") ? opt : opt.withWeightDecay(lambda, o.has("decoupled"));
-    }
-
-    /** Copies the training options into tr; with tr null only checks them. */
-    static void settings(Options o, Trainer tr) throws UsageException {
-        int epochs = o.integer("epochs", 1), batch = o.integer("batch", 1), decayEvery = o.integer("decay-every", 0), patience = o.integer("patience", 0);
-        long seed = o.longValue("seed");
-        double decayFactor = o.number("decay-factor", 0.0, true);
-        if (decayFactor > 1.0) throw new UsageException("option --decay-factor expected a number in (0, 1], found " + decayFactor);
-        int threads = o.integer("threads", 1);
-        if (threads > 256) throw new UsageException("option --threads expected at most 256, found " + threads);
-        if (tr == null) return;
-        tr.threads = threads;
-        tr.epochs = epochs;
-        tr.batch = batch;
-        tr.seed = seed;
-        tr.decayEvery = decayEvery;
-        tr.decayFactor = decayFactor;
-        tr.patience = patience;
-    }
-
-    /**
-     * Layers from a spec like {@code 32:tanh,16:relu,8:leaky_relu(0.2)} on top of {@code inputs}
-     * inputs, drawn from {@code rng} in order; an empty spec gives none.
-     */
-    static List<Dense> hidden(String spec, int inputs, Rng rng, String option) throws UsageException {
-        List<Dense> layers = new ArrayList<Dense>();
-        if (spec == null || spec.trim().isEmpty()) return layers;
-        int in = inputs;
-        for (String item : spec.split(",", -1)) {
-            String[] parts = item.trim().split(":", 2);
-            int units;
-            try {
-                units = Integer.parseInt(parts[0].trim());
-            } catch (NumberFormatException e) {
-                units = -1;
-            }
-            if (units < 1 || units > MAX_UNITS) throw new UsageException("option --" + option + " expected UNITS:ACTIVATION items like 32:tanh with 1 <= UNITS <= " + MAX_UNITS + ", found '" + item.trim() + "'");
-            Activation f = activation(parts.length > 1 ? parts[1].trim() : "tanh", option);
-            if (rng != null) layers.add(new Dense(in, units, f, Init.defaultFor(f), rng));
-            in = units;
-        }
-        return layers;
-    }
-
-    static Activation activation(String name, String option) throws UsageException {
-        if (name.startsWith("leaky_relu(") && name.endsWith(")")) {
-            String slope = name.substring(11, name.length() - 1);
-            try {
-                return Activation.leakyRelu(Double.parseDouble(slope));
-            } catch (NumberFormatException e) {
-                throw new UsageException("option --" + option + " expected leaky_relu(SLOPE) with a number SLOPE, found '" + name + "'");
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("option --" + option + ": " + e.getMessage());
-            }
-        }
-        for (Activation a : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.SIGMOID, Activation.TANH}) {
-            if (a.name().equals(name)) return a;
-        }
-        throw new UsageException("option --" + option + " expected an activation identity, relu, leaky_relu, leaky_relu(SLOPE), sigmoid or tanh, found '" + name + "'");
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // reporting
-
-    /** The progress line of an epoch; the main metric is the validation accuracy (mean over tasks for bce). */
-    static Trainer.Epoch progress(PrintStream err, Trainer.Epoch e, int epochs, Loss loss, Targets tVal) {
-        String metric = "";
-        if (e.validationOutput != null && !(loss instanceof MeanSquaredError)) {
-            metric = String.format(Locale.ROOT, "  val acc %.4f", mainAccuracy(loss, e.validationOutput, tVal));
-        }
-        // Time left: the mean time of the epochs so far, times the epochs still to run.
-        double left = e.elapsed / e.epoch * (epochs - e.epoch);
-        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s  %.0f s left%n", e.epoch, epochs, e.lr, fixed(e.trainLoss, 5),
-            Double.isNaN(e.validationLoss) ? "" : "  val loss " + fixed(e.validationLoss, 5), metric, e.elapsed, e.examplesPerSecond, left);
-        return e;
-    }
-
     /** Rows per forward pass of {@link #outputs}. */
     static final int CHUNK = 1024;
 
@@ -343,82 +174,5 @@ final class Setup {
             for (int n = from; n < to; n++) z[n] = a[n - from].clone();
         }
         return z;
-    }
-
-    /** Softmax accuracy, or the mean over tasks of the binary accuracies (tasks without labels left out). */
-    static double mainAccuracy(Loss loss, double[][] z, Targets t) {
-        if (loss instanceof SoftmaxCrossEntropy) return Metrics.classes(z, t).accuracy;
-        double sum = 0.0;
-        int count = 0;
-        for (Metrics.Binary b : Metrics.binary(z, t)) {
-            if (b.count == 0) continue;
-            sum += b.accuracy;
-            count++;
-        }
-        return count == 0 ? Double.NaN : sum / count;
-    }
-
-    /** The metrics table of outputs z against targets t. */
-    static String metrics(Loss loss, double[][] z, Targets t, List<String> names) {
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s%n", ModelFile.lossKind(loss), loss.reduction().fileName(), fixed(loss.forward(z, t), 6)));
-        int width = 4;
-        for (String n : names) width = Math.max(width, n.length());
-        if (loss instanceof SoftmaxCrossEntropy) {
-            Metrics.Classes c = Metrics.classes(z, t);
-            s.append(String.format(Locale.ROOT, "accuracy %s (%d of %d labeled rows)%n", num(c.accuracy), c.correct, c.count));
-            s.append("confusion matrix (rows: label, columns: prediction)\n");
-            s.append(String.format(Locale.ROOT, "%-" + width + "s", ""));
-            for (int k = 0; k < names.size(); k++) s.append(String.format(Locale.ROOT, " %6d", k));
-            s.append('\n');
-            for (int k = 0; k < names.size(); k++) {
-                s.append(String.format(Locale.ROOT, "%-" + width + "s", names.get(k)));
-                for (int j = 0; j < names.size(); j++) s.append(String.format(Locale.ROOT, " %6d", c.confusion[k][j]));
-                s.append('\n');
-            }
-        } else if (loss instanceof BinaryCrossEntropy) {
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %9s %8s %8s %9s %8s %8s %8s%n", "task", "labeled", "positives", "loss", "accuracy", "precision", "recall", "f1", "auc"));
-            Metrics.Binary[] m = Metrics.binary(z, t);
-            BinaryCrossEntropy bce = (BinaryCrossEntropy) loss;
-            double[] pw = bce.posWeight();
-            for (int k = 0; k < m.length; k++) {
-                // The task's own loss: the mean of ℓ over its labeled entries (pos_weight included, task weight not).
-                double sum = 0.0;
-                for (int n = 0; n < z.length; n++) if (t.labeled[n][k]) sum += BinaryCrossEntropy.term(z[n][k], t.y[n][k], pw == null ? 1.0 : pw[k]);
-                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %9d %8s %8s %9s %8s %8s %8s%n", names.get(k), m[k].count, m[k].positives,
-                    num(m[k].count == 0 ? Double.NaN : sum / m[k].count), num(m[k].accuracy), num(m[k].precision), num(m[k].recall), num(m[k].f1), num(m[k].auc)));
-            }
-        } else {
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %12s%n", "output", "labeled", "mean sq err"));
-            for (int k = 0; k < names.size(); k++) {
-                double sum = 0.0;
-                int count = 0;
-                for (int n = 0; n < z.length; n++) {
-                    if (!t.labeled[n][k]) continue;
-                    double e = z[n][k] - t.y[n][k];
-                    sum += e * e;
-                    count++;
-                }
-                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %12s%n", names.get(k), count, num(count == 0 ? Double.NaN : sum / count)));
-            }
-        }
-        return s.toString();
-    }
-
-    /** A metric with 4 decimals, or "-" when undefined. */
-    static String num(double v) {
-        return Double.isNaN(v) ? "-" : fixed(v, 4);
-    }
-
-    /**
-     * A number with the given decimals, but in the short form 1.2346e+302 from 10⁶ on, so that a
-     * blown-up loss prints a dozen characters, not 300 digits.
-     */
-    static String fixed(double v, int decimals) {
-        return String.format(Locale.ROOT, Math.abs(v) >= 1e6 ? "%.4e" : "%." + decimals + "f", v);
-    }
-
-    static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
     }
 }

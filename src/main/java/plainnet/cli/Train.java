@@ -36,8 +36,8 @@ final class Train {
         Setup.dataOptions(o, true);
         o.value("hidden", "SPEC", "32:tanh", "hidden layers, bottom first: UNITS:ACTIVATION items, e.g. 64:relu,32:tanh (empty for none)");
         o.flag("standardize", "standardize each feature by the mean and std of the training rows (saved in the model, applied by evaluate and predict)");
-        Setup.lossOptions(o);
-        Setup.trainingOptions(o);
+        Build.lossOptions(o);
+        Training.trainingOptions(o);
         return o;
     }
 
@@ -49,8 +49,8 @@ final class Train {
         o.value("drop", "K", "1", "remove the last K layers of the model");
         o.value("hidden", "SPEC", "", "new hidden layers to add before the new output layer, e.g. 16:tanh (default none)");
         o.value("freeze", "N", null, "freeze the first N layers (default: every kept layer)");
-        Setup.lossOptions(o);
-        Setup.trainingOptions(o);
+        Build.lossOptions(o);
+        Training.trainingOptions(o);
         o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
         o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
         o.value("unfreeze-from", "L", "0", "second stage: unfreeze layers L and above");
@@ -65,7 +65,7 @@ final class Train {
         }
         // Options first, so that a usage error is reported before any file is read.
         String outFile = o.required("out");
-        String lossKind = o.choice("loss", Setup.LOSSES);
+        String lossKind = o.choice("loss", Build.LOSSES);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
@@ -73,12 +73,12 @@ final class Train {
         Csv csv = Setup.csv(o.required("data"), progress);
         Setup.Data d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
         Setup.Data[] parts = validation(o, d, lossKind, progress);
-        Loss loss = Setup.loss(o, d.outputs.size());
+        Loss loss = Build.loss(o, d.outputs.size());
         Standardization standardize = o.has("standardize") ? Standardization.fit(parts[0].x) : null;
         standardize(standardize, d, parts, o.get("validation") != null);
 
         Rng rng = new Rng(o.longValue("seed"));
-        List<Dense> layers = Setup.hidden(o.get("hidden"), d.x[0].length, rng, "hidden");
+        List<Dense> layers = Build.hidden(o.get("hidden"), d.x[0].length, rng, "hidden");
         int top = layers.isEmpty() ? d.x[0].length : layers.get(layers.size() - 1).O;
         layers.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
         Network net = new Network(layers);
@@ -103,7 +103,7 @@ final class Train {
             return 0;
         }
         String outFile = o.required("out");
-        String lossKind = o.choice("loss", Setup.LOSSES);
+        String lossKind = o.choice("loss", Build.LOSSES);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         int drop = o.integer("drop", 0);
@@ -130,7 +130,7 @@ final class Train {
                 + Setup.abbreviate(source.features) + ")");
         }
         Setup.Data[] parts = validation(o, d, lossKind, progress);
-        Loss loss = Setup.loss(o, d.outputs.size());
+        Loss loss = Build.loss(o, d.outputs.size());
         // The kept layers read the same inputs as before, so they get the source model's standardization.
         standardize(source.standardize, d, parts, o.get("validation") != null);
 
@@ -138,7 +138,7 @@ final class Train {
         net.removeLast(drop);
         int kept = net.size();
         Rng rng = new Rng(o.longValue("seed"));
-        List<Dense> added = new ArrayList<Dense>(Setup.hidden(o.get("hidden"), net.outputs(), rng, "hidden"));
+        List<Dense> added = new ArrayList<Dense>(Build.hidden(o.get("hidden"), net.outputs(), rng, "hidden"));
         int top = added.isEmpty() ? net.outputs() : added.get(added.size() - 1).O;
         added.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
         for (Dense layer : added) net.append(layer);
@@ -164,7 +164,7 @@ final class Train {
             String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
             if (!r.diverged && stage2 > 0) {
                 net.unfreeze(unfreezeFrom, net.size());
-                r = fit(o, net, loss, Setup.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
+                r = fit(o, net, loss, Build.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
                 // A divergence in stage 2 keeps at least the weights stage 1 finished with.
                 keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
             }
@@ -265,11 +265,11 @@ final class Train {
 
     /** Checks the options that every training command shares, before any file is read; returns the optimizer at rate lr. */
     private static Optimizer checkCommon(Options o, double lr) throws UsageException {
-        Optimizer opt = Setup.optimizer(o, lr);
-        Setup.loss(o, -1);
-        Setup.settings(o, null);
+        Optimizer opt = Build.optimizer(o, lr);
+        Build.loss(o, -1);
+        Training.settings(o, null);
         Setup.classes(o);
-        Setup.hidden(o.get("hidden"), 1, null, "hidden");
+        Build.hidden(o.get("hidden"), 1, null, "hidden");
         if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
         if (o.get("split") != null) {
             double f = o.number("split", 0.0, true);
@@ -295,27 +295,26 @@ final class Train {
         }
         if (o.get("split") != null) {
             double f = o.number("split", 0.0, true);
-            int N = d.x.length;
-            int held = (int) Math.round(f * N);
-            if (f >= 1.0 || held < 1 || held > N - 1) {
-                throw new UsageException("option --split expected a fraction in (0, 1) leaving rows on both sides of " + N + " rows, found " + f);
+            int[][] parts;
+            try {
+                parts = Dataset.splitRows(d.x.length, f, o.longValue("split-seed"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --split expected a fraction in (0, 1) leaving rows on both sides of " + d.x.length + " rows, found " + f);
             }
-            int[] order = new int[N];
-            for (int n = 0; n < N; n++) order[n] = n;
-            new Rng(o.longValue("split-seed")).shuffle(order);
-            return new Setup.Data[] {subset(d, order, held, N), subset(d, order, 0, held)};
+            return new Setup.Data[] {subset(d, parts[0]), subset(d, parts[1])};
         }
         return new Setup.Data[] {d, null};
     }
 
-    private static Setup.Data subset(Setup.Data d, int[] order, int from, int to) {
-        double[][] x = new double[to - from][]; // (to − from, I) rows shared with d, not copied
-        int[] lines = new int[to - from];
-        for (int j = from; j < to; j++) {
-            x[j - from] = d.x[order[j]];
-            lines[j - from] = d.lines[order[j]];
+    /** The rows at the given indices, in that order, with their file lines. */
+    private static Setup.Data subset(Setup.Data d, int[] index) {
+        double[][] x = new double[index.length][]; // (index.length, I) rows shared with d, not copied
+        int[] lines = new int[index.length];
+        for (int j = 0; j < index.length; j++) {
+            x[j] = d.x[index[j]];
+            lines[j] = d.lines[index[j]];
         }
-        return new Setup.Data(x, d.t.rows(order, from, to), d.features, d.outputs, d.file, lines);
+        return new Setup.Data(x, d.t.rows(index, 0, index.length), d.features, d.outputs, d.file, lines);
     }
 
     private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage)
@@ -327,23 +326,23 @@ final class Train {
     private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage, int epochs)
         throws UsageException {
         Trainer tr = new Trainer(net, loss, opt);
-        Setup.settings(o, tr);
+        Training.settings(o, tr);
         tr.epochs = epochs;
         if (tr.patience > 0 && val == null) throw new UsageException("option --patience needs validation data: give --validation FILE or --split FRACTION");
         boolean quiet = o.has("quiet");
         if (!quiet) err.println("plainnet: " + stage + ": " + train.x.length + " rows" + (val == null ? "" : ", validation " + val.x.length + " rows"));
         Trainer.Result r = tr.fit(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t,
-            quiet ? null : e -> Setup.progress(err, e, epochs, loss, val == null ? null : val.t));
+            quiet ? null : e -> Training.progress(err, e, epochs, loss, val == null ? null : val.t));
         if (r.stoppedEarly && !quiet) err.println("plainnet: early stopping after epoch " + r.history.size() + "; keeping the weights of epoch " + r.keptEpoch);
         return r;
     }
 
     private static void report(PrintStream out, Network net, Loss loss, Setup.Data[] parts, List<String> names, String outFile) {
         Setup.Data shown = parts[1] != null ? parts[1] : parts[0];
-        out.println("saved " + outFile + " (" + net.size() + " layers, " + Setup.count(net.parameterCount()) + " parameters, "
-            + Setup.count(net.trainableParameterCount()) + " trainable)");
+        out.println("saved " + outFile + " (" + net.size() + " layers, " + Training.count(net.parameterCount()) + " parameters, "
+            + Training.count(net.trainableParameterCount()) + " trainable)");
         out.println((parts[1] != null ? "validation" : "training") + " metrics (" + shown.x.length + " rows):");
         double[][] z = Setup.outputs(net, shown.x);
-        out.print(Setup.metrics(loss, z, shown.t, names));
+        out.print(Training.metrics(loss, z, shown.t, names));
     }
 }

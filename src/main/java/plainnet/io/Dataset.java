@@ -217,14 +217,24 @@ public final class Dataset {
     }
 
     /**
-     * Splits into (train, held out): the row indices 0..N−1 are shuffled with
-     * {@link Rng#shuffle} from {@code seed}; the first round(fraction·N) shuffled rows are held
-     * out (in shuffled order), the rest are the training rows (in shuffled order).
+     * Splits into (train, held out), the rows of {@link #splitRows}.
+     *
+     * @throws IllegalArgumentException as {@link #splitRows}
+     */
+    public Dataset[] split(double fraction, long seed) {
+        int[][] parts = splitRows(size(), fraction, seed);
+        return new Dataset[] {rows(parts[0]), rows(parts[1])};
+    }
+
+    /**
+     * The row indices of a split of N rows into (train, held out): the indices 0..N−1 are
+     * shuffled with {@link Rng#shuffle} from {@code seed}; the first round(fraction·N) shuffled
+     * rows are held out (in shuffled order), the rest are the training rows (in shuffled order).
+     * The one validation split of SPEC.md, section "Data file", also behind {@code train --split}.
      *
      * @throws IllegalArgumentException unless 0 &lt; fraction &lt; 1 and both parts are non-empty
      */
-    public Dataset[] split(double fraction, long seed) {
-        int N = size();
+    public static int[][] splitRows(int N, double fraction, long seed) {
         int held = (int) Math.round(fraction * N);
         if (!(fraction > 0.0 && fraction < 1.0) || held < 1 || held > N - 1) {
             throw new IllegalArgumentException("split fraction: expected a number in (0, 1) leaving at least one row on each side of "
@@ -235,6 +245,6 @@ public final class Dataset {
         new Rng(seed).shuffle(order);
         int[] test = java.util.Arrays.copyOfRange(order, 0, held);
         int[] train = java.util.Arrays.copyOfRange(order, held, N);
-        return new Dataset[] {rows(train), rows(test)};
+        return new int[][] {train, test};
     }
 }

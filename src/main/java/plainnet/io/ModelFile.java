@@ -128,7 +128,7 @@ public final class ModelFile {
     /** The "loss" object: kind, reduction and weights. */
     public static Map<String, Object> lossToMap(Loss loss) {
         Map<String, Object> m = new LinkedHashMap<String, Object>();
-        m.put("kind", lossKind(loss));
+        m.put("kind", loss.name());
         m.put("reduction", loss.reduction().fileName());
         if (loss instanceof BinaryCrossEntropy) {
             m.put("task_weight", ((BinaryCrossEntropy) loss).taskWeight());
@@ -137,14 +137,6 @@ public final class ModelFile {
             m.put("weight", ((MeanSquaredError) loss).weight());
         }
         return m;
-    }
-
-    /** The file name of a loss: binary_cross_entropy, softmax_cross_entropy or squared_error. */
-    public static String lossKind(Loss loss) {
-        if (loss instanceof BinaryCrossEntropy) return "binary_cross_entropy";
-        if (loss instanceof SoftmaxCrossEntropy) return "softmax_cross_entropy";
-        if (loss instanceof MeanSquaredError) return "squared_error";
-        throw new IllegalArgumentException("model: expected one of plainnet's losses, found " + loss.getClass().getName());
     }
 
     /**
@@ -228,24 +220,25 @@ public final class ModelFile {
 
     private static Activation activation(Fields f) throws FormatException {
         String name = f.string("activation");
-        if (name.equals("leaky_relu")) {
+        if (name.equals(Activation.LEAKY_RELU.name())) {
             double slope = f.number("slope");
             if (!(slope > 0.0 && slope < 1.0)) throw f.error("slope", "expected a number in (0, 1), found " + slope);
             f.noOtherKeys("inputs", "outputs", "activation", "slope", "trainable", "lr_scale", "W", "b");
             return Activation.leakyRelu(slope);
         }
         f.noOtherKeys("inputs", "outputs", "activation", "trainable", "lr_scale", "W", "b");
-        for (Activation a : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.SIGMOID, Activation.TANH}) {
-            if (a.name().equals(name)) return a;
+        try {
+            return Activation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw f.error("activation", e.getMessage());
         }
-        throw f.error("activation", "expected one of identity, relu, leaky_relu, sigmoid, tanh, found \"" + name + "\"");
     }
 
     /** Parses a "loss" object for K outputs. */
     public static Loss loss(Fields f, int K) throws FormatException {
         String kind = f.string("kind");
         Reduction reduction = reduction(f);
-        if (kind.equals("binary_cross_entropy")) {
+        if (kind.equals(BinaryCrossEntropy.NAME)) {
             f.noOtherKeys("kind", "reduction", "task_weight", "pos_weight");
             double[] w = f.optionalVector("task_weight", K);
             double[] p = f.optionalVector("pos_weight", K);
@@ -253,22 +246,24 @@ public final class ModelFile {
             if (p != null) for (int k = 0; k < K; k++) if (!(p[k] > 0.0)) throw f.error("pos_weight", "expected numbers > 0, found " + p[k] + " at index " + k);
             return new BinaryCrossEntropy(reduction, w, p);
         }
-        if (kind.equals("softmax_cross_entropy")) {
+        if (kind.equals(SoftmaxCrossEntropy.NAME)) {
             f.noOtherKeys("kind", "reduction");
             return new SoftmaxCrossEntropy(reduction);
         }
-        if (kind.equals("squared_error")) {
+        if (kind.equals(MeanSquaredError.NAME)) {
             f.noOtherKeys("kind", "reduction", "weight");
             double[] w = f.optionalVector("weight", K);
             if (w != null) for (int k = 0; k < K; k++) if (!(w[k] >= 0.0)) throw f.error("weight", "expected numbers >= 0, found " + w[k] + " at index " + k);
             return new MeanSquaredError(reduction, w);
         }
-        throw f.error("kind", "expected one of binary_cross_entropy, softmax_cross_entropy, squared_error, found \"" + kind + "\"");
+        throw f.error("kind", "expected one of " + BinaryCrossEntropy.NAME + ", " + SoftmaxCrossEntropy.NAME + ", " + MeanSquaredError.NAME + ", found \"" + kind + "\"");
     }
 
     private static Reduction reduction(Fields f) throws FormatException {
-        String name = f.string("reduction");
-        for (Reduction r : Reduction.values()) if (r.fileName().equals(name)) return r;
-        throw f.error("reduction", "expected one of per_example, mean_labeled, mean_all, sum, found \"" + name + "\"");
+        try {
+            return Reduction.parse(f.string("reduction"));
+        } catch (IllegalArgumentException e) {
+            throw f.error("reduction", e.getMessage());
+        }
     }
 }

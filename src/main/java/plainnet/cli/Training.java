@@ -1,0 +1,147 @@
+package plainnet.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import plainnet.BinaryCrossEntropy;
+import plainnet.Loss;
+import plainnet.MeanSquaredError;
+import plainnet.Metrics;
+import plainnet.SoftmaxCrossEntropy;
+import plainnet.Targets;
+import plainnet.Trainer;
+
+/**
+ * The training options and settings of the commands, the progress line of an epoch and the
+ * metrics tables and number formats the commands print. See SPEC.md, section "Command line".
+ */
+final class Training {
+
+    private Training() {}
+
+    static void trainingOptions(Options o) {
+        o.value("optimizer", "NAME", "adam", "adam, sgd or momentum");
+        o.value("lr", "RATE", "0.005", "learning rate");
+        o.value("momentum", "MU", "0.9", "momentum (optimizer momentum)");
+        o.value("weight-decay", "LAMBDA", "0", "L2 weight decay on W (coupled: added to the gradient)");
+        o.flag("decoupled", "make the weight decay decoupled (AdamW-style)");
+        o.value("epochs", "E", "10", "epochs");
+        o.value("batch", "B", "32", "mini-batch size");
+        o.value("seed", "N", "1", "seed of the shuffle and of new layers' weights");
+        o.value("decay-every", "E", "0", "multiply the learning rate by --decay-factor every E epochs (0: constant)");
+        o.value("decay-factor", "G", "0.1", "the step-decay factor, in (0, 1]");
+        o.value("patience", "P", "0", "early stopping: stop after P epochs without a lower validation loss and keep the best weights (0: off)");
+        o.value("threads", "T", "1", "threads per training step (the results are bit-identical for any count)");
+        o.value("out", "FILE", null, "where to write the trained model (JSON; written atomically)");
+        o.flag("save-diverged", "when training diverges, replace an existing --out with the weights kept (default: leave it unchanged)");
+        o.flag("quiet", "no progress lines on standard error");
+    }
+
+    /** Copies the training options into tr; with tr null only checks them. */
+    static void settings(Options o, Trainer tr) throws UsageException {
+        int epochs = o.integer("epochs", 1), batch = o.integer("batch", 1), decayEvery = o.integer("decay-every", 0), patience = o.integer("patience", 0);
+        long seed = o.longValue("seed");
+        double decayFactor = o.number("decay-factor", 0.0, true);
+        if (decayFactor > 1.0) throw new UsageException("option --decay-factor expected a number in (0, 1], found " + decayFactor);
+        int threads = o.integer("threads", 1);
+        if (threads > 256) throw new UsageException("option --threads expected at most 256, found " + threads);
+        if (tr == null) return;
+        tr.threads = threads;
+        tr.epochs = epochs;
+        tr.batch = batch;
+        tr.seed = seed;
+        tr.decayEvery = decayEvery;
+        tr.decayFactor = decayFactor;
+        tr.patience = patience;
+    }
+
+    /** The progress line of an epoch; the main metric is the validation accuracy (mean over tasks for bce). */
+    static Trainer.Epoch progress(PrintStream err, Trainer.Epoch e, int epochs, Loss loss, Targets tVal) {
+        String metric = "";
+        if (e.validationOutput != null && !(loss instanceof MeanSquaredError)) {
+            metric = String.format(Locale.ROOT, "  val acc %.4f", mainAccuracy(loss, e.validationOutput, tVal));
+        }
+        // Time left: the mean time of the epochs so far, times the epochs still to run.
+        double left = e.elapsed / e.epoch * (epochs - e.epoch);
+        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s  %.0f s left%n", e.epoch, epochs, e.lr, fixed(e.trainLoss, 5),
+            Double.isNaN(e.validationLoss) ? "" : "  val loss " + fixed(e.validationLoss, 5), metric, e.elapsed, e.examplesPerSecond, left);
+        return e;
+    }
+
+    /** Softmax accuracy, or the mean over tasks of the binary accuracies (tasks without labels left out). */
+    static double mainAccuracy(Loss loss, double[][] z, Targets t) {
+        if (loss instanceof SoftmaxCrossEntropy) return Metrics.classes(z, t).accuracy;
+        double sum = 0.0;
+        int count = 0;
+        for (Metrics.Binary b : Metrics.binary(z, t)) {
+            if (b.count == 0) continue;
+            sum += b.accuracy;
+            count++;
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** The metrics table of outputs z against targets t. */
+    static String metrics(Loss loss, double[][] z, Targets t, List<String> names) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s%n", loss.name(), loss.reduction().fileName(), fixed(loss.forward(z, t), 6)));
+        int width = 4;
+        for (String n : names) width = Math.max(width, n.length());
+        if (loss instanceof SoftmaxCrossEntropy) {
+            Metrics.Classes c = Metrics.classes(z, t);
+            s.append(String.format(Locale.ROOT, "accuracy %s (%d of %d labeled rows)%n", num(c.accuracy), c.correct, c.count));
+            s.append("confusion matrix (rows: label, columns: prediction)\n");
+            s.append(String.format(Locale.ROOT, "%-" + width + "s", ""));
+            for (int k = 0; k < names.size(); k++) s.append(String.format(Locale.ROOT, " %6d", k));
+            s.append('\n');
+            for (int k = 0; k < names.size(); k++) {
+                s.append(String.format(Locale.ROOT, "%-" + width + "s", names.get(k)));
+                for (int j = 0; j < names.size(); j++) s.append(String.format(Locale.ROOT, " %6d", c.confusion[k][j]));
+                s.append('\n');
+            }
+        } else if (loss instanceof BinaryCrossEntropy) {
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %9s %8s %8s %9s %8s %8s %8s%n", "task", "labeled", "positives", "loss", "accuracy", "precision", "recall", "f1", "auc"));
+            Metrics.Binary[] m = Metrics.binary(z, t);
+            BinaryCrossEntropy bce = (BinaryCrossEntropy) loss;
+            double[] pw = bce.posWeight();
+            for (int k = 0; k < m.length; k++) {
+                // The task's own loss: the mean of ℓ over its labeled entries (pos_weight included, task weight not).
+                double sum = 0.0;
+                for (int n = 0; n < z.length; n++) if (t.labeled[n][k]) sum += BinaryCrossEntropy.term(z[n][k], t.y[n][k], pw == null ? 1.0 : pw[k]);
+                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %9d %8s %8s %9s %8s %8s %8s%n", names.get(k), m[k].count, m[k].positives,
+                    num(m[k].count == 0 ? Double.NaN : sum / m[k].count), num(m[k].accuracy), num(m[k].precision), num(m[k].recall), num(m[k].f1), num(m[k].auc)));
+            }
+        } else {
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %12s%n", "output", "labeled", "mean sq err"));
+            for (int k = 0; k < names.size(); k++) {
+                double sum = 0.0;
+                int count = 0;
+                for (int n = 0; n < z.length; n++) {
+                    if (!t.labeled[n][k]) continue;
+                    double e = z[n][k] - t.y[n][k];
+                    sum += e * e;
+                    count++;
+                }
+                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %12s%n", names.get(k), count, num(count == 0 ? Double.NaN : sum / count)));
+            }
+        }
+        return s.toString();
+    }
+
+    /** A metric with 4 decimals, or "-" when undefined. */
+    static String num(double v) {
+        return Double.isNaN(v) ? "-" : fixed(v, 4);
+    }
+
+    /**
+     * A number with the given decimals, but in the short form 1.2346e+302 from 10⁶ on, so that a
+     * blown-up loss prints a dozen characters, not 300 digits.
+     */
+    static String fixed(double v, int decimals) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 1e6 ? "%.4e" : "%." + decimals + "f", v);
+    }
+
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}
