@@ -46,6 +46,7 @@ public final class Csv {
     private Path path;             // an opened file, or null
     private PrintStream progress;  // where an opened file reports its loading, or null
     private long minBytes;         // the smallest file size whose loading is reported
+    private CsvReader stream;      // a pipe's reader, open at its first record, or null
 
     private Csv(List<String> header, List<String[]> rows, List<Integer> lines, String file) {
         this.header = Collections.unmodifiableList(header);
@@ -86,22 +87,31 @@ public final class Csv {
 
     /**
      * Reads a data file's header; the records are then read in a stream, once, by
-     * {@link Dataset}. {@link #rows} and {@link #lines} are null for such a file.
+     * {@link Dataset}. {@link #rows} and {@link #lines} are null for such a file. A regular file is
+     * closed after its header and opened again for its records, so that nothing stays open on a
+     * header or column error; a pipe, FIFO or other stream cannot be read twice, so its reader stays
+     * open at its first record and {@link Dataset} continues from there.
      *
      * @param progress where to report loading progress (SPEC.md, "Command line"), or null
      * @param minBytes the smallest file size whose loading is reported
      * @throws FormatException for a missing file, a folder, bytes that are not UTF-8, or a bad header
      */
     public static Csv open(Path path, PrintStream progress, long minBytes) throws IOException {
-        CsvReader reader = reader(path, null, 0);
+        boolean regular = Files.isRegularFile(path);
+        CsvReader reader = reader(path, regular ? null : progress, regular ? 0 : minBytes);
+        boolean keep = false;
         try {
             Csv csv = new Csv(header(reader, path.toString()), null, null, path.toString());
             csv.path = path;
             csv.progress = progress;
             csv.minBytes = minBytes;
+            if (!regular) {
+                csv.stream = reader;
+                keep = true;
+            }
             return csv;
         } finally {
-            reader.close();
+            if (!keep) reader.close();
         }
     }
 
@@ -128,6 +138,15 @@ public final class Csv {
 
     /** A reader of the records after the header: of the parsed text, or of the file again. The caller closes it. */
     CsvReader records() throws IOException {
+        if (stream != null) {
+            // a pipe or FIFO: continue after the header that open read (it cannot be read again)
+            CsvReader r = stream;
+            stream = null;
+            return r;
+        }
+        if (text == null && !Files.isRegularFile(path)) {
+            throw new FormatException(file, 0, 0, "expected a file that can be read again, found a pipe or stream whose records were read already");
+        }
         CsvReader r = text != null ? new CsvReader(new StringReader(text), file, null, null, 0) : reader(path, progress, minBytes);
         try {
             r.next(); // the header, checked already
