@@ -172,7 +172,7 @@ public final class Trainer {
         Snapshot best = null;               // weights of the lowest validation loss (early stopping)
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0, sinceBest = 0;
-        double limit = Double.NaN;          // BLOWUP · max(1, J₁), set by the first batch
+        double limit = Double.NaN;          // BLOWUP · max(1, J₁), set by the first batch with a labeled entry
         // Mini-batch views, one set per batch size (full batches and the last one), so that a
         // step allocates nothing: rows are shared with the data, not copied.
         double[][] xFull = new double[Math.min(batch, N)][], xLast = new double[N % batch == 0 ? 0 : N % batch][];
@@ -204,12 +204,14 @@ public final class Trainer {
                 }
                 double[][] z = trained.forward(xb);
                 double J = loss.forward(z, tb);
-                if (Double.isNaN(limit)) limit = BLOWUP * Math.max(1.0, J);
+                // J₁ is the loss of the first batch that has a labeled entry: a batch with none has J = 0
+                // by definition, which says nothing about the scale of the loss.
+                if (Double.isNaN(limit) && tb.labeledCount() > 0) limit = BLOWUP * Math.max(1.0, J);
                 if (Double.isNaN(J) || Double.isInfinite(J) || J > limit) {
                     good.restore(net);
                     opt.setLr(lr0);
                     String what = J > limit && !Double.isInfinite(J)
-                        ? String.format(Locale.ROOT, "the batch loss %.3g exceeded the blow-up limit %.3g (%.0e times max(1, the first batch's loss))", J, limit, BLOWUP)
+                        ? String.format(Locale.ROOT, "the batch loss %.3g exceeded the blow-up limit %.3g (%.0e times max(1, the loss of the first batch with labels))", J, limit, BLOWUP)
                         : "the batch loss was " + J;
                     return new Result(history, history.size(), false, true, e + 1, step, what);
                 }

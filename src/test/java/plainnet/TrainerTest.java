@@ -196,6 +196,35 @@ class TrainerTest {
     }
 
     @Test
+    void fit_firstBatchWithoutLabels_blowUpLimitComesFromTheFirstLabeledBatch() {
+        // Regression targets near 5000 with few labels: a labeled batch's loss is ~1e7 from the start.
+        // The first batch has no labeled entry (J = 0 by definition), so it must not set the limit to
+        // 1e6 · max(1, 0) = 1e6, which the first labeled batch would exceed at once.
+        int rows = 40, B = 8;
+        double[][] x = inputs(4, rows);
+        double[][] y = new double[rows][1];
+        boolean[][] labeled = new boolean[rows][1];
+        // The first epoch's order, as SPEC §19 draws it: Rng(seed).shuffle of 0 … N−1.
+        int[] order = new int[rows];
+        for (int n = 0; n < rows; n++) order[n] = n;
+        new Rng(1).shuffle(order);
+        for (int j = B; j < rows; j += 4) {
+            y[order[j]][0] = 5000.0 + j;
+            labeled[order[j]][0] = true;
+        }
+        Rng rng = new Rng(6);
+        Network a = new Network(new Dense(I, 4, Activation.TANH, rng), new Dense(4, 1, Activation.IDENTITY, rng));
+        Trainer tr = new Trainer(a, new MeanSquaredError(), Optimizer.sgd(1e-6));
+        tr.seed = 1;
+        tr.epochs = 2;
+        tr.batch = B;
+        Trainer.Result r = tr.fit(x, new Targets(y, labeled), null, null, null);
+
+        assertThat(r.divergence).isNull();
+        assertThat(r.diverged).isFalse();
+    }
+
+    @Test
     void fit_weightOverflowsInTheLastStep_divergesAlthoughEveryLossWasFinite() {
         // One epoch of one batch: the loss J_1 is computed before the only step, which sends the
         // weights past the double range (|lr · dW| > 1.8e308). No later loss would notice.
