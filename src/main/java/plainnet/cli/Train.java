@@ -74,7 +74,7 @@ final class Train {
         Setup.Data d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
         Setup.Data[] parts = validation(o, d, lossKind, progress);
         Loss loss = Build.loss(o, d.outputs.size());
-        Standardization standardize = o.has("standardize") ? Standardization.fit(parts[0].x) : null;
+        Standardization standardize = o.has("standardize") ? standardization(parts[0], d) : null;
         standardize(standardize, d, parts, o.get("validation") != null);
 
         Rng rng = new Rng(o.longValue("seed"));
@@ -212,6 +212,30 @@ final class Train {
         else s += outFile + " already exists and is left unchanged (give --save-diverged to replace it with " + kept + ")";
         err.println(s + ". Try a smaller --lr.");
         return save;
+    }
+
+    /**
+     * The statistics of --standardize from the training rows; a column whose mean or std overflows
+     * or underflows in double precision is refused naming the file and the column (SPEC.md,
+     * "Standardization").
+     */
+    private static Standardization standardization(Setup.Data train, Setup.Data d) throws FormatException {
+        try {
+            return Standardization.fit(train.x);
+        } catch (IllegalArgumentException e) {
+            // Find the column: each feature's statistics depend on that column alone.
+            for (int i = 0; i < d.features.size(); i++) {
+                double[][] column = new double[train.x.length][1]; // (N, 1)
+                for (int n = 0; n < column.length; n++) column[n][0] = train.x[n][i];
+                try {
+                    Standardization.fit(column);
+                } catch (IllegalArgumentException bad) {
+                    throw new FormatException(d.file, 0, 0, "column " + d.features.get(i) + ": cannot be standardized in double precision ("
+                        + bad.getMessage().replace(" at index 0", "") + "); rescale the column, or train without --standardize");
+                }
+            }
+            throw e;
+        }
     }
 
     /**

@@ -140,6 +140,21 @@ class ScaleCliTest {
         for (int n = 0; n < rows.length; n++) assertThat(chunked[n]).as("row %d", n).containsExactly(whole[n]);
     }
 
+    @Test
+    void standardize_columnBeyondDoublePrecision_refusedNamingFileAndColumn() throws Exception {
+        // Column b of 1e-200, 2e-200, 3e-200: each squared deviation (~1e-400) underflows to 0, so the
+        // std is 0 for a column that is not constant. Column c of ±1e300: its squares overflow.
+        Files.writeString(dir.resolve("tiny.csv"), "a,b,c,t\n1,1e-200,1e300,0\n2,2e-200,-1e300,1\n3,3e-200,1e300,0\n");
+        Path model = Files.writeString(dir.resolve("m.json"), "the previous model\n");
+        assertThat(run("train", "--data", "@tiny.csv", "--labels", "t", "--standardize", "--quiet", "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).isEqualTo("plainnet train: " + dir.resolve("tiny.csv") + ": column b: cannot be standardized in double precision "
+            + "(standardization: expected a finite std > 0, found 0.0); rescale the column, or train without --standardize\n");
+        assertThat(Files.readString(model)).isEqualTo("the previous model\n");
+        Files.writeString(dir.resolve("huge.csv"), "a,b,c,t\n1,1,1e300,0\n2,2,-1e300,1\n3,3,1e300,0\n");
+        assertThat(run("train", "--data", "@huge.csv", "--labels", "t", "--standardize", "--quiet", "--out", "@m.json")).isEqualTo(2);
+        assertThat(err).contains("huge.csv: column c: cannot be standardized").contains("found Infinity");
+    }
+
     /** A real JVM, stopped the way the terminal stops it: the hook's message, --out unchanged, no temporary file. */
     @Test
     void interrupt_duringTraining_outLeftAsItWasWithAMessage() throws Exception {
