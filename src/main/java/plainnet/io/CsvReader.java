@@ -333,6 +333,7 @@ final class CsvReader {
             int x = 0, xDigits = 0;
             for (; i < e && c[i] >= '0' && c[i] <= '9'; i++, xDigits++) x = Math.min(10 * x + (c[i] - '0'), 1_000_000);
             if (xDigits == 0) return Double.NaN;
+            if (x == 1_000_000) exact = false; // capped: the exponent is not known exactly, so Double.parseDouble decides
             p += minus ? -x : x;
         }
         if (i != e) return Double.NaN;

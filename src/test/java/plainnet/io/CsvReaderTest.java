@@ -55,6 +55,18 @@ class CsvReaderTest {
     }
 
     @Test
+    void parse_exponentBeyondTheCapWithManyLeadingZeros_sameBitsAsDoubleParseDouble() {
+        // 999,990 fraction zeros move the decimal point back by 999,991 places; an exponent of
+        // 1,000,012 (above the reader's cap of 1,000,000) moves it forward again: the value is 1e21.
+        // A capped exponent must not reach the fast path, which would read 1e9.
+        String zeros = "0".repeat(999_990);
+        assertSameAsReference("0." + zeros + "1e1000012");
+        assertSameAsReference("0." + zeros + "1e+1000000");
+        assertSameAsReference("1e-1000001");
+        assertSameAsReference("0e1000001");
+    }
+
+    @Test
     void parse_randomDecimals_sameBitsAsDoubleParseDouble() {
         Random r = new Random(12);
         for (int t = 0; t < 200_000; t++) {
