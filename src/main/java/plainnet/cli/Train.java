@@ -87,6 +87,7 @@ final class Train {
         try {
             Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
             if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile)) return 1;
+            hook.saving = true;
             new ModelFile(net, loss, d.features, d.outputs, standardize).save(Paths.get(outFile));
             hook.saved = true;
             report(out, net, loss, parts, d.outputs, outFile);
@@ -169,6 +170,7 @@ final class Train {
                 keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
             }
             if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile)) return 1;
+            hook.saving = true;
             new ModelFile(net, loss, d.features, d.outputs, source.standardize).save(Paths.get(outFile));
             hook.saved = true;
             report(out, net, loss, parts, d.outputs, outFile);
@@ -256,7 +258,7 @@ final class Train {
     static final class Interrupt extends Thread {
         private final PrintStream err;
         private final String command, outFile;
-        volatile boolean saved;
+        volatile boolean saving, saved; // the save has started; it has finished
 
         private Interrupt(PrintStream err, String command, String outFile) {
             this.err = err;
@@ -281,8 +283,11 @@ final class Train {
         @Override
         public void run() {
             TextFiles.removeUnfinished();
-            err.println(saved ? "plainnet " + command + ": interrupted after the model was saved to " + outFile
-                : "plainnet " + command + ": interrupted; " + outFile + " was left as it was (no model written)");
+            String s;
+            if (saved) s = "interrupted after the model was saved to " + outFile;
+            else if (saving) s = "interrupted while saving the model: " + outFile + " is either as it was or the complete new model, never half-written";
+            else s = "interrupted; " + outFile + " was left as it was (no model written)";
+            err.println("plainnet " + command + ": " + s);
             err.flush();
         }
     }
