@@ -2,7 +2,6 @@ package plainnet.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -55,9 +54,13 @@ final class VectorCommands {
             if (Files.isDirectory(dir) && Files.isSameFile(in, dir)) {
                 throw new UsageException("option --out expected a folder other than the --vector folder " + in + ", found the same folder (the results would replace the vectors)");
             }
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new UsageException("option --out expected a folder for the results of the folder " + in + ", found the file " + dir);
+            }
             Files.createDirectories(dir);
             List<Path> files = jsonFiles(in);
-            for (Path f : files) Files.write(dir.resolve(f.getFileName()), resultJson(f).getBytes(StandardCharsets.UTF_8));
+            // Each result is saved atomically, as a single --out file is (SPEC.md, "Model file").
+            for (Path f : files) TextFiles.writeAtomically(dir.resolve(f.getFileName()), resultJson(f));
             out.println("wrote " + files.size() + " results to " + dir);
             return 0;
         }

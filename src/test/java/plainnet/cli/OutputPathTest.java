@@ -75,6 +75,21 @@ class OutputPathTest {
     }
 
     @Test
+    void computeFolderOutIsAFile_refusedNamingBoth_fileKept() throws Exception {
+        Path vectors = Files.createDirectory(dir.resolve("vecs"));
+        Files.copy(Paths.get("test-data/vectors/bce_per_example.json"), vectors.resolve("bce_per_example.json"));
+        Path file = Files.writeString(dir.resolve("results.txt"), "keep me\n");
+        assertThat(cli.run("compute", vectors.toString(), "--out", file.toString())).isEqualTo(2);
+        assertThat(cli.err).isEqualTo("plainnet compute: option --out expected a folder for the results of the folder " + vectors + ", found the file " + file + "\n");
+        assertThat(Files.readString(file)).isEqualTo("keep me\n");
+        // A folder --out gets one complete result per vector and no temporary file.
+        assertThat(cli.run("compute", vectors.toString(), "--out", dir.resolve("res").toString())).isZero();
+        try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("res"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("bce_per_example.json");
+        }
+    }
+
+    @Test
     void outIsAPipe_refusedBeforeTraining() throws Exception {
         assumeTrue(new ProcessBuilder("mkfifo", dir.resolve("pipe").toString()).start().waitFor() == 0, "mkfifo is available");
         assertThat(cli.run("train", "--data", "@d.csv", "--labels", "t1", "--out", "@pipe")).isEqualTo(2);
