@@ -53,8 +53,12 @@ target/large.csv:
 
 bench-large: target/plainnet.jar target/large.csv
 	@ls -l target/large.csv
-	/usr/bin/time -v $(JAVA) -jar target/plainnet.jar train --data target/large.csv --loss softmax --hidden 64:relu \
-	  --epochs 1 --split 0.1 --standardize --out target/large.json 2>&1 | grep -E 'plainnet|epoch|Maximum resident|Elapsed'
+	/usr/bin/time -v $(JAVA) -jar target/plainnet.jar train --data target/large.csv --labels label --loss softmax --hidden 64:relu \
+	  --epochs 1 --split 0.1 --standardize --out target/large.json > target/bench-large.log 2>&1; status=$$?; \
+	  grep -E 'plainnet|epoch|Maximum resident|Elapsed' target/bench-large.log; exit $$status
+	@echo "Reading the same file again on one core (taskset -c 0: parsing, JIT and GC share it), as evaluate does:"
+	taskset -c 0 $(JAVA) -jar target/plainnet.jar evaluate --model target/large.json --data target/large.csv > target/bench-large-1core.log 2>&1; \
+	  status=$$?; grep -E 'MB/s' target/bench-large-1core.log; exit $$status
 
 clean:
 	rm -rf target
