@@ -163,7 +163,8 @@ final class CsvReader {
             int p = pos, e = end;
             while (p < e) {
                 char c = b[p];
-                if (c == ',' || c == '\n' || c == '\r' || c == '"') break;
+                // one comparison for digits, letters and '.': the four stop chars are all ≤ ','
+                if (c <= ',' && (c == ',' || c == '\n' || c == '\r' || c == '"')) break;
                 p++;
             }
             pos = p;
