@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import plainnet.io.Csv;
 
 /**
  * The options of one command: declared with a name, a value placeholder (null for a flag), a
@@ -107,28 +108,13 @@ final class Options {
         String best = null;
         int bestDistance = 3;
         for (String d : declared.keySet()) {
-            int dist = distance(name, d);
+            int dist = Csv.distance(name, d);
             if (dist < bestDistance) {
                 best = d;
                 bestDistance = dist;
             }
         }
         return best == null ? "" : "; did you mean --" + best + "?";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     boolean has(String name) {
@@ -206,7 +192,7 @@ final class Options {
         String near = null;
         int best = 3;
         for (String w : words) {
-            int d = distance(v.toLowerCase(Locale.ROOT), w);
+            int d = Csv.distance(v.toLowerCase(Locale.ROOT), w);
             if (d < best) {
                 near = w;
                 best = d;

@@ -88,7 +88,7 @@ final class Setup {
         if (o.get("labels") != null) return o.get("labels");
         List<String> h = csv.header;
         throw new UsageException("option --labels is required: name the label columns of " + csv.file + ", e.g. --labels " + h.get(h.size() - 1)
-            + " or --labels last:2 (its last columns are " + abbreviate(h.subList(Math.max(0, h.size() - 3), h.size())) + ")");
+            + " or --labels last:2 (its last columns are " + Dataset.abbreviate(h.subList(Math.max(0, h.size() - 3), h.size())) + ")");
     }
 
     private static Data forLoss(Dataset d, String loss, int classes, String file) throws FormatException {
@@ -139,14 +139,9 @@ final class Setup {
             if (csv.column(name) >= 0) continue;
             String near = csv.closest(name);
             throw new FormatException(csv.file, 1, 0, "expected a column \"" + name + "\" in the header, as the model " + model + " reads "
-                + features.size() + " feature columns (" + abbreviate(features) + "), found none" + (near == null ? "" : "; did you mean \"" + near + "\"?")
-                + " (columns: " + abbreviate(csv.header) + "); give data with the model's columns");
+                + features.size() + " feature columns (" + Dataset.abbreviate(features) + "), found none" + (near == null ? "" : "; did you mean \"" + near + "\"?")
+                + " (columns: " + Dataset.abbreviate(csv.header) + "); give data with the model's columns");
         }
-    }
-
-    static String abbreviate(List<String> names) {
-        if (names.size() <= 8) return String.join(", ", names);
-        return String.join(", ", names.subList(0, 3)) + ", …, " + String.join(", ", names.subList(names.size() - 3, names.size()));
     }
 
     /** The softmax class count given by --classes, or 0. */

@@ -127,8 +127,8 @@ final class Train {
         Network net = source.net;
         if (d.x[0].length != net.inputs()) {
             throw new UsageException("the model " + o.get("model") + " reads " + net.inputs() + " inputs, but --features selects " + d.x[0].length + " columns of " + d.file
-                + " (" + Setup.abbreviate(d.features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
-                + Setup.abbreviate(source.features) + ")");
+                + " (" + Dataset.abbreviate(d.features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
+                + Dataset.abbreviate(source.features) + ")");
         }
         Setup.Data[] parts = validation(o, d, lossKind, progress);
         Loss loss = Build.loss(o, d.outputs.size());

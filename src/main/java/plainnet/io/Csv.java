@@ -197,8 +197,8 @@ public final class Csv {
         return best;
     }
 
-    /** The edit distance (Levenshtein) of a and b. */
-    private static int distance(String a, String b) {
+    /** The edit distance (Levenshtein) of a and b; also behind the command line's "did you mean" hints. */
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;
         for (int i = 1; i <= a.length(); i++) {

@@ -196,7 +196,8 @@ public final class Dataset {
         return j;
     }
 
-    private static String abbreviate(List<String> names) {
+    /** Column names for a message: all of them up to 8, else the first three, …, the last three. */
+    public static String abbreviate(List<String> names) {
         if (names.size() <= 8) return String.join(", ", names);
         return String.join(", ", names.subList(0, 3)) + ", …, " + String.join(", ", names.subList(names.size() - 3, names.size()));
     }
