@@ -46,16 +46,27 @@ public final class SingleFile {
             System.err.println("plainnet: usage: SingleFile SOURCE_FOLDER OUT_FILE (expected 2 arguments, found " + args.length + ")");
             System.exit(2);
         }
-        Path out = Paths.get(args[1]);
+        Path folder = Paths.get(args[0]), out = Paths.get(args[1]);
+        if (!Files.isDirectory(folder)) {
+            System.err.println("plainnet: " + folder + ": expected a folder of .java files, found " + (Files.exists(folder) ? "a file" : "nothing"));
+            System.exit(2);
+        }
+        if (Files.isDirectory(out)) {
+            System.err.println("plainnet: " + out + ": expected the name of the file to write, found a folder");
+            System.exit(2);
+        }
         try {
-            String text = generate(Paths.get(args[0]));
+            String text = generate(folder);
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path part = parent.resolve(out.getFileName() + ".part");
             Files.write(part, text.getBytes(StandardCharsets.UTF_8));
             Files.move(part, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             System.err.println("plainnet: " + e.getMessage());
+            System.exit(2);
+        } catch (IOException e) {
+            System.err.println("plainnet: " + out + ": could not read the sources or write the file: " + e);
             System.exit(2);
         }
         System.out.println("wrote " + out);

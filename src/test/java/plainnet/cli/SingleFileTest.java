@@ -1,6 +1,7 @@
 package plainnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -183,6 +184,19 @@ class SingleFileTest {
                 assertThat(classes.resolve("PlainNet$" + type + ".class")).as(type).exists();
             }
         }
+    }
+
+    @Test
+    void folderWithoutTopLevelDeclaration_isRefusedNamingTheFile() throws Exception {
+        Path src = dir.resolve("bad");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("X.java"), "package plainnet;\n\n  final class X {}\n");
+        assertThatThrownBy(() -> SingleFile.generate(src)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage(src.resolve("X.java") + ": expected a top-level class, enum or interface declared at column 0, found none");
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty);
+        assertThatThrownBy(() -> SingleFile.generate(empty)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage(empty + ": expected .java files, found none");
     }
 
     @Test
