@@ -9,7 +9,7 @@ MVN   ?= mvn
 SOURCES := $(sort $(shell find src/main/java -name '*.java'))
 CLASSES := target/jar-classes
 
-.PHONY: jar test demo vectors bench bench-large clean
+.PHONY: jar test demo vectors bench bench-large single-file clean
 
 jar: target/plainnet.jar
 
@@ -26,6 +26,14 @@ test:
 # The main job: the lecture's transfer and multi-task claims on the bundled digits data.
 demo: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar demo
+
+# The core package as one file of nested classes (README, "Copying plainnet into your project"),
+# generated from the sources, then compiled alone with --release 8 to check it.
+single-file: target/plainnet.jar
+	$(JAVA) -cp target/plainnet.jar plainnet.cli.SingleFile src/main/java/plainnet target/PlainNet.java
+	rm -rf target/single-classes
+	mkdir -p target/single-classes
+	$(JAVAC) --release 8 -Xlint:all -Xlint:-options -encoding UTF-8 -d target/single-classes target/PlainNet.java
 
 # Regenerate the golden test vectors (a test checks the committed files are exactly these bytes).
 vectors: target/plainnet.jar
