@@ -38,7 +38,7 @@ public final class Trainer {
 
     /**
      * The blow-up factor G: a batch loss above G · max(1, J₁), J₁ the loss of the fit's first
-     * batch (before any step), counts as divergence. A training run that works never grows its
+     * batch that has a labeled entry (before that batch's step), counts as divergence. A training run that works never grows its
      * loss a million-fold over where it started (or over 1 when it started below 1).
      */
     public static final double BLOWUP = 1e6;
@@ -88,7 +88,7 @@ public final class Trainer {
          */
         public final boolean diverged;
         public final int divergedEpoch, divergedStep;
-        /** What diverged, e.g. "the batch loss 4.1e+302 exceeded the limit 6.9e+05", or null. */
+        /** What diverged in words, e.g. "the batch loss was NaN" or "the batch loss 4.1e+302 exceeded the blow-up limit …", or null. */
         public final String divergence;
 
         Result(List<Epoch> history, int keptEpoch, boolean stoppedEarly, boolean diverged, int divergedEpoch, int divergedStep, String divergence) {

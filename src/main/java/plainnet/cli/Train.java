@@ -87,9 +87,7 @@ final class Train {
         try {
             Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
             if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile)) return 1;
-            hook.saving = true;
-            new ModelFile(net, loss, d.features, d.outputs, standardize).save(Paths.get(outFile));
-            hook.saved = true;
+            hook.save(new ModelFile(net, loss, d.features, d.outputs, standardize));
             report(out, net, loss, parts, d.outputs, outFile);
             return r.diverged ? 1 : 0;
         } finally {
@@ -170,9 +168,7 @@ final class Train {
                 keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
             }
             if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile)) return 1;
-            hook.saving = true;
-            new ModelFile(net, loss, d.features, d.outputs, source.standardize).save(Paths.get(outFile));
-            hook.saved = true;
+            hook.save(new ModelFile(net, loss, d.features, d.outputs, source.standardize));
             report(out, net, loss, parts, d.outputs, outFile);
             return r.diverged ? 1 : 0;
         } finally {
@@ -258,7 +254,7 @@ final class Train {
     static final class Interrupt extends Thread {
         private final PrintStream err;
         private final String command, outFile;
-        volatile boolean saving, saved; // the save has started; it has finished
+        private volatile boolean saving, saved; // the save has started; it has finished
 
         private Interrupt(PrintStream err, String command, String outFile) {
             this.err = err;
@@ -270,6 +266,13 @@ final class Train {
             Interrupt hook = new Interrupt(err, command, outFile);
             Runtime.getRuntime().addShutdownHook(hook);
             return hook;
+        }
+
+        /** Saves the model to --out, so that an interruption during the save is reported as such. */
+        void save(ModelFile m) throws IOException {
+            saving = true;
+            m.save(Paths.get(outFile));
+            saved = true;
         }
 
         void unregister() {
