@@ -4,12 +4,18 @@
 JAVAC ?= javac
 JAR   ?= jar
 JAVA  ?= java
+JAVADOC ?= javadoc
 MVN   ?= mvn
+
+# The release version, read from pom.xml's one top-level <version> line (VersionTest checks that this
+# pattern finds exactly the project's version, and that `plainnet version` prints the same).
+VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml)
+DIST    := target/plainnet-$(VERSION)
 
 SOURCES := $(sort $(shell find src/main/java -name '*.java'))
 CLASSES := target/jar-classes
 
-.PHONY: jar test demo vectors bench bench-large single-file clean
+.PHONY: jar test javadoc dist install demo vectors bench bench-large single-file clean
 
 jar: target/plainnet.jar
 
@@ -20,8 +26,39 @@ target/plainnet.jar: $(SOURCES)
 	$(JAR) --create --file $@ --main-class plainnet.cli.Main -C $(CLASSES) .
 	@echo "built $@ (run: $(JAVA) -jar $@ help)"
 
+# The suite; then the install plugin is fetched into ~/.m2 (a few seconds when it is already there),
+# so that `make install` works offline afterwards.
 test:
 	$(MVN) -B -ntp test
+	$(MVN) -B -ntp -q install:help
+
+# The API documentation, HTML, by the JDK's javadoc (JavadocTest in `make test` fails on any doclint warning).
+javadoc: target/apidocs/index.html
+
+target/apidocs/index.html: $(SOURCES)
+	rm -rf target/apidocs
+	$(JAVADOC) --release 8 -Xdoclint:all -Xmaxwarns 100000 -quiet -encoding UTF-8 -docencoding UTF-8 -charset UTF-8 \
+	  -d target/apidocs $(SOURCES)
+
+# The three jars a Maven repository holds, built by the JDK's tools: the runnable jar (a copy of
+# target/plainnet.jar), the sources and the Javadoc, each with the licence.
+dist: $(DIST).jar $(DIST)-sources.jar $(DIST)-javadoc.jar
+	@ls -l $^
+
+$(DIST).jar: target/plainnet.jar
+	cp target/plainnet.jar $@
+
+$(DIST)-sources.jar: $(SOURCES) LICENSE
+	mkdir -p target
+	$(JAR) --create --file $@ -C src/main/java . LICENSE
+
+$(DIST)-javadoc.jar: target/apidocs/index.html LICENSE
+	$(JAR) --create --file $@ -C target/apidocs . LICENSE
+
+# The jars and pom.xml into the local Maven repository (~/.m2) as io.github.plainnet:plainnet:$(VERSION);
+# works offline after `make test` (README, "Depend on plainnet").
+install: dist
+	$(MVN) -B -ntp install:install-file -Dfile=$(DIST).jar -Dsources=$(DIST)-sources.jar -Djavadoc=$(DIST)-javadoc.jar -DpomFile=pom.xml
 
 # The main job: the lecture's transfer and multi-task claims on the bundled digits data.
 demo: target/plainnet.jar

@@ -17,7 +17,7 @@ import plainnet.io.TextFiles;
  */
 public final class Main {
 
-    static final String VERSION = "0.1.0";
+    static final String VERSION = "1.0.0";
 
     private static final String USAGE =
         "usage: java -jar plainnet.jar COMMAND [OPTIONS]      (COMMAND --help for its options)\n"

@@ -1,0 +1,133 @@
+package plainnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * Issue 11, item 4: the library's published shape. pom.xml holds real coordinates and the elements
+ * Maven Central requires; its version is the one `plainnet version` prints and the one the Makefile
+ * reads for the jar names; the runnable jar built from the sources stays under 300 KB. The expected
+ * values come from pom.xml and LICENSE as files (read with the JDK's XML parser), not from the code.
+ */
+class DistributionTest {
+
+    /** Where the runnable jar must stay below (issue 11: "under 300 KB"), in bytes. */
+    private static final long JAR_LIMIT = 300_000;
+
+    private static final Path POM = Paths.get("pom.xml");
+
+    @TempDir
+    Path dir;
+
+    private static Element project() throws Exception {
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(POM.toFile());
+        return doc.getDocumentElement();
+    }
+
+    /** The text of the direct child {@code name} of {@code parent}, or null if it has none. */
+    private static String child(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element && n.getNodeName().equals(name)) return n.getTextContent().trim();
+        }
+        return null;
+    }
+
+    private static Element childElement(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element && n.getNodeName().equals(name)) return (Element) n;
+        }
+        return null;
+    }
+
+    @Test
+    void version_pomAndProgram_printTheSameReleaseVersion() throws Exception {
+        String pomVersion = child(project(), "version");
+        assertThat(pomVersion).as("pom.xml <version>: a release, MAJOR.MINOR.PATCH, no -SNAPSHOT").matches("\\d+\\.\\d+\\.\\d+");
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"version"}, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        assertThat(o.toString(StandardCharsets.UTF_8)).as("plainnet version (Main.VERSION) must equal pom.xml's version").isEqualTo("plainnet " + pomVersion + System.lineSeparator());
+    }
+
+    @Test
+    void version_makefilePattern_findsExactlyTheProjectVersion() throws Exception {
+        // The Makefile's VERSION is sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml.
+        Pattern line = Pattern.compile("^  <version>(.*)</version>$");
+        List<String> found = new ArrayList<String>();
+        for (String s : Files.readAllLines(POM, StandardCharsets.UTF_8)) {
+            Matcher m = line.matcher(s);
+            if (m.matches()) found.add(m.group(1));
+        }
+        assertThat(found).as("pom.xml lines the Makefile reads as the version").containsExactly(child(project(), "version"));
+        assertThat(Files.readString(Paths.get("Makefile"))).contains("sed -n 's:^  <version>\\(.*\\)</version>$$:\\1:p' pom.xml");
+    }
+
+    @Test
+    void pom_coordinatesAndCentralElements_present() throws Exception {
+        Element p = project();
+        // Central accepts io.github.NAME for a project whose home is the GitHub account NAME.
+        assertThat(child(p, "groupId")).isEqualTo("io.github.plainnet");
+        assertThat(child(p, "artifactId")).isEqualTo("plainnet");
+        assertThat(child(p, "packaging")).isEqualTo("jar");
+        for (String name : new String[] {"name", "description", "url"}) assertThat(child(p, name)).as(name).isNotBlank();
+        assertThat(child(p, "url")).startsWith("https://github.com/plainnet/");
+
+        Element license = childElement(childElement(p, "licenses"), "license");
+        String licenseFirstLine = Files.readAllLines(Paths.get("LICENSE"), StandardCharsets.UTF_8).get(0).trim();
+        assertThat(child(license, "name")).as("the licence named in pom.xml is the LICENSE file's").isEqualTo(licenseFirstLine);
+        assertThat(child(license, "url")).isNotBlank();
+
+        Element developer = childElement(childElement(p, "developers"), "developer");
+        assertThat(child(developer, "name")).isNotBlank();
+
+        Element scm = childElement(p, "scm");
+        assertThat(child(scm, "connection")).startsWith("scm:git:");
+        assertThat(child(scm, "developerConnection")).startsWith("scm:git:");
+        assertThat(child(scm, "url")).isEqualTo(child(p, "url"));
+    }
+
+    @Test
+    void runnableJar_builtFromTheSourcesAsMakeJarDoes_staysUnder300KB() throws Exception {
+        // The same steps as `make jar`: javac --release 8 on src/main/java, then the JDK's jar tool.
+        List<Path> sources;
+        try (Stream<Path> s = Files.walk(Paths.get("src", "main", "java"))) {
+            sources = s.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+        }
+        Path classes = Files.createDirectory(dir.resolve("classes"));
+        JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<JavaFileObject>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+            boolean ok = javac.getTask(null, files, diagnostics, List.of("--release", "8", "-encoding", "UTF-8", "-d", classes.toString()),
+                null, files.getJavaFileObjectsFromPaths(sources)).call();
+            assertThat(ok).as("javac: %s", diagnostics.getDiagnostics()).isTrue();
+        }
+        Path jar = dir.resolve("plainnet.jar");
+        ToolProvider jarTool = ToolProvider.findFirst("jar").orElseThrow();
+        int code = jarTool.run(System.out, System.err, "--create", "--file", jar.toString(), "--main-class", "plainnet.cli.Main", "-C", classes.toString(), ".");
+        assertThat(code).isZero();
+        assertThat(Files.size(jar)).as("bytes of the runnable jar (%d source files)", sources.size()).isGreaterThan(10_000).isLessThan(JAR_LIMIT);
+    }
+}
