@@ -18,16 +18,32 @@ package plainnet;
  */
 public final class Activation {
 
-    /** The five activation functions. */
-    public enum Kind { IDENTITY, RELU, LEAKY_RELU, SIGMOID, TANH }
+    /** The five activation functions of SPEC.md §3. */
+    public enum Kind {
+        /** f(z) = z. */
+        IDENTITY,
+        /** f(z) = max(z, 0), with +0.0 for z ≤ 0. */
+        RELU,
+        /** f(z) = z for z &gt; 0, else s·z. */
+        LEAKY_RELU,
+        /** f(z) = 1 / (1 + e^−z). */
+        SIGMOID,
+        /** f(z) = tanh z. */
+        TANH
+    }
 
+    /** f(z) = z, f'(z) = 1: the output layer of a regression or a loss that takes logits. */
     public static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0.0);
+    /** f(z) = max(z, 0); f'(z) = 1 for z &gt; 0, else 0 (0 at the kink). */
     public static final Activation RELU = new Activation(Kind.RELU, 0.0);
     /** Leaky ReLU with the common default slope 0.01. */
     public static final Activation LEAKY_RELU = new Activation(Kind.LEAKY_RELU, 0.01);
+    /** f(z) = σ(z) = 1 / (1 + e^−z); f'(z) = a·(1 − a). */
     public static final Activation SIGMOID = new Activation(Kind.SIGMOID, 0.0);
+    /** f(z) = tanh z; f'(z) = 1 − a². */
     public static final Activation TANH = new Activation(Kind.TANH, 0.0);
 
+    /** Which of the five functions this is. */
     public final Kind kind;
     /** The negative-side slope s of leaky ReLU; 0 for every other kind. */
     public final double slope;
@@ -38,8 +54,10 @@ public final class Activation {
     }
 
     /**
-     * Leaky ReLU with negative-side slope {@code slope}.
+     * Leaky ReLU with negative-side slope {@code slope}: f(z) = z for z &gt; 0, else slope·z.
      *
+     * @param slope the slope s on the negative side
+     * @return the activation, of kind {@link Kind#LEAKY_RELU}
      * @throws IllegalArgumentException unless 0 &lt; slope &lt; 1
      */
     public static Activation leakyRelu(double slope) {
@@ -49,12 +67,23 @@ public final class Activation {
         return new Activation(Kind.LEAKY_RELU, slope);
     }
 
-    /** True for the piecewise-linear kinds (relu, leaky_relu), whose derivative jumps at z = 0. */
+    /**
+     * Whether f' jumps at z = 0, as for the piecewise-linear kinds relu and leaky_relu: the gradient
+     * check skips units that sit at the kink (SPEC.md §13), and the default initialisation is He
+     * for these and Xavier for the others (§12).
+     *
+     * @return true for relu and leaky_relu
+     */
     public boolean hasKink() {
         return kind == Kind.RELU || kind == Kind.LEAKY_RELU;
     }
 
-    /** f(z) for one value. */
+    /**
+     * f(z) for one value (SPEC.md §3); a NaN z gives NaN.
+     *
+     * @param z the pre-activation
+     * @return a = f(z)
+     */
     public double apply(double z) {
         switch (kind) {
             case IDENTITY:   return z;
@@ -136,7 +165,10 @@ public final class Activation {
 
     /**
      * σ(z) = 1 / (1 + e^−z), evaluated without overflow: for z ≥ 0 as 1 / (1 + e^−z), for z &lt; 0
-     * as e^z / (1 + e^z), with {@code StrictMath.exp}.
+     * as e^z / (1 + e^z), with {@code StrictMath.exp} (SPEC.md §3).
+     *
+     * @param z any double; ±∞ give 1 and 0, NaN gives NaN
+     * @return σ(z) in [0, 1]
      */
     public static double sigmoid(double z) {
         if (z >= 0.0) {
@@ -146,7 +178,11 @@ public final class Activation {
         return e / (1.0 + e);
     }
 
-    /** The name used in SPEC.md and in files: identity, relu, leaky_relu, sigmoid, tanh. */
+    /**
+     * The name used in SPEC.md and in files (model file §16, vector file §22.1).
+     *
+     * @return one of identity, relu, leaky_relu, sigmoid, tanh (the slope is not part of it)
+     */
     public String name() {
         return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -154,6 +190,8 @@ public final class Activation {
     /**
      * The activation of a file name (see {@link #name}); leaky_relu gives the default slope 0.01.
      *
+     * @param name one of identity, relu, leaky_relu, sigmoid, tanh
+     * @return the constant of that name
      * @throws IllegalArgumentException for any other name
      */
     public static Activation parse(String name) {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Finite-difference gradient check of a network, a loss and a batch: compares the gradient from
  * backward with central differences, for every parameter of every trainable layer and for the
- * input. See SPEC.md, section "Gradient check".
+ * input. See SPEC.md §13, "Gradient check".
  *
  * <pre>
  *   objective    J(θ) = loss(net(x), Y) + (λ/2)·Σ_{trainable l} Σ W_l²         (λ = coupled L2, may be 0)
@@ -83,19 +83,28 @@ public final class GradCheck {
 
     /** The result of one check: one entry per array, lowest layer first, input last. */
     public static final class Report {
+        /** One entry per checked array: W and b of each trainable layer from layer 0 up, then the input x. Unmodifiable. */
         public final List<ArrayReport> arrays;
 
         Report(List<ArrayReport> arrays) {
             this.arrays = Collections.unmodifiableList(arrays);
         }
 
-        /** True when every array passed. */
+        /**
+         * Whether every array passed.
+         *
+         * @return true when {@link ArrayReport#passed} holds for all of {@link #arrays}
+         */
         public boolean passed() {
             for (ArrayReport a : arrays) if (!a.passed) return false;
             return true;
         }
 
-        /** The largest r over all arrays (0 when there is none). */
+        /**
+         * The largest r over all arrays.
+         *
+         * @return maxₐ r_a, 0 when there is no array
+         */
         public double worst() {
             double r = 0.0;
             for (ArrayReport a : arrays) r = Math.max(r, a.relativeDifference);
@@ -110,7 +119,17 @@ public final class GradCheck {
         }
     }
 
-    /** {@link #run(Network, Loss, double[][], Targets, double, double, double)} with λ = 0 and the default ε and threshold. */
+    /**
+     * {@link #run(Network, Loss, double[][], Targets, double, double, double)} with λ = 0 and the
+     * default ε ({@link #EPS}) and threshold ({@link #THRESHOLD}).
+     *
+     * @param net  the network; its parameters end bit-identical
+     * @param loss the loss on the network's output
+     * @param x    the batch inputs (N, I), not modified
+     * @param t    the targets (N, K)
+     * @return the report, one entry per array
+     * @throws IllegalArgumentException as the full form
+     */
     public static Report run(Network net, Loss loss, double[][] x, Targets t) {
         return run(net, loss, x, t, 0.0, EPS, THRESHOLD);
     }
@@ -122,9 +141,16 @@ public final class GradCheck {
      * {@link Dense#setTrainable}); the parameters end bit-identical to how they started;
      * x is not modified.
      *
+     * @param net       the network; its parameters end bit-identical
+     * @param loss      the loss on the network's output
+     * @param x         the batch inputs (N, I), not modified
+     * @param t         the targets (N, K)
      * @param l2        coupled L2 strength λ ≥ 0 added to the objective, as the optimizer's coupled decay
      * @param eps       the finite-difference step ε &gt; 0
      * @param threshold the pass threshold on r, &gt; 0
+     * @return the report, one entry per array
+     * @throws IllegalArgumentException if an argument is null, x is not (N, I) for the network, t
+     *                                  has not N rows, or λ, ε or the threshold is out of range
      */
     public static Report run(Network net, Loss loss, double[][] x, Targets t, double l2, double eps, double threshold) {
         if (net == null || loss == null) {

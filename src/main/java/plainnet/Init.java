@@ -13,11 +13,21 @@ package plainnet;
  * </pre>
  */
 public enum Init {
-    HE_NORMAL, HE_UNIFORM, XAVIER_NORMAL, XAVIER_UNIFORM;
+    /** W_oi = g · sqrt(2 / I), g standard normal: for relu and leaky_relu layers. */
+    HE_NORMAL,
+    /** W_oi = (2u − 1) · sqrt(6 / I), u uniform on [0, 1). */
+    HE_UNIFORM,
+    /** W_oi = g · sqrt(2 / (I + O)), g standard normal: for identity, sigmoid and tanh layers. */
+    XAVIER_NORMAL,
+    /** W_oi = (2u − 1) · sqrt(6 / (I + O)), u uniform on [0, 1). */
+    XAVIER_UNIFORM;
 
     /**
      * The default for an activation: He for relu and leaky_relu, Xavier for the others, normal in
-     * both cases.
+     * both cases (SPEC.md §12).
+     *
+     * @param f the layer's activation
+     * @return {@link #HE_NORMAL} when {@link Activation#hasKink()}, else {@link #XAVIER_NORMAL}
      */
     public static Init defaultFor(Activation f) {
         return f.hasKink() ? HE_NORMAL : XAVIER_NORMAL;
@@ -29,6 +39,8 @@ public enum Init {
      * @param W   weights (O, I), overwritten
      * @param b   bias (O), overwritten with zeros
      * @param rng the generator; advances by one draw per entry of W (two for the normal kinds)
+     * @throws IllegalArgumentException if W has no row or no column, b's length is not W's row
+     *                                  count, or an argument is null
      */
     public void fill(double[][] W, double[] b, Rng rng) {
         if (W == null || W.length == 0 || W[0] == null || W[0].length == 0 || b == null || b.length != W.length || rng == null) {
@@ -49,7 +61,11 @@ public enum Init {
         }
     }
 
-    /** The name used in SPEC.md and in files: he_normal, he_uniform, xavier_normal, xavier_uniform. */
+    /**
+     * The name used in SPEC.md and on the command line ({@code --init}).
+     *
+     * @return one of he_normal, he_uniform, xavier_normal, xavier_uniform
+     */
     public String fileName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -3,7 +3,7 @@ package plainnet;
 import java.util.Arrays;
 
 /**
- * Evaluation metrics computed on labeled entries only. See SPEC.md, section "Metrics".
+ * Evaluation metrics computed on labeled entries only. See SPEC.md §18, "Metrics".
  *
  * <p>Binary (one per sigmoid output k, over the rows n where entry (n, k) is labeled): the
  * prediction is positive when z ≥ 0 (σ(z) ≥ 0.5) and the label is positive when y ≥ 0.5.
@@ -22,9 +22,28 @@ public final class Metrics {
 
     /** The metrics of one binary output. */
     public static final class Binary {
-        /** Labeled entries, positives among them, and the confusion counts. */
-        public final int count, positives, tp, fp, tn, fn;
-        public final double accuracy, precision, recall, f1, auc;
+        /** Labeled entries of the output. */
+        public final int count;
+        /** Labeled entries whose label is positive (y ≥ 0.5): TP + FN. */
+        public final int positives;
+        /** True positives: z ≥ 0 and y ≥ 0.5. */
+        public final int tp;
+        /** False positives: z ≥ 0 and y &lt; 0.5. */
+        public final int fp;
+        /** True negatives: z &lt; 0 and y &lt; 0.5. */
+        public final int tn;
+        /** False negatives: z &lt; 0 and y ≥ 0.5. */
+        public final int fn;
+        /** (TP + TN) / count; NaN when nothing is labeled. */
+        public final double accuracy;
+        /** TP / (TP + FP); NaN when nothing is predicted positive. */
+        public final double precision;
+        /** TP / (TP + FN); NaN when no label is positive. */
+        public final double recall;
+        /** 2·TP / (2·TP + FP + FN); NaN when there is no positive label and no positive prediction. */
+        public final double f1;
+        /** ROC AUC of the scores z (see {@link Metrics#auc}); NaN when one class is absent. */
+        public final double auc;
 
         Binary(int tp, int fp, int tn, int fn, double auc) {
             this.tp = tp;
@@ -41,7 +60,14 @@ public final class Metrics {
         }
     }
 
-    /** Metrics of every column k of z (N, K) against the labeled entries of t. */
+    /**
+     * Metrics of every column k of z (N, K) against the labeled entries of t, for sigmoid outputs.
+     *
+     * @param z logits (N, K); a prediction is positive when z ≥ 0, i.e. σ(z) ≥ 0.5
+     * @param t targets (N, K); a label is positive when y ≥ 0.5
+     * @return K metrics, one per column
+     * @throws IllegalArgumentException if z is not of t's shape (N, K)
+     */
     public static Binary[] binary(double[][] z, Targets t) {
         Targets.checkLogits(z, t);
         int N = t.rows(), K = t.columns();
@@ -76,6 +102,8 @@ public final class Metrics {
      *
      * @param score    (M) the scores of M labeled entries
      * @param positive (M) their labels
+     * @return the AUC in [0, 1], or NaN
+     * @throws IllegalArgumentException if the two arrays are null or of different lengths
      */
     public static double auc(double[] score, boolean[] positive) {
         if (score == null || positive == null || score.length != positive.length) {
@@ -108,8 +136,11 @@ public final class Metrics {
 
     /** Softmax metrics: accuracy over labeled rows and the confusion matrix. */
     public static final class Classes {
-        /** Labeled rows and correct predictions among them. */
-        public final int count, correct;
+        /** Labeled rows. */
+        public final int count;
+        /** Labeled rows whose prediction is their label: the trace of {@link #confusion}. */
+        public final int correct;
+        /** correct / count; NaN when no row is labeled. */
         public final double accuracy;
         /** C[label][prediction], (K, K). */
         public final int[][] confusion;
@@ -129,7 +160,15 @@ public final class Metrics {
         }
     }
 
-    /** Softmax metrics of z (N, K) against the labeled rows of t. */
+    /**
+     * Softmax metrics of z (N, K) against the labeled rows of t: prediction argmaxₖ z_nk, label
+     * argmaxₖ y_nk, the first index on ties.
+     *
+     * @param z logits (N, K)
+     * @param t targets (N, K), each row labeled or unlabeled as a whole
+     * @return accuracy and the confusion matrix (K, K)
+     * @throws IllegalArgumentException if z is not of t's shape (N, K)
+     */
     public static Classes classes(double[][] z, Targets t) {
         Targets.checkLogits(z, t);
         int K = t.columns();
@@ -142,7 +181,7 @@ public final class Metrics {
     }
 
     /** The first index of the largest value. */
-    public static int argmax(double[] v) {
+    private static int argmax(double[] v) {
         int best = 0;
         for (int k = 1; k < v.length; k++) if (v[k] > v[best]) best = k;
         return best;

@@ -5,7 +5,7 @@ package plainnet;
  * the terms of the labeled units and D the divisor below. A unit is one entry (n, k) for the
  * element-wise losses (binary cross-entropy, squared error) and one row n for the softmax
  * cross-entropy. When D = 0 (nothing labeled), J = 0 and the gradient is 0. See SPEC.md, section
- * "Reductions".
+ * "Reductions" (§9).
  */
 public enum Reduction {
     /** The lecture's: D = N, the number of examples (rows) in the batch, labeled or not. The default. */
@@ -23,6 +23,7 @@ public enum Reduction {
      * @param N        rows in the batch
      * @param units    all units (N·K element-wise, N for softmax)
      * @param labeled  labeled units
+     * @return D, as a double (0 when nothing is labeled under mean_labeled)
      */
     public double divisor(int N, int units, int labeled) {
         switch (this) {
@@ -34,7 +35,11 @@ public enum Reduction {
         }
     }
 
-    /** The name used in SPEC.md and in files: per_example, mean_labeled, mean_all, sum. */
+    /**
+     * The name used in SPEC.md and in files (model file §16, vector file §22.1).
+     *
+     * @return one of per_example, mean_labeled, mean_all, sum
+     */
     public String fileName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -42,6 +47,8 @@ public enum Reduction {
     /**
      * The reduction of a file name (see {@link #fileName}).
      *
+     * @param name one of per_example, mean_labeled, mean_all, sum
+     * @return the reduction of that name
      * @throws IllegalArgumentException for any other name
      */
     public static Reduction parse(String name) {

@@ -2,7 +2,7 @@ package plainnet;
 
 /**
  * Per-feature standardization of the network input, x'_ni = (x_ni − mean_i) / std_i, applied
- * before layer 0. See SPEC.md, section "Data file" (Standardization).
+ * before layer 0. See SPEC.md §17.1, "Standardization".
  *
  * <p>Index letters: N rows (n), I features (i).
  */
@@ -16,6 +16,8 @@ public final class Standardization {
     /**
      * Given statistics, both copied.
      *
+     * @param mean the mean of each feature (I)
+     * @param std  the standard deviation of each feature (I)
      * @throws IllegalArgumentException unless mean and std have the same length ≥ 1, every mean
      *                                  is finite and every std finite and &gt; 0
      */
@@ -37,7 +39,9 @@ public final class Standardization {
      * std_i = sqrt((Σ_n (x_ni − mean_i)²) / N), both sums from +0.0 with n ascending. A constant
      * feature (every x_ni equal) gets mean_i = that value and std_i = 1, so that x'_ni = 0 exactly.
      *
-     * @param x rows (N, I), N ≥ 1, finite
+     * @param x rows (N, I), N ≥ 1, finite; not modified
+     * @return the statistics, of size I
+     * @throws IllegalArgumentException if x has no row, ragged rows or a non-finite entry
      */
     public static Standardization fit(double[][] x) {
         int I = x != null && x.length > 0 && x[0] != null ? x[0].length : 1;
@@ -67,7 +71,11 @@ public final class Standardization {
         return new Standardization(mean, std);
     }
 
-    /** Number of features I. */
+    /**
+     * Number of features I.
+     *
+     * @return I, the length of {@link #mean} and {@link #std}
+     */
     public int size() {
         return mean.length;
     }
@@ -75,6 +83,9 @@ public final class Standardization {
     /**
      * Standardizes x (N, I) in place: x_ni ← (x_ni − mean_i) / std_i (one subtraction and one
      * division, each rounded), so that the data is held once.
+     *
+     * @param x rows (N, I), overwritten with the standardized values
+     * @throws IllegalArgumentException if x is not (N, I) for this I, or holds a non-finite entry
      */
     public void apply(double[][] x) {
         Check.matrix("standardized inputs x", x, -1, mean.length);

@@ -3,7 +3,7 @@ package plainnet;
 /**
  * Labels Y (N, K) with a mask saying which entries are labeled. An unlabeled entry is skipped by
  * every loss: it adds exactly zero to the loss and exactly zero to the gradient, whatever value
- * its slot in Y holds. See SPEC.md, section "Labels and the mask".
+ * its slot in Y holds. See SPEC.md §7, "Labels and the mask".
  *
  * <p>Index letters: N rows (n), K label columns (k): one per task for the binary cross-entropy
  * and the squared error, one per class for the softmax cross-entropy.
@@ -19,6 +19,8 @@ public final class Targets {
      * Labels and a mask, both copied. Every labeled entry must be finite; an unlabeled entry may
      * hold anything, NaN included.
      *
+     * @param y       labels (N, K), N ≥ 1, K ≥ 1
+     * @param labeled mask (N, K): true where y[n][k] is a label
      * @throws IllegalArgumentException on a shape mismatch or a non-finite labeled entry
      */
     public Targets(double[][] y, boolean[][] labeled) {
@@ -62,6 +64,12 @@ public final class Targets {
     /**
      * The rows index[from], …, index[to − 1] of these targets, in that order. The rows are
      * shared, not copied (targets are never modified), so taking a mini-batch costs no copy.
+     *
+     * @param index row indices, each in [0, N)
+     * @param from  first position of {@code index} to take
+     * @param to    one past the last position, from &lt; to ≤ index.length
+     * @return targets of (to − from, K)
+     * @throws IllegalArgumentException if the range is empty or out of bounds, or an index is not a row
      */
     public Targets rows(int[] index, int from, int to) {
         if (from < 0 || to > index.length || from >= to) {
@@ -88,7 +96,13 @@ public final class Targets {
         return new Targets(y, labeled, y.length);
     }
 
-    /** Every entry labeled. */
+    /**
+     * Targets with every entry labeled.
+     *
+     * @param y labels (N, K), N ≥ 1, K ≥ 1, finite; copied
+     * @return the targets, mask all true
+     * @throws IllegalArgumentException if y is empty, ragged or holds a non-finite number
+     */
     public static Targets of(double[][] y) {
         if (y == null || y.length == 0 || y[0] == null) {
             return new Targets(y, null); // reports the problem
@@ -107,6 +121,7 @@ public final class Targets {
      *
      * @param c class index per row (N), in [0, K) or −1
      * @param K number of classes
+     * @return targets (N, K) for the softmax cross-entropy (SPEC.md §8.2)
      * @throws IllegalArgumentException if a class index is out of range
      */
     public static Targets ofClasses(int[] c, int K) {
@@ -128,17 +143,30 @@ public final class Targets {
         return new Targets(y, m);
     }
 
-    /** Number of rows N. */
+    /**
+     * Number of rows N.
+     *
+     * @return N
+     */
     public int rows() {
         return y.length;
     }
 
-    /** Number of columns K. */
+    /**
+     * Number of columns K.
+     *
+     * @return K
+     */
     public int columns() {
         return y[0].length;
     }
 
-    /** Number of labeled entries. */
+    /**
+     * Number of labeled entries: the divisor D of the mean_labeled reduction for the element-wise
+     * losses (SPEC.md §9).
+     *
+     * @return the count of true entries of the mask, 0 … N·K
+     */
     public int labeledCount() {
         int count = 0;
         for (boolean[] row : labeled) for (boolean m : row) if (m) count++;
