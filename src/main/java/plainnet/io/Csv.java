@@ -24,7 +24,7 @@ import java.util.Set;
 /**
  * A strict CSV reader (RFC 4180): comma-separated fields, fields in double quotes may hold
  * commas, line breaks and doubled quotes ({@code ""}); lines end in LF or CRLF; a final empty
- * line is ignored. The first record is the header. See SPEC.md, section "Data file".
+ * line is ignored. The first record is the header. See SPEC.md §17, "Data file".
  *
  * <p>{@link #parse} keeps the records of a text as strings; {@link #open} reads only a file's
  * header and leaves its records to be streamed by {@link Dataset} ({@link CsvReader}).
@@ -61,6 +61,9 @@ public final class Csv {
      * Parses CSV text, keeping every record as strings (for small files; {@link #open} streams a
      * large one).
      *
+     * @param text the whole file
+     * @param file the name used in error messages
+     * @return the header and every record, with its line
      * @throws FormatException for an empty file, an unclosed quote, text after a closing quote,
      *                         an empty or repeated column name, or a record whose field count
      *                         differs from the header's — naming the file, line and what was found
@@ -92,8 +95,10 @@ public final class Csv {
      * header or column error; a pipe, FIFO or other stream cannot be read twice, so its reader stays
      * open at its first record and {@link Dataset} continues from there.
      *
-     * @param progress where to report loading progress (SPEC.md, "Command line"), or null
+     * @param path     the data file, or a pipe
+     * @param progress where to report loading progress (SPEC.md §21, "Command line"), or null
      * @param minBytes the smallest file size whose loading is reported
+     * @return the header; {@link #rows} and {@link #lines} are null, the records stay in the file
      * @throws FormatException for a missing file, a folder, bytes that are not UTF-8, or a bad header
      */
     public static Csv open(Path path, PrintStream progress, long minBytes) throws IOException {
@@ -171,7 +176,12 @@ public final class Csv {
         return header;
     }
 
-    /** The index of a column by name, or −1. */
+    /**
+     * The index of a column by name.
+     *
+     * @param name a column name, exactly as in the header (after trimming)
+     * @return its 0-based index, or −1 if there is no such column
+     */
     public int column(String name) {
         Integer j = index.get(name);
         return j == null ? -1 : j;
@@ -181,6 +191,9 @@ public final class Csv {
      * The column name closest to {@code name}: the same name in other letter case, else the one
      * within min(2, length / 2) edits (insert, delete or replace a character), or null. For "did
      * you mean" hints; short names get no guess (any one-letter name is one edit from "c").
+     *
+     * @param name a name that is not a column
+     * @return the closest column name, or null
      */
     public String closest(String name) {
         String best = null;
@@ -197,7 +210,13 @@ public final class Csv {
         return best;
     }
 
-    /** The edit distance (Levenshtein) of a and b; also behind the command line's "did you mean" hints. */
+    /**
+     * The edit distance (Levenshtein) of a and b; also behind the command line's "did you mean" hints.
+     *
+     * @param a one string
+     * @param b the other
+     * @return the fewest single-character inserts, deletes and replacements that turn a into b
+     */
     public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;

@@ -12,7 +12,7 @@ import plainnet.Targets;
 
 /**
  * Examples read from a CSV file: features x (N, I) and labels y (N, K) with a mask, where an
- * empty label field or {@code ?} means unlabeled. See SPEC.md, section "Data file".
+ * empty label field or {@code ?} means unlabeled. See SPEC.md §17, "Data file".
  *
  * <p>Columns are chosen by a spec: a comma-separated list of items, each a column name, a range
  * {@code FIRST..LAST} of names (inclusive, in header order), or {@code last:k} for the last k
@@ -24,8 +24,10 @@ public final class Dataset {
     public final double[][] x;
     /** Labels (N, K) and mask; null for data read without labels ({@link #features}). */
     public final Targets t;
-    /** Feature and label column names (I and K). */
-    public final List<String> features, labels;
+    /** Feature column names (I), in the order of x's columns. */
+    public final List<String> features;
+    /** Label column names (K), in the order of y's columns; empty for data read without labels. */
+    public final List<String> labels;
     /** The file line of each row (N), for messages. */
     public final int[] lines;
 
@@ -37,7 +39,11 @@ public final class Dataset {
         this.lines = lines;
     }
 
-    /** Number of rows N. */
+    /**
+     * Number of rows N.
+     *
+     * @return N
+     */
     public int size() {
         return x.length;
     }
@@ -45,14 +51,28 @@ public final class Dataset {
     /**
      * Reads a CSV file.
      *
+     * @param path        the data file
      * @param featureSpec the feature columns, or null for every column that is not a label
      * @param labelSpec   the label columns, or null for the last column
+     * @return the rows: x (N, I), t (N, K)
+     * @throws FormatException for an unreadable file, a bad spec, a missing column or a bad field,
+     *                         naming the file, line and column
+     * @throws IOException     for a failure of the file system while reading the records
      */
     public static Dataset load(Path path, String featureSpec, String labelSpec) throws IOException {
         return from(Csv.open(path, null, Long.MAX_VALUE), featureSpec, labelSpec);
     }
 
-    /** Builds a data set from CSV (its records are read once); see {@link #load}. */
+    /**
+     * Builds a data set from CSV (its records are read once); see {@link #load}.
+     *
+     * @param csv         an opened or parsed CSV file
+     * @param featureSpec the feature columns, or null for every column that is not a label
+     * @param labelSpec   the label columns, or null for the last column
+     * @return the rows: x (N, I), t (N, K)
+     * @throws FormatException for a bad spec, a missing column or a bad field
+     * @throws IOException     for a failure of the file system while reading the records
+     */
     public static Dataset from(Csv csv, String featureSpec, String labelSpec) throws IOException {
         List<String> labels = labelSpec == null ? csv.header.subList(csv.header.size() - 1, csv.header.size()) : select(csv, labelSpec, "--labels");
         List<String> features;
@@ -69,6 +89,13 @@ public final class Dataset {
     /**
      * Builds a data set from the named columns, in the given order (for example the feature names
      * stored in a model file). Every name must be a column of the header.
+     *
+     * @param csv      an opened or parsed CSV file
+     * @param features the feature column names (I), I ≥ 1
+     * @param labels   the label column names (K), K ≥ 1, none of them a feature
+     * @return the rows: x (N, I), t (N, K)
+     * @throws FormatException for a missing column, a column in both lists, an empty list or a bad field
+     * @throws IOException     for a failure of the file system while reading the records
      */
     public static Dataset fromColumns(Csv csv, List<String> features, List<String> labels) throws IOException {
         for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
@@ -140,7 +167,11 @@ public final class Dataset {
      * The named feature columns of every row, for prediction where no labels are needed: a data
      * set with no label columns and t null.
      *
+     * @param csv      an opened or parsed CSV file
+     * @param features the feature column names (I)
+     * @return x (N, I); t null
      * @throws FormatException for a missing column or a field that is not a finite number
+     * @throws IOException     for a failure of the file system while reading the records
      */
     public static Dataset features(Csv csv, List<String> features) throws IOException {
         for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
@@ -150,7 +181,12 @@ public final class Dataset {
     /**
      * Resolves a column spec (names, FIRST..LAST ranges, last:k) against the header.
      *
+     * @param csv    the file whose header the spec names
+     * @param spec   comma-separated items: NAME, FIRST..LAST or last:k
      * @param option the option name used in messages, e.g. "--labels"
+     * @return the column names, in the spec's order, each once
+     * @throws FormatException for an empty item, an unknown name (with a "did you mean"), a reversed
+     *                         range, a bad last:k or a column chosen twice
      */
     public static List<String> select(Csv csv, String spec, String option) throws FormatException {
         List<String> out = new ArrayList<String>();
@@ -196,13 +232,23 @@ public final class Dataset {
         return j;
     }
 
-    /** Column names for a message: all of them up to 8, else the first three, …, the last three. */
+    /**
+     * Column names for a message: all of them up to 8, else the first three, …, the last three.
+     *
+     * @param names column names
+     * @return them joined with ", "
+     */
     public static String abbreviate(List<String> names) {
         if (names.size() <= 8) return String.join(", ", names);
         return String.join(", ", names.subList(0, 3)) + ", …, " + String.join(", ", names.subList(names.size() - 3, names.size()));
     }
 
-    /** The rows at the given indices, in that order. */
+    /**
+     * The rows at the given indices, in that order; the row arrays are shared, not copied.
+     *
+     * @param index row indices, each in [0, N); a data set with labels only
+     * @return a data set of index.length rows
+     */
     public Dataset rows(int[] index) {
         double[][] xs = new double[index.length][];
         double[][] ys = new double[index.length][];
@@ -220,6 +266,9 @@ public final class Dataset {
     /**
      * Splits into (train, held out), the rows of {@link #splitRows}.
      *
+     * @param fraction the share of rows held out, in (0, 1)
+     * @param seed     the seed of the shuffle
+     * @return {train, held out}
      * @throws IllegalArgumentException as {@link #splitRows}
      */
     public Dataset[] split(double fraction, long seed) {
@@ -231,8 +280,12 @@ public final class Dataset {
      * The row indices of a split of N rows into (train, held out): the indices 0..N−1 are
      * shuffled with {@link Rng#shuffle} from {@code seed}; the first round(fraction·N) shuffled
      * rows are held out (in shuffled order), the rest are the training rows (in shuffled order).
-     * The one validation split of SPEC.md, section "Data file", also behind {@code train --split}.
+     * The one validation split of SPEC.md §17, "Data file", also behind {@code train --split}.
      *
+     * @param N        the number of rows
+     * @param fraction the share of rows held out, in (0, 1)
+     * @param seed     the seed of the shuffle
+     * @return {train indices, held-out indices}
      * @throws IllegalArgumentException unless 0 &lt; fraction &lt; 1 and both parts are non-empty
      */
     public static int[][] splitRows(int N, double fraction, long seed) {

@@ -22,15 +22,36 @@ public final class Fields {
         this.path = path;
     }
 
+    /**
+     * The top-level object of a parsed file.
+     *
+     * @param value the result of {@link Json#parse}
+     * @param file  the file name, for messages
+     * @return the fields of the object, with the empty path
+     * @throws FormatException if the value is not a JSON object
+     */
     public static Fields root(Object value, String file) throws FormatException {
         if (!(value instanceof Map)) throw new FormatException(file, 0, 0, "expected a JSON object at the top level, found " + kind(value));
         return new Fields((Map<?, ?>) value, file, "");
     }
 
+    /**
+     * The full path of a key of this object, for messages.
+     *
+     * @param key a key of this object
+     * @return for example {@code layers[1].W}; the key itself at the root
+     */
     public String name(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /**
+     * The error to throw for a field whose value is wrong.
+     *
+     * @param key     the field's key in this object
+     * @param message what was expected and what was found
+     * @return {@code file: field PATH: message}, not thrown
+     */
     public FormatException error(String key, String message) {
         return new FormatException(file, 0, 0, "field " + name(key) + ": " + message);
     }
@@ -40,36 +61,78 @@ public final class Fields {
         return map.get(key);
     }
 
+    /**
+     * A string field.
+     *
+     * @param key the key
+     * @return its value
+     * @throws FormatException if the field is absent or not a string
+     */
     public String string(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof String)) throw error(key, "expected a string, found " + kind(v));
         return (String) v;
     }
 
+    /**
+     * A true/false field.
+     *
+     * @param key the key
+     * @return its value
+     * @throws FormatException if the field is absent or not true or false
+     */
     public boolean bool(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof Boolean)) throw error(key, "expected true or false, found " + kind(v));
         return (Boolean) v;
     }
 
+    /**
+     * A number field.
+     *
+     * @param key the key
+     * @return its value (JSON numbers are finite: SPEC.md §15)
+     * @throws FormatException if the field is absent or not a number
+     */
     public double number(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof Double)) throw error(key, "expected a number, found " + kind(v));
         return (Double) v;
     }
 
+    /**
+     * A whole-number field.
+     *
+     * @param key the key
+     * @return its value as an int
+     * @throws FormatException if the field is absent, not a number, has a fraction or is outside the int range
+     */
     public int integer(String key) throws FormatException {
         double d = number(key);
         if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw error(key, "expected a whole number, found " + d);
         return (int) d;
     }
 
+    /**
+     * An object field.
+     *
+     * @param key the key
+     * @return its fields, with this path plus the key
+     * @throws FormatException if the field is absent or not an object
+     */
     public Fields object(String key) throws FormatException {
         Object v = get(key);
         if (!(v instanceof Map)) throw error(key, "expected an object, found " + kind(v));
         return new Fields((Map<?, ?>) v, file, name(key));
     }
 
+    /**
+     * An array of objects.
+     *
+     * @param key the key
+     * @return the fields of each element, with paths {@code key[j]}
+     * @throws FormatException if the field is absent, not an array, or an element is not an object
+     */
     public List<Fields> objects(String key) throws FormatException {
         List<?> list = list(key);
         List<Fields> out = new ArrayList<Fields>();
@@ -81,6 +144,13 @@ public final class Fields {
         return out;
     }
 
+    /**
+     * An array of strings.
+     *
+     * @param key the key
+     * @return its elements in order
+     * @throws FormatException if the field is absent, not an array, or an element is not a string
+     */
     public List<String> strings(String key) throws FormatException {
         List<?> list = list(key);
         List<String> out = new ArrayList<String>();
@@ -98,19 +168,41 @@ public final class Fields {
         return (List<?>) v;
     }
 
-    /** An array of exactly n numbers. */
+    /**
+     * An array of exactly n numbers.
+     *
+     * @param key the key
+     * @param n   the required length
+     * @return the numbers (n)
+     * @throws FormatException if the field is absent, not an array, of another length, or holds a non-number
+     */
     public double[] vector(String key, int n) throws FormatException {
         return vector(key, list(key), n, name(key));
     }
 
-    /** null (or absent) for "not given", else an array of exactly n numbers. */
+    /**
+     * A field that must be present and is null for "not given", else an array of exactly n numbers.
+     *
+     * @param key the key
+     * @param n   the required length
+     * @return null, or the numbers (n)
+     * @throws FormatException if the field is absent, or not null and not n numbers
+     */
     public double[] optionalVector(String key, int n) throws FormatException {
         if (!map.containsKey(key)) throw new FormatException(file, 0, 0, "expected a field " + name(key) + " (null for none), found none");
         if (map.get(key) == null) return null;
         return vector(key, n);
     }
 
-    /** An array of exactly rows arrays of exactly cols numbers. */
+    /**
+     * An array of exactly rows arrays of exactly cols numbers, such as a weight matrix W (O, I).
+     *
+     * @param key  the key
+     * @param rows the required number of rows
+     * @param cols the required length of every row
+     * @return the matrix (rows, cols)
+     * @throws FormatException naming the first row or entry of the wrong shape or kind
+     */
     public double[][] matrix(String key, int rows, int cols) throws FormatException {
         List<?> list = list(key);
         if (list.size() != rows) throw error(key, "expected " + rows + " rows, found " + list.size());
@@ -135,7 +227,12 @@ public final class Fields {
         return a;
     }
 
-    /** Fails on a key not in the list, so that a misspelt field is never silently ignored. */
+    /**
+     * Fails on a key not in the list, so that a misspelt field is never silently ignored.
+     *
+     * @param allowed every key this object may have
+     * @throws FormatException naming the first other key
+     */
     public void noOtherKeys(String... allowed) throws FormatException {
         List<String> ok = Arrays.asList(allowed);
         for (Object key : map.keySet()) {
@@ -143,24 +240,47 @@ public final class Fields {
         }
     }
 
-    /** True when the object has the key (its value may be null). */
+    /**
+     * Whether the object has the key.
+     *
+     * @param key the key
+     * @return true when present, even with the value null
+     */
     public boolean has(String key) {
         return map.containsKey(key);
     }
 
-    /** True when the key is absent or its value is null. */
+    /**
+     * Whether the key is absent or null.
+     *
+     * @param key the key
+     * @return true when the key is absent or its value is null
+     */
     public boolean isNull(String key) {
         return map.get(key) == null;
     }
 
-    /** The raw parsed value of a key (see {@link Json}), failing when the key is absent. */
+    /**
+     * The raw parsed value of a key (see {@link Json#parse} for the Java types).
+     *
+     * @param key the key
+     * @return the value, possibly null
+     * @throws FormatException if the key is absent
+     */
     public Object value(String key) throws FormatException {
         return get(key);
     }
 
     /**
      * A matrix of exactly rows × cols entries that are numbers or null; null entries come back as
-     * NaN with {@code present} false.
+     * NaN with {@code present} false (the unlabeled entries of a vector file's labels, SPEC.md §22.1).
+     *
+     * @param key     the key
+     * @param rows    the required number of rows
+     * @param cols    the required length of every row
+     * @param present (rows, cols), written: true where the entry is a number
+     * @return the matrix (rows, cols), NaN at the nulls
+     * @throws FormatException naming the first row or entry of the wrong shape or kind
      */
     public double[][] matrixWithNulls(String key, int rows, int cols, boolean[][] present) throws FormatException {
         List<?> list = list(key);
@@ -188,11 +308,23 @@ public final class Fields {
         return a;
     }
 
-    /** The number of entries of an array field. */
+    /**
+     * The number of entries of an array field.
+     *
+     * @param key the key
+     * @return the array's length
+     * @throws FormatException if the field is absent or not an array
+     */
     public int length(String key) throws FormatException {
         return list(key).size();
     }
 
+    /**
+     * A parsed value as a message says it: the string "…", the number …, true, an array, an object, null.
+     *
+     * @param v a value from {@link Json#parse}
+     * @return its description for the "found …" part of a message
+     */
     public static String kind(Object v) {
         if (v == null) return "null";
         if (v instanceof String) return "the string \"" + v + "\"";

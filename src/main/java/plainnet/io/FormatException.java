@@ -11,10 +11,22 @@ public final class FormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The file name, line (1-based, 0 if none) and column (1-based, 0 if none). */
+    /** The file name as the user gave it. */
     public final String file;
-    public final int line, column;
+    /** The line, 1-based; 0 when the place is a field rather than a line. */
+    public final int line;
+    /** The column, 1-based; 0 if none. */
+    public final int column;
 
+    /**
+     * An error at a place of a file; the message becomes {@code file:line:column: message}, with
+     * the line and column left out when they are 0.
+     *
+     * @param file    the file name
+     * @param line    the line, 1-based, or 0
+     * @param column  the column, 1-based, or 0
+     * @param message what was expected and what was found
+     */
     public FormatException(String file, int line, int column, String message) {
         super(place(file, line, column) + message);
         this.file = file;

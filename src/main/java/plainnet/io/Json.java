@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader and writer (RFC 8259), with no dependency. See SPEC.md, section
+ * A small strict JSON reader and writer (RFC 8259), with no dependency. See SPEC.md §15,
  * "JSON".
  *
  * <p>Values map to Java as: object → {@code LinkedHashMap<String, Object>} (keys in file order),
@@ -43,7 +43,9 @@ public final class Json {
     /**
      * Parses one JSON value that fills the whole text (surrounding white space allowed).
      *
+     * @param text the whole content of the file
      * @param file the name used in error messages
+     * @return the value, of the Java types in the class comment
      * @throws FormatException naming file, line, column, what was expected and what was found
      */
     public static Object parse(String text, String file) throws FormatException {
@@ -281,6 +283,8 @@ public final class Json {
      * strings, numbers, booleans and null. Doubles must be finite. Objects and arrays of arrays
      * are indented by two spaces per level; arrays of numbers stay on one line.
      *
+     * @param value the value to write
+     * @return the JSON text, ending with a newline
      * @throws IllegalArgumentException for a non-finite double or an unsupported type
      */
     public static String write(Object value) {

@@ -42,7 +42,9 @@ import plainnet.Standardization;
  */
 public final class ModelFile {
 
+    /** The value of the file's "format" field. */
     public static final String FORMAT = "plainnet-model";
+    /** The value of the file's "version" field: the version of the file format (SPEC.md §16), not of plainnet. */
     public static final int VERSION = 1;
 
     /** The network. */
@@ -56,12 +58,26 @@ public final class ModelFile {
     /** The standardization of the inputs, applied before layer 0, or null for none. */
     public final Standardization standardize;
 
-    /** A model without standardization; see {@link #ModelFile(Network, Loss, List, List, Standardization)}. */
+    /**
+     * A model without standardization; see {@link #ModelFile(Network, Loss, List, List, Standardization)}.
+     *
+     * @param net      the network, I inputs and K outputs
+     * @param loss     the loss it is trained with
+     * @param features one name per input (I)
+     * @param tasks    one name per output (K)
+     * @throws IllegalArgumentException if the number of names differs from the inputs or outputs
+     */
     public ModelFile(Network net, Loss loss, List<String> features, List<String> tasks) {
         this(net, loss, features, tasks, null);
     }
 
     /**
+     * A model: the network with everything needed to use it on a data file.
+     *
+     * @param net         the network, I inputs and K outputs
+     * @param loss        the loss it is trained with
+     * @param features    one name per input (I)
+     * @param tasks       one name per output (K)
      * @param standardize the input standardization (I features), or null for none
      * @throws IllegalArgumentException if the number of names or of standardized features differs from the inputs or outputs
      */
@@ -88,7 +104,12 @@ public final class ModelFile {
     // ----------------------------------------------------------------------------------------
     // writing
 
-    /** The model as JSON text. */
+    /**
+     * The model as JSON text in the format of SPEC.md §16; every double is written so that it
+     * reads back to the same bits.
+     *
+     * @return the file's content
+     */
     public String toJson() {
         Map<String, Object> root = new LinkedHashMap<String, Object>();
         root.put("format", FORMAT);
@@ -106,7 +127,12 @@ public final class ModelFile {
         return Json.write(root);
     }
 
-    /** The "layers" array of the model file (and of the vector files): one object per layer. */
+    /**
+     * The "layers" array of the model file (and of the vector files): one object per layer.
+     *
+     * @param net the network
+     * @return L maps with activation, W (O, I), b (O), trainable and lr_scale
+     */
     public static List<Object> layersToJson(Network net) {
         List<Object> layers = new ArrayList<Object>();
         for (int l = 0; l < net.size(); l++) {
@@ -125,7 +151,12 @@ public final class ModelFile {
         return layers;
     }
 
-    /** The "loss" object: kind, reduction and weights. */
+    /**
+     * The "loss" object: kind, reduction and weights.
+     *
+     * @param loss one of the three losses
+     * @return the map for the file's "loss" field
+     */
     public static Map<String, Object> lossToMap(Loss loss) {
         Map<String, Object> m = new LinkedHashMap<String, Object>();
         m.put("kind", loss.name());
@@ -142,6 +173,10 @@ public final class ModelFile {
     /**
      * Writes the model to {@code path} atomically ({@link TextFiles#writeAtomically}): on any
      * failure the previous file at {@code path} is untouched.
+     *
+     * @param path the model file
+     * @throws FormatException naming the path when it cannot be written
+     * @throws IOException     as {@link TextFiles#writeAtomically}
      */
     public void save(Path path) throws IOException {
         TextFiles.writeAtomically(path, toJson());
@@ -150,7 +185,14 @@ public final class ModelFile {
     // ----------------------------------------------------------------------------------------
     // reading
 
-    /** Reads a model file; see {@link #parse}. */
+    /**
+     * Reads a model file; see {@link #parse}.
+     *
+     * @param path the model file
+     * @return the model
+     * @throws FormatException for a missing or unreadable file, or any of {@link #parse}'s errors
+     * @throws IOException     as {@link TextFiles#read}
+     */
     public static ModelFile load(Path path) throws IOException {
         return parse(TextFiles.read(path, "a model file"), path.toString());
     }
@@ -159,7 +201,9 @@ public final class ModelFile {
      * Parses model JSON. Everything is checked before anything is built, so a malformed file never
      * yields a half-loaded model.
      *
+     * @param text the file's content
      * @param file the name used in error messages
+     * @return the model
      * @throws FormatException naming the file, the field, what was expected and what was found
      */
     public static ModelFile parse(String text, String file) throws FormatException {
@@ -189,7 +233,14 @@ public final class ModelFile {
         return new ModelFile(net, loss, features, tasks, standardize);
     }
 
-    /** Parses and checks the "layers" array of a model or vector file into a network. */
+    /**
+     * Parses and checks the "layers" array of a model or vector file into a network: each W
+     * (O, I) with I the previous layer's O, b (O), finite numbers, a known activation.
+     *
+     * @param root the object holding "layers"
+     * @return the network
+     * @throws FormatException naming the first bad field, e.g. {@code layers[1].W[3]}
+     */
     public static Network parseLayers(Fields root) throws FormatException {
         List<Fields> layerFields = root.objects("layers");
         if (layerFields.isEmpty()) throw root.error("layers", "expected at least 1 layer, found none");
@@ -234,7 +285,15 @@ public final class ModelFile {
         }
     }
 
-    /** Parses a "loss" object for K outputs. */
+    /**
+     * Parses a "loss" object for K outputs (SPEC.md §8, §16).
+     *
+     * @param f the "loss" object
+     * @param K the network's outputs, the length of any weight vector
+     * @return the loss
+     * @throws FormatException for an unknown kind or reduction, an unexpected field, or a weight
+     *                         vector of the wrong length or out of range
+     */
     public static Loss loss(Fields f, int K) throws FormatException {
         String kind = f.string("kind");
         Reduction reduction = reduction(f);

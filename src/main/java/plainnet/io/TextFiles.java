@@ -51,9 +51,11 @@ public final class TextFiles {
     /**
      * The whole file as text.
      *
+     * @param path the file
      * @param what what the file should be, for messages ("a model file", "a data file")
      * @throws FormatException for a missing file, a folder, or bytes that are not UTF-8 (naming
      *                         the line and column of the first bad byte)
+     * @return the decoded text
      */
     public static String read(Path path, String what) throws IOException {
         if (Files.isDirectory(path)) throw new FormatException(path.toString(), 0, 0, "expected " + what + ", found a folder");
@@ -118,6 +120,9 @@ public final class TextFiles {
     /**
      * Checks, before any work is done, that {@code path} can be written: it names a file (not a
      * folder) in a folder that exists.
+     *
+     * @param path the file to be written
+     * @throws FormatException naming the path: no file name, a folder, or a missing parent folder
      */
     public static void checkWritable(Path path) throws FormatException {
         Path abs = path.toAbsolutePath();
@@ -136,9 +141,11 @@ public final class TextFiles {
      * not one of the inputs (compared as the same file, links followed); and its folder accepts
      * a new file (tried by creating and removing a temporary file).
      *
+     * @param path   the output file
      * @param option the option naming the file, e.g. "--out"
      * @param inputs the command's input options and files, in pairs: "--data", "d.csv", …; a null
      *               file is skipped
+     * @throws FormatException naming the path, saying which rule it breaks and what to give instead
      */
     public static void checkOutput(Path path, String option, String... inputs) throws FormatException {
         checkWritable(path);
@@ -188,6 +195,8 @@ public final class TextFiles {
      * leftover temporary files of the same target (an earlier save that was killed) are removed:
      * only regular files whose names match {@code .NAME.N.tmp} exactly, N digits.
      *
+     * @param path the file to replace or create
+     * @param text its new content, written as UTF-8
      * @throws FormatException naming {@code path} (not the temporary file) when the file cannot
      *                         be written
      */
@@ -252,7 +261,12 @@ public final class TextFiles {
         }
     }
 
-    /** "FILE: what went wrong" for a failed read or write, without the exception's class name. */
+    /**
+     * "FILE: what went wrong" for a failed read or write, without the exception's class name.
+     *
+     * @param e the failure
+     * @return a one-line description for an error message
+     */
     public static String describe(IOException e) {
         if (e instanceof FileSystemException && ((FileSystemException) e).getFile() != null) return ((FileSystemException) e).getFile() + ": " + reason(e);
         return reason(e);
