@@ -41,6 +41,12 @@ public final class SingleFile {
     /** A qualified reference to a core type: plainnet.X with X capitalised (plainnet.io etc. are not core). */
     private static final Pattern QUALIFIED = Pattern.compile("\\bplainnet\\.(?=[A-Z])");
 
+    /**
+     * {@code make single-file}: writes the generated file; exit 2 with a one-line message for a
+     * wrong argument count, a missing source folder or an output that is a folder.
+     *
+     * @param args the core source folder (src/main/java/plainnet) and the output file (target/PlainNet.java)
+     */
     public static void main(String[] args) {
         if (args.length != 2) {
             System.err.println("plainnet: usage: SingleFile SOURCE_FOLDER OUT_FILE (expected 2 arguments, found " + args.length + ")");
@@ -75,9 +81,12 @@ public final class SingleFile {
     /**
      * The text of PlainNet.java made from the *.java files directly in folder (not its subfolders).
      *
+     * @param folder the core package's source folder
+     * @return the Java source of class PlainNet, one nested static class per file
      * @throws IllegalArgumentException naming the file when one has no top-level declaration at column 0
+     * @throws IOException              if the folder or a file cannot be read
      */
-    public static String generate(Path folder) throws IOException {
+    static String generate(Path folder) throws IOException {
         List<Path> files = new ArrayList<Path>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, "*.java")) {
             for (Path p : ds) files.add(p);

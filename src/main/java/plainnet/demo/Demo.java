@@ -46,14 +46,25 @@ public final class Demo {
 
     /** What to run; the defaults are {@code make demo}'s. */
     public static final class Settings {
+        /** The folder of the digits files (train.csv, test.csv). */
         public Path data = Paths.get("test-data/digits");
+        /** The folder for the report and its SVG figures. */
         public Path out = Paths.get("target/demo");
+        /** R, the repeats of every setting (2–100); each draws its own split, rows, mask and seeds. */
         public int repeats = 5;
+        /** About how many training steps each run takes. */
         public int steps = 1500;
+        /** Threads running the independent runs (the results do not depend on it). */
         public int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        /** The labeled-row counts N of task B in the transfer experiment; {@link Demo#ALL} for every row. */
         public int[] transferSizes = {10, 20, 50, 100, ALL};
+        /** Rows per class of task B in the negative control. */
         public int[] controlSizes = {5, 20};
+        /** The hidden-layer widths of the multi-task experiment. */
         public int[] hiddenSizes = {8, 32};
+
+        /** The settings of {@code make demo}. */
+        public Settings() {}
     }
 
     /** N meaning "every training row". */
@@ -61,7 +72,15 @@ public final class Demo {
 
     private Demo() {}
 
-    /** Runs the whole demo; returns the report text that was printed. */
+    /**
+     * Runs the whole demo (SPEC.md §20) and writes the report and figures into {@code s.out}.
+     *
+     * @param s   what to run
+     * @param out where the report is printed
+     * @param log where progress is printed
+     * @return the report text that was printed
+     * @throws IOException if the digits cannot be read or the report cannot be written
+     */
     public static String run(Settings s, PrintStream out, PrintStream log) throws IOException {
         long start = System.nanoTime();
         DigitsData d = new DigitsData(s.data);

@@ -15,27 +15,38 @@ import plainnet.io.ModelFile;
 
 /**
  * The inputs of one test vector: either a network case (layers, X, Y with nulls, loss, and for
- * optimizer cases an optimizer and a step count) or a generator case (seeds). See SPEC.md,
- * section "Test vectors".
+ * optimizer cases an optimizer and a step count) or a generator case (seeds). See SPEC.md §22,
+ * "Test vectors", and §22.1 for the file.
  */
 public final class Case {
 
+    /** The value of a vector file's "format" field. */
     public static final String FORMAT = "plainnet-vector";
+    /** The value of a vector file's "version" field: the version of the file format (SPEC.md §22.1). */
     public static final int VERSION = 1;
 
-    public final String name, description;
-    /** Network case: the network (N inputs I), inputs x (N, I), targets (N, K), loss; else null. */
+    /** The vector's name, also its file name without ".json", e.g. {@code bce_per_example}. */
+    public final String name;
+    /** One line saying what the vector exercises. */
+    public final String description;
+    /** Network case: the network (I inputs, K outputs); else null. */
     public final Network net;
+    /** Network case: the inputs x (N, I); else null. */
     public final double[][] x;
+    /** Network case: the targets (N, K), unlabeled entries null in the file; else null. */
     public final Targets t;
+    /** Network case: the loss; else null. */
     public final Loss loss;
-    /** Optimizer case: the optimizer (fresh state) and the number of steps; else null and 0. */
+    /** Optimizer case: the optimizer, with fresh state; else null. */
     public final Optimizer opt;
+    /** Optimizer case: the number of optimizer steps; else 0. */
     public final int steps;
     /** Generator case: the seeds; else null. */
     public final long[] seeds;
-    /** The verifier's tolerances: an entry passes when |result − expected| ≤ abs + rel·|expected|. */
-    public final double abs, rel;
+    /** The verifier's absolute tolerance: an entry passes when |result − expected| ≤ abs + rel·|expected| (SPEC.md §22.3). */
+    public final double abs;
+    /** The verifier's relative tolerance (see {@link #abs}). */
+    public final double rel;
 
     private Case(String name, String description, Network net, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
                  long[] seeds, double abs, double rel) {
@@ -53,16 +64,21 @@ public final class Case {
     }
 
     /** A network case; opt may be null (then steps must be 0). */
-    public static Case network(String name, String description, Network net, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
+    static Case network(String name, String description, Network net, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
                                double abs, double rel) {
         return new Case(name, description, net, x, t, loss, opt, steps, null, abs, rel);
     }
 
     /** A generator case. */
-    public static Case generator(String name, String description, long[] seeds, double abs, double rel) {
+    static Case generator(String name, String description, long[] seeds, double abs, double rel) {
         return new Case(name, description, null, null, null, null, null, 0, seeds.clone(), abs, rel);
     }
 
+    /**
+     * Whether this is a generator case (seeds) rather than a network case.
+     *
+     * @return true when {@link #seeds} is not null
+     */
     public boolean isGenerator() {
         return seeds != null;
     }
@@ -71,7 +87,7 @@ public final class Case {
     // JSON
 
     /** The whole vector file: this case's inputs plus the expected results. */
-    public String toJson(Map<String, Object> expected) {
+    String toJson(Map<String, Object> expected) {
         Map<String, Object> root = new LinkedHashMap<String, Object>();
         root.put("format", FORMAT);
         root.put("version", VERSION);
@@ -126,6 +142,8 @@ public final class Case {
     /**
      * Reads a vector file's inputs (its "expected" section is not read here).
      *
+     * @param root the file's top-level object
+     * @return the case
      * @throws FormatException naming the file and field
      */
     public static Case parse(Fields root) throws FormatException {

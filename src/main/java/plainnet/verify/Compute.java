@@ -31,6 +31,12 @@ public final class Compute {
 
     private Compute() {}
 
+    /**
+     * plainnet's results for a case, the sections of the table above.
+     *
+     * @param c the case; not modified (a network case is computed on a copy of its network)
+     * @return the "expected" object of a vector file, the same shape as a result file's sections
+     */
     public static Map<String, Object> run(Case c) {
         return c.isGenerator() ? generator(c.seeds) : network(c);
     }

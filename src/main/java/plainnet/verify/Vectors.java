@@ -32,7 +32,11 @@ public final class Vectors {
 
     private Vectors() {}
 
-    /** The whole set, in file order. */
+    /**
+     * The whole set, in file order (SPEC.md §22.4).
+     *
+     * @return every case, built from fixed seeds
+     */
     public static List<Case> all() {
         List<Case> cases = new ArrayList<Case>();
         Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1), Activation.SIGMOID, Activation.TANH};
@@ -94,7 +98,13 @@ public final class Vectors {
         return cases;
     }
 
-    /** Writes every vector as NAME.json into dir; returns the number written. */
+    /**
+     * Writes every vector as NAME.json into dir, with its expected results from {@link Compute#run}.
+     *
+     * @param dir the folder, created if missing
+     * @return the number of files written
+     * @throws IOException if the folder or a file cannot be written
+     */
     public static int write(Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Case> cases = all();

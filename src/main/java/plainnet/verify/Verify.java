@@ -7,7 +7,7 @@ import java.util.Map;
 import plainnet.io.FormatException;
 
 /**
- * Compares a result with a vector's expected values. See SPEC.md, section "Test vectors".
+ * Compares a result with a vector's expected values. See SPEC.md §22.3, "Comparison".
  *
  * <p>The expected section is walked in the order of the stages generator, init, forward, loss,
  * backward, update; every numeric array (a number, a vector or a matrix) is compared as a unit.
@@ -29,11 +29,20 @@ public final class Verify {
 
     /** One compared array. */
     public static final class Line {
+        /** The array's name: stage.key, with the layer for per-layer arrays, e.g. {@code backward.dW[1]}. */
         public final String name;
-        public final double maxAbs, maxRel;
+        /** max|r − e| over the array's entries. */
+        public final double maxAbs;
+        /** max|r − e| / |e| over the entries with e ≠ 0. */
+        public final double maxRel;
+        /** Whether every entry is within abs + rel·|e|. */
         public final boolean passed;
-        /** For a failed array: the first failing index (e.g. "[2][1]"), and the expected and found values. */
-        public final String firstIndex, expected, found;
+        /** For a failed array: the first failing index, e.g. "[2][1]"; "" when passed. */
+        public final String firstIndex;
+        /** For a failed array: the expected value at {@link #firstIndex}; "" when passed. */
+        public final String expected;
+        /** For a failed array: the result's value at {@link #firstIndex}; "" when passed. */
+        public final String found;
 
         Line(String name, double maxAbs, double maxRel, boolean passed, String firstIndex, String expected, String found) {
             this.name = name;
@@ -48,19 +57,30 @@ public final class Verify {
 
     /** The comparison of one result with one vector. */
     public static final class Report {
+        /** The vector's name. */
         public final String vector;
+        /** One line per compared array, in stage order. */
         public final List<Line> lines = new ArrayList<Line>();
 
         Report(String vector) {
             this.vector = vector;
         }
 
+        /**
+         * Whether the result matches the vector.
+         *
+         * @return true when every line passed
+         */
         public boolean passed() {
             for (Line l : lines) if (!l.passed) return false;
             return true;
         }
 
-        /** The stage of the first failing array, or null. */
+        /**
+         * The stage of the first failing array: where another implementation first goes wrong.
+         *
+         * @return one of {@link Verify#STAGES}, or null when everything passed
+         */
         public String earliestFailingStage() {
             for (Line l : lines) if (!l.passed) return l.name.substring(0, l.name.contains(".") ? l.name.indexOf('.') : l.name.length());
             return null;
@@ -89,7 +109,13 @@ public final class Verify {
      * Compares a parsed result (the JSON value of the result file) with a vector's parsed
      * expected section.
      *
+     * @param vector     the vector's name, which the result's "vector" field must equal
+     * @param expected   the vector file's "expected" object
+     * @param result     the whole result file (format plainnet-result, version 1, SPEC.md §22.2)
+     * @param abs        the vector's absolute tolerance
+     * @param rel        the vector's relative tolerance
      * @param resultFile the result's file name, for messages
+     * @return the report, one line per array
      * @throws FormatException when the result lacks a key, has a wrong shape or a wrong type
      */
     public static Report compare(String vector, Map<?, ?> expected, Map<?, ?> result, double abs, double rel, String resultFile) throws FormatException {
