@@ -124,7 +124,7 @@ public final class TextFiles {
      * @param path the file to be written
      * @throws FormatException naming the path: no file name, a folder, or a missing parent folder
      */
-    public static void checkWritable(Path path) throws FormatException {
+    static void checkWritable(Path path) throws FormatException {
         Path abs = path.toAbsolutePath();
         if (abs.getFileName() == null || abs.getParent() == null) throw new FormatException(path.toString(), 0, 0, "expected a file name to write to, found none");
         if (Files.isDirectory(abs)) {
@@ -135,8 +135,8 @@ public final class TextFiles {
     }
 
     /**
-     * Checks an output file of a command before any work is done (SPEC.md, section "Command
-     * line"): {@link #checkWritable}; if it exists, a regular file (a symbolic link is followed,
+     * Checks an output file of a command before any work is done (SPEC.md §21, "Command
+     * line"): it names a file (not a folder) in a folder that exists; if it exists, a regular file (a symbolic link is followed,
      * a link to nothing is refused; devices, pipes and other special files are refused) that is
      * not one of the inputs (compared as the same file, links followed); and its folder accepts
      * a new file (tried by creating and removing a temporary file).

@@ -37,7 +37,7 @@ public final class Vectors {
      *
      * @return every case, built from fixed seeds
      */
-    public static List<Case> all() {
+    static List<Case> all() {
         List<Case> cases = new ArrayList<Case>();
         Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1), Activation.SIGMOID, Activation.TANH};
         for (Activation f : acts) {

@@ -110,6 +110,24 @@ class DistributionTest {
     }
 
     @Test
+    void readme_dependOnSection_showsThePomsCoordinates() throws Exception {
+        Element p = project();
+        String readme = Files.readString(Paths.get("README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("## Depend on plainnet");
+        assertThat(start).as("README.md has the section Depend on plainnet").isPositive();
+        int end = readme.indexOf("\n## ", start + 1);
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        String group = child(p, "groupId"), artifact = child(p, "artifactId"), version = child(p, "version");
+        assertThat(section).contains(group + ":" + artifact + ":" + version,
+            "<groupId>" + group + "</groupId>", "<artifactId>" + artifact + "</artifactId>", "<version>" + version + "</version>",
+            "target/" + artifact + "-" + version + ".jar", "target/" + artifact + "-" + version + "-sources.jar",
+            "target/" + artifact + "-" + version + "-javadoc.jar");
+        // No other version number in the section: a release bump must update all of it.
+        Matcher m = Pattern.compile("\\d+\\.\\d+\\.\\d+").matcher(section);
+        while (m.find()) assertThat(m.group()).as("a version in README's Depend on plainnet").isEqualTo(version);
+    }
+
+    @Test
     void runnableJar_builtFromTheSourcesAsMakeJarDoes_staysUnder300KB() throws Exception {
         // The same steps as `make jar`: javac --release 8 on src/main/java, then the JDK's jar tool.
         List<Path> sources;
