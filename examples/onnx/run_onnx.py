@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Runs a model exported by `plainnet export --format onnx` in onnxruntime on a CSV file.
 
-    python3 examples/onnx/run_onnx.py MODEL.onnx DATA.csv OUT_PREFIX
+    python3 examples/onnx/run_onnx.py MODEL.onnx DATA.csv OUT_PREFIX [MODEL.onnx DATA.csv OUT_PREFIX ...]
 
-reads the model's feature columns (named in its metadata "features") from DATA.csv, in the
-input's precision (float64, or float32 for an --float32 export), runs every output and writes
-OUT_PREFIX.NAME.csv per output NAME (logits, probabilities): a header with the model's task
-names, then one line per data row, each number written with repr (it reads back to the same
-bits). The model is checked with onnx.checker first where the onnx package is installed.
+For each triple it reads the model's feature columns (named in its metadata "features") from
+DATA.csv, in the input's precision (float64, or float32 for an --float32 export), runs every
+output and writes OUT_PREFIX.NAME.csv per output NAME (logits, probabilities): a header with the
+model's task names, then one line per data row, each number written with repr (it reads back to
+the same bits). Several triples run in one process, which imports onnxruntime once. Each model
+is checked with onnx.checker first where the onnx package is installed.
 Used by plainnet's ExportCommandTest; SPEC.md, section "ONNX export".
 """
 import csv
@@ -45,6 +46,8 @@ def main(model_path, data_path, prefix):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit("usage: run_onnx.py MODEL.onnx DATA.csv OUT_PREFIX")
-    main(*sys.argv[1:])
+    args = sys.argv[1:]
+    if not args or len(args) % 3 != 0:
+        sys.exit("usage: run_onnx.py MODEL.onnx DATA.csv OUT_PREFIX [MODEL.onnx DATA.csv OUT_PREFIX ...]")
+    for j in range(0, len(args), 3):
+        main(*args[j:j + 3])

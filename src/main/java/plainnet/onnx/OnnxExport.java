@@ -130,8 +130,8 @@ public final class OnnxExport {
         Protobuf opset = new Protobuf();
         opset.int64(2, OPSET); // domain (field 1) left out: the default domain ai.onnx
         model.message(8, opset);
-        model.message(14, entry("features", Json.write(new ArrayList<Object>(m.features))));
-        model.message(14, entry("tasks", Json.write(new ArrayList<Object>(m.tasks))));
+        model.message(14, entry("features", jsonList(m.features)));
+        model.message(14, entry("tasks", jsonList(m.tasks)));
         model.message(14, entry("loss", m.loss.name()));
         model.message(14, entry("precision", float32 ? "float32" : "float64"));
         return model.toByteArray();
@@ -184,6 +184,11 @@ public final class OnnxExport {
         a.int64(3, value);
         a.int64(20, ATTRIBUTE_INT);
         return a;
+    }
+
+    /** The names as a one-line JSON array, e.g. ["a", "b"] (Json.write ends its text with a line break). */
+    private static String jsonList(List<String> names) {
+        return Json.write(new ArrayList<Object>(names)).trim();
     }
 
     private static Protobuf entry(String key, String value) {
