@@ -31,6 +31,7 @@ public final class Main {
         + "  predict    write a model's predictions for a CSV file\n"
         + "  gradcheck  check a model's gradients by finite differences on a sample of rows\n"
         + "  info       print a model's layers, parameter counts and frozen layers\n"
+        + "  export     write a model as an ONNX file (--format onnx), to run in onnxruntime and other runtimes\n"
         + "  vectors    regenerate the golden test vectors (test-data/vectors)\n"
         + "  compute    plainnet's results for a vector, in the result format other implementations write\n"
         + "  verify     compare result files with the vectors: per array errors, PASS/FAIL, earliest failing stage\n"
@@ -96,13 +97,14 @@ public final class Main {
                 case "predict":   return Inspect.predict(rest, out, err);
                 case "gradcheck": return Inspect.gradcheck(rest, out, err);
                 case "info":      return Inspect.info(rest, out);
+                case "export":    return ExportCommand.run(rest, out);
                 case "demo":      return DemoCommand.run(rest, out, err);
                 case "vectors":   return VectorCommands.vectors(rest, out);
                 case "compute":   return VectorCommands.compute(rest, out);
                 case "verify":    return VectorCommands.verify(rest, out);
                 case "bench":     return BenchCommand.run(rest, out);
                 default:
-                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, vectors, compute, verify, bench, demo, help, version");
+                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, export, vectors, compute, verify, bench, demo, help, version");
                     return 2;
             }
         } catch (UsageException e) {

@@ -201,6 +201,19 @@ public final class TextFiles {
      *                         be written
      */
     public static void writeAtomically(Path path, String text) throws IOException {
+        writeAtomically(path, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Replaces the file atomically with the bytes, exactly as {@link #writeAtomically(Path, String)}
+     * does with text: for binary files such as an ONNX export.
+     *
+     * @param path  the file to replace or create
+     * @param bytes the whole new content, not modified
+     * @throws FormatException naming {@code path} (not the temporary file) when the file cannot
+     *                         be written
+     */
+    public static void writeAtomically(Path path, byte[] bytes) throws IOException {
         checkWritable(path);
         Path target = target(path);
         if (Files.exists(target) && !Files.isRegularFile(target)) {
@@ -210,7 +223,7 @@ public final class TextFiles {
         try {
             tmp = newTemporary(target);
             unfinished = tmp;
-            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.write(tmp, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
