@@ -326,7 +326,10 @@ def main(argv=None):
     except BadInput as e:
         print(f"to_torch.py: {e}", file=sys.stderr)
         return 2
-    except (KeyError, TypeError, ValueError, IndexError) as e:
+    except KeyError as e:
+        print(f"to_torch.py: {args.model}: expected the field \"{e.args[0]}\" (SPEC.md §16), found none", file=sys.stderr)
+        return 2
+    except (TypeError, ValueError, IndexError) as e:
         print(f"to_torch.py: {args.model}: expected a plainnet model file (SPEC.md §16), found a problem with {e!r}", file=sys.stderr)
         return 2
 
