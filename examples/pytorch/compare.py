@@ -79,7 +79,7 @@ def main(argv=None):
         server.stdin.close()
         server.wait()
     print()
-    print("| shape / batch | plainnet 1 thread | PyTorch f64 1 thread | ratio | plainnet 2 threads | ratio (2 vs 1) |")
+    print("| shape / batch | plainnet 1 thread | PyTorch f64 1 thread | ratio | plainnet 2 threads | ratio (2 threads vs PyTorch 1) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for s in shapes:
         p1, t1, p2 = (statistics.median(runs[s][k]) for k in ("p1", "t1", "p2"))
