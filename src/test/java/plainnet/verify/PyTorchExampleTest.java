@@ -47,7 +47,8 @@ import plainnet.io.ModelFile;
  * A Sequential built in PyTorch (float32 and float64 layers, a frozen one) is written by
  * from_torch.py, and plainnet loads it and writes the same bytes again, and predicts from it. Bad
  * input to from_torch.py (Dropout, Conv2d, a NaN weight, an --out that is a folder) is one line
- * naming the module or layer, exit 2, and an existing --out file is left untouched.
+ * naming the module or layer, exit 2, and an existing --out file is left untouched. A negative
+ * control: with one PyTorch weight moved by 1e−9, --check fails.
  *
  * <p>All Python runs in one process (importing torch takes seconds), driven by a script this test
  * writes, which calls the examples' main functions as their command lines do.
@@ -173,6 +174,14 @@ class PyTorchExampleTest {
                 torch.save(b, os.path.join(d, name + ".pt"))
                 run("bad " + name, from_torch, [os.path.join(d, name + ".pt"), "--out", os.path.join(d, "keep.json"), "--loss", "bce"])
             run("bad folder", from_torch, [os.path.join(d, "torch.pt"), "--out", os.path.join(d, "folder.json"), "--loss", "bce"])
+            # negative control: one weight of the PyTorch copy moved by 1e-9, which --check must notice
+            exact = to_torch.torch_results
+            def moved(net, model, x, y):
+                with torch.no_grad():
+                    net[0].weight[0, 0] += 1e-9
+                return exact(net, model, x, y)
+            to_torch.torch_results = moved
+            run("moved check", to_torch, [os.path.join(d, "bce.json"), "--check", "--jar", jar, "--rows", "6", "--seed", "2"])
             """;
         Files.writeString(dir.resolve("driver.py"), driver);
         pythonOut = run(List.of("python3", dir.resolve("driver.py").toString(), dir.toString(), "target/plainnet.jar"));
@@ -226,6 +235,15 @@ class PyTorchExampleTest {
         }
         assertThat(section("bce check")).contains("backward.dW[1]     null in plainnet, null in PyTorch  PASS");
         assertThat(section("bce check")).containsPattern("backward.dW\\[0\\] +max \\|diff\\| [0-9.e+-]+ ");
+    }
+
+    @Test
+    void checkMode_weightMovedBy1e9_fails() {
+        skipWithoutTorch();
+        String s = section("moved check");
+        assertThat(exit(s)).as(s).isEqualTo(1);
+        assertThat(s).contains("forward.z[0]", "FAIL: PyTorch");
+        assertThat(s).containsPattern("backward.dW\\[0\\] .*FAIL");
     }
 
     private static double[][] csvNumbers(String text) {
