@@ -179,7 +179,7 @@ def _numbers(t, what):
     return t.tolist()
 
 
-def _loss(kind, reduction, K):
+def _loss(kind, reduction):
     if reduction not in REDUCTIONS:
         raise BadInput(f"reduction: expected one of {', '.join(REDUCTIONS)}, found \"{reduction}\"")
     if kind == "binary_cross_entropy":
@@ -252,14 +252,14 @@ def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="
         spec = dict(meta["loss"])
         if reduction is not None:
             spec["reduction"] = reduction
-        loss_obj = _loss(spec["kind"], spec["reduction"], K)
+        loss_obj = _loss(spec["kind"], spec["reduction"])
         loss_obj.update({k: v for k, v in spec.items() if k in loss_obj})
     elif loss is None:
         raise BadInput(f"{source}: expected a loss (--loss bce, softmax or mse): the Sequential carries no plainnet loss")
     elif loss not in LOSSES:
         raise BadInput(f"loss: expected bce, softmax or mse, found \"{loss}\"")
     else:
-        loss_obj = _loss(LOSSES[loss], reduction or "per_example", K)
+        loss_obj = _loss(LOSSES[loss], reduction or "per_example")
     features = list(features) if features is not None else list(meta.get("features") or [f"x{i}" for i in range(I)])
     tasks = list(tasks) if tasks is not None else list(meta.get("tasks") or [f"y{k}" for k in range(K)])
     if len(features) != I:

@@ -37,7 +37,6 @@ agrees, 1 when one does not, 2 for bad input.
 import argparse
 import csv
 import json
-import math
 import os
 import subprocess
 import sys
