@@ -15,7 +15,7 @@ DIST    := target/plainnet-$(VERSION)
 SOURCES := $(sort $(shell find src/main/java -name '*.java'))
 CLASSES := target/jar-classes
 
-.PHONY: jar test javadoc dist install demo vectors bench bench-large single-file clean
+.PHONY: jar test javadoc dist install demo vectors bench bench-compare bench-large single-file clean
 
 jar: target/plainnet.jar
 
@@ -85,6 +85,13 @@ bench: target/plainnet.jar
 	$(JAVA) -XX:+IgnoreUnrecognizedVMOptions -XX:MaxVectorSize=32 -jar target/plainnet.jar bench
 	@start=$$(date +%s%N); $(JAVA) -jar target/plainnet.jar demo > /dev/null 2>&1; end=$$(date +%s%N); \
 	  echo "make demo (jar already built): $$(( (end - start) / 1000000 )) ms"
+
+# plainnet against PyTorch float64 (examples/pytorch/compare.py): per shape, plainnet bench on 1 and
+# 2 threads and examples/pytorch/bench.py on 1 thread, in turns; medians of the rounds and the ratios.
+# Skipped (exit 0) where python3 or torch is not installed.
+bench-compare: target/plainnet.jar
+	@if command -v python3 > /dev/null 2>&1; then python3 examples/pytorch/compare.py; \
+	  else echo "bench-compare: skipped: python3 is not installed"; fi
 
 # A data set of real size (SPEC §24): 60,000 rows × 784 pixel columns (about 81 % zeros, the rest
 # 1-255, like the classic image benchmarks) and a class column, generated into target/ (never
