@@ -12,7 +12,9 @@ import java.util.List;
  * (one per task or class), l the layer index, counted from 0 in code (layer 0 reads x).
  *
  * <p>The network owns work buffers for its three most recent batch sizes: z_l and a_l of every
- * layer from the last {@link #forward}, and the backward buffers. Arrays returned by
+ * layer from the last {@link #forward}, and the backward buffers (they, the per-layer work of
+ * the fast kernels and the threads are kept in package-private {@code FastPath}, so that
+ * this file reads as the math). Arrays returned by
  * {@link #forward} and {@link #backwardToInput} are these buffers: read them before the next
  * call. A network is not thread-safe: one call at a time (its kernels may use several threads
  * inside a call, see {@link #setThreads}); give each thread its own {@link #copy}.
@@ -26,53 +28,11 @@ public final class Network {
 
     private final ArrayList<Dense> layers = new ArrayList<Dense>();
 
-    // Work buffers for batch size N (the current set, one of the cached sets below).
-    private int N = 0;
-    private double[][] x;       // (N, I)  the input of the last forward (the caller's array)
-    private double[][][] z;     // [l] (N, O_l)  pre-activations
-    private double[][][] a;     // [l] (N, O_l)  activations
-    private double[][][] dz;    // [l] (N, O_l)  gradient with respect to z_l
-    private double[][][] da;    // [l] (N, O_l)  gradient with respect to a_l, for l < L−1 (a_{L−1} takes dout)
-    private double[][] dx;      // (N, I)  gradient with respect to the input
-
-    /**
-     * Buffer sets for the last few batch sizes, so that alternating sizes (full batches, the last
-     * smaller batch of an epoch, a validation set) allocate nothing after the first use.
-     */
-    private static final int CACHED_SIZES = 3;
-    private final Buffers[] cache = new Buffers[CACHED_SIZES];
-    private long uses;
-
-    /** The work buffers of one batch size. */
-    private static final class Buffers {
-        final int N;
-        final double[][][] z, a, dz, da; // [l] (N, O_l); da[L−1] is null
-        final double[][] dx;             // (N, I)
-        long lastUse;
-
-        Buffers(int N, List<Dense> layers) {
-            int L = layers.size();
-            this.N = N;
-            z = new double[L][][];
-            a = new double[L][][];
-            dz = new double[L][][];
-            da = new double[L][][];
-            for (int l = 0; l < L; l++) {
-                int O = layers.get(l).O;
-                z[l] = new double[N][O];
-                a[l] = new double[N][O];
-                dz[l] = new double[N][O];
-                da[l] = l < L - 1 ? new double[N][O] : null;
-            }
-            dx = new double[N][layers.get(0).I];
-        }
-
-        boolean owns(double[][] m) {
-            if (m == dx) return true;
-            for (int l = 0; l < z.length; l++) if (m == z[l] || m == a[l] || m == dz[l] || m == da[l]) return true;
-            return false;
-        }
-    }
+    // The arrays of the last forward: those of its batch size N, one of the cached sets.
+    private double[][] x;                 // (N, I)  the input of the last forward (the caller's array)
+    private FastPath.Buffers buffers;     // z_l, a_l (N, O_l), dz_l, da_l, dx of batch size N
+    private final FastPath.BufferCache cache = new FastPath.BufferCache();
+    private final ArrayList<FastPath.Work> work = new ArrayList<FastPath.Work>(); // one per layer
 
     /** The threads of the kernels (SPEC.md, "Fast kernels and threads"); one by default. */
     private Parallel parallel = Parallel.SERIAL;
@@ -115,12 +75,12 @@ public final class Network {
         if (ownsBuffer(x)) {
             throw new IllegalArgumentException("input x: expected an array of the caller's, found one of the network's own buffers (copy it first)");
         }
-        ensureBuffers(x.length);
+        buffers = cache.forRows(x.length, layers);
         this.x = x;
         double[][] in = x;
         for (int l = 0; l < layers.size(); l++) {
-            layers.get(l).forward(z[l], a[l], in, parallel);
-            in = a[l];
+            layers.get(l).forward(buffers.z[l], buffers.a[l], in, parallel, work.get(l));
+            in = buffers.a[l];
         }
         return in;
     }
@@ -146,25 +106,26 @@ public final class Network {
      */
     public double[][] backwardToInput(double[][] dout) {
         backward(dout, 0, true);
-        return dx;
+        return buffers.dx;
     }
 
     /** Backward from layer L−1 down to layer lo; layer 0 writes dx only when toInput. */
     private void backward(double[][] dout, int lo, boolean toInput) {
         checkForward("backward");
-        Check.shape("dout", dout, N, outputs());
+        Check.shape("dout", dout, buffers.N, outputs());
         if (ownsBuffer(dout)) {
             throw new IllegalArgumentException("dout: expected an array of the caller's, found one of the network's own buffers (copy it first)");
         }
         if (lo < 0) {
             return; // every layer is frozen: there is nothing to compute
         }
+        FastPath.Buffers m = buffers;
         double[][] grad = dout;
         for (int l = layers.size() - 1; l >= lo; l--) {
-            double[][] in = l == 0 ? x : a[l - 1];
+            double[][] in = l == 0 ? x : m.a[l - 1];
             // Layers below lo take no gradient, so layer lo computes no dx (the freezing rule).
-            double[][] below = l > lo ? da[l - 1] : (toInput ? dx : null);
-            layers.get(l).backward(below, dz[l], grad, in, z[l], a[l], parallel);
+            double[][] below = l > lo ? m.da[l - 1] : (toInput ? m.dx : null);
+            layers.get(l).backward(below, m.dz[l], grad, in, m.z[l], m.a[l], parallel, work.get(l));
             grad = below;
         }
     }
@@ -197,14 +158,14 @@ public final class Network {
     public double[][] preActivation(int l) {
         checkIndex("layer index", l, layers.size());
         checkForward("preActivation");
-        return z[l];
+        return buffers.z[l];
     }
 
     /** The activation a_l (N, O_l) of the last forward pass. */
     public double[][] activation(int l) {
         checkIndex("layer index", l, layers.size());
         checkForward("activation");
-        return a[l];
+        return buffers.a[l];
     }
 
     private void checkForward(String what) {
@@ -213,10 +174,9 @@ public final class Network {
         }
     }
 
-    /** True when a is one of the arrays this network owns (a reference comparison). */
+    /** True when m is one of the arrays this network owns (a reference comparison). */
     private boolean ownsBuffer(double[][] m) {
-        for (Buffers b : cache) if (b != null && b.owns(m)) return true;
-        return false;
+        return cache.owns(m);
     }
 
     /** The index of the lowest trainable layer, or −1 when every layer is frozen. */
@@ -272,6 +232,7 @@ public final class Network {
             }
         }
         layers.add(layer);
+        work.add(new FastPath.Work());
         invalidate();
     }
 
@@ -285,7 +246,10 @@ public final class Network {
             throw new IllegalArgumentException("removeLast: expected k in [0, " + (layers.size() - 1)
                 + "] for a network of " + layers.size() + " layers, found " + k);
         }
-        for (int j = 0; j < k; j++) layers.remove(layers.size() - 1);
+        for (int j = 0; j < k; j++) {
+            layers.remove(layers.size() - 1);
+            work.remove(work.size() - 1);
+        }
         invalidate();
     }
 
@@ -370,6 +334,11 @@ public final class Network {
         return parallel;
     }
 
+    /** The fast path's work of layer l, for the optimizer's step. */
+    FastPath.Work work(int l) {
+        return work.get(l);
+    }
+
     /** Uses the naive reference kernels (true) or the fast ones (false, the default) in every layer; the bits are the same. */
     void setReference(boolean reference) {
         for (Dense layer : layers) layer.reference = reference;
@@ -377,32 +346,9 @@ public final class Network {
 
     /** Drops the buffers and the remembered input after a change of the layer list. */
     private void invalidate() {
-        N = 0;
         x = null;
-        java.util.Arrays.fill(cache, null);
-    }
-
-    /** Makes the buffers of batch size rows current: a cached set, or a new one replacing the least recently used. */
-    private void ensureBuffers(int rows) {
-        uses++;
-        Buffers use = null;
-        int victim = 0;
-        for (int c = 0; c < CACHED_SIZES; c++) {
-            Buffers b = cache[c];
-            if (b != null && b.N == rows) use = b;
-            if (b == null || (cache[victim] != null && b.lastUse < cache[victim].lastUse)) victim = c;
-        }
-        if (use == null) {
-            use = new Buffers(rows, layers);
-            cache[victim] = use;
-        }
-        use.lastUse = uses;
-        N = rows;
-        z = use.z;
-        a = use.a;
-        dz = use.dz;
-        da = use.da;
-        dx = use.dx;
+        buffers = null;
+        cache.clear();
     }
 
     private static void checkIndex(String name, int l, int size) {

@@ -26,8 +26,8 @@ import java.util.IdentityHashMap;
  *
  * <p>The state (v, m, t) of each layer is kept here, keyed by the layer object, so that a new
  * optimizer starts from zero state and a layer appended to a network starts with none. The
- * update of a layer uses the network's threads, split by rows; an optimizer serves one step at
- * a time.
+ * update of a layer uses the network's threads, split by rows (in package-private
+ * {@code FastPath}); an optimizer serves one step at a time.
  *
  * <p>Index letters: O outputs (o), I inputs (i) of a layer.
  */
@@ -52,7 +52,7 @@ public final class Optimizer {
     private final IdentityHashMap<Dense, State> state = new IdentityHashMap<Dense, State>();
 
     /** The moments of one layer: shapes follow W (O, I) and b (O). */
-    private static final class State {
+    static final class State {
         final double[][] mW, vW; // (O, I)
         final double[] mb, vb;   // (O)
         long t;                  // trainable steps of this layer (Adam's t)
@@ -156,39 +156,29 @@ public final class Optimizer {
                 state.put(layer, s);
             }
             s.t++;
-            cLayer = layer;
-            cState = s;
-            cEta = lr * layer.lrScale();
             if (kind == Kind.ADAM && s.t != cT) {
-                // Adam's bias corrections, once per step count: layers trained together share t.
-                // (JDK 17's StrictMath.pow allocates three small arrays per call unless the JIT
-                // inlines it, so fewer calls also mean fewer bytes.)
+                // Adam's bias corrections c₁ = 1 − β₁^t, c₂ = 1 − β₂^t, computed once per step count:
+                // layers trained together share t. (JDK 17's StrictMath.pow allocates three small
+                // arrays per call unless the JIT inlines it, so fewer calls also mean fewer bytes.)
                 cT = s.t;
-                cC1 = 1.0 - StrictMath.pow(beta1, s.t);
-                cC2 = 1.0 - StrictMath.pow(beta2, s.t);
+                c1 = 1.0 - StrictMath.pow(beta1, s.t);
+                c2 = 1.0 - StrictMath.pow(beta2, s.t);
             }
-            // Rows 0..O−1 are the rows of W, row O is b; each parameter is updated by one thread on
-            // its own, so the threads do not change a bit (SPEC.md, "Fast kernels and threads").
-            net.parallel().run(rowsJob, layer.O + 1);
+            // updateRow for the rows of W and b, split over the network's threads
+            FastPath.update(this, layer, s, lr * layer.lrScale(), c1, c2, net.parallel(), net.work(l));
         }
-        cLayer = null;
-        cState = null;
     }
 
-    // The layer of the current step, read by the thread job (made once: a step allocates nothing).
-    private Dense cLayer;
-    private State cState;
-    private double cEta, cC1, cC2;
-    private long cT; // the step count cC1, cC2 belong to (0: none yet)
-    private final Parallel.Range rowsJob = this::updateRows;
+    private double c1, c2; // Adam's 1 − β₁^t, 1 − β₂^t for t = cT
+    private long cT;        // the step count c1, c2 belong to (0: none yet)
 
-    private void updateRows(int from, int to) {
-        Dense layer = cLayer;
-        State s = cState;
-        for (int o = from; o < to; o++) {
-            if (o < layer.O) update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], cEta, lambda, cC1, cC2);
-            else update(layer.b, layer.db, s.mb, s.vb, cEta, 0.0, cC1, cC2);
-        }
+    /**
+     * Updates row o of a layer's parameters with step size η: row o of W for o &lt; O (with
+     * weight decay λ), b for o = O (never decayed).
+     */
+    void updateRow(Dense layer, State s, int o, double eta, double c1, double c2) {
+        if (o < layer.O) update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, c1, c2);
+        else update(layer.b, layer.db, s.mb, s.vb, eta, 0.0, c1, c2);
     }
 
     /**
@@ -200,6 +190,7 @@ public final class Optimizer {
      * @param m     first state row (P): velocity (momentum) or first moment (Adam); modified
      * @param v     second moment (P) for Adam, else null; modified
      * @param decay λ for W rows, 0 for the bias
+     * @param eta   η = lr · lrScale
      * @param c1    Adam's 1 − β₁^t
      * @param c2    Adam's 1 − β₂^t
      */

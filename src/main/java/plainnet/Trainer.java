@@ -173,13 +173,8 @@ public final class Trainer {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0, sinceBest = 0;
         double limit = Double.NaN;          // BLOWUP · max(1, J₁), set by the first batch with a labeled entry
-        // Mini-batch views, one set per batch size (full batches and the last one), so that a
-        // step allocates nothing: rows are shared with the data, not copied.
-        double[][] xFull = new double[Math.min(batch, N)][], xLast = new double[N % batch == 0 ? 0 : N % batch][];
-        double[][] yFull = new double[xFull.length][], yLast = new double[xLast.length][];
-        boolean[][] mFull = new boolean[xFull.length][], mLast = new boolean[xLast.length][];
-        Targets tFull = Targets.view(yFull, mFull), tLast = xLast.length == 0 ? null : Targets.view(yLast, mLast);
-        double[][] dzFull = new double[xFull.length][t.columns()], dzLast = new double[xLast.length][t.columns()];
+        // Mini-batch views (rows shared with the data), so that a step allocates nothing.
+        FastPath.Batches batches = new FastPath.Batches(N, batch, t.columns());
 
         for (int e = 0; e < epochs; e++) {
             long epochStart = System.nanoTime();
@@ -192,21 +187,14 @@ public final class Trainer {
                 int to = Math.min(N, from + batch);
                 int B = to - from;
                 step++;
-                boolean full = B == xFull.length;
-                double[][] xb = full ? xFull : xLast, yb = full ? yFull : yLast, dz = full ? dzFull : dzLast;
-                boolean[][] mb = full ? mFull : mLast;
-                Targets tb = full ? tFull : tLast;
-                for (int j = 0; j < B; j++) {
-                    int n = order[from + j];
-                    xb[j] = inputs[n];
-                    yb[j] = t.y[n];
-                    mb[j] = t.labeled[n];
-                }
-                double[][] z = trained.forward(xb);
-                double J = loss.forward(z, tb);
+                // fill the batch: rows order[from … to − 1] of the data
+                FastPath.Batch b = batches.fill(order, from, to, inputs, t);
+                // forward, loss
+                double[][] z = trained.forward(b.x);
+                double J = loss.forward(z, b.t);
                 // J₁ is the loss of the first batch that has a labeled entry: a batch with none has J = 0
                 // by definition, which says nothing about the scale of the loss.
-                if (Double.isNaN(limit) && tb.labeledCount() > 0) limit = BLOWUP * Math.max(1.0, J);
+                if (Double.isNaN(limit) && b.t.labeledCount() > 0) limit = BLOWUP * Math.max(1.0, J);
                 if (Double.isNaN(J) || Double.isInfinite(J) || J > limit) {
                     good.restore(net);
                     opt.setLr(lr0);
@@ -216,9 +204,10 @@ public final class Trainer {
                     return new Result(history, history.size(), false, true, e + 1, step, what);
                 }
                 sum += B * J;
-                loss.backward(dz, z, tb);
+                // backward through the loss, zero the gradients, backward through the network, step
+                loss.backward(b.dz, z, b.t);
                 trained.zeroGrad();
-                trained.backward(dz);
+                trained.backward(b.dz);
                 opt.step(trained);
             }
             double trainLoss = sum / N;
