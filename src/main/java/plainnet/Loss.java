@@ -21,6 +21,23 @@ public interface Loss {
      */
     void backward(double[][] dz, double[][] z, Targets t);
 
+    /**
+     * J and dz together: returns {@link #forward}{@code (z, t)} and writes
+     * {@link #backward}{@code (dz, z, t)}, with the same bits. plainnet's losses do it in one pass
+     * (the cross-entropies evaluate each exp once for both); the default calls the two.
+     *
+     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param z  network output (N, K), not modified
+     * @param t  targets (N, K)
+     * @return J
+     * @throws IllegalArgumentException as {@link #backward}
+     */
+    default double forwardBackward(double[][] dz, double[][] z, Targets t) {
+        double J = forward(z, t);
+        backward(dz, z, t);
+        return J;
+    }
+
     /** The reduction turning per-unit terms into J. */
     Reduction reduction();
 

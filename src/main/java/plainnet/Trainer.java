@@ -189,9 +189,9 @@ public final class Trainer {
                 step++;
                 // fill the batch: rows order[from … to − 1] of the data
                 FastPath.Batch b = batches.fill(order, from, to, inputs, t);
-                // forward, loss
+                // forward; the loss J and its gradient dz (one pass: SPEC.md §8)
                 double[][] z = trained.forward(b.x);
-                double J = loss.forward(z, b.t);
+                double J = loss.forwardBackward(b.dz, z, b.t);
                 // J₁ is the loss of the first batch that has a labeled entry: a batch with none has J = 0
                 // by definition, which says nothing about the scale of the loss.
                 if (Double.isNaN(limit) && b.t.labeledCount() > 0) limit = BLOWUP * Math.max(1.0, J);
@@ -204,8 +204,7 @@ public final class Trainer {
                     return new Result(history, history.size(), false, true, e + 1, step, what);
                 }
                 sum += B * J;
-                // backward through the loss, zero the gradients, backward through the network, step
-                loss.backward(b.dz, z, b.t);
+                // zero the gradients, backward through the network, step
                 trained.zeroGrad();
                 trained.backward(b.dz);
                 opt.step(trained);
