@@ -34,13 +34,20 @@ public final class BinaryCrossEntropy implements Loss {
         this(Reduction.PER_EXAMPLE, null, null);
     }
 
-    /** With the given reduction and no weights. */
+    /**
+     * With the given reduction and no weights.
+     *
+     * @param reduction how the terms are reduced (SPEC.md §9)
+     * @throws IllegalArgumentException if reduction is null
+     */
     public BinaryCrossEntropy(Reduction reduction) {
         this(reduction, null, null);
     }
 
     /**
-     * @param reduction  how the terms are reduced
+     * With the given reduction, task weights w and positive-class weights p.
+     *
+     * @param reduction  how the terms are reduced (SPEC.md §9)
      * @param taskWeight (K) finite weights ≥ 0, or null for all 1
      * @param posWeight  (K) finite positive-class weights &gt; 0, or null for all 1
      * @throws IllegalArgumentException on a null reduction, different lengths or a bad weight
@@ -67,12 +74,20 @@ public final class BinaryCrossEntropy implements Loss {
         return NAME;
     }
 
-    /** The task weights (K), or null when all are 1. */
+    /**
+     * The task weights.
+     *
+     * @return a copy of w (K), or null when all are 1
+     */
     public double[] taskWeight() {
         return w == null ? null : w.clone();
     }
 
-    /** The positive-class weights (K), or null when all are 1. */
+    /**
+     * The positive-class weights.
+     *
+     * @return a copy of p (K), or null when all are 1
+     */
     public double[] posWeight() {
         return p == null ? null : p.clone();
     }

@@ -42,8 +42,13 @@ public final class Dense {
     boolean reference;
 
     /**
-     * A layer with weights drawn by {@code init} from {@code rng} and zero bias.
+     * A layer with weights drawn by {@code init} from {@code rng} and zero bias (SPEC.md, "Initialisation").
      *
+     * @param I    number of inputs, ≥ 1
+     * @param O    number of outputs, ≥ 1
+     * @param f    the activation
+     * @param init how W is drawn
+     * @param rng  the generator W is drawn from
      * @throws IllegalArgumentException if I or O is below 1, or an argument is null
      */
     public Dense(int I, int O, Activation f, Init init, Rng rng) {
@@ -62,7 +67,15 @@ public final class Dense {
         init.fill(W, b, rng);
     }
 
-    /** A layer initialised with {@link Init#defaultFor(Activation)}: He for ReLU kinds, else Xavier. */
+    /**
+     * A layer initialised with {@link Init#defaultFor(Activation)}: He for ReLU kinds, else Xavier.
+     *
+     * @param I   number of inputs, ≥ 1
+     * @param O   number of outputs, ≥ 1
+     * @param f   the activation
+     * @param rng the generator W is drawn from
+     * @throws IllegalArgumentException if I or O is below 1, or an argument is null
+     */
     public Dense(int I, int O, Activation f, Rng rng) {
         this(I, O, f, f == null ? Init.XAVIER_NORMAL : Init.defaultFor(f), rng);
     }
@@ -72,6 +85,7 @@ public final class Dense {
      *
      * @param W weights (O, I), finite
      * @param b bias (O), finite
+     * @param f the activation
      * @throws IllegalArgumentException on a shape mismatch or a non-finite value
      */
     public Dense(double[][] W, double[] b, Activation f) {
@@ -184,7 +198,13 @@ public final class Dense {
         java.util.Arrays.fill(db, 0.0);
     }
 
-    /** Redraws W with {@code init} from {@code rng}, sets b, dW and db to zero. The flags are kept. */
+    /**
+     * Redraws W with {@code init} from {@code rng}, sets b, dW and db to zero. The flags are kept.
+     *
+     * @param init how W is drawn
+     * @param rng  the generator W is drawn from
+     * @throws IllegalArgumentException if an argument is null
+     */
     public void initialise(Init init, Rng rng) {
         if (init == null || rng == null) {
             throw new IllegalArgumentException("initialise: expected an initialiser and a generator, found null");
@@ -193,12 +213,20 @@ public final class Dense {
         zeroGrad();
     }
 
-    /** Number of parameters, O·I + O. */
+    /**
+     * Number of parameters.
+     *
+     * @return O·I + O
+     */
     public long parameterCount() {
         return (long) O * I + O;
     }
 
-    /** True when backward computes dW, db and the optimizer updates W, b. */
+    /**
+     * Whether the layer trains (SPEC.md, "Freezing").
+     *
+     * @return true when backward computes dW, db and the optimizer updates W, b
+     */
     public boolean isTrainable() {
         return trainable;
     }
@@ -207,18 +235,29 @@ public final class Dense {
      * Freezes (false) or unfreezes (true) the layer; see SPEC.md, "Freezing". Freezing a trainable
      * layer sets its dW and db to zero, so a frozen layer's gradient is zero unless code writes
      * into the arrays directly (backward does not write it, and {@link Network#zeroGrad} skips it).
+     *
+     * @param trainable false to freeze, true to unfreeze
      */
     public void setTrainable(boolean trainable) {
         if (this.trainable && !trainable) zeroGrad();
         this.trainable = trainable;
     }
 
-    /** The per-layer learning-rate multiplier (default 1): the layer's step uses lr · lrScale. */
+    /**
+     * The per-layer learning-rate multiplier (SPEC.md, "Optimizers").
+     *
+     * @return lrScale (default 1): the layer's step uses lr · lrScale
+     */
     public double lrScale() {
         return lrScale;
     }
 
-    /** @throws IllegalArgumentException unless lrScale is finite and &gt; 0 */
+    /**
+     * Sets the per-layer learning-rate multiplier.
+     *
+     * @param lrScale the multiplier: the layer's step uses lr · lrScale
+     * @throws IllegalArgumentException unless lrScale is finite and &gt; 0
+     */
     public void setLrScale(double lrScale) {
         Check.positive("learning-rate multiplier lrScale", lrScale, true);
         this.lrScale = lrScale;

@@ -28,14 +28,22 @@ public final class MeanSquaredError implements Loss {
         this(Reduction.PER_EXAMPLE, null);
     }
 
-    /** With the given reduction and no weights. */
+    /**
+     * With the given reduction and no weights.
+     *
+     * @param reduction how the terms are reduced (SPEC.md §9)
+     * @throws IllegalArgumentException if reduction is null
+     */
     public MeanSquaredError(Reduction reduction) {
         this(reduction, null);
     }
 
     /**
-     * @param reduction how the terms are reduced
+     * With the given reduction and output weights w.
+     *
+     * @param reduction how the terms are reduced (SPEC.md §9)
      * @param weight    (K) finite weights ≥ 0, or null for all 1
+     * @throws IllegalArgumentException on a null reduction or a bad weight
      */
     public MeanSquaredError(Reduction reduction, double[] weight) {
         if (reduction == null) {
@@ -55,7 +63,11 @@ public final class MeanSquaredError implements Loss {
         return NAME;
     }
 
-    /** The output weights (K), or null when all are 1. */
+    /**
+     * The output weights.
+     *
+     * @return a copy of w (K), or null when all are 1
+     */
     public double[] weight() {
         return w == null ? null : w.clone();
     }

@@ -38,15 +38,21 @@ public final class Network {
     private Parallel parallel = Parallel.SERIAL;
 
     /**
-     * A network of the given layers, in order.
+     * A network of the given layers, in order (SPEC.md, "Network").
      *
+     * @param layers the layers, bottom (reads x) first; each layer object at most once
      * @throws IllegalArgumentException if there is no layer or adjacent sizes do not match
      */
     public Network(Dense... layers) {
         this(Arrays.asList(layers == null ? new Dense[0] : layers));
     }
 
-    /** @see #Network(Dense...) */
+    /**
+     * A network of the given layers, in order; see {@link #Network(Dense...)}.
+     *
+     * @param layers the layers, bottom (reads x) first; each layer object at most once
+     * @throws IllegalArgumentException if there is no layer, a layer is null, or adjacent sizes do not match
+     */
     public Network(List<Dense> layers) {
         if (layers == null || layers.isEmpty()) {
             throw new IllegalArgumentException("Network: expected at least 1 layer, found none");
@@ -75,6 +81,14 @@ public final class Network {
         if (ownsBuffer(x)) {
             throw new IllegalArgumentException("input x: expected an array of the caller's, found one of the network's own buffers (copy it first)");
         }
+        return forwardChecked(x);
+    }
+
+    /**
+     * {@link #forward} on an input already checked: (N, I), finite, not one of this network's
+     * buffers (the training loop's mini-batches, rows of data it checked once at its start).
+     */
+    double[][] forwardChecked(double[][] x) {
         buffers = cache.forRows(x.length, layers);
         this.x = x;
         double[][] in = x;
@@ -103,6 +117,12 @@ public final class Network {
     /**
      * Like {@link #backward} but continues through every layer, frozen or not, down to the input,
      * and returns dx = ∂J/∂x (N, I), a buffer owned by the network.
+     *
+     * @param dout (N, K), the gradient of the objective with respect to the output of the last
+     *             {@link #forward}; not modified
+     * @return dx (N, I), a buffer owned by the network: read it before the next call
+     * @throws IllegalStateException before the first forward
+     * @throws IllegalArgumentException if dout is not (N, K) or is one of the network's buffers
      */
     public double[][] backwardToInput(double[][] dout) {
         backward(dout, 0, true);
@@ -133,35 +153,67 @@ public final class Network {
     // ----------------------------------------------------------------------------------------
     // structure
 
-    /** Number of layers L. */
+    /**
+     * Number of layers.
+     *
+     * @return L
+     */
     public int size() {
         return layers.size();
     }
 
-    /** Layer l, 0 ≤ l &lt; L. */
+    /**
+     * Layer l, 0 ≤ l &lt; L.
+     *
+     * @param l the layer index, from 0 (the layer that reads x)
+     * @return the layer itself (not a copy)
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L
+     */
     public Dense layer(int l) {
         checkIndex("layer index", l, layers.size());
         return layers.get(l);
     }
 
-    /** Number of inputs I (of layer 0). */
+    /**
+     * Number of inputs.
+     *
+     * @return I, the inputs of layer 0
+     */
     public int inputs() {
         return layers.get(0).I;
     }
 
-    /** Number of outputs K (of the last layer). */
+    /**
+     * Number of outputs.
+     *
+     * @return K, the outputs of the last layer
+     */
     public int outputs() {
         return layers.get(layers.size() - 1).O;
     }
 
-    /** The pre-activation z_l (N, O_l) of the last forward pass. */
+    /**
+     * The pre-activation z_l of the last forward pass.
+     *
+     * @param l the layer index
+     * @return z_l (N, O_l), a buffer owned by the network
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L
+     * @throws IllegalStateException before the first forward
+     */
     public double[][] preActivation(int l) {
         checkIndex("layer index", l, layers.size());
         checkForward("preActivation");
         return buffers.z[l];
     }
 
-    /** The activation a_l (N, O_l) of the last forward pass. */
+    /**
+     * The activation a_l of the last forward pass.
+     *
+     * @param l the layer index
+     * @return a_l (N, O_l), a buffer owned by the network
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L
+     * @throws IllegalStateException before the first forward
+     */
     public double[][] activation(int l) {
         checkIndex("layer index", l, layers.size());
         checkForward("activation");
@@ -179,7 +231,11 @@ public final class Network {
         return cache.owns(m);
     }
 
-    /** The index of the lowest trainable layer, or −1 when every layer is frozen. */
+    /**
+     * The lowest trainable layer: backward stops there (SPEC.md, "Freezing").
+     *
+     * @return its index, or −1 when every layer is frozen
+     */
     public int lowestTrainable() {
         for (int l = 0; l < layers.size(); l++) {
             if (layers.get(l).isTrainable()) return l;
@@ -199,14 +255,22 @@ public final class Network {
         }
     }
 
-    /** Number of parameters of all layers. */
+    /**
+     * Number of parameters of all layers.
+     *
+     * @return Σ_l (O_l·I_l + O_l)
+     */
     public long parameterCount() {
         long count = 0;
         for (Dense layer : layers) count += layer.parameterCount();
         return count;
     }
 
-    /** Number of parameters of the trainable layers. */
+    /**
+     * Number of parameters of the trainable layers.
+     *
+     * @return Σ over trainable l of (O_l·I_l + O_l)
+     */
     public long trainableParameterCount() {
         long count = 0;
         for (Dense layer : layers) if (layer.isTrainable()) count += layer.parameterCount();
@@ -216,6 +280,7 @@ public final class Network {
     /**
      * Appends a layer on top; its input count must equal the current output count.
      *
+     * @param layer the new last layer
      * @throws IllegalArgumentException on a size mismatch or a layer already in this network
      */
     public void append(Dense layer) {
@@ -239,6 +304,7 @@ public final class Network {
     /**
      * Removes the last k layers (the head, for transfer learning).
      *
+     * @param k the number of layers to remove
      * @throws IllegalArgumentException unless 0 ≤ k &lt; L (at least one layer must remain)
      */
     public void removeLast(int k) {
@@ -253,12 +319,24 @@ public final class Network {
         invalidate();
     }
 
-    /** Freezes layers from ≤ l &lt; to. */
+    /**
+     * Freezes layers from ≤ l &lt; to (SPEC.md, "Freezing"); see {@link Dense#setTrainable}.
+     *
+     * @param from the first layer
+     * @param to   one past the last layer
+     * @throws IllegalArgumentException unless 0 ≤ from ≤ to ≤ L
+     */
     public void freeze(int from, int to) {
         setTrainable(from, to, false);
     }
 
-    /** Unfreezes layers from ≤ l &lt; to. */
+    /**
+     * Unfreezes layers from ≤ l &lt; to (SPEC.md, "Freezing").
+     *
+     * @param from the first layer
+     * @param to   one past the last layer
+     * @throws IllegalArgumentException unless 0 ≤ from ≤ to ≤ L
+     */
     public void unfreeze(int from, int to) {
         setTrainable(from, to, true);
     }
@@ -275,6 +353,8 @@ public final class Network {
      * A deep copy: new layers with copies of W and b and the same activations, trainable flags and
      * learning-rate multipliers; no gradients, no buffers, one thread. For keeping a pre-trained
      * network while transferring from a copy of it.
+     *
+     * @return the copy
      */
     public Network copy() {
         List<Dense> copies = new ArrayList<Dense>();
@@ -288,7 +368,14 @@ public final class Network {
         return new Network(copies);
     }
 
-    /** Redraws layer l's weights with {@code init} from {@code rng}; see {@link Dense#initialise}. */
+    /**
+     * Redraws layer l's weights with {@code init} from {@code rng}; see {@link Dense#initialise}.
+     *
+     * @param l    the layer index
+     * @param init how W is drawn
+     * @param rng  the generator W is drawn from
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L, or if an argument is null
+     */
     public void reinitialise(int l, Init init, Rng rng) {
         layer(l).initialise(init, rng);
     }
@@ -310,6 +397,7 @@ public final class Network {
      * for any count. The worker threads are daemon threads that wait for work; setThreads(1) stops
      * them, so call it when a multi-threaded network is no longer needed.
      *
+     * @param threads the number of threads, 1 to {@link #MAX_THREADS}
      * @throws IllegalArgumentException if threads &lt; 1
      */
     public void setThreads(int threads) {
@@ -324,7 +412,11 @@ public final class Network {
     /** The most threads setThreads accepts. */
     public static final int MAX_THREADS = 256;
 
-    /** The number of threads of the kernels. */
+    /**
+     * The number of threads of the kernels.
+     *
+     * @return the count set by {@link #setThreads}, 1 by default
+     */
     public int threads() {
         return parallel.threads;
     }

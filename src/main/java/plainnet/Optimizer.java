@@ -33,9 +33,17 @@ import java.util.IdentityHashMap;
  */
 public final class Optimizer {
 
-    /** The update rule. */
-    public enum Kind { SGD, MOMENTUM, ADAM }
+    /** The update rule (the class comment; SPEC.md, "Optimizers"). */
+    public enum Kind {
+        /** Plain SGD: θ ← θ − η·g. */
+        SGD,
+        /** SGD with momentum: v ← μ·v + g;  θ ← θ − η·v. */
+        MOMENTUM,
+        /** Adam, with bias-corrected moments. */
+        ADAM
+    }
 
+    /** The update rule. */
     public final Kind kind;
     /** Learning rate lr &gt; 0; a schedule may change it between steps ({@link #setLr}). */
     private double lr;
@@ -82,22 +90,50 @@ public final class Optimizer {
         this.decoupled = decoupled;
     }
 
-    /** Plain SGD: θ ← θ − η·g. */
+    /**
+     * Plain SGD: θ ← θ − η·g.
+     *
+     * @param lr the learning rate, finite and &gt; 0
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a bad lr
+     */
     public static Optimizer sgd(double lr) {
         return new Optimizer(Kind.SGD, lr, 0.0, 0.9, 0.999, 1e-8, 0.0, false);
     }
 
-    /** SGD with momentum μ (PyTorch's form, no dampening): v ← μ·v + g, θ ← θ − η·v. */
+    /**
+     * SGD with momentum μ (PyTorch's form, no dampening): v ← μ·v + g, θ ← θ − η·v.
+     *
+     * @param lr the learning rate, finite and &gt; 0
+     * @param mu the momentum μ, in [0, 1)
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a bad lr or mu
+     */
     public static Optimizer momentum(double lr, double mu) {
         return new Optimizer(Kind.MOMENTUM, lr, mu, 0.9, 0.999, 1e-8, 0.0, false);
     }
 
-    /** Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */
+    /**
+     * Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+     *
+     * @param lr the learning rate, finite and &gt; 0
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a bad lr
+     */
     public static Optimizer adam(double lr) {
         return adam(lr, 0.9, 0.999, 1e-8);
     }
 
-    /** Adam with the given constants. */
+    /**
+     * Adam with the given constants.
+     *
+     * @param lr    the learning rate, finite and &gt; 0
+     * @param beta1 β₁, the decay of the first moment, in [0, 1)
+     * @param beta2 β₂, the decay of the second moment, in [0, 1)
+     * @param eps   ε, added to sqrt(v̂), finite and &gt; 0
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a constant out of its range
+     */
     public static Optimizer adam(double lr, double beta1, double beta2, double eps) {
         return new Optimizer(Kind.ADAM, lr, 0.0, beta1, beta2, eps, 0.0, false);
     }
@@ -106,12 +142,21 @@ public final class Optimizer {
      * The same optimizer with weight decay λ on W, coupled (g ← g + λ·W, L2 regularisation of the
      * objective by (λ/2)·Σ W²) or decoupled (W ← W·(1 − η·λ), AdamW). The new optimizer has fresh
      * state.
+     *
+     * @param lambda    λ, finite and ≥ 0 (0: no decay)
+     * @param decoupled true for decoupled (AdamW-style) decay, false for coupled L2 decay
+     * @return a new optimizer of the same kind and constants
+     * @throws IllegalArgumentException on a bad lambda
      */
     public Optimizer withWeightDecay(double lambda, boolean decoupled) {
         return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled);
     }
 
-    /** The learning rate lr. */
+    /**
+     * The learning rate.
+     *
+     * @return lr, the one the next step uses
+     */
     public double lr() {
         return lr;
     }
@@ -119,6 +164,7 @@ public final class Optimizer {
     /**
      * Sets the learning rate for the following steps (a schedule's job); the state is kept.
      *
+     * @param lr the learning rate
      * @throws IllegalArgumentException unless lr is finite and &gt; 0
      */
     public void setLr(double lr) {
@@ -134,6 +180,9 @@ public final class Optimizer {
     /**
      * The step count t of a layer: the number of {@link #step} calls in which it was trainable
      * (0 before the first). Counted for every kind; Adam uses it for its bias correction.
+     *
+     * @param layer a layer
+     * @return t, 0 for a layer this optimizer has not stepped
      */
     public long steps(Dense layer) {
         State s = state.get(layer);
@@ -143,6 +192,8 @@ public final class Optimizer {
     /**
      * One update of every trainable layer of {@code net} from its dW, db. Frozen layers are not
      * touched (see the class comment). dW and db are read, not modified.
+     *
+     * @param net the network whose layers are updated, on its threads
      */
     public void step(Network net) {
         for (int l = 0; l < net.size(); l++) {

@@ -37,6 +37,12 @@ public final class SoftmaxCrossEntropy implements Loss {
         this(Reduction.PER_EXAMPLE);
     }
 
+    /**
+     * With the given reduction; its units are rows (the class comment).
+     *
+     * @param reduction how the row terms are reduced (SPEC.md §9)
+     * @throws IllegalArgumentException if reduction is null
+     */
     public SoftmaxCrossEntropy(Reduction reduction) {
         if (reduction == null) {
             throw new IllegalArgumentException("reduction: expected one of " + java.util.Arrays.toString(Reduction.values()) + ", found null");

@@ -87,7 +87,10 @@ public final class Trainer {
          * divergedStep (1-based) say where and {@code divergence} says what, in words.
          */
         public final boolean diverged;
-        public final int divergedEpoch, divergedStep;
+        /** The epoch (from 1) in which training diverged, or 0. */
+        public final int divergedEpoch;
+        /** The step of that epoch (from 1) at which training diverged, or 0. */
+        public final int divergedStep;
         /** What diverged in words, e.g. "the batch loss was NaN" or "the batch loss 4.1e+302 exceeded the blow-up limit …", or null. */
         public final String divergence;
 
@@ -102,6 +105,14 @@ public final class Trainer {
         }
     }
 
+    /**
+     * A trainer of {@code net} on {@code loss} with {@code opt}; the settings are the fields.
+     *
+     * @param net  the network to train (its weights change)
+     * @param loss the loss J
+     * @param opt  the optimizer (its learning rate is restored after each fit)
+     * @throws IllegalArgumentException if an argument is null
+     */
     public Trainer(Network net, Loss loss, Optimizer opt) {
         if (net == null || loss == null || opt == null) {
             throw new IllegalArgumentException("Trainer: expected a network, a loss and an optimizer, found null");
@@ -119,6 +130,7 @@ public final class Trainer {
      * @param xVal     validation inputs (V, I), or null
      * @param tVal     validation targets (V, K), or null
      * @param listener called with each epoch's record as soon as it is complete, or null
+     * @return what happened: the epochs' records and how training ended
      * @throws IllegalArgumentException on bad settings, shapes, or when no layer is trainable
      */
     public Result fit(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener) {
@@ -145,6 +157,8 @@ public final class Trainer {
                 try {
                     inputs = features(base, x);
                     valInputs = xVal == null ? null : features(base, xVal);
+                    // Checked here once, as x was: the steps below take their rows unchecked.
+                    Check.matrix("cached features of the frozen layers", inputs, -1, base.outputs());
                 } finally {
                     base.setThreads(1);
                 }
@@ -190,7 +204,7 @@ public final class Trainer {
                 // fill the batch: rows order[from … to − 1] of the data
                 FastPath.Batch b = batches.fill(order, from, to, inputs, t);
                 // forward; the loss J and its gradient dz (one pass: SPEC.md §8)
-                double[][] z = trained.forward(b.x);
+                double[][] z = trained.forwardChecked(b.x); // rows of inputs, checked once above
                 double J = loss.forwardBackward(b.dz, z, b.t);
                 // J₁ is the loss of the first batch that has a labeled entry: a batch with none has J = 0
                 // by definition, which says nothing about the scale of the loss.
