@@ -34,13 +34,20 @@ public final class BinaryCrossEntropy implements Loss {
         this(Reduction.PER_EXAMPLE, null, null);
     }
 
-    /** With the given reduction and no weights. */
+    /**
+     * With the given reduction and no weights.
+     *
+     * @param reduction how the terms are reduced (SPEC.md §9)
+     * @throws IllegalArgumentException if reduction is null
+     */
     public BinaryCrossEntropy(Reduction reduction) {
         this(reduction, null, null);
     }
 
     /**
-     * @param reduction  how the terms are reduced
+     * With the given reduction, task weights w and positive-class weights p.
+     *
+     * @param reduction  how the terms are reduced (SPEC.md §9)
      * @param taskWeight (K) finite weights ≥ 0, or null for all 1
      * @param posWeight  (K) finite positive-class weights &gt; 0, or null for all 1
      * @throws IllegalArgumentException on a null reduction, different lengths or a bad weight
@@ -67,20 +74,40 @@ public final class BinaryCrossEntropy implements Loss {
         return NAME;
     }
 
-    /** The task weights (K), or null when all are 1. */
+    /**
+     * The task weights.
+     *
+     * @return a copy of w (K), or null when all are 1
+     */
     public double[] taskWeight() {
         return w == null ? null : w.clone();
     }
 
-    /** The positive-class weights (K), or null when all are 1. */
+    /**
+     * The positive-class weights.
+     *
+     * @return a copy of p (K), or null when all are 1
+     */
     public double[] posWeight() {
         return p == null ? null : p.clone();
     }
 
-    /** ℓ(z, y) for one entry with positive-class weight p. */
+    /**
+     * ℓ(z, y) for one entry with positive-class weight p (SPEC.md §8.1).
+     *
+     * @param z the logit
+     * @param y the label, in [0, 1]
+     * @param p the positive-class weight, &gt; 0
+     * @return p·y·softplus(−z) + (1 − y)·softplus(z)
+     */
     public static double term(double z, double y, double p) {
+        return term(StrictMath.exp(-Math.abs(z)), z, y, p);
+    }
+
+    /** {@link #term(double, double, double)} from e = e^−|z|. */
+    private static double term(double e, double z, double y, double p) {
         // log(1 + e^−|z|) never overflows: e^−|z| ≤ 1
-        double c = StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
+        double c = StrictMath.log1p(e);
         // softplus(z) = log(1 + e^z) = max(z, 0) + c: two non-negative terms, no cancellation
         double spPos = Math.max(z, 0.0) + c;
         double spNeg = Math.max(-z, 0.0) + c;
@@ -89,15 +116,42 @@ public final class BinaryCrossEntropy implements Loss {
         return p * y * spNeg + (1.0 - y) * spPos;
     }
 
-    /** dℓ/dz for one entry with positive-class weight p. */
+    /**
+     * dℓ/dz for one entry with positive-class weight p (SPEC.md §8.1).
+     *
+     * @param z the logit
+     * @param y the label, in [0, 1]
+     * @param p the positive-class weight, &gt; 0
+     * @return (1 − y)·σ(z) − p·y·σ(−z)
+     */
     public static double grad(double z, double y, double p) {
+        return grad(StrictMath.exp(-Math.abs(z)), z, y, p);
+    }
+
+    /** {@link #grad(double, double, double)} from e = e^−|z|. */
+    private static double grad(double e, double z, double y, double p) {
+        // σ(z) and σ(−z) from the one e = e^−|z|, with the operations of Activation.sigmoid on
+        // z and on −z (so the same bits): for z ≥ 0 σ(z) = 1/(1 + e^−z), σ(−z) = e^−z/(1 + e^−z);
+        // for z < 0 σ(z) = e^z/(1 + e^z), σ(−z) = 1/(1 + e^z). (z = −0.0 takes the first branch
+        // here and its −z = +0.0 the first branch there: both give 1/2.)
+        double d = 1.0 + e;
+        double sPos = z >= 0.0 ? 1.0 / d : e / d;   // σ(z)
+        double sNeg = z >= 0.0 ? e / d : 1.0 / d;   // σ(−z)
         // d softplus(z)/dz = σ(z),  d softplus(−z)/dz = −σ(−z)
         // ⇒ dℓ/dz = (1 − y)·σ(z) − p·y·σ(−z).  Not σ(z) − y − (p − 1)·y·σ(−z), the same value, which
         // cancels for y = 1 and z ≫ 0 (σ(z) − 1 with σ(z) ≈ 1): here a hard label zeroes one term
         // exactly and the other is a product of accurate factors (SPEC.md 8.1 has the bound).
-        return (1.0 - y) * Activation.sigmoid(z) - p * y * Activation.sigmoid(-z);
+        return (1.0 - y) * sPos - p * y * sNeg;
     }
 
+    /**
+     * J = S / D (the class comment; SPEC.md §8.1).
+     *
+     * @param z logits (N, K), not modified
+     * @param t targets (N, K): labels in [0, 1] and the mask
+     * @return J, +0.0 when nothing is labeled
+     * @throws IllegalArgumentException on a shape mismatch, a label outside [0, 1], or weights of another length than K
+     */
     @Override
     public double forward(double[][] z, Targets t) {
         check(z, t);
@@ -115,6 +169,14 @@ public final class BinaryCrossEntropy implements Loss {
         return S / D;
     }
 
+    /**
+     * dz = ∂J/∂z (the class comment; SPEC.md §8.1), exactly +0.0 at unlabeled entries.
+     *
+     * @param dz output (N, K), overwritten
+     * @param z  logits (N, K), not modified
+     * @param t  targets (N, K)
+     * @throws IllegalArgumentException as {@link #forward}, or when dz is not (N, K)
+     */
     @Override
     public void backward(double[][] dz, double[][] z, Targets t) {
         check(z, t);
@@ -129,6 +191,38 @@ public final class BinaryCrossEntropy implements Loss {
                     : 0.0;
             }
         }
+    }
+
+    /**
+     * {@link #forward} and {@link #backward} in one pass, with the same bits: one e^−|z| per
+     * labeled entry serves ℓ and dℓ/dz.
+     *
+     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param z  logits (N, K), not modified
+     * @param t  targets (N, K)
+     * @return J
+     * @throws IllegalArgumentException as {@link #backward}
+     */
+    @Override
+    public double forwardBackward(double[][] dz, double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        Check.shape("dz", dz, N, K);
+        double D = reduction.divisor(N, N * K, t.labeledCount());
+        double S = 0.0;
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                if (!t.labeled[n][k] || D == 0.0) {
+                    dz[n][k] = 0.0; // unlabeled: adds nothing to S, and its gradient is exactly 0
+                    continue;
+                }
+                double znk = z[n][k], ynk = t.y[n][k], pk = weight(p, k), wk = weight(w, k);
+                double e = StrictMath.exp(-Math.abs(znk));
+                S += wk * term(e, znk, ynk, pk);
+                dz[n][k] = wk * grad(e, znk, ynk, pk) / D;
+            }
+        }
+        return D == 0.0 ? 0.0 : S / D;
     }
 
     private void check(double[][] z, Targets t) {

@@ -4,8 +4,11 @@ package plainnet;
  * A dense (fully connected) layer: z = x·Wᵀ + b, a = f(z). See SPEC.md, sections "Dense layer"
  * and "Freezing".
  *
- * <p>Not thread-safe: a layer (like a network) serves one call at a time; give each thread its
- * own copy ({@link Network#copy}). Its kernels may use several threads inside one call.
+ * <p>Thread-compatible: a layer is its parameters, gradients and flags, and its calls assign no
+ * field, so calls from several threads may share it as long as none writes what another reads
+ * (backward adds to dW, db; the optimizer writes W, b). A {@link Network} serves one call at a
+ * time; give each thread its own copy ({@link Network#copy}). The work arrays and thread jobs of
+ * the fast kernels live in {@link FastPath}.
  *
  * <p>Index letters: N rows of the batch (n), I inputs (i), O outputs (o). Every matrix is one
  * {@code double[]} per row: x[n][i], W[o][i], z[n][o].
@@ -14,7 +17,8 @@ package plainnet;
  * z_no starts at b_o and adds x_ni·W_oi for i = 0, 1, …, I−1; dW_oi and db_o add one term per
  * row for n = 0, 1, …, N−1 onto their current value; dx_ni starts at +0.0 and adds dz_no·W_oi for
  * o = 0, 1, …, O−1. The loops live in {@link Kernels}: the naive reference kernels beside fast
- * ones that keep these orders (the fast ones are used unless {@code reference} is set).
+ * ones that keep these orders (the fast ones are used unless {@code reference} is set), run by
+ * {@link FastPath}.
  */
 public final class Dense {
 
@@ -34,60 +38,17 @@ public final class Dense {
     private boolean trainable = true;
     private double lrScale = 1.0;
 
-    /** Use the naive reference kernels instead of the fast ones (for tests; the bits are the same). */
+    /** Use the naive reference kernels instead of the fast ones (for tests; the bits are the same). Set between calls only. */
     boolean reference;
-    /** A chunk of the batch transposed, for the fast forward: xT (I, ≤ COLS), zT (O, ≤ COLS); a chunk uses the first C columns. */
-    private double[][] xT, zT;
-    private int n0, C; // the current chunk: rows n0 … n0 + C − 1 of the batch
-    // The arguments of the current call, read by the thread jobs below (made once, so a call
-    // allocates nothing). Hence a layer serves one call at a time: it is not thread-safe.
-    private double[][] cz;  // (N, O)
-    private double[][] ca;  // (N, O)
-    private double[][] cda; // (N, O)
-    private double[][] cx;  // (N, I)
-    private double[][] cdz; // (N, O)
-    private double[][] cdx; // (N, I)
-    private final Parallel.Range transposeInJob = this::transposeInRows;
-    private final Parallel.Range forwardJob = this::forwardRows;
-    private final Parallel.Range transposeOutJob = this::transposeOutRows;
-    private final Parallel.Range fewJob = this::fewRows;
-    private final Parallel.Range activationJob = this::activationRows;
-    private final Parallel.Range weightsJob = this::weightRows;
-    private final Parallel.Range inputJob = this::inputRows;
-
-    private void transposeInRows(int from, int to) {
-        Kernels.transpose(xT, cx, n0, 0, C, from, to);   // xT_ic = x_(n0+c)i, rows i
-    }
-
-    private void forwardRows(int from, int to) {
-        Kernels.forwardFast(zT, xT, W, b, C, from, to);  // zT = W·xT + b, rows o
-    }
-
-    private void transposeOutRows(int from, int to) {  // rows n0 + from … n0 + to − 1 of z
-        Kernels.transpose(cz, zT, 0, n0, O, n0 + from, n0 + to);   // z_no = zT_o(n−n0)
-        f.forward(ca, cz, n0 + from, n0 + to);
-    }
-
-    private void fewRows(int from, int to) {
-        Kernels.forwardFew(cz, cx, W, b, from, to);
-        f.forward(ca, cz, from, to);
-    }
-
-    private void activationRows(int from, int to) {
-        f.backward(cdz, cda, cz, ca, from, to);
-    }
-
-    private void weightRows(int from, int to) {
-        Kernels.weightsFast(dW, db, cdz, cx, from, to);
-    }
-
-    private void inputRows(int from, int to) {
-        Kernels.inputFast(cdx, cdz, W, from, to);
-    }
 
     /**
-     * A layer with weights drawn by {@code init} from {@code rng} and zero bias.
+     * A layer with weights drawn by {@code init} from {@code rng} and zero bias (SPEC.md, "Initialisation").
      *
+     * @param I    number of inputs, ≥ 1
+     * @param O    number of outputs, ≥ 1
+     * @param f    the activation
+     * @param init how W is drawn
+     * @param rng  the generator W is drawn from
      * @throws IllegalArgumentException if I or O is below 1, or an argument is null
      */
     public Dense(int I, int O, Activation f, Init init, Rng rng) {
@@ -106,7 +67,15 @@ public final class Dense {
         init.fill(W, b, rng);
     }
 
-    /** A layer initialised with {@link Init#defaultFor(Activation)}: He for ReLU kinds, else Xavier. */
+    /**
+     * A layer initialised with {@link Init#defaultFor(Activation)}: He for ReLU kinds, else Xavier.
+     *
+     * @param I   number of inputs, ≥ 1
+     * @param O   number of outputs, ≥ 1
+     * @param f   the activation
+     * @param rng the generator W is drawn from
+     * @throws IllegalArgumentException if I or O is below 1, or an argument is null
+     */
     public Dense(int I, int O, Activation f, Rng rng) {
         this(I, O, f, f == null ? Init.XAVIER_NORMAL : Init.defaultFor(f), rng);
     }
@@ -116,6 +85,7 @@ public final class Dense {
      *
      * @param W weights (O, I), finite
      * @param b bias (O), finite
+     * @param f the activation
      * @throws IllegalArgumentException on a shape mismatch or a non-finite value
      */
     public Dense(double[][] W, double[] b, Activation f) {
@@ -150,52 +120,30 @@ public final class Dense {
     // forward
 
     /**
-     * z = x·Wᵀ + b, a = f(z).
+     * z = x·Wᵀ + b, a = f(z) (SPEC.md §4).
+     *
+     * <p>Needs no network: the work arrays of the fast path (a transposed chunk of at most
+     * 256 rows of x and of z) are made for this call, so a layer may serve calls from several
+     * threads at once, each with its own z, a. A network reuses its own instead.
      *
      * @param z output (N, O), overwritten: the pre-activation
      * @param a output (N, O), overwritten: the activation
      * @param x input (N, I), not modified
-     * @throws IllegalArgumentException on a shape mismatch
+     * @throws IllegalArgumentException on a shape mismatch, or when z or a is x
      */
     public void forward(double[][] z, double[][] a, double[][] x) {
-        forward(z, a, x, Parallel.SERIAL);
-    }
-
-    /** {@link #forward(double[][], double[][], double[][])} with the rows split over the threads of p. */
-    void forward(double[][] z, double[][] a, double[][] x, Parallel p) {
         Check.shape("x", x, -1, I);
         int N = x.length;
         Check.shape("z", z, N, O);
         Check.shape("a", a, N, O);
         if (z == x || a == x) throw new IllegalArgumentException("forward: expected output arrays z, a different from the input x, found the same array");
-        // z_no = b_o + Σᵢ x_ni·W_oi  (from b_o, i ascending; Kernels has the loops)
-        if (reference) {
-            Kernels.forwardNaive(z, x, W, b, 0, N);
-            f.forward(a, z, 0, N);
-        } else {
-            cz = z;
-            ca = a;
-            cx = x;
-            if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
-                p.run(fewJob, N); // z, then a = f(z), row by row
-            } else {
-                // Chunks of at most COLS rows: xT and zT stay small however large the batch.
-                if (xT == null || xT[0].length < Math.min(N, Kernels.COLS)) {
-                    xT = new double[I][Math.min(N, Kernels.COLS)];
-                    zT = new double[O][Math.min(N, Kernels.COLS)];
-                }
-                for (n0 = 0; n0 < N; n0 += C) {
-                    C = Math.min(Kernels.COLS, N - n0);
-                    // Each phase writes whole rows of its own output, so threads never share a row.
-                    p.run(transposeInJob, I);
-                    p.run(forwardJob, O);
-                    p.run(transposeOutJob, C); // z, then a = f(z), row by row
-                }
-            }
-            cz = null;
-            ca = null;
-            cx = null;
-        }
+        forward(z, a, x, Parallel.SERIAL, new FastPath.Work());
+    }
+
+    /** {@link #forward(double[][], double[][], double[][])} on shapes already checked, over the threads of p with the caller's work. */
+    void forward(double[][] z, double[][] a, double[][] x, Parallel p, FastPath.Work work) {
+        // z_no = b_o + Σᵢ x_ni·W_oi  (from b_o, i ascending),  a_no = f(z_no)
+        FastPath.forward(z, a, x, W, b, f, reference, p, work);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -204,7 +152,8 @@ public final class Dense {
     /**
      * Backpropagates da through the layer. Writes dz; when the layer is trainable adds its
      * gradient to dW and db; when {@code dx} is not null writes the gradient with respect to x.
-     * A frozen layer leaves dW and db untouched (SPEC.md, "Freezing").
+     * A frozen layer leaves dW and db untouched (SPEC.md, "Freezing"). Like {@link #forward}
+     * it needs no network.
      *
      * @param dx output (N, I), overwritten, or null to skip
      * @param dz output (N, O), overwritten: the gradient with respect to z
@@ -215,11 +164,6 @@ public final class Dense {
      * @throws IllegalArgumentException on a shape mismatch
      */
     public void backward(double[][] dx, double[][] dz, double[][] da, double[][] x, double[][] z, double[][] a) {
-        backward(dx, dz, da, x, z, a, Parallel.SERIAL);
-    }
-
-    /** {@link #backward(double[][], double[][], double[][], double[][], double[][], double[][])} split over the threads of p. */
-    void backward(double[][] dx, double[][] dz, double[][] da, double[][] x, double[][] z, double[][] a, Parallel p) {
         Check.shape("x", x, -1, I);
         int N = x.length;
         Check.shape("dz", dz, N, O);
@@ -227,45 +171,20 @@ public final class Dense {
         Check.shape("z", z, N, O);
         Check.shape("a", a, N, O);
         if (dx != null) Check.shape("dx", dx, N, I);
+        backward(dx, dz, da, x, z, a, Parallel.SERIAL, new FastPath.Work());
+    }
 
+    /** {@link #backward(double[][], double[][], double[][], double[][], double[][], double[][])} on shapes already checked, over the threads of p. */
+    void backward(double[][] dx, double[][] dz, double[][] da, double[][] x, double[][] z, double[][] a, Parallel p, FastPath.Work work) {
         // a = f(z)  ⇒  dz = da ⊙ f'(z)
-        if (reference) {
-            f.backward(dz, da, z, a, 0, N);
-        } else {
-            cdz = dz;
-            cda = da;
-            cz = z;
-            ca = a;
-            p.run(activationJob, N);
-            cda = null;
-            cz = null;
-            ca = null;
-        }
+        FastPath.activationBackward(dz, da, z, a, f, reference, p, work);
 
+        // z_no = b_o + Σᵢ x_ni·W_oi  ⇒  dW_oi += Σₙ dz_no·x_ni,  db_o += Σₙ dz_no   (n ascending)
         // Freezing: a frozen layer adds nothing to dW, db (SPEC.md, "Freezing").
-        if (trainable) {
-            // z_no = b_o + Σᵢ x_ni·W_oi  ⇒  dW_oi += Σₙ dz_no·x_ni,  db_o += Σₙ dz_no   (n ascending)
-            if (reference) {
-                Kernels.weightsNaive(dW, db, dz, x, 0, O);
-            } else {
-                cdz = dz;
-                cx = x;
-                p.run(weightsJob, O);
-            }
-        }
-        if (dx != null) {
-            // ⇒  dx_ni = Σₒ dz_no·W_oi   (from +0.0, o ascending)
-            if (reference) {
-                Kernels.inputNaive(dx, dz, W, 0, N);
-            } else {
-                cdz = dz;
-                cdx = dx;
-                p.run(inputJob, N);
-            }
-        }
-        cdz = null;
-        cdx = null;
-        cx = null;
+        if (trainable) FastPath.weights(dW, db, dz, x, reference, p, work);
+
+        // ⇒  dx_ni = Σₒ dz_no·W_oi   (from +0.0, o ascending); skipped below the lowest trainable layer
+        if (dx != null) FastPath.input(dx, dz, W, reference, p, work);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -279,7 +198,13 @@ public final class Dense {
         java.util.Arrays.fill(db, 0.0);
     }
 
-    /** Redraws W with {@code init} from {@code rng}, sets b, dW and db to zero. The flags are kept. */
+    /**
+     * Redraws W with {@code init} from {@code rng}, sets b, dW and db to zero. The flags are kept.
+     *
+     * @param init how W is drawn
+     * @param rng  the generator W is drawn from
+     * @throws IllegalArgumentException if an argument is null
+     */
     public void initialise(Init init, Rng rng) {
         if (init == null || rng == null) {
             throw new IllegalArgumentException("initialise: expected an initialiser and a generator, found null");
@@ -288,12 +213,20 @@ public final class Dense {
         zeroGrad();
     }
 
-    /** Number of parameters, O·I + O. */
+    /**
+     * Number of parameters.
+     *
+     * @return O·I + O
+     */
     public long parameterCount() {
         return (long) O * I + O;
     }
 
-    /** True when backward computes dW, db and the optimizer updates W, b. */
+    /**
+     * Whether the layer trains (SPEC.md, "Freezing").
+     *
+     * @return true when backward computes dW, db and the optimizer updates W, b
+     */
     public boolean isTrainable() {
         return trainable;
     }
@@ -302,18 +235,29 @@ public final class Dense {
      * Freezes (false) or unfreezes (true) the layer; see SPEC.md, "Freezing". Freezing a trainable
      * layer sets its dW and db to zero, so a frozen layer's gradient is zero unless code writes
      * into the arrays directly (backward does not write it, and {@link Network#zeroGrad} skips it).
+     *
+     * @param trainable false to freeze, true to unfreeze
      */
     public void setTrainable(boolean trainable) {
         if (this.trainable && !trainable) zeroGrad();
         this.trainable = trainable;
     }
 
-    /** The per-layer learning-rate multiplier (default 1): the layer's step uses lr · lrScale. */
+    /**
+     * The per-layer learning-rate multiplier (SPEC.md, "Optimizers").
+     *
+     * @return lrScale (default 1): the layer's step uses lr · lrScale
+     */
     public double lrScale() {
         return lrScale;
     }
 
-    /** @throws IllegalArgumentException unless lrScale is finite and &gt; 0 */
+    /**
+     * Sets the per-layer learning-rate multiplier.
+     *
+     * @param lrScale the multiplier: the layer's step uses lr · lrScale
+     * @throws IllegalArgumentException unless lrScale is finite and &gt; 0
+     */
     public void setLrScale(double lrScale) {
         Check.positive("learning-rate multiplier lrScale", lrScale, true);
         this.lrScale = lrScale;

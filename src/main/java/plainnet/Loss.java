@@ -8,20 +8,47 @@ package plainnet;
 public interface Loss {
 
     /**
-     * J for output z (N, K) and targets t (N, K).
+     * J for output z (N, K) and targets t (N, K): J = S / D over the labeled units (SPEC.md §8, §9).
      *
+     * @param z network output (N, K), not modified: logits for the cross-entropies
+     * @param t targets (N, K): labels and the mask
+     * @return J, +0.0 when nothing is labeled
      * @throws IllegalArgumentException on a shape mismatch or a label outside the loss's range
      */
     double forward(double[][] z, Targets t);
 
     /**
-     * dz = ∂J/∂z (N, K), overwritten; exactly 0 at unlabeled entries.
+     * dz = ∂J/∂z (N, K), overwritten; exactly 0 at unlabeled entries (SPEC.md §8).
      *
+     * @param dz output (N, K), overwritten
+     * @param z  network output (N, K), not modified
+     * @param t  targets (N, K)
      * @throws IllegalArgumentException as {@link #forward}
      */
     void backward(double[][] dz, double[][] z, Targets t);
 
-    /** The reduction turning per-unit terms into J. */
+    /**
+     * J and dz together: returns {@link #forward}{@code (z, t)} and writes
+     * {@link #backward}{@code (dz, z, t)}, with the same bits. plainnet's losses do it in one pass
+     * (the cross-entropies evaluate each exp once for both); the default calls the two.
+     *
+     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param z  network output (N, K), not modified
+     * @param t  targets (N, K)
+     * @return J
+     * @throws IllegalArgumentException as {@link #backward}
+     */
+    default double forwardBackward(double[][] dz, double[][] z, Targets t) {
+        double J = forward(z, t);
+        backward(dz, z, t);
+        return J;
+    }
+
+    /**
+     * The reduction turning per-unit terms into J (SPEC.md §9).
+     *
+     * @return the reduction
+     */
     Reduction reduction();
 
     /**
@@ -29,6 +56,7 @@ public interface Loss {
      * {@link SoftmaxCrossEntropy#NAME softmax_cross_entropy} or {@link MeanSquaredError#NAME
      * squared_error}. The three losses override it; any other loss has no file name.
      *
+     * @return the file name of the loss
      * @throws IllegalArgumentException for a loss that is not one of the three
      */
     default String name() {

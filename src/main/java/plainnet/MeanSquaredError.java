@@ -28,14 +28,22 @@ public final class MeanSquaredError implements Loss {
         this(Reduction.PER_EXAMPLE, null);
     }
 
-    /** With the given reduction and no weights. */
+    /**
+     * With the given reduction and no weights.
+     *
+     * @param reduction how the terms are reduced (SPEC.md §9)
+     * @throws IllegalArgumentException if reduction is null
+     */
     public MeanSquaredError(Reduction reduction) {
         this(reduction, null);
     }
 
     /**
-     * @param reduction how the terms are reduced
+     * With the given reduction and output weights w.
+     *
+     * @param reduction how the terms are reduced (SPEC.md §9)
      * @param weight    (K) finite weights ≥ 0, or null for all 1
+     * @throws IllegalArgumentException on a null reduction or a bad weight
      */
     public MeanSquaredError(Reduction reduction, double[] weight) {
         if (reduction == null) {
@@ -55,7 +63,11 @@ public final class MeanSquaredError implements Loss {
         return NAME;
     }
 
-    /** The output weights (K), or null when all are 1. */
+    /**
+     * The output weights.
+     *
+     * @return a copy of w (K), or null when all are 1
+     */
     public double[] weight() {
         return w == null ? null : w.clone();
     }
@@ -91,6 +103,38 @@ public final class MeanSquaredError implements Loss {
                     : 0.0;
             }
         }
+    }
+
+    /**
+     * {@link #forward} and {@link #backward} in one pass (one check of the targets), with the
+     * same bits.
+     *
+     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param z  outputs (N, K), not modified
+     * @param t  targets (N, K)
+     * @return J
+     * @throws IllegalArgumentException as {@link #backward}
+     */
+    @Override
+    public double forwardBackward(double[][] dz, double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        Check.shape("dz", dz, N, K);
+        double D = reduction.divisor(N, N * K, t.labeledCount());
+        double S = 0.0;
+        for (int n = 0; n < N; n++) {
+            for (int k = 0; k < K; k++) {
+                if (!t.labeled[n][k] || D == 0.0) {
+                    dz[n][k] = 0.0; // unlabeled: adds nothing to S, and its gradient is exactly 0
+                    continue;
+                }
+                double wk = BinaryCrossEntropy.weight(w, k);
+                double e = z[n][k] - t.y[n][k];
+                S += wk * (e * e);
+                dz[n][k] = wk * (2.0 * e) / D;
+            }
+        }
+        return D == 0.0 ? 0.0 : S / D;
     }
 
     private void check(double[][] z, Targets t) {

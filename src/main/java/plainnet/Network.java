@@ -12,7 +12,9 @@ import java.util.List;
  * (one per task or class), l the layer index, counted from 0 in code (layer 0 reads x).
  *
  * <p>The network owns work buffers for its three most recent batch sizes: z_l and a_l of every
- * layer from the last {@link #forward}, and the backward buffers. Arrays returned by
+ * layer from the last {@link #forward}, and the backward buffers (they, the per-layer work of
+ * the fast kernels and the threads are kept in package-private {@code FastPath}, so that
+ * this file reads as the math). Arrays returned by
  * {@link #forward} and {@link #backwardToInput} are these buffers: read them before the next
  * call. A network is not thread-safe: one call at a time (its kernels may use several threads
  * inside a call, see {@link #setThreads}); give each thread its own {@link #copy}.
@@ -26,67 +28,31 @@ public final class Network {
 
     private final ArrayList<Dense> layers = new ArrayList<Dense>();
 
-    // Work buffers for batch size N (the current set, one of the cached sets below).
-    private int N = 0;
-    private double[][] x;       // (N, I)  the input of the last forward (the caller's array)
-    private double[][][] z;     // [l] (N, O_l)  pre-activations
-    private double[][][] a;     // [l] (N, O_l)  activations
-    private double[][][] dz;    // [l] (N, O_l)  gradient with respect to z_l
-    private double[][][] da;    // [l] (N, O_l)  gradient with respect to a_l, for l < L−1 (a_{L−1} takes dout)
-    private double[][] dx;      // (N, I)  gradient with respect to the input
-
-    /**
-     * Buffer sets for the last few batch sizes, so that alternating sizes (full batches, the last
-     * smaller batch of an epoch, a validation set) allocate nothing after the first use.
-     */
-    private static final int CACHED_SIZES = 3;
-    private final Buffers[] cache = new Buffers[CACHED_SIZES];
-    private long uses;
-
-    /** The work buffers of one batch size. */
-    private static final class Buffers {
-        final int N;
-        final double[][][] z, a, dz, da; // [l] (N, O_l); da[L−1] is null
-        final double[][] dx;             // (N, I)
-        long lastUse;
-
-        Buffers(int N, List<Dense> layers) {
-            int L = layers.size();
-            this.N = N;
-            z = new double[L][][];
-            a = new double[L][][];
-            dz = new double[L][][];
-            da = new double[L][][];
-            for (int l = 0; l < L; l++) {
-                int O = layers.get(l).O;
-                z[l] = new double[N][O];
-                a[l] = new double[N][O];
-                dz[l] = new double[N][O];
-                da[l] = l < L - 1 ? new double[N][O] : null;
-            }
-            dx = new double[N][layers.get(0).I];
-        }
-
-        boolean owns(double[][] m) {
-            if (m == dx) return true;
-            for (int l = 0; l < z.length; l++) if (m == z[l] || m == a[l] || m == dz[l] || m == da[l]) return true;
-            return false;
-        }
-    }
+    // The arrays of the last forward: those of its batch size N, one of the cached sets.
+    private double[][] x;                 // (N, I)  the input of the last forward (the caller's array)
+    private FastPath.Buffers buffers;     // z_l, a_l (N, O_l), dz_l, da_l, dx of batch size N
+    private final FastPath.BufferCache cache = new FastPath.BufferCache();
+    private final ArrayList<FastPath.Work> work = new ArrayList<FastPath.Work>(); // one per layer
 
     /** The threads of the kernels (SPEC.md, "Fast kernels and threads"); one by default. */
     private Parallel parallel = Parallel.SERIAL;
 
     /**
-     * A network of the given layers, in order.
+     * A network of the given layers, in order (SPEC.md, "Network").
      *
+     * @param layers the layers, bottom (reads x) first; each layer object at most once
      * @throws IllegalArgumentException if there is no layer or adjacent sizes do not match
      */
     public Network(Dense... layers) {
         this(Arrays.asList(layers == null ? new Dense[0] : layers));
     }
 
-    /** @see #Network(Dense...) */
+    /**
+     * A network of the given layers, in order; see {@link #Network(Dense...)}.
+     *
+     * @param layers the layers, bottom (reads x) first; each layer object at most once
+     * @throws IllegalArgumentException if there is no layer, a layer is null, or adjacent sizes do not match
+     */
     public Network(List<Dense> layers) {
         if (layers == null || layers.isEmpty()) {
             throw new IllegalArgumentException("Network: expected at least 1 layer, found none");
@@ -115,12 +81,20 @@ public final class Network {
         if (ownsBuffer(x)) {
             throw new IllegalArgumentException("input x: expected an array of the caller's, found one of the network's own buffers (copy it first)");
         }
-        ensureBuffers(x.length);
+        return forwardChecked(x);
+    }
+
+    /**
+     * {@link #forward} on an input already checked: (N, I), finite, not one of this network's
+     * buffers (the training loop's mini-batches, rows of data it checked once at its start).
+     */
+    double[][] forwardChecked(double[][] x) {
+        buffers = cache.forRows(x.length, layers);
         this.x = x;
         double[][] in = x;
         for (int l = 0; l < layers.size(); l++) {
-            layers.get(l).forward(z[l], a[l], in, parallel);
-            in = a[l];
+            layers.get(l).forward(buffers.z[l], buffers.a[l], in, parallel, work.get(l));
+            in = buffers.a[l];
         }
         return in;
     }
@@ -143,28 +117,35 @@ public final class Network {
     /**
      * Like {@link #backward} but continues through every layer, frozen or not, down to the input,
      * and returns dx = ∂J/∂x (N, I), a buffer owned by the network.
+     *
+     * @param dout (N, K), the gradient of the objective with respect to the output of the last
+     *             {@link #forward}; not modified
+     * @return dx (N, I), a buffer owned by the network: read it before the next call
+     * @throws IllegalStateException before the first forward
+     * @throws IllegalArgumentException if dout is not (N, K) or is one of the network's buffers
      */
     public double[][] backwardToInput(double[][] dout) {
         backward(dout, 0, true);
-        return dx;
+        return buffers.dx;
     }
 
     /** Backward from layer L−1 down to layer lo; layer 0 writes dx only when toInput. */
     private void backward(double[][] dout, int lo, boolean toInput) {
         checkForward("backward");
-        Check.shape("dout", dout, N, outputs());
+        Check.shape("dout", dout, buffers.N, outputs());
         if (ownsBuffer(dout)) {
             throw new IllegalArgumentException("dout: expected an array of the caller's, found one of the network's own buffers (copy it first)");
         }
         if (lo < 0) {
             return; // every layer is frozen: there is nothing to compute
         }
+        FastPath.Buffers m = buffers;
         double[][] grad = dout;
         for (int l = layers.size() - 1; l >= lo; l--) {
-            double[][] in = l == 0 ? x : a[l - 1];
+            double[][] in = l == 0 ? x : m.a[l - 1];
             // Layers below lo take no gradient, so layer lo computes no dx (the freezing rule).
-            double[][] below = l > lo ? da[l - 1] : (toInput ? dx : null);
-            layers.get(l).backward(below, dz[l], grad, in, z[l], a[l], parallel);
+            double[][] below = l > lo ? m.da[l - 1] : (toInput ? m.dx : null);
+            layers.get(l).backward(below, m.dz[l], grad, in, m.z[l], m.a[l], parallel, work.get(l));
             grad = below;
         }
     }
@@ -172,39 +153,71 @@ public final class Network {
     // ----------------------------------------------------------------------------------------
     // structure
 
-    /** Number of layers L. */
+    /**
+     * Number of layers.
+     *
+     * @return L
+     */
     public int size() {
         return layers.size();
     }
 
-    /** Layer l, 0 ≤ l &lt; L. */
+    /**
+     * Layer l, 0 ≤ l &lt; L.
+     *
+     * @param l the layer index, from 0 (the layer that reads x)
+     * @return the layer itself (not a copy)
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L
+     */
     public Dense layer(int l) {
         checkIndex("layer index", l, layers.size());
         return layers.get(l);
     }
 
-    /** Number of inputs I (of layer 0). */
+    /**
+     * Number of inputs.
+     *
+     * @return I, the inputs of layer 0
+     */
     public int inputs() {
         return layers.get(0).I;
     }
 
-    /** Number of outputs K (of the last layer). */
+    /**
+     * Number of outputs.
+     *
+     * @return K, the outputs of the last layer
+     */
     public int outputs() {
         return layers.get(layers.size() - 1).O;
     }
 
-    /** The pre-activation z_l (N, O_l) of the last forward pass. */
+    /**
+     * The pre-activation z_l of the last forward pass.
+     *
+     * @param l the layer index
+     * @return z_l (N, O_l), a buffer owned by the network
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L
+     * @throws IllegalStateException before the first forward
+     */
     public double[][] preActivation(int l) {
         checkIndex("layer index", l, layers.size());
         checkForward("preActivation");
-        return z[l];
+        return buffers.z[l];
     }
 
-    /** The activation a_l (N, O_l) of the last forward pass. */
+    /**
+     * The activation a_l of the last forward pass.
+     *
+     * @param l the layer index
+     * @return a_l (N, O_l), a buffer owned by the network
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L
+     * @throws IllegalStateException before the first forward
+     */
     public double[][] activation(int l) {
         checkIndex("layer index", l, layers.size());
         checkForward("activation");
-        return a[l];
+        return buffers.a[l];
     }
 
     private void checkForward(String what) {
@@ -213,13 +226,16 @@ public final class Network {
         }
     }
 
-    /** True when a is one of the arrays this network owns (a reference comparison). */
+    /** True when m is one of the arrays this network owns (a reference comparison). */
     private boolean ownsBuffer(double[][] m) {
-        for (Buffers b : cache) if (b != null && b.owns(m)) return true;
-        return false;
+        return cache.owns(m);
     }
 
-    /** The index of the lowest trainable layer, or −1 when every layer is frozen. */
+    /**
+     * The lowest trainable layer: backward stops there (SPEC.md, "Freezing").
+     *
+     * @return its index, or −1 when every layer is frozen
+     */
     public int lowestTrainable() {
         for (int l = 0; l < layers.size(); l++) {
             if (layers.get(l).isTrainable()) return l;
@@ -239,14 +255,22 @@ public final class Network {
         }
     }
 
-    /** Number of parameters of all layers. */
+    /**
+     * Number of parameters of all layers.
+     *
+     * @return Σ_l (O_l·I_l + O_l)
+     */
     public long parameterCount() {
         long count = 0;
         for (Dense layer : layers) count += layer.parameterCount();
         return count;
     }
 
-    /** Number of parameters of the trainable layers. */
+    /**
+     * Number of parameters of the trainable layers.
+     *
+     * @return Σ over trainable l of (O_l·I_l + O_l)
+     */
     public long trainableParameterCount() {
         long count = 0;
         for (Dense layer : layers) if (layer.isTrainable()) count += layer.parameterCount();
@@ -256,6 +280,7 @@ public final class Network {
     /**
      * Appends a layer on top; its input count must equal the current output count.
      *
+     * @param layer the new last layer
      * @throws IllegalArgumentException on a size mismatch or a layer already in this network
      */
     public void append(Dense layer) {
@@ -272,12 +297,14 @@ public final class Network {
             }
         }
         layers.add(layer);
+        work.add(new FastPath.Work());
         invalidate();
     }
 
     /**
      * Removes the last k layers (the head, for transfer learning).
      *
+     * @param k the number of layers to remove
      * @throws IllegalArgumentException unless 0 ≤ k &lt; L (at least one layer must remain)
      */
     public void removeLast(int k) {
@@ -285,16 +312,31 @@ public final class Network {
             throw new IllegalArgumentException("removeLast: expected k in [0, " + (layers.size() - 1)
                 + "] for a network of " + layers.size() + " layers, found " + k);
         }
-        for (int j = 0; j < k; j++) layers.remove(layers.size() - 1);
+        for (int j = 0; j < k; j++) {
+            layers.remove(layers.size() - 1);
+            work.remove(work.size() - 1);
+        }
         invalidate();
     }
 
-    /** Freezes layers from ≤ l &lt; to. */
+    /**
+     * Freezes layers from ≤ l &lt; to (SPEC.md, "Freezing"); see {@link Dense#setTrainable}.
+     *
+     * @param from the first layer
+     * @param to   one past the last layer
+     * @throws IllegalArgumentException unless 0 ≤ from ≤ to ≤ L
+     */
     public void freeze(int from, int to) {
         setTrainable(from, to, false);
     }
 
-    /** Unfreezes layers from ≤ l &lt; to. */
+    /**
+     * Unfreezes layers from ≤ l &lt; to (SPEC.md, "Freezing").
+     *
+     * @param from the first layer
+     * @param to   one past the last layer
+     * @throws IllegalArgumentException unless 0 ≤ from ≤ to ≤ L
+     */
     public void unfreeze(int from, int to) {
         setTrainable(from, to, true);
     }
@@ -311,6 +353,8 @@ public final class Network {
      * A deep copy: new layers with copies of W and b and the same activations, trainable flags and
      * learning-rate multipliers; no gradients, no buffers, one thread. For keeping a pre-trained
      * network while transferring from a copy of it.
+     *
+     * @return the copy
      */
     public Network copy() {
         List<Dense> copies = new ArrayList<Dense>();
@@ -324,7 +368,14 @@ public final class Network {
         return new Network(copies);
     }
 
-    /** Redraws layer l's weights with {@code init} from {@code rng}; see {@link Dense#initialise}. */
+    /**
+     * Redraws layer l's weights with {@code init} from {@code rng}; see {@link Dense#initialise}.
+     *
+     * @param l    the layer index
+     * @param init how W is drawn
+     * @param rng  the generator W is drawn from
+     * @throws IllegalArgumentException unless 0 ≤ l &lt; L, or if an argument is null
+     */
     public void reinitialise(int l, Init init, Rng rng) {
         layer(l).initialise(init, rng);
     }
@@ -346,6 +397,7 @@ public final class Network {
      * for any count. The worker threads are daemon threads that wait for work; setThreads(1) stops
      * them, so call it when a multi-threaded network is no longer needed.
      *
+     * @param threads the number of threads, 1 to {@link #MAX_THREADS}
      * @throws IllegalArgumentException if threads &lt; 1
      */
     public void setThreads(int threads) {
@@ -360,7 +412,11 @@ public final class Network {
     /** The most threads setThreads accepts. */
     public static final int MAX_THREADS = 256;
 
-    /** The number of threads of the kernels. */
+    /**
+     * The number of threads of the kernels.
+     *
+     * @return the count set by {@link #setThreads}, 1 by default
+     */
     public int threads() {
         return parallel.threads;
     }
@@ -370,6 +426,11 @@ public final class Network {
         return parallel;
     }
 
+    /** The fast path's work of layer l, for the optimizer's step. */
+    FastPath.Work work(int l) {
+        return work.get(l);
+    }
+
     /** Uses the naive reference kernels (true) or the fast ones (false, the default) in every layer; the bits are the same. */
     void setReference(boolean reference) {
         for (Dense layer : layers) layer.reference = reference;
@@ -377,32 +438,9 @@ public final class Network {
 
     /** Drops the buffers and the remembered input after a change of the layer list. */
     private void invalidate() {
-        N = 0;
         x = null;
-        java.util.Arrays.fill(cache, null);
-    }
-
-    /** Makes the buffers of batch size rows current: a cached set, or a new one replacing the least recently used. */
-    private void ensureBuffers(int rows) {
-        uses++;
-        Buffers use = null;
-        int victim = 0;
-        for (int c = 0; c < CACHED_SIZES; c++) {
-            Buffers b = cache[c];
-            if (b != null && b.N == rows) use = b;
-            if (b == null || (cache[victim] != null && b.lastUse < cache[victim].lastUse)) victim = c;
-        }
-        if (use == null) {
-            use = new Buffers(rows, layers);
-            cache[victim] = use;
-        }
-        use.lastUse = uses;
-        N = rows;
-        z = use.z;
-        a = use.a;
-        dz = use.dz;
-        da = use.da;
-        dx = use.dx;
+        buffers = null;
+        cache.clear();
     }
 
     private static void checkIndex(String name, int l, int size) {

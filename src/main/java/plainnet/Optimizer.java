@@ -26,16 +26,24 @@ import java.util.IdentityHashMap;
  *
  * <p>The state (v, m, t) of each layer is kept here, keyed by the layer object, so that a new
  * optimizer starts from zero state and a layer appended to a network starts with none. The
- * update of a layer uses the network's threads, split by rows; an optimizer serves one step at
- * a time.
+ * update of a layer uses the network's threads, split by rows (in package-private
+ * {@code FastPath}); an optimizer serves one step at a time.
  *
  * <p>Index letters: O outputs (o), I inputs (i) of a layer.
  */
 public final class Optimizer {
 
-    /** The update rule. */
-    public enum Kind { SGD, MOMENTUM, ADAM }
+    /** The update rule (the class comment; SPEC.md, "Optimizers"). */
+    public enum Kind {
+        /** Plain SGD: θ ← θ − η·g. */
+        SGD,
+        /** SGD with momentum: v ← μ·v + g;  θ ← θ − η·v. */
+        MOMENTUM,
+        /** Adam, with bias-corrected moments. */
+        ADAM
+    }
 
+    /** The update rule. */
     public final Kind kind;
     /** Learning rate lr &gt; 0; a schedule may change it between steps ({@link #setLr}). */
     private double lr;
@@ -52,7 +60,7 @@ public final class Optimizer {
     private final IdentityHashMap<Dense, State> state = new IdentityHashMap<Dense, State>();
 
     /** The moments of one layer: shapes follow W (O, I) and b (O). */
-    private static final class State {
+    static final class State {
         final double[][] mW, vW; // (O, I)
         final double[] mb, vb;   // (O)
         long t;                  // trainable steps of this layer (Adam's t)
@@ -82,22 +90,50 @@ public final class Optimizer {
         this.decoupled = decoupled;
     }
 
-    /** Plain SGD: θ ← θ − η·g. */
+    /**
+     * Plain SGD: θ ← θ − η·g.
+     *
+     * @param lr the learning rate, finite and &gt; 0
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a bad lr
+     */
     public static Optimizer sgd(double lr) {
         return new Optimizer(Kind.SGD, lr, 0.0, 0.9, 0.999, 1e-8, 0.0, false);
     }
 
-    /** SGD with momentum μ (PyTorch's form, no dampening): v ← μ·v + g, θ ← θ − η·v. */
+    /**
+     * SGD with momentum μ (PyTorch's form, no dampening): v ← μ·v + g, θ ← θ − η·v.
+     *
+     * @param lr the learning rate, finite and &gt; 0
+     * @param mu the momentum μ, in [0, 1)
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a bad lr or mu
+     */
     public static Optimizer momentum(double lr, double mu) {
         return new Optimizer(Kind.MOMENTUM, lr, mu, 0.9, 0.999, 1e-8, 0.0, false);
     }
 
-    /** Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */
+    /**
+     * Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+     *
+     * @param lr the learning rate, finite and &gt; 0
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a bad lr
+     */
     public static Optimizer adam(double lr) {
         return adam(lr, 0.9, 0.999, 1e-8);
     }
 
-    /** Adam with the given constants. */
+    /**
+     * Adam with the given constants.
+     *
+     * @param lr    the learning rate, finite and &gt; 0
+     * @param beta1 β₁, the decay of the first moment, in [0, 1)
+     * @param beta2 β₂, the decay of the second moment, in [0, 1)
+     * @param eps   ε, added to sqrt(v̂), finite and &gt; 0
+     * @return a new optimizer with no state
+     * @throws IllegalArgumentException on a constant out of its range
+     */
     public static Optimizer adam(double lr, double beta1, double beta2, double eps) {
         return new Optimizer(Kind.ADAM, lr, 0.0, beta1, beta2, eps, 0.0, false);
     }
@@ -106,12 +142,21 @@ public final class Optimizer {
      * The same optimizer with weight decay λ on W, coupled (g ← g + λ·W, L2 regularisation of the
      * objective by (λ/2)·Σ W²) or decoupled (W ← W·(1 − η·λ), AdamW). The new optimizer has fresh
      * state.
+     *
+     * @param lambda    λ, finite and ≥ 0 (0: no decay)
+     * @param decoupled true for decoupled (AdamW-style) decay, false for coupled L2 decay
+     * @return a new optimizer of the same kind and constants
+     * @throws IllegalArgumentException on a bad lambda
      */
     public Optimizer withWeightDecay(double lambda, boolean decoupled) {
         return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled);
     }
 
-    /** The learning rate lr. */
+    /**
+     * The learning rate.
+     *
+     * @return lr, the one the next step uses
+     */
     public double lr() {
         return lr;
     }
@@ -119,6 +164,7 @@ public final class Optimizer {
     /**
      * Sets the learning rate for the following steps (a schedule's job); the state is kept.
      *
+     * @param lr the learning rate
      * @throws IllegalArgumentException unless lr is finite and &gt; 0
      */
     public void setLr(double lr) {
@@ -134,6 +180,9 @@ public final class Optimizer {
     /**
      * The step count t of a layer: the number of {@link #step} calls in which it was trainable
      * (0 before the first). Counted for every kind; Adam uses it for its bias correction.
+     *
+     * @param layer a layer
+     * @return t, 0 for a layer this optimizer has not stepped
      */
     public long steps(Dense layer) {
         State s = state.get(layer);
@@ -143,6 +192,8 @@ public final class Optimizer {
     /**
      * One update of every trainable layer of {@code net} from its dW, db. Frozen layers are not
      * touched (see the class comment). dW and db are read, not modified.
+     *
+     * @param net the network whose layers are updated, on its threads
      */
     public void step(Network net) {
         for (int l = 0; l < net.size(); l++) {
@@ -156,39 +207,29 @@ public final class Optimizer {
                 state.put(layer, s);
             }
             s.t++;
-            cLayer = layer;
-            cState = s;
-            cEta = lr * layer.lrScale();
             if (kind == Kind.ADAM && s.t != cT) {
-                // Adam's bias corrections, once per step count: layers trained together share t.
-                // (JDK 17's StrictMath.pow allocates three small arrays per call unless the JIT
-                // inlines it, so fewer calls also mean fewer bytes.)
+                // Adam's bias corrections c₁ = 1 − β₁^t, c₂ = 1 − β₂^t, computed once per step count:
+                // layers trained together share t. (JDK 17's StrictMath.pow allocates three small
+                // arrays per call unless the JIT inlines it, so fewer calls also mean fewer bytes.)
                 cT = s.t;
-                cC1 = 1.0 - StrictMath.pow(beta1, s.t);
-                cC2 = 1.0 - StrictMath.pow(beta2, s.t);
+                c1 = 1.0 - StrictMath.pow(beta1, s.t);
+                c2 = 1.0 - StrictMath.pow(beta2, s.t);
             }
-            // Rows 0..O−1 are the rows of W, row O is b; each parameter is updated by one thread on
-            // its own, so the threads do not change a bit (SPEC.md, "Fast kernels and threads").
-            net.parallel().run(rowsJob, layer.O + 1);
+            // updateRow for the rows of W and b, split over the network's threads
+            FastPath.update(this, layer, s, lr * layer.lrScale(), c1, c2, net.parallel(), net.work(l));
         }
-        cLayer = null;
-        cState = null;
     }
 
-    // The layer of the current step, read by the thread job (made once: a step allocates nothing).
-    private Dense cLayer;
-    private State cState;
-    private double cEta, cC1, cC2;
-    private long cT; // the step count cC1, cC2 belong to (0: none yet)
-    private final Parallel.Range rowsJob = this::updateRows;
+    private double c1, c2; // Adam's 1 − β₁^t, 1 − β₂^t for t = cT
+    private long cT;        // the step count c1, c2 belong to (0: none yet)
 
-    private void updateRows(int from, int to) {
-        Dense layer = cLayer;
-        State s = cState;
-        for (int o = from; o < to; o++) {
-            if (o < layer.O) update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], cEta, lambda, cC1, cC2);
-            else update(layer.b, layer.db, s.mb, s.vb, cEta, 0.0, cC1, cC2);
-        }
+    /**
+     * Updates row o of a layer's parameters with step size η: row o of W for o &lt; O (with
+     * weight decay λ), b for o = O (never decayed).
+     */
+    void updateRow(Dense layer, State s, int o, double eta, double c1, double c2) {
+        if (o < layer.O) update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, c1, c2);
+        else update(layer.b, layer.db, s.mb, s.vb, eta, 0.0, c1, c2);
     }
 
     /**
@@ -200,6 +241,7 @@ public final class Optimizer {
      * @param m     first state row (P): velocity (momentum) or first moment (Adam); modified
      * @param v     second moment (P) for Adam, else null; modified
      * @param decay λ for W rows, 0 for the bias
+     * @param eta   η = lr · lrScale
      * @param c1    Adam's 1 − β₁^t
      * @param c2    Adam's 1 − β₂^t
      */

@@ -37,6 +37,12 @@ public final class SoftmaxCrossEntropy implements Loss {
         this(Reduction.PER_EXAMPLE);
     }
 
+    /**
+     * With the given reduction; its units are rows (the class comment).
+     *
+     * @param reduction how the row terms are reduced (SPEC.md §9)
+     * @throws IllegalArgumentException if reduction is null
+     */
     public SoftmaxCrossEntropy(Reduction reduction) {
         if (reduction == null) {
             throw new IllegalArgumentException("reduction: expected one of " + java.util.Arrays.toString(Reduction.values()) + ", found null");
@@ -101,7 +107,53 @@ public final class SoftmaxCrossEntropy implements Loss {
         }
     }
 
-    /** log Σₖ e^(z_k), evaluated as m + log Σₖ e^(z_k − m) with m = maxₖ z_k. */
+    /**
+     * {@link #forward} and {@link #backward} in one pass, with the same bits: the e^(z_nk − m_n)
+     * of a labeled row serve both s_n (for λ_n) and q_nk.
+     *
+     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param z  logits (N, K), not modified
+     * @param t  targets (N, K)
+     * @return J
+     * @throws IllegalArgumentException as {@link #backward}
+     */
+    @Override
+    public double forwardBackward(double[][] dz, double[][] z, Targets t) {
+        int labeledRows = check(z, t);
+        int N = t.rows(), K = t.columns();
+        Check.shape("dz", dz, N, K);
+        double D = reduction.divisor(N, N, labeledRows);
+        double S = 0.0;
+        for (int n = 0; n < N; n++) {
+            double[] dzn = dz[n];
+            if (!t.labeled[n][0] || D == 0.0) {
+                java.util.Arrays.fill(dzn, 0.0); // an unlabeled row adds nothing to S; its gradient is exactly 0
+                continue;
+            }
+            double[] zn = z[n], yn = t.y[n];
+            double m = max(zn);
+            double s = 0.0;
+            for (int k = 0; k < K; k++) {
+                dzn[k] = StrictMath.exp(zn[k] - m); // e^(z_k − m), kept in dz until s is known
+                s += dzn[k];
+            }
+            double lse = m + StrictMath.log(s);
+            double l = 0.0;
+            for (int k = 0; k < K; k++) {
+                l += yn[k] * (lse - zn[k]);
+                dzn[k] = (dzn[k] / s - yn[k]) / D; // q_k − y_k, over D
+            }
+            S += l;
+        }
+        return D == 0.0 ? 0.0 : S / D;
+    }
+
+    /**
+     * log Σₖ e^(z_k), evaluated as m + log Σₖ e^(z_k − m) with m = maxₖ z_k (SPEC.md §8.2).
+     *
+     * @param z one row of logits (K), K ≥ 1, not modified
+     * @return the log-sum-exp λ
+     */
     public static double logSumExp(double[] z) {
         double m = max(z);
         double s = 0.0;

@@ -87,7 +87,10 @@ public final class Trainer {
          * divergedStep (1-based) say where and {@code divergence} says what, in words.
          */
         public final boolean diverged;
-        public final int divergedEpoch, divergedStep;
+        /** The epoch (from 1) in which training diverged, or 0. */
+        public final int divergedEpoch;
+        /** The step of that epoch (from 1) at which training diverged, or 0. */
+        public final int divergedStep;
         /** What diverged in words, e.g. "the batch loss was NaN" or "the batch loss 4.1e+302 exceeded the blow-up limit …", or null. */
         public final String divergence;
 
@@ -102,6 +105,14 @@ public final class Trainer {
         }
     }
 
+    /**
+     * A trainer of {@code net} on {@code loss} with {@code opt}; the settings are the fields.
+     *
+     * @param net  the network to train (its weights change)
+     * @param loss the loss J
+     * @param opt  the optimizer (its learning rate is restored after each fit)
+     * @throws IllegalArgumentException if an argument is null
+     */
     public Trainer(Network net, Loss loss, Optimizer opt) {
         if (net == null || loss == null || opt == null) {
             throw new IllegalArgumentException("Trainer: expected a network, a loss and an optimizer, found null");
@@ -119,6 +130,7 @@ public final class Trainer {
      * @param xVal     validation inputs (V, I), or null
      * @param tVal     validation targets (V, K), or null
      * @param listener called with each epoch's record as soon as it is complete, or null
+     * @return what happened: the epochs' records and how training ended
      * @throws IllegalArgumentException on bad settings, shapes, or when no layer is trainable
      */
     public Result fit(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener) {
@@ -145,6 +157,8 @@ public final class Trainer {
                 try {
                     inputs = features(base, x);
                     valInputs = xVal == null ? null : features(base, xVal);
+                    // Checked here once, as x was: the steps below take their rows unchecked.
+                    Check.matrix("cached features of the frozen layers", inputs, -1, base.outputs());
                 } finally {
                     base.setThreads(1);
                 }
@@ -173,13 +187,8 @@ public final class Trainer {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0, sinceBest = 0;
         double limit = Double.NaN;          // BLOWUP · max(1, J₁), set by the first batch with a labeled entry
-        // Mini-batch views, one set per batch size (full batches and the last one), so that a
-        // step allocates nothing: rows are shared with the data, not copied.
-        double[][] xFull = new double[Math.min(batch, N)][], xLast = new double[N % batch == 0 ? 0 : N % batch][];
-        double[][] yFull = new double[xFull.length][], yLast = new double[xLast.length][];
-        boolean[][] mFull = new boolean[xFull.length][], mLast = new boolean[xLast.length][];
-        Targets tFull = Targets.view(yFull, mFull), tLast = xLast.length == 0 ? null : Targets.view(yLast, mLast);
-        double[][] dzFull = new double[xFull.length][t.columns()], dzLast = new double[xLast.length][t.columns()];
+        // Mini-batch views (rows shared with the data), so that a step allocates nothing.
+        FastPath.Batches batches = new FastPath.Batches(N, batch, t.columns());
 
         for (int e = 0; e < epochs; e++) {
             long epochStart = System.nanoTime();
@@ -192,21 +201,14 @@ public final class Trainer {
                 int to = Math.min(N, from + batch);
                 int B = to - from;
                 step++;
-                boolean full = B == xFull.length;
-                double[][] xb = full ? xFull : xLast, yb = full ? yFull : yLast, dz = full ? dzFull : dzLast;
-                boolean[][] mb = full ? mFull : mLast;
-                Targets tb = full ? tFull : tLast;
-                for (int j = 0; j < B; j++) {
-                    int n = order[from + j];
-                    xb[j] = inputs[n];
-                    yb[j] = t.y[n];
-                    mb[j] = t.labeled[n];
-                }
-                double[][] z = trained.forward(xb);
-                double J = loss.forward(z, tb);
+                // fill the batch: rows order[from … to − 1] of the data
+                FastPath.Batch b = batches.fill(order, from, to, inputs, t);
+                // forward; the loss J and its gradient dz (one pass: SPEC.md §8)
+                double[][] z = trained.forwardChecked(b.x); // rows of inputs, checked once above
+                double J = loss.forwardBackward(b.dz, z, b.t);
                 // J₁ is the loss of the first batch that has a labeled entry: a batch with none has J = 0
                 // by definition, which says nothing about the scale of the loss.
-                if (Double.isNaN(limit) && tb.labeledCount() > 0) limit = BLOWUP * Math.max(1.0, J);
+                if (Double.isNaN(limit) && b.t.labeledCount() > 0) limit = BLOWUP * Math.max(1.0, J);
                 if (Double.isNaN(J) || Double.isInfinite(J) || J > limit) {
                     good.restore(net);
                     opt.setLr(lr0);
@@ -216,9 +218,9 @@ public final class Trainer {
                     return new Result(history, history.size(), false, true, e + 1, step, what);
                 }
                 sum += B * J;
-                loss.backward(dz, z, tb);
+                // zero the gradients, backward through the network, step
                 trained.zeroGrad();
-                trained.backward(dz);
+                trained.backward(b.dz);
                 opt.step(trained);
             }
             double trainLoss = sum / N;

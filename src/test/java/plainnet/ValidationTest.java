@@ -42,6 +42,10 @@ class ValidationTest {
     void forward_nanOrInfinity_namesEntryAndValue() {
         assertRejected(() -> net().forward(new double[][] {{1, 2, 3}, {0, Double.NaN, 0}}), "input x[1][1]", "finite", "found NaN");
         assertRejected(() -> net().forward(new double[][] {{Double.NEGATIVE_INFINITY, 2, 3}}), "input x[0][0]", "found -Infinity");
+        // the first bad entry in row order is named, after good rows, with more bad entries behind it
+        assertRejected(() -> net().forward(new double[][] {{1, 2, 3}, {4, 5, 6}, {7, Double.POSITIVE_INFINITY, Double.NaN}, {Double.NaN, 0, 0}}),
+            "input x[2][1]: expected a finite number, found Infinity");
+        assertRejected(() -> net().forward(new double[][] {{-Double.MAX_VALUE, Double.MAX_VALUE, -0.0}, {Double.MIN_VALUE, 0, Double.NaN}}), "input x[1][2]", "found NaN");
     }
 
     @Test

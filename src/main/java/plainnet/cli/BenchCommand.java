@@ -265,8 +265,7 @@ final class BenchCommand {
 
         void step() {
             double[][] z = net.forward(x);
-            loss.forward(z, t);
-            loss.backward(dz, z, t);
+            loss.forwardBackward(dz, z, t); // J and dz in one pass, as the training loop does
             net.zeroGrad();
             net.backward(dz);
             opt.step(net);

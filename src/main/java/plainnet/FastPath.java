@@ -1,0 +1,328 @@
+package plainnet;
+
+import java.util.List;
+
+/**
+ * Everything that exists only for speed, kept out of the math files (Dense, Network, Optimizer,
+ * Trainer) so that those read as their formulas. See SPEC.md, section "Fast kernels and threads".
+ *
+ * <ul>
+ * <li>One call per product, every array passed as an argument: {@link #forward},
+ *     {@link #activationBackward}, {@link #weights}, {@link #input}, and {@link #update} (the
+ *     optimizer's rows). Each runs the naive kernels of {@link Kernels} when {@code reference}
+ *     is set, else the fast ones split over the threads of a {@link Parallel}; the bits are the
+ *     same either way.
+ * <li>{@link Work}: the scratch of one caller: the transposed chunk buffers of the forward and
+ *     the thread-job objects, made once so that a call allocates nothing.
+ * <li>{@link Buffers}: a network's arrays for one batch size, cached for its most recent sizes.
+ * <li>{@link Batches}: the training loop's mini-batch views.
+ * </ul>
+ *
+ * <p>Index letters as in Dense: N rows of the batch (n), I inputs (i), O outputs (o); C columns
+ * of a chunk of the batch (c).
+ */
+final class FastPath {
+
+    private FastPath() {}
+
+    // ----------------------------------------------------------------------------------------
+    // the products of a dense layer
+
+    /**
+     * z = x·Wᵀ + b, then a = f(z) (SPEC.md §4). Shapes are the caller's to check: z, a (N, O),
+     * x (N, I), W (O, I), b (O).
+     */
+    static void forward(double[][] z, double[][] a, double[][] x, double[][] W, double[] b, Activation f,
+                        boolean reference, Parallel p, Work w) {
+        int N = x.length, I = W[0].length, O = W.length;
+        if (reference) {
+            Kernels.forwardNaive(z, x, W, b, 0, N);
+            f.forward(a, z, 0, N);
+            return;
+        }
+        w.z = z;
+        w.a = a;
+        w.x = x;
+        w.W = W;
+        w.b = b;
+        w.f = f;
+        if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
+            p.run(w.fewJob, N); // z, then a = f(z), row by row
+        } else {
+            // Chunks of at most COLS rows: xT and zT stay small however large the batch.
+            int cols = Math.min(N, Kernels.COLS);
+            if (w.xT == null || w.xT.length != I || w.zT.length != O || w.xT[0].length < cols) {
+                w.xT = new double[I][cols];
+                w.zT = new double[O][cols];
+            }
+            for (w.n0 = 0; w.n0 < N; w.n0 += w.C) {
+                w.C = Math.min(Kernels.COLS, N - w.n0);
+                // Each phase writes whole rows of its own output, so threads never share a row.
+                p.run(w.transposeInJob, I);
+                p.run(w.forwardJob, O);
+                p.run(w.transposeOutJob, w.C); // z, then a = f(z), row by row
+            }
+        }
+        w.clear();
+    }
+
+    /** dz = da ⊙ f'(z) (SPEC.md §3): dz, da, z, a (N, O). */
+    static void activationBackward(double[][] dz, double[][] da, double[][] z, double[][] a, Activation f,
+                                   boolean reference, Parallel p, Work w) {
+        int N = z.length;
+        if (reference) {
+            f.backward(dz, da, z, a, 0, N);
+            return;
+        }
+        w.dz = dz;
+        w.da = da;
+        w.z = z;
+        w.a = a;
+        w.f = f;
+        p.run(w.activationJob, N);
+        w.clear();
+    }
+
+    /** dW += dzᵀ·x, db += Σₙ dz (SPEC.md §4): dW (O, I), db (O), dz (N, O), x (N, I). */
+    static void weights(double[][] dW, double[] db, double[][] dz, double[][] x, boolean reference, Parallel p, Work w) {
+        int O = dW.length;
+        if (reference) {
+            Kernels.weightsNaive(dW, db, dz, x, 0, O);
+            return;
+        }
+        w.dW = dW;
+        w.db = db;
+        w.dz = dz;
+        w.x = x;
+        p.run(w.weightsJob, O);
+        w.clear();
+    }
+
+    /** dx = dz·W (SPEC.md §4): dx (N, I), dz (N, O), W (O, I). */
+    static void input(double[][] dx, double[][] dz, double[][] W, boolean reference, Parallel p, Work w) {
+        int N = dz.length;
+        if (reference) {
+            Kernels.inputNaive(dx, dz, W, 0, N);
+            return;
+        }
+        w.dx = dx;
+        w.dz = dz;
+        w.W = W;
+        p.run(w.inputJob, N);
+        w.clear();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // the optimizer's update of one layer
+
+    /**
+     * {@link Optimizer#updateRow} for the rows 0 … O of a layer (the rows of W, then b as row O),
+     * split over the threads of p. Each parameter is updated by one thread on its own, so the
+     * threads do not change a bit.
+     */
+    static void update(Optimizer opt, Dense layer, Optimizer.State s, double eta, double c1, double c2, Parallel p, Work w) {
+        w.opt = opt;
+        w.layer = layer;
+        w.state = s;
+        w.eta = eta;
+        w.c1 = c1;
+        w.c2 = c2;
+        p.run(w.updateJob, layer.O + 1);
+        w.clear();
+    }
+
+    // ----------------------------------------------------------------------------------------
+
+    /**
+     * The scratch of one caller (a network keeps one per layer; a layer used on its own makes
+     * one per call): the forward's transposed chunk of the batch, and the arguments of the
+     * current call in fields, read by thread jobs made once, so that a call allocates nothing.
+     * Serves one call at a time.
+     */
+    static final class Work {
+        /** A chunk of the batch transposed: xT (I, ≥ C), zT (O, ≥ C) of the layer last run; a chunk uses the first C columns. */
+        private double[][] xT, zT;
+        private int n0, C; // the current chunk: rows n0 … n0 + C − 1 of the batch
+
+        // The arguments of the current call; null between calls.
+        private double[][] z, a, x, W, dz, da, dx, dW; // (N, O), (N, O), (N, I), (O, I), (N, O), (N, O), (N, I), (O, I)
+        private double[] b, db;                         // (O)
+        private Activation f;
+        private Optimizer opt;
+        private Dense layer;
+        private Optimizer.State state;
+        private double eta, c1, c2;
+
+        private final Parallel.Range transposeInJob = this::transposeInRows;
+        private final Parallel.Range forwardJob = this::forwardRows;
+        private final Parallel.Range transposeOutJob = this::transposeOutRows;
+        private final Parallel.Range fewJob = this::fewRows;
+        private final Parallel.Range activationJob = this::activationRows;
+        private final Parallel.Range weightsJob = this::weightRows;
+        private final Parallel.Range inputJob = this::inputRows;
+        private final Parallel.Range updateJob = this::updateRows;
+
+        private void transposeInRows(int from, int to) {
+            Kernels.transpose(xT, x, n0, 0, C, from, to);   // xT_ic = x_(n0+c)i, rows i
+        }
+
+        private void forwardRows(int from, int to) {
+            Kernels.forwardFast(zT, xT, W, b, C, from, to);  // zT = W·xT + b, rows o
+        }
+
+        private void transposeOutRows(int from, int to) {  // rows n0 + from … n0 + to − 1 of z
+            Kernels.transpose(z, zT, 0, n0, W.length, n0 + from, n0 + to);   // z_no = zT_o(n−n0)
+            f.forward(a, z, n0 + from, n0 + to);
+        }
+
+        private void fewRows(int from, int to) {
+            Kernels.forwardFew(z, x, W, b, from, to);
+            f.forward(a, z, from, to);
+        }
+
+        private void activationRows(int from, int to) {
+            f.backward(dz, da, z, a, from, to);
+        }
+
+        private void weightRows(int from, int to) {
+            Kernels.weightsFast(dW, db, dz, x, from, to);
+        }
+
+        private void inputRows(int from, int to) {
+            Kernels.inputFast(dx, dz, W, from, to);
+        }
+
+        private void updateRows(int from, int to) {
+            for (int o = from; o < to; o++) opt.updateRow(layer, state, o, eta, c1, c2);
+        }
+
+        /** Drops the references to the caller's arrays. */
+        private void clear() {
+            z = a = x = W = dz = da = dx = dW = null;
+            b = db = null;
+            f = null;
+            opt = null;
+            layer = null;
+            state = null;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // a network's arrays
+
+    /** A network's arrays for one batch size N. */
+    static final class Buffers {
+        final int N;
+        final double[][][] z, a, dz, da; // [l] (N, O_l); da[L−1] is null (the last layer takes dout)
+        final double[][] dx;             // (N, I)
+        long lastUse;
+
+        Buffers(int N, List<Dense> layers) {
+            int L = layers.size();
+            this.N = N;
+            z = new double[L][][];
+            a = new double[L][][];
+            dz = new double[L][][];
+            da = new double[L][][];
+            for (int l = 0; l < L; l++) {
+                int O = layers.get(l).O;
+                z[l] = new double[N][O];
+                a[l] = new double[N][O];
+                dz[l] = new double[N][O];
+                da[l] = l < L - 1 ? new double[N][O] : null;
+            }
+            dx = new double[N][layers.get(0).I];
+        }
+
+        boolean owns(double[][] m) {
+            if (m == dx) return true;
+            for (int l = 0; l < z.length; l++) if (m == z[l] || m == a[l] || m == dz[l] || m == da[l]) return true;
+            return false;
+        }
+    }
+
+    /**
+     * Buffer sets for a network's last few batch sizes, so that alternating sizes (full batches,
+     * the last smaller batch of an epoch, a validation set) allocate nothing after the first use.
+     */
+    static final class BufferCache {
+        static final int SIZES = 3;
+        private final Buffers[] sets = new Buffers[SIZES];
+        private long uses;
+
+        /** The buffers of batch size N: a cached set, or a new one replacing the least recently used. */
+        Buffers forRows(int N, List<Dense> layers) {
+            uses++;
+            Buffers use = null;
+            int victim = 0;
+            for (int c = 0; c < SIZES; c++) {
+                Buffers s = sets[c];
+                if (s != null && s.N == N) use = s;
+                if (s == null || (sets[victim] != null && s.lastUse < sets[victim].lastUse)) victim = c;
+            }
+            if (use == null) {
+                use = new Buffers(N, layers);
+                sets[victim] = use;
+            }
+            use.lastUse = uses;
+            return use;
+        }
+
+        /** True when m is one of the cached arrays (a reference comparison). */
+        boolean owns(double[][] m) {
+            for (Buffers s : sets) if (s != null && s.owns(m)) return true;
+            return false;
+        }
+
+        /** Forgets every set (after a change of the layers). */
+        void clear() {
+            java.util.Arrays.fill(sets, null);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // the training loop's mini-batches
+
+    /**
+     * Mini-batch views for a data set of N rows in batches of B: one set for full batches and one
+     * for the smaller last batch, so that a step allocates nothing: rows are shared with the data,
+     * not copied.
+     */
+    static final class Batches {
+        private final Batch full, last; // last is null when B divides N
+
+        Batches(int N, int B, int K) {
+            full = new Batch(Math.min(B, N), K);
+            last = N % B == 0 ? null : new Batch(N % B, K);
+        }
+
+        /** The batch of rows order[from … to − 1] of (inputs, t): views of their rows. */
+        Batch fill(int[] order, int from, int to, double[][] inputs, Targets t) {
+            Batch b = to - from == full.x.length ? full : last;
+            for (int j = 0; j < to - from; j++) {
+                int n = order[from + j];
+                b.x[j] = inputs[n];
+                b.y[j] = t.y[n];
+                b.m[j] = t.labeled[n];
+            }
+            return b;
+        }
+    }
+
+    /** One mini-batch of B rows: inputs x (B, I) and targets t (B, K) as views, and the loss gradient dz (B, K). */
+    static final class Batch {
+        final double[][] x;   // (B, I) rows of the data
+        final Targets t;      // (B, K) rows of the data's targets
+        final double[][] dz;  // (B, K) the loss gradient, written by the step
+        private final double[][] y;
+        private final boolean[][] m;
+
+        Batch(int B, int K) {
+            x = new double[B][];
+            y = new double[B][];
+            m = new boolean[B][];
+            t = Targets.view(y, m);
+            dz = new double[B][K];
+        }
+    }
+}

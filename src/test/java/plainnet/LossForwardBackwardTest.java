@@ -1,0 +1,163 @@
+package plainnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Loss#forwardBackward}, the one-pass loss call of the training loop, gives exactly the
+ * bits of {@link Loss#forward} and {@link Loss#backward} called apart; and the BCE gradient,
+ * now from one e^−|z| per entry, gives exactly the bits of its formula written with
+ * {@link Activation#sigmoid} on z and on −z (SPEC.md §8.1).
+ */
+class LossForwardBackwardTest {
+
+    /** Logits that reach every branch: signed zeros, both signs, large enough to saturate, and random ones. */
+    private static final double[] SPECIAL = {0.0, -0.0, 1e-300, -1e-300, 0.5, -0.5, 1.0, -1.0, 16.0, -16.0, 30.0, -30.0, 40.0, -40.0, 700.0, -700.0, 1e4, -1e4};
+
+    private static double[][] logits(Rng rng, int N, int K) {
+        double[][] z = Assert.gaussian(rng, N, K, 4.0);
+        for (int n = 0; n < N; n++) for (int k = 0; k < K; k++) if (rng.nextDouble() < 0.3) z[n][k] = SPECIAL[rng.nextInt(SPECIAL.length)];
+        return z;
+    }
+
+    /** dz filled with garbage first, so a forgotten write shows. */
+    private static double[][] garbage(int N, int K) {
+        double[][] dz = new double[N][K];
+        for (double[] row : dz) java.util.Arrays.fill(row, Double.NaN);
+        return dz;
+    }
+
+    private static void assertSameAsApart(String name, Loss loss, double[][] z, Targets t) {
+        int N = z.length, K = z[0].length;
+        double J = loss.forward(z, t);
+        double[][] dz = garbage(N, K);
+        loss.backward(dz, z, t);
+        double[][] dzOne = garbage(N, K);
+        double JOne = loss.forwardBackward(dzOne, z, t);
+        assertThat(Double.doubleToRawLongBits(JOne)).as(name + ": J bits (" + J + " apart, " + JOne + " in one pass)").isEqualTo(Double.doubleToRawLongBits(J));
+        Assert.assertSameBits(name + ": dz", dz, dzOne);
+    }
+
+    @Test
+    void forwardBackward_binaryCrossEntropy_sameBitsAsForwardThenBackward() {
+        Rng rng = new Rng(11);
+        for (int c = 0; c < 40; c++) {
+            int N = 1 + rng.nextInt(20), K = 1 + rng.nextInt(6);
+            double[][] y = new double[N][K];
+            boolean[][] m = new boolean[N][K];
+            for (int n = 0; n < N; n++) {
+                for (int k = 0; k < K; k++) {
+                    double u = rng.nextDouble();
+                    y[n][k] = u < 0.4 ? 0.0 : u < 0.8 ? 1.0 : rng.nextDouble(); // hard and soft labels
+                    m[n][k] = c % 10 == 0 ? false : rng.nextDouble() < 0.8;     // some cases with nothing labeled
+                }
+            }
+            double[] w = null, p = null;
+            if (c % 3 == 1) {
+                w = new double[K];
+                p = new double[K];
+                for (int k = 0; k < K; k++) {
+                    w[k] = k == 0 ? 0.0 : 3 * rng.nextDouble();
+                    p[k] = 0.001 + 5 * rng.nextDouble();
+                }
+            }
+            Reduction r = Reduction.values()[c % Reduction.values().length];
+            assertSameAsApart("bce case " + c + " " + r, new BinaryCrossEntropy(r, w, p), logits(rng, N, K), new Targets(y, m));
+        }
+    }
+
+    @Test
+    void forwardBackward_softmaxCrossEntropy_sameBitsAsForwardThenBackward() {
+        Rng rng = new Rng(12);
+        for (int c = 0; c < 40; c++) {
+            int N = 1 + rng.nextInt(20), K = 1 + rng.nextInt(6);
+            int[] classes = new int[N];
+            for (int n = 0; n < N; n++) classes[n] = c % 10 == 0 || rng.nextDouble() < 0.2 ? -1 : rng.nextInt(K);
+            Reduction r = Reduction.values()[c % Reduction.values().length];
+            assertSameAsApart("softmax case " + c + " " + r, new SoftmaxCrossEntropy(r), logits(rng, N, K), Targets.ofClasses(classes, K));
+        }
+        // soft labels: each labeled row sums to 1
+        double[][] y = {{0.25, 0.75, 0.0}, {0.5, 0.25, 0.25}};
+        assertSameAsApart("softmax soft labels", new SoftmaxCrossEntropy(), new double[][] {{1.0, -2.0, 30.0}, {-700.0, 0.0, -0.0}}, Targets.of(y));
+    }
+
+    @Test
+    void forwardBackward_squaredError_sameBitsAsForwardThenBackward() {
+        Rng rng = new Rng(13);
+        for (int c = 0; c < 40; c++) {
+            int N = 1 + rng.nextInt(20), K = 1 + rng.nextInt(6);
+            double[][] y = Assert.gaussian(rng, N, K, 2.0);
+            boolean[][] m = new boolean[N][K];
+            for (int n = 0; n < N; n++) for (int k = 0; k < K; k++) m[n][k] = c % 10 != 0 && rng.nextDouble() < 0.8;
+            double[] w = null;
+            if (c % 3 == 1) {
+                w = new double[K];
+                for (int k = 0; k < K; k++) w[k] = 3 * rng.nextDouble();
+            }
+            Reduction r = Reduction.values()[c % Reduction.values().length];
+            assertSameAsApart("mse case " + c + " " + r, new MeanSquaredError(r, w), logits(rng, N, K), new Targets(y, m));
+        }
+    }
+
+    @Test
+    void grad_oneExp_sameBitsAsSigmoidOfZAndMinusZ() {
+        Rng rng = new Rng(14);
+        double[] ys = {0.0, 1.0, 0.25, 0.9};
+        double[] ps = {1.0, 3.0, 0.001};
+        for (int j = 0; j < 4000; j++) {
+            double z = j < SPECIAL.length ? SPECIAL[j] : (rng.nextDouble() - 0.5) * (j % 2 == 0 ? 10 : 1500);
+            for (double y : ys) {
+                for (double p : ps) {
+                    // SPEC.md 8.1 written out: (1 − y)·σ(z) − (p·y)·σ(−z)
+                    double expected = (1.0 - y) * Activation.sigmoid(z) - p * y * Activation.sigmoid(-z);
+                    double actual = BinaryCrossEntropy.grad(z, y, p);
+                    assertThat(Double.doubleToRawLongBits(actual)).as("grad(" + z + ", " + y + ", " + p + "): " + expected + " expected, " + actual + " found")
+                        .isEqualTo(Double.doubleToRawLongBits(expected));
+                }
+            }
+        }
+    }
+
+    /** The training loop's step (forwardChecked, forwardBackward, zeroGrad, backward, step allocates nothing after warm-up. */
+    @Test
+    void trainingLoopStep_afterWarmUp_allocatesNothing() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean measurable = mx instanceof com.sun.management.ThreadMXBean && ((com.sun.management.ThreadMXBean) mx).isThreadAllocatedMemorySupported();
+        Assumptions.assumeTrue(measurable, "this JVM cannot measure allocated bytes per thread");
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+        Rng rng = new Rng(5);
+        Network net = new Network(new Dense(64, 32, Activation.RELU, rng), new Dense(32, 10, Activation.IDENTITY, rng));
+        double[][] x = Assert.gaussian(rng, 32, 64, 1.0);
+        double[][] y = new double[32][10];
+        for (double[] row : y) for (int k = 0; k < 10; k++) row[k] = rng.nextDouble() < 0.5 ? 0 : 1;
+        Targets t = Targets.of(y);
+        Loss[] losses = {new BinaryCrossEntropy(), new SoftmaxCrossEntropy(), new MeanSquaredError()};
+        Targets[] targets = {t, Targets.ofClasses(new int[32], 10), t};
+        Optimizer opt = Optimizer.adam(1e-3);
+        double[][] dz = new double[32][10];
+        long tid = Thread.currentThread().getId();
+        for (int j = 0; j < losses.length; j++) {
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < 20 && best > 0; round++) {
+                for (int s = 0; s < 2000; s++) step(net, losses[j], opt, x, targets[j], dz);
+                long a0 = bean.getThreadAllocatedBytes(tid);
+                for (int s = 0; s < 500; s++) step(net, losses[j], opt, x, targets[j], dz);
+                long a1 = bean.getThreadAllocatedBytes(tid);
+                long m = bean.getThreadAllocatedBytes(tid);
+                best = Math.min(best, (a1 - a0) - (m - a1));
+            }
+            assertThat(best).as("bytes allocated by 500 steps with " + losses[j].name()).isLessThanOrEqualTo(0);
+        }
+    }
+
+    private static void step(Network net, Loss loss, Optimizer opt, double[][] x, Targets t, double[][] dz) {
+        double[][] z = net.forwardChecked(x);
+        loss.forwardBackward(dz, z, t);
+        net.zeroGrad();
+        net.backward(dz);
+        opt.step(net);
+    }
+}
