@@ -44,6 +44,12 @@ public final class Main {
 
     private Main() {}
 
+    /**
+     * The command line: runs {@link #run} on the process's streams and exits with its code
+     * (SPEC.md, section 21).
+     *
+     * @param args the command and its options, e.g. {@code train --data d.csv --labels y --out m.json}
+     */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
@@ -75,7 +81,15 @@ public final class Main {
             + " (the Java heap holds at most " + Runtime.getRuntime().maxMemory() / 1000000 + " MB); try smaller layers, fewer rows or a larger heap, e.g. java -Xmx8g -jar plainnet.jar";
     }
 
-    /** Runs one command; returns the exit code. Never throws for bad usage or bad input. */
+    /**
+     * Runs one command (SPEC.md, section 21). Never throws for bad usage or bad input: the
+     * message goes to {@code err} as one line.
+     *
+     * @param args the command and its options
+     * @param out  where the command's results go
+     * @param err  where messages, progress and errors go
+     * @return the exit code: 0 success, 1 failed check or diverged training, 2 bad usage or bad input
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.print(USAGE);
