@@ -28,9 +28,60 @@ package plainnet;
  * outputs (o), C rows of a chunk of the batch (c). Layout: row arrays; xT (I, C) and zT (O, C) are
  * a chunk of x and of z transposed.
  */
-final class Kernels {
+public final class Kernels {
 
     private Kernels() {}
+
+    // ----------------------------------------------------------------------------------------
+    // which fast kernels run
+
+    /**
+     * The fast kernels on the JDK's Vector API (VectorKernels, in its own source folder
+     * src/vector/java), implemented there; named here so that this file never imports
+     * jdk.incubator.vector and still compiles with --release 8.
+     */
+    interface Wide {
+        /** As {@link #forwardFast}. */
+        void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to);
+
+        /** As {@link #weightsFast}, without db. */
+        void weights(double[][] dW, double[][] dz, double[][] x, int from, int to);
+
+        /** As {@link #inputFast}. */
+        void input(double[][] dx, double[][] dz, double[][] W, int from, int to);
+
+        /** "vector (B-bit)". */
+        String name();
+    }
+
+    /**
+     * The Vector API kernels, or null when they cannot run: on Java 8 (the class was compiled for
+     * 17, or not at all), without {@code --add-modules jdk.incubator.vector} (the class cannot
+     * link), or when switched off with {@code -Dplainnet.vector=false}. Looked up once, by name,
+     * so that the plain kernels need nothing beyond java.lang. (In the single-file copy of the
+     * core the name is rewritten and never found: the plain kernels run.)
+     */
+    static final Wide WIDE = wide();
+
+    private static Wide wide() {
+        try {
+            if ("false".equals(System.getProperty("plainnet.vector"))) return null;
+            return (Wide) Class.forName("plainnet.VectorKernels").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null; // no such class, no such module, or no permission: the plain kernels
+        }
+    }
+
+    /**
+     * The fast kernels in effect in this JVM: "vector (256-bit)" (or the width in use) when the
+     * Vector API kernels run, else "plain". Results have the same bits either way (SPEC.md,
+     * section "Fast kernels and threads").
+     *
+     * @return a short name of the kernel path, for reports such as {@code plainnet bench}
+     */
+    public static String path() {
+        return WIDE == null ? "plain" : WIDE.name();
+    }
 
     // ----------------------------------------------------------------------------------------
     // naive reference kernels
@@ -140,32 +191,46 @@ final class Kernels {
      * for the usual batch sizes, and W is read where it is (no second copy of it in the cache).
      */
     static void forwardFast(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
+        if (WIDE != null) WIDE.forward(zT, xT, W, b, C, from, to);
+        else forwardPlain(zT, xT, W, b, C, from, to);
+    }
+
+    /** {@link #forwardFast} in plain Java. */
+    static void forwardPlain(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
         int I = W[0].length;
         for (int o = from; o < to; o++) java.util.Arrays.fill(zT[o], 0, C, b[o]);
         for (int i0 = 0; i0 < I; i0 += ROWS) {
             int i1 = Math.min(I, i0 + ROWS);
             int o = from;
-            for (; o + 1 < to; o += 2) {
-                double[] z0 = zT[o], z1 = zT[o + 1], w0 = W[o], w1 = W[o + 1];
+            for (; o + 3 < to; o += 4) {
+                double[] z0 = zT[o], z1 = zT[o + 1], z2 = zT[o + 2], z3 = zT[o + 3];
+                double[] w0 = W[o], w1 = W[o + 1], w2 = W[o + 2], w3 = W[o + 3];
                 int i = i0;
                 for (; i + 1 < i1; i += 2) {
                     double[] r0 = xT[i], r1 = xT[i + 1];
                     double a00 = w0[i], a01 = w0[i + 1], a10 = w1[i], a11 = w1[i + 1];
+                    double a20 = w2[i], a21 = w2[i + 1], a30 = w3[i], a31 = w3[i + 1];
                     for (int c = 0; c < C; c++) {
-                        z0[c] = z0[c] + a00 * r0[c] + a01 * r1[c];
-                        z1[c] = z1[c] + a10 * r0[c] + a11 * r1[c];
+                        double x0 = r0[c], x1 = r1[c];
+                        z0[c] = z0[c] + a00 * x0 + a01 * x1;
+                        z1[c] = z1[c] + a10 * x0 + a11 * x1;
+                        z2[c] = z2[c] + a20 * x0 + a21 * x1;
+                        z3[c] = z3[c] + a30 * x0 + a31 * x1;
                     }
                 }
                 if (i < i1) {
                     double[] r0 = xT[i];
-                    double a0 = w0[i], a1 = w1[i];
+                    double a0 = w0[i], a1 = w1[i], a2 = w2[i], a3 = w3[i];
                     for (int c = 0; c < C; c++) {
-                        z0[c] = z0[c] + a0 * r0[c];
-                        z1[c] = z1[c] + a1 * r0[c];
+                        double x0 = r0[c];
+                        z0[c] = z0[c] + a0 * x0;
+                        z1[c] = z1[c] + a1 * x0;
+                        z2[c] = z2[c] + a2 * x0;
+                        z3[c] = z3[c] + a3 * x0;
                     }
                 }
             }
-            if (o < to) {
+            for (; o < to; o++) {
                 double[] z0 = zT[o], w0 = W[o];
                 for (int i = i0; i < i1; i++) {
                     double[] r0 = xT[i];
@@ -217,43 +282,57 @@ final class Kernels {
      * n; innermost i, streaming.
      */
     static void weightsFast(double[][] dW, double[] db, double[][] dz, double[][] x, int from, int to) {
-        int N = dz.length, I = dW[0].length;
+        int N = dz.length;
         for (int o = from; o < to; o++) {
             double s = db[o];
             for (int n = 0; n < N; n++) s += dz[n][o];
             db[o] = s;
         }
+        if (WIDE != null) WIDE.weights(dW, dz, x, from, to);
+        else weightsPlain(dW, dz, x, from, to);
+    }
+
+    /** The dW part of {@link #weightsFast} in plain Java. */
+    static void weightsPlain(double[][] dW, double[][] dz, double[][] x, int from, int to) {
+        int N = dz.length, I = dW[0].length;
         for (int i0 = 0; i0 < I; i0 += COLS) {
             int i1 = Math.min(I, i0 + COLS);
             for (int n0 = 0; n0 < N; n0 += ROWS) {
                 int n1 = Math.min(N, n0 + ROWS);
                 int o = from;
-                for (; o + 1 < to; o += 2) {
-                    double[] d0 = dW[o], d1 = dW[o + 1];
+                for (; o + 3 < to; o += 4) {
+                    double[] d0 = dW[o], d1 = dW[o + 1], d2 = dW[o + 2], d3 = dW[o + 3];
                     int n = n0;
                     for (; n + 1 < n1; n += 2) {
-                        double[] x0 = x[n], x1 = x[n + 1];
-                        double g00 = dz[n][o], g01 = dz[n + 1][o], g10 = dz[n][o + 1], g11 = dz[n + 1][o + 1];
+                        double[] x0 = x[n], x1 = x[n + 1], g0 = dz[n], g1 = dz[n + 1];
+                        double a00 = g0[o], a01 = g1[o], a10 = g0[o + 1], a11 = g1[o + 1];
+                        double a20 = g0[o + 2], a21 = g1[o + 2], a30 = g0[o + 3], a31 = g1[o + 3];
                         for (int i = i0; i < i1; i++) {
-                            d0[i] = d0[i] + g00 * x0[i] + g01 * x1[i];
-                            d1[i] = d1[i] + g10 * x0[i] + g11 * x1[i];
+                            double r0 = x0[i], r1 = x1[i];
+                            d0[i] = d0[i] + a00 * r0 + a01 * r1;
+                            d1[i] = d1[i] + a10 * r0 + a11 * r1;
+                            d2[i] = d2[i] + a20 * r0 + a21 * r1;
+                            d3[i] = d3[i] + a30 * r0 + a31 * r1;
                         }
                     }
                     if (n < n1) {
-                        double[] x0 = x[n];
-                        double g0 = dz[n][o], g1 = dz[n][o + 1];
+                        double[] x0 = x[n], g0 = dz[n];
+                        double a0 = g0[o], a1 = g0[o + 1], a2 = g0[o + 2], a3 = g0[o + 3];
                         for (int i = i0; i < i1; i++) {
-                            d0[i] = d0[i] + g0 * x0[i];
-                            d1[i] = d1[i] + g1 * x0[i];
+                            double r0 = x0[i];
+                            d0[i] = d0[i] + a0 * r0;
+                            d1[i] = d1[i] + a1 * r0;
+                            d2[i] = d2[i] + a2 * r0;
+                            d3[i] = d3[i] + a3 * r0;
                         }
                     }
                 }
-                if (o < to) {
+                for (; o < to; o++) {
                     double[] d0 = dW[o];
                     for (int n = n0; n < n1; n++) {
                         double[] x0 = x[n];
-                        double g0 = dz[n][o];
-                        for (int i = i0; i < i1; i++) d0[i] = d0[i] + g0 * x0[i];
+                        double a0 = dz[n][o];
+                        for (int i = i0; i < i1; i++) d0[i] = d0[i] + a0 * x0[i];
                     }
                 }
             }
@@ -266,6 +345,12 @@ final class Kernels {
      * o; innermost i, streaming.
      */
     static void inputFast(double[][] dx, double[][] dz, double[][] W, int from, int to) {
+        if (WIDE != null) WIDE.input(dx, dz, W, from, to);
+        else inputPlain(dx, dz, W, from, to);
+    }
+
+    /** {@link #inputFast} in plain Java. */
+    static void inputPlain(double[][] dx, double[][] dz, double[][] W, int from, int to) {
         int O = W.length, I = W[0].length;
         for (int i0 = 0; i0 < I; i0 += COLS) {
             int i1 = Math.min(I, i0 + COLS);
@@ -273,27 +358,35 @@ final class Kernels {
             for (int o0 = 0; o0 < O; o0 += ROWS) {
                 int o1 = Math.min(O, o0 + ROWS);
                 int n = from;
-                for (; n + 1 < to; n += 2) {
-                    double[] e0 = dx[n], e1 = dx[n + 1], g0 = dz[n], g1 = dz[n + 1];
+                for (; n + 3 < to; n += 4) {
+                    double[] e0 = dx[n], e1 = dx[n + 1], e2 = dx[n + 2], e3 = dx[n + 3];
+                    double[] g0 = dz[n], g1 = dz[n + 1], g2 = dz[n + 2], g3 = dz[n + 3];
                     int o = o0;
                     for (; o + 1 < o1; o += 2) {
                         double[] w0 = W[o], w1 = W[o + 1];
                         double a00 = g0[o], a01 = g0[o + 1], a10 = g1[o], a11 = g1[o + 1];
+                        double a20 = g2[o], a21 = g2[o + 1], a30 = g3[o], a31 = g3[o + 1];
                         for (int i = i0; i < i1; i++) {
-                            e0[i] = e0[i] + a00 * w0[i] + a01 * w1[i];
-                            e1[i] = e1[i] + a10 * w0[i] + a11 * w1[i];
+                            double r0 = w0[i], r1 = w1[i];
+                            e0[i] = e0[i] + a00 * r0 + a01 * r1;
+                            e1[i] = e1[i] + a10 * r0 + a11 * r1;
+                            e2[i] = e2[i] + a20 * r0 + a21 * r1;
+                            e3[i] = e3[i] + a30 * r0 + a31 * r1;
                         }
                     }
                     if (o < o1) {
                         double[] w0 = W[o];
-                        double a0 = g0[o], a1 = g1[o];
+                        double a0 = g0[o], a1 = g1[o], a2 = g2[o], a3 = g3[o];
                         for (int i = i0; i < i1; i++) {
-                            e0[i] = e0[i] + a0 * w0[i];
-                            e1[i] = e1[i] + a1 * w0[i];
+                            double r0 = w0[i];
+                            e0[i] = e0[i] + a0 * r0;
+                            e1[i] = e1[i] + a1 * r0;
+                            e2[i] = e2[i] + a2 * r0;
+                            e3[i] = e3[i] + a3 * r0;
                         }
                     }
                 }
-                if (n < to) {
+                for (; n < to; n++) {
                     double[] e0 = dx[n], g0 = dz[n];
                     for (int o = o0; o < o1; o++) {
                         double[] w0 = W[o];

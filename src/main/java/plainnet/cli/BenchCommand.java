@@ -10,6 +10,7 @@ import java.util.Locale;
 import plainnet.Activation;
 import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
+import plainnet.Kernels;
 import plainnet.Loss;
 import plainnet.MeanSquaredError;
 import plainnet.Network;
@@ -95,6 +96,7 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
         out.printf(Locale.ROOT, "JVM: %s %s, %d processors, largest vector %s bytes (HotSpot's MaxVectorSize)%n",
             System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(), vmOption("MaxVectorSize"));
+        out.printf(Locale.ROOT, "kernels: %s%n", Kernels.path());
         return 0;
     }
 
