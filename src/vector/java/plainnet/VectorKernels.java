@@ -10,44 +10,48 @@ import jdk.incubator.vector.VectorSpecies;
  * the module is present at run time ({@code java --add-modules jdk.incubator.vector …}). See
  * SPEC.md, section "Fast kernels and threads".
  *
- * <p>Lanes are different output elements; each lane adds its own terms in SPEC.md's order with a
- * separate {@code mul} and {@code add} (never {@code fma}, whose single rounding would change the
- * bits). A tile of 4 rows × 2 vectors of accumulators stays in registers across a block of the
- * summed index, so each term costs two operand loads per 8 vector operations instead of a load
- * and a store of the accumulator. With V lanes (4 for 256-bit vectors, 8 for 512-bit):
+ * <p>All three products are out_rj += Σₖ A_rk·B_kj over k ascending, each output element
+ * out_rj its own sum (the forward: out = zT, A = W, B = xT, from b; weights: out = dW, A = dzᵀ,
+ * B = x, onto dW; input: out = dx, A = dz, B = W, from +0.0). Lanes are different columns j;
+ * each lane adds its own terms with a separate {@code mul} and {@code add} (never {@code fma},
+ * whose single rounding would change the bits). A tile of 4 rows × 2 vectors of accumulators
+ * stays in registers across a block of k, so a term costs 2 vector loads and 4 scalars for 8
+ * multiplies and 8 adds, instead of a load and a store of every accumulator. With V lanes
+ * (4 for 256-bit vectors, 8 for 512-bit):
  *
  * <pre>
- *   forward  zT (O, C) += W (O, I) · xT (I, C)       weights  dW (O, I) += dzᵀ (O, N) · x (N, I)
- *   input    dx (N, I) += dz (N, O) · W (O, I)
- *
- *            lanes: 2V consecutive columns              for each term k of the block, ascending:
- *            ┌──────────┬──────────┐                      load the 2 vectors of row k of the
- *   row r    │ acc r,0  │ acc r,1  │                      streamed operand (xT, x, W),
- *   row r+1  │ acc r+1,0│ acc r+1,1│  4 × 2 accumulators  broadcast the 4 scalars of column k
- *   row r+2  │ acc r+2,0│ acc r+2,1│  held in registers   (W_rk, dz_kr, dz_rk),
- *   row r+3  │ acc r+3,0│ acc r+3,1│                      acc = acc + scalar·vector  (mul, then add)
- *            └──────────┴──────────┘
+ *              columns j … j+2V−1 (2 vectors)
+ *            ┌────────────┬────────────┐
+ *   row r    │  s00       │  s01       │      for k = k0, k0+1, …, k1−1:
+ *   row r+1  │  s10       │  s11       │        b0, b1 = B_k,j… (2 vector loads)
+ *   row r+2  │  s20       │  s21       │        g0…g3  = A_rk … A_(r+3)k (4 scalars)
+ *   row r+3  │  s30       │  s31       │        s_t0 = s_t0 + b0·g_t,  s_t1 = s_t1 + b1·g_t
+ *            └────────────┴────────────┘      then store the 8 accumulators into out
  * </pre>
  *
- * The summed index is cut into blocks of {@link #BLOCK} (so the streamed block, BLOCK × up to 256
- * columns, stays in the L2 cache while every tile of rows passes over it); the accumulators are
- * loaded from the output at the start of a block and stored at its end, and blocks go in
- * ascending order, so each element's chain of additions is unchanged. Columns left over after the
- * last full tile (fewer than 2V) and rows left over (fewer than 4) go through narrower tiles and a
- * scalar loop in the same order.
+ * Loops: columns j in blocks of {@link #COLS}; inside, k in blocks of {@link #BLOCK}; inside,
+ * tiles of 4 rows; inside, tiles of 2V columns; innermost k (so the block of B stays in the L1
+ * cache while the rows pass over it). A tile loads its accumulators from out at the start of a
+ * block of k and stores them at its end, and blocks go in ascending k, so each element's chain
+ * of additions is the one of SPEC.md. Columns left over (fewer than 2V) and rows left over
+ * (fewer than 4) go one row at a time, one vector and then one column at a time, in the same
+ * order.
  *
  * <p>Index letters as in Kernels: N rows of the batch (n), I inputs (i), O outputs (o), C rows of
- * a transposed chunk (c).
+ * a transposed chunk (c); here r, j, k for the rows, columns and summed index of a product.
  */
 final class VectorKernels implements Kernels.Wide {
 
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     /** Lanes per vector. */
     static final int V = S.length();
-    /** Terms of the summed index per block. */
-    static final int BLOCK = 128;
-    /** Output rows per block. */
-    static final int ROWS = 32;
+    /**
+     * Blocks of B: {@code BLOCK} terms (rows of B) × {@code COLS} columns, 16 × 256 doubles = 32 KB,
+     * stay in the L1 cache while every tile of 4 rows passes over them (as the plain kernels'
+     * ROWS × COLS). Measured at 1024 → 1024, batch 256: 128 terms × all columns was up to 1.3×
+     * slower (a tile then reads its 2 vectors from 128 rows of B far apart, in as many memory pages).
+     */
+    static final int BLOCK = 16, COLS = 256;
 
     @Override
     public String name() {
@@ -81,16 +85,16 @@ final class VectorKernels implements Kernels.Wide {
      * product (out = dx, A = dz, B = W).
      */
     private static void addProduct(double[][] out, double[][] A, double[][] B, int K, int J, int from, int to) {
-        for (int k0 = 0; k0 < K; k0 += BLOCK) {
-            int k1 = Math.min(K, k0 + BLOCK);
-            for (int r0 = from; r0 < to; r0 += ROWS) {
-                int r1 = Math.min(to, r0 + ROWS);
-                int j = 0;
-                for (; j + 2 * V <= J; j += 2 * V) {
-                    int r = r0;
-                    for (; r + 3 < r1; r += 4) {
-                        double[] o0 = out[r], o1 = out[r + 1], o2 = out[r + 2], o3 = out[r + 3];
-                        double[] a0 = A[r], a1 = A[r + 1], a2 = A[r + 2], a3 = A[r + 3];
+        for (int j0 = 0; j0 < J; j0 += COLS) {
+            int j1 = Math.min(J, j0 + COLS);
+            for (int k0 = 0; k0 < K; k0 += BLOCK) {
+                int k1 = Math.min(K, k0 + BLOCK);
+                int r = from;
+                for (; r + 3 < to; r += 4) {
+                    double[] o0 = out[r], o1 = out[r + 1], o2 = out[r + 2], o3 = out[r + 3];
+                    double[] a0 = A[r], a1 = A[r + 1], a2 = A[r + 2], a3 = A[r + 3];
+                    int j = j0;
+                    for (; j + 2 * V <= j1; j += 2 * V) {
                         DoubleVector s00 = DoubleVector.fromArray(S, o0, j), s01 = DoubleVector.fromArray(S, o0, j + V);
                         DoubleVector s10 = DoubleVector.fromArray(S, o1, j), s11 = DoubleVector.fromArray(S, o1, j + V);
                         DoubleVector s20 = DoubleVector.fromArray(S, o2, j), s21 = DoubleVector.fromArray(S, o2, j + V);
@@ -117,9 +121,9 @@ final class VectorKernels implements Kernels.Wide {
                         s30.intoArray(o3, j);
                         s31.intoArray(o3, j + V);
                     }
-                    for (; r < r1; r++) addRow(out[r], A[r], B, k0, k1, j, j + 2 * V);
+                    for (int R = r; R < r + 4; R++) addRow(out[R], A[R], B, k0, k1, j, j1);
                 }
-                for (int r = r0; r < r1; r++) addRow(out[r], A[r], B, k0, k1, j, J);
+                for (int R = r; R < to; R++) addRow(out[R], A[R], B, k0, k1, j0, j1);
             }
         }
     }
@@ -145,22 +149,23 @@ final class VectorKernels implements Kernels.Wide {
      * The weights product (out = dW, AT = dz, B = x).
      */
     private static void addTransposedProduct(double[][] out, double[][] AT, double[][] B, int K, int J, int from, int to) {
-        for (int k0 = 0; k0 < K; k0 += BLOCK) {
-            int k1 = Math.min(K, k0 + BLOCK);
-            for (int r0 = from; r0 < to; r0 += ROWS) {
-                int r1 = Math.min(to, r0 + ROWS);
-                int j = 0;
-                for (; j + 2 * V <= J; j += 2 * V) {
-                    int r = r0;
-                    for (; r + 3 < r1; r += 4) {
-                        double[] o0 = out[r], o1 = out[r + 1], o2 = out[r + 2], o3 = out[r + 3];
+        for (int j0 = 0; j0 < J; j0 += COLS) {
+            int j1 = Math.min(J, j0 + COLS);
+            for (int k0 = 0; k0 < K; k0 += BLOCK) {
+                int k1 = Math.min(K, k0 + BLOCK);
+                int r = from;
+                for (; r + 3 < to; r += 4) {
+                    double[] o0 = out[r], o1 = out[r + 1], o2 = out[r + 2], o3 = out[r + 3];
+                    int j = j0;
+                    for (; j + 2 * V <= j1; j += 2 * V) {
                         DoubleVector s00 = DoubleVector.fromArray(S, o0, j), s01 = DoubleVector.fromArray(S, o0, j + V);
                         DoubleVector s10 = DoubleVector.fromArray(S, o1, j), s11 = DoubleVector.fromArray(S, o1, j + V);
                         DoubleVector s20 = DoubleVector.fromArray(S, o2, j), s21 = DoubleVector.fromArray(S, o2, j + V);
                         DoubleVector s30 = DoubleVector.fromArray(S, o3, j), s31 = DoubleVector.fromArray(S, o3, j + V);
                         for (int k = k0; k < k1; k++) {
-                            double[] bk = B[k], ak = AT[k];
+                            double[] bk = B[k];
                             DoubleVector b0 = DoubleVector.fromArray(S, bk, j), b1 = DoubleVector.fromArray(S, bk, j + V);
+                            double[] ak = AT[k];
                             double g0 = ak[r], g1 = ak[r + 1], g2 = ak[r + 2], g3 = ak[r + 3];
                             s00 = s00.add(b0.mul(g0));
                             s01 = s01.add(b1.mul(g0));
@@ -180,9 +185,9 @@ final class VectorKernels implements Kernels.Wide {
                         s30.intoArray(o3, j);
                         s31.intoArray(o3, j + V);
                     }
-                    for (; r < r1; r++) addTransposedRow(out[r], AT, r, B, k0, k1, j, j + 2 * V);
+                    for (int R = r; R < r + 4; R++) addTransposedRow(out[R], AT, R, B, k0, k1, j, j1);
                 }
-                for (int r = r0; r < r1; r++) addTransposedRow(out[r], AT, r, B, k0, k1, j, J);
+                for (int R = r; R < to; R++) addTransposedRow(out[R], AT, R, B, k0, k1, j0, j1);
             }
         }
     }
