@@ -40,7 +40,7 @@ package plainnet;
  * outputs (o), C rows of a chunk of the batch (c). Layout: row arrays; xT (I, C) and zT (O, C) are
  * a chunk of x and of z transposed.
  */
-public final class Kernels {
+final class Kernels {
 
     private Kernels() {}
 
@@ -89,9 +89,9 @@ public final class Kernels {
      * Vector API kernels run, else "plain". Results have the same bits either way (SPEC.md,
      * section "Fast kernels and threads").
      *
-     * @return a short name of the kernel path, for reports such as {@code plainnet bench}
+     * {@code plainnet bench} prints it (read reflectively there: this class is not public API).
      */
-    public static String path() {
+    static String path() {
         return WIDE == null ? "plain" : WIDE.name();
     }
 
