@@ -87,9 +87,8 @@ final class Kernels {
     /**
      * The fast kernels in effect in this JVM: "vector (256-bit)" (or the width in use) when the
      * Vector API kernels run, else "plain". Results have the same bits either way (SPEC.md,
-     * section "Fast kernels and threads").
-     *
-     * {@code plainnet bench} prints it (read reflectively there: this class is not public API).
+     * section "Fast kernels and threads"). {@code plainnet bench} prints it (read reflectively
+     * there: this class is not public API).
      */
     static String path() {
         return WIDE == null ? "plain" : WIDE.name();
