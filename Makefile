@@ -13,16 +13,28 @@ VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml)
 DIST    := target/plainnet-$(VERSION)
 
 SOURCES := $(sort $(shell find src/main/java -name '*.java'))
+VECTOR_SOURCES := $(sort $(shell find src/vector/java -name '*.java'))
 CLASSES := target/jar-classes
+VECTOR_FLAGS := --release 17 --add-modules jdk.incubator.vector
 
 .PHONY: jar test javadoc dist install demo vectors bench bench-compare bench-large single-file clean
 
 jar: target/plainnet.jar
 
-target/plainnet.jar: $(SOURCES)
-	rm -rf $(CLASSES)
-	mkdir -p $(CLASSES)
+# The core compiles for Java 8; the optional Vector API kernels (src/vector/java, SPEC §23) are
+# compiled into the same classes where this javac has the module (JDK 17 and later), else skipped.
+target/plainnet.jar: $(SOURCES) $(VECTOR_SOURCES)
+	rm -rf $(CLASSES) target/vector-probe
+	mkdir -p $(CLASSES) target/vector-probe
 	$(JAVAC) --release 8 -Xlint:all -Xlint:-options -encoding UTF-8 -d $(CLASSES) $(SOURCES)
+	@echo 'class Probe { jdk.incubator.vector.DoubleVector v; }' > target/vector-probe/Probe.java
+	@if $(JAVAC) $(VECTOR_FLAGS) -d target/vector-probe target/vector-probe/Probe.java > /dev/null 2>&1; then \
+	  echo "$(JAVAC) $(VECTOR_FLAGS) -Xlint:all -encoding UTF-8 -cp $(CLASSES) -d $(CLASSES) $(VECTOR_SOURCES)"; \
+	  $(JAVAC) $(VECTOR_FLAGS) -Xlint:all -encoding UTF-8 -cp $(CLASSES) -d $(CLASSES) $(VECTOR_SOURCES) || exit 1; \
+	else \
+	  echo "skipped src/vector/java: this javac has no jdk.incubator.vector (JDK 17+ needed); the plain kernels will run"; \
+	fi
+	rm -rf target/vector-probe
 	$(JAR) --create --file $@ --main-class plainnet.cli.Main -C $(CLASSES) .
 	@echo "built $@ (run: $(JAVA) -jar $@ help)"
 
@@ -76,11 +88,19 @@ single-file: target/plainnet.jar
 vectors: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar vectors --out test-data/vectors
 
-# Speed: timed training steps for the default shapes (1 and 2 threads), again with HotSpot's
-# vectors limited to 256 bits (the JVM line of the output shows the size in effect), then the
-# demo's wall time.
+# Speed: timed training steps for the default shapes (1 and 2 threads) with the plain kernels,
+# again with the Vector API kernels where the JVM has the module (the "kernels:" line of the
+# output names the path in effect), again with HotSpot's vectors limited to 256 bits (the JVM
+# line shows the size in effect), then the demo's wall time.
 bench: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar bench
+	@if $(JAVA) --add-modules jdk.incubator.vector -version > /dev/null 2>&1; then \
+	  echo "The default cases again with the Vector API kernels (SPEC §23; the JVM warns about the incubator module):"; \
+	  echo "$(JAVA) --add-modules jdk.incubator.vector -jar target/plainnet.jar bench"; \
+	  $(JAVA) --add-modules jdk.incubator.vector -jar target/plainnet.jar bench || exit 1; \
+	else \
+	  echo "No Vector API run: this JVM has no jdk.incubator.vector (JDK 17+ needed)"; \
+	fi
 	@echo "The default cases again with vectors of at most 256 bits (HotSpot flag; see README, Performance):"
 	$(JAVA) -XX:+IgnoreUnrecognizedVMOptions -XX:MaxVectorSize=32 -jar target/plainnet.jar bench
 	@start=$$(date +%s%N); $(JAVA) -jar target/plainnet.jar demo > /dev/null 2>&1; end=$$(date +%s%N); \

@@ -16,12 +16,24 @@ package plainnet;
  * (a dot product, {@code s += x[i]*w[i]}) is one long chain of dependent additions and never
  * vectorises. The fast kernels instead stream a whole row ({@code c[j] += a*r[j]}), which the JIT
  * turns into vector instructions; they keep each element's own order of additions, and only
- * interleave the work on different elements. Each pass handles 2 rows × 2 terms: the second term is
+ * interleave the work on different elements. Each pass handles 4 rows × 2 terms: the second term is
  * added after the first ({@code c[j] = c[j] + a0*r0[j] + a1*r1[j]} evaluates left to right), so
- * the order is that of two separate passes, while the loads of r0, r1 are shared by two rows.
- * Bodies stay this small because C2 did not vectorise larger ones reliably. The streamed operand is
- * visited in blocks that fit the L1 cache ({@link #ROWS} × {@link #COLS}); blocks of the summed
- * index go in ascending order, so blocking does not change any element's order either.
+ * the order is that of two separate passes, while each load of r0, r1 serves four rows:
+ *
+ * <pre>
+ *   one pass, for every j of the block (one vector of j's at a time):
+ *     c0[j] = c0[j] + a00·r0[j] + a01·r1[j]        c0 … c3: 4 output rows (loaded and stored once)
+ *     c1[j] = c1[j] + a10·r0[j] + a11·r1[j]        r0, r1:  2 rows of the streamed operand,
+ *     c2[j] = c2[j] + a20·r0[j] + a21·r1[j]                 terms k and k+1 of the summed index
+ *     c3[j] = c3[j] + a30·r0[j] + a31·r1[j]        a_rt:    scalars, the other operand
+ * </pre>
+ *
+ * Measured at 1024 → 1024, batch 256, on HotSpot 17 with 256-bit vectors: 1.2–2× the 2 × 2
+ * passes these replaced; 4 rows × 4 terms is not vectorised by C2 (a third of the speed), 2 rows
+ * × 4 terms is as fast as 4 × 2. Rows and terms left over go one at a time, in the same order.
+ * The streamed operand is visited in blocks that fit the L1 cache ({@link #ROWS} × {@link #COLS});
+ * blocks of the summed index go in ascending order, so blocking does not change any element's
+ * order either. Where the JVM has the Vector API, {@link #WIDE} runs instead (same bits).
  *
  * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
  * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I inputs (i), O
@@ -31,6 +43,56 @@ package plainnet;
 final class Kernels {
 
     private Kernels() {}
+
+    // ----------------------------------------------------------------------------------------
+    // which fast kernels run
+
+    /**
+     * The fast kernels on the JDK's Vector API (VectorKernels, in its own source folder
+     * src/vector/java), implemented there; named here so that this file never imports
+     * jdk.incubator.vector and still compiles with --release 8.
+     */
+    interface Wide {
+        /** As {@link #forwardFast}. */
+        void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to);
+
+        /** As {@link #weightsFast}, without db. */
+        void weights(double[][] dW, double[][] dz, double[][] x, int from, int to);
+
+        /** As {@link #inputFast}. */
+        void input(double[][] dx, double[][] dz, double[][] W, int from, int to);
+
+        /** "vector (B-bit)". */
+        String name();
+    }
+
+    /**
+     * The Vector API kernels, or null when they cannot run: on Java 8 (the class was compiled for
+     * 17, or not at all), without {@code --add-modules jdk.incubator.vector} (the class cannot
+     * link), or when switched off with {@code -Dplainnet.vector=false}. Looked up once, by name,
+     * so that the plain kernels need nothing beyond java.lang. (In the single-file copy of the
+     * core the name is rewritten and never found: the plain kernels run.)
+     */
+    static final Wide WIDE = wide();
+
+    private static Wide wide() {
+        try {
+            if ("false".equals(System.getProperty("plainnet.vector"))) return null;
+            return (Wide) Class.forName("plainnet.VectorKernels").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null; // no such class, no such module, or no permission: the plain kernels
+        }
+    }
+
+    /**
+     * The fast kernels in effect in this JVM: "vector (256-bit)" (or the width in use) when the
+     * Vector API kernels run, else "plain". Results have the same bits either way (SPEC.md,
+     * section "Fast kernels and threads"). {@code plainnet bench} prints it (read reflectively
+     * there: this class is not public API).
+     */
+    static String path() {
+        return WIDE == null ? "plain" : WIDE.name();
+    }
 
     // ----------------------------------------------------------------------------------------
     // naive reference kernels
@@ -134,38 +196,52 @@ final class Kernels {
      * As {@link #forwardNaive}, on a transposed chunk of C ≤ COLS rows of the batch: zT = W·xT + b
      * for the rows [from, to) of zT, that is z_(n0+c),o for those o and every c. zT (O, ≥ C),
      * xT (I, ≥ C), W (O, I), b (O). zT_o starts at b_o and adds W_oi·xT_i for i ascending,
-     * streaming rows of xT. Loops: i in blocks of ROWS; inside, pairs of o; inside, pairs of i;
+     * streaming rows of xT. Loops: i in blocks of ROWS; inside, 4 o's; inside, pairs of i;
      * innermost c, streaming (a row of xT is one block of columns, hence C ≤ COLS). The caller
      * transposes x into xT and zT back into z: that moves C·(I + O) numbers, fewer than W's O·I
      * for the usual batch sizes, and W is read where it is (no second copy of it in the cache).
      */
     static void forwardFast(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
+        if (WIDE != null) WIDE.forward(zT, xT, W, b, C, from, to);
+        else forwardPlain(zT, xT, W, b, C, from, to);
+    }
+
+    /** {@link #forwardFast} in plain Java: passes of 4 rows o × 2 terms i over a row of C columns. */
+    static void forwardPlain(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
         int I = W[0].length;
         for (int o = from; o < to; o++) java.util.Arrays.fill(zT[o], 0, C, b[o]);
         for (int i0 = 0; i0 < I; i0 += ROWS) {
             int i1 = Math.min(I, i0 + ROWS);
             int o = from;
-            for (; o + 1 < to; o += 2) {
-                double[] z0 = zT[o], z1 = zT[o + 1], w0 = W[o], w1 = W[o + 1];
+            for (; o + 3 < to; o += 4) {
+                double[] z0 = zT[o], z1 = zT[o + 1], z2 = zT[o + 2], z3 = zT[o + 3];
+                double[] w0 = W[o], w1 = W[o + 1], w2 = W[o + 2], w3 = W[o + 3];
                 int i = i0;
                 for (; i + 1 < i1; i += 2) {
                     double[] r0 = xT[i], r1 = xT[i + 1];
                     double a00 = w0[i], a01 = w0[i + 1], a10 = w1[i], a11 = w1[i + 1];
+                    double a20 = w2[i], a21 = w2[i + 1], a30 = w3[i], a31 = w3[i + 1];
                     for (int c = 0; c < C; c++) {
-                        z0[c] = z0[c] + a00 * r0[c] + a01 * r1[c];
-                        z1[c] = z1[c] + a10 * r0[c] + a11 * r1[c];
+                        double x0 = r0[c], x1 = r1[c];
+                        z0[c] = z0[c] + a00 * x0 + a01 * x1;
+                        z1[c] = z1[c] + a10 * x0 + a11 * x1;
+                        z2[c] = z2[c] + a20 * x0 + a21 * x1;
+                        z3[c] = z3[c] + a30 * x0 + a31 * x1;
                     }
                 }
                 if (i < i1) {
                     double[] r0 = xT[i];
-                    double a0 = w0[i], a1 = w1[i];
+                    double a0 = w0[i], a1 = w1[i], a2 = w2[i], a3 = w3[i];
                     for (int c = 0; c < C; c++) {
-                        z0[c] = z0[c] + a0 * r0[c];
-                        z1[c] = z1[c] + a1 * r0[c];
+                        double x0 = r0[c];
+                        z0[c] = z0[c] + a0 * x0;
+                        z1[c] = z1[c] + a1 * x0;
+                        z2[c] = z2[c] + a2 * x0;
+                        z3[c] = z3[c] + a3 * x0;
                     }
                 }
             }
-            if (o < to) {
+            for (; o < to; o++) {
                 double[] z0 = zT[o], w0 = W[o];
                 for (int i = i0; i < i1; i++) {
                     double[] r0 = xT[i];
@@ -213,47 +289,62 @@ final class Kernels {
 
     /**
      * As {@link #weightsNaive}: dW_o streams rows of x, n ascending onto dW. Loops: columns i in
-     * blocks of COLS; inside, rows n of x in blocks of ROWS; inside, pairs of o; inside, pairs of
-     * n; innermost i, streaming.
+     * blocks of COLS; inside, rows n of x in blocks of ROWS; inside, 4 o's; inside, pairs of n;
+     * innermost i, streaming. The dW part runs on {@link #WIDE} when loaded, else
+     * {@link #weightsPlain}; db is a short sum per o either way.
      */
     static void weightsFast(double[][] dW, double[] db, double[][] dz, double[][] x, int from, int to) {
-        int N = dz.length, I = dW[0].length;
+        int N = dz.length;
         for (int o = from; o < to; o++) {
             double s = db[o];
             for (int n = 0; n < N; n++) s += dz[n][o];
             db[o] = s;
         }
+        if (WIDE != null) WIDE.weights(dW, dz, x, from, to);
+        else weightsPlain(dW, dz, x, from, to);
+    }
+
+    /** The dW part of {@link #weightsFast} in plain Java: passes of 4 rows o × 2 terms n over a block of columns i. */
+    static void weightsPlain(double[][] dW, double[][] dz, double[][] x, int from, int to) {
+        int N = dz.length, I = dW[0].length;
         for (int i0 = 0; i0 < I; i0 += COLS) {
             int i1 = Math.min(I, i0 + COLS);
             for (int n0 = 0; n0 < N; n0 += ROWS) {
                 int n1 = Math.min(N, n0 + ROWS);
                 int o = from;
-                for (; o + 1 < to; o += 2) {
-                    double[] d0 = dW[o], d1 = dW[o + 1];
+                for (; o + 3 < to; o += 4) {
+                    double[] d0 = dW[o], d1 = dW[o + 1], d2 = dW[o + 2], d3 = dW[o + 3];
                     int n = n0;
                     for (; n + 1 < n1; n += 2) {
-                        double[] x0 = x[n], x1 = x[n + 1];
-                        double g00 = dz[n][o], g01 = dz[n + 1][o], g10 = dz[n][o + 1], g11 = dz[n + 1][o + 1];
+                        double[] x0 = x[n], x1 = x[n + 1], g0 = dz[n], g1 = dz[n + 1];
+                        double a00 = g0[o], a01 = g1[o], a10 = g0[o + 1], a11 = g1[o + 1];
+                        double a20 = g0[o + 2], a21 = g1[o + 2], a30 = g0[o + 3], a31 = g1[o + 3];
                         for (int i = i0; i < i1; i++) {
-                            d0[i] = d0[i] + g00 * x0[i] + g01 * x1[i];
-                            d1[i] = d1[i] + g10 * x0[i] + g11 * x1[i];
+                            double r0 = x0[i], r1 = x1[i];
+                            d0[i] = d0[i] + a00 * r0 + a01 * r1;
+                            d1[i] = d1[i] + a10 * r0 + a11 * r1;
+                            d2[i] = d2[i] + a20 * r0 + a21 * r1;
+                            d3[i] = d3[i] + a30 * r0 + a31 * r1;
                         }
                     }
                     if (n < n1) {
-                        double[] x0 = x[n];
-                        double g0 = dz[n][o], g1 = dz[n][o + 1];
+                        double[] x0 = x[n], g0 = dz[n];
+                        double a0 = g0[o], a1 = g0[o + 1], a2 = g0[o + 2], a3 = g0[o + 3];
                         for (int i = i0; i < i1; i++) {
-                            d0[i] = d0[i] + g0 * x0[i];
-                            d1[i] = d1[i] + g1 * x0[i];
+                            double r0 = x0[i];
+                            d0[i] = d0[i] + a0 * r0;
+                            d1[i] = d1[i] + a1 * r0;
+                            d2[i] = d2[i] + a2 * r0;
+                            d3[i] = d3[i] + a3 * r0;
                         }
                     }
                 }
-                if (o < to) {
+                for (; o < to; o++) {
                     double[] d0 = dW[o];
                     for (int n = n0; n < n1; n++) {
                         double[] x0 = x[n];
-                        double g0 = dz[n][o];
-                        for (int i = i0; i < i1; i++) d0[i] = d0[i] + g0 * x0[i];
+                        double a0 = dz[n][o];
+                        for (int i = i0; i < i1; i++) d0[i] = d0[i] + a0 * x0[i];
                     }
                 }
             }
@@ -262,10 +353,16 @@ final class Kernels {
 
     /**
      * As {@link #inputNaive}: dx_n streams rows of W, o ascending from +0.0. Loops: columns i in
-     * blocks of COLS; inside, rows o of W in blocks of ROWS; inside, pairs of n; inside, pairs of
-     * o; innermost i, streaming.
+     * blocks of COLS; inside, rows o of W in blocks of ROWS; inside, 4 n's; inside, pairs of o;
+     * innermost i, streaming.
      */
     static void inputFast(double[][] dx, double[][] dz, double[][] W, int from, int to) {
+        if (WIDE != null) WIDE.input(dx, dz, W, from, to);
+        else inputPlain(dx, dz, W, from, to);
+    }
+
+    /** {@link #inputFast} in plain Java: passes of 4 rows n × 2 terms o over a block of columns i. */
+    static void inputPlain(double[][] dx, double[][] dz, double[][] W, int from, int to) {
         int O = W.length, I = W[0].length;
         for (int i0 = 0; i0 < I; i0 += COLS) {
             int i1 = Math.min(I, i0 + COLS);
@@ -273,27 +370,35 @@ final class Kernels {
             for (int o0 = 0; o0 < O; o0 += ROWS) {
                 int o1 = Math.min(O, o0 + ROWS);
                 int n = from;
-                for (; n + 1 < to; n += 2) {
-                    double[] e0 = dx[n], e1 = dx[n + 1], g0 = dz[n], g1 = dz[n + 1];
+                for (; n + 3 < to; n += 4) {
+                    double[] e0 = dx[n], e1 = dx[n + 1], e2 = dx[n + 2], e3 = dx[n + 3];
+                    double[] g0 = dz[n], g1 = dz[n + 1], g2 = dz[n + 2], g3 = dz[n + 3];
                     int o = o0;
                     for (; o + 1 < o1; o += 2) {
                         double[] w0 = W[o], w1 = W[o + 1];
                         double a00 = g0[o], a01 = g0[o + 1], a10 = g1[o], a11 = g1[o + 1];
+                        double a20 = g2[o], a21 = g2[o + 1], a30 = g3[o], a31 = g3[o + 1];
                         for (int i = i0; i < i1; i++) {
-                            e0[i] = e0[i] + a00 * w0[i] + a01 * w1[i];
-                            e1[i] = e1[i] + a10 * w0[i] + a11 * w1[i];
+                            double r0 = w0[i], r1 = w1[i];
+                            e0[i] = e0[i] + a00 * r0 + a01 * r1;
+                            e1[i] = e1[i] + a10 * r0 + a11 * r1;
+                            e2[i] = e2[i] + a20 * r0 + a21 * r1;
+                            e3[i] = e3[i] + a30 * r0 + a31 * r1;
                         }
                     }
                     if (o < o1) {
                         double[] w0 = W[o];
-                        double a0 = g0[o], a1 = g1[o];
+                        double a0 = g0[o], a1 = g1[o], a2 = g2[o], a3 = g3[o];
                         for (int i = i0; i < i1; i++) {
-                            e0[i] = e0[i] + a0 * w0[i];
-                            e1[i] = e1[i] + a1 * w0[i];
+                            double r0 = w0[i];
+                            e0[i] = e0[i] + a0 * r0;
+                            e1[i] = e1[i] + a1 * r0;
+                            e2[i] = e2[i] + a2 * r0;
+                            e3[i] = e3[i] + a3 * r0;
                         }
                     }
                 }
-                if (n < to) {
+                for (; n < to; n++) {
                     double[] e0 = dx[n], g0 = dz[n];
                     for (int o = o0; o < o1; o++) {
                         double[] w0 = W[o];

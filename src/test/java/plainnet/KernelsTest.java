@@ -146,20 +146,41 @@ class KernelsTest {
             Kernels.forwardFew(z3, x, W, b, 0, N);
             Assert.assertSameBits(what + " z", z1, z2);
             Assert.assertSameBits(what + " z (few outputs)", z1, z3);
+            for (Path path : PATHS) {
+                double[][] z4 = new double[N][O];
+                for (int n0 = 0; n0 < N; n0 += Kernels.COLS) {
+                    int C = Math.min(Kernels.COLS, N - n0);
+                    Kernels.transpose(xT, x, n0, 0, C, 0, I);
+                    path.forward(zT, xT, W, b, C, 0, O);
+                    Kernels.transpose(z4, zT, 0, n0, O, n0, n0 + C);
+                }
+                Assert.assertSameBits(what + " z (" + path + ")", z1, z4);
+            }
 
             // dW, db accumulate onto their current (non-zero) values
             double[][] dW1 = Assert.gaussian(rng, O, I, 1.0), dW2 = Assert.copy(dW1);
             double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
+            double[][] dW0 = Assert.copy(dW1);
             Kernels.weightsNaive(dW1, db1[0], dz, x, 0, O);
             Kernels.weightsFast(dW2, db2[0], dz, x, 0, O);
             Assert.assertSameBits(what + " dW", dW1, dW2);
             Assert.assertSameBits(what + " db", db1, db2);
+            for (Path path : PATHS) {
+                double[][] dW3 = Assert.copy(dW0);
+                path.weights(dW3, dz, x, 0, O);
+                Assert.assertSameBits(what + " dW (" + path + ")", dW1, dW3);
+            }
 
-            // dx is overwritten: start the two outputs from different garbage
+            // dx is overwritten: start the outputs from different garbage
             double[][] dx1 = Assert.gaussian(rng, N, I, 1.0), dx2 = Assert.gaussian(rng, N, I, 1.0);
             Kernels.inputNaive(dx1, dz, W, 0, N);
             Kernels.inputFast(dx2, dz, W, 0, N);
             Assert.assertSameBits(what + " dx", dx1, dx2);
+            for (Path path : PATHS) {
+                double[][] dx3 = Assert.gaussian(rng, N, I, 1.0);
+                path.input(dx3, dz, W, 0, N);
+                Assert.assertSameBits(what + " dx (" + path + ")", dx1, dx3);
+            }
         }
     }
 
@@ -191,19 +212,131 @@ class KernelsTest {
             Kernels.transpose(z3, zT, 0, 0, O, nFrom, nTo);
             Assert.assertSameBits(what + " z (few)", z1, z2);
             Assert.assertSameBits(what + " z (transposed)", z1, z3);
+            for (Path path : PATHS) {
+                double[][] z4 = new double[N][O], zT4 = new double[O][N];
+                path.forward(zT4, xT, W, b, N, oFrom, oTo);
+                path.forward(zT4, xT, W, b, N, 0, oFrom);
+                path.forward(zT4, xT, W, b, N, oTo, O);
+                Kernels.transpose(z4, zT4, 0, 0, O, nFrom, nTo);
+                Assert.assertSameBits(what + " z (" + path + ")", z1, z4);
+            }
 
             double[][] dW1 = Assert.gaussian(rng, O, I, 1.0), dW2 = Assert.copy(dW1);
             double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
+            double[][] dW0 = Assert.copy(dW1);
             Kernels.weightsNaive(dW1, db1[0], dz, x, oFrom, oTo);
             Kernels.weightsFast(dW2, db2[0], dz, x, oFrom, oTo);
             Assert.assertSameBits(what + " dW", dW1, dW2);
             Assert.assertSameBits(what + " db", db1, db2);
+            for (Path path : PATHS) {
+                double[][] dW3 = Assert.copy(dW0);
+                path.weights(dW3, dz, x, oFrom, oTo);
+                Assert.assertSameBits(what + " dW (" + path + ")", dW1, dW3);
+            }
 
             double[][] dx1 = new double[N][I], dx2 = new double[N][I];
             Kernels.inputNaive(dx1, dz, W, nFrom, nTo);
             Kernels.inputFast(dx2, dz, W, nFrom, nTo);
             Assert.assertSameBits(what + " dx", dx1, dx2);
+            for (Path path : PATHS) {
+                double[][] dx3 = new double[N][I];
+                path.input(dx3, dz, W, nFrom, nTo);
+                Assert.assertSameBits(what + " dx (" + path + ")", dx1, dx3);
+            }
         }
+    }
+
+    /**
+     * The Vector API kernels are in effect exactly when the JVM has the module and they are not
+     * switched off (Maven's test run adds the module, so there they must be loaded).
+     */
+    @Test
+    void vectorPath_loadedExactlyWhenTheModuleIsPresent() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean off = "false".equals(System.getProperty("plainnet.vector"));
+        boolean compiled = Kernels.class.getResource("VectorKernels.class") != null;
+        if (module && !off && compiled) {
+            assertThat(Kernels.WIDE).as("the Vector API kernels").isNotNull();
+            assertThat(Kernels.path()).matches("vector \\((128|256|512)-bit\\)");
+        } else {
+            assertThat(Kernels.WIDE).as("the Vector API kernels without the module, switched off, or not compiled").isNull();
+            assertThat(Kernels.path()).isEqualTo("plain");
+        }
+        assertThat(Boolean.getBoolean("plainnet.expectVector") && !(module && compiled))
+            .as("the test run asked for the Vector API (plainnet.expectVector) but the module or the class is missing").isFalse();
+    }
+
+    /**
+     * Shapes at the edges of the tiles and blocks of both fast paths: tiles of 4 rows × 2 terms
+     * (plain) or 4 rows × 2 vectors of 2, 4 or 8 lanes (vector), blocks of 16 terms × 256 columns.
+     */
+    @Test
+    void everyPath_shapesAcrossTileEdges_sameBitsAsNaive() {
+        Rng rng = new Rng(404);
+        int[] rows = {1, 2, 3, 4, 5, 7, 8, 9, 13, 33};
+        int[] terms = {1, 2, 3, 15, 16, 17, 31, 32, 33, 129};
+        int[] cols = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 255, 256, 257};
+        for (int c = 0; c < 40; c++) {
+            int N = c % 2 == 0 ? rows[rng.nextInt(rows.length)] : cols[rng.nextInt(cols.length)];
+            int I = c % 3 == 0 ? terms[rng.nextInt(terms.length)] : cols[rng.nextInt(cols.length)];
+            int O = c % 3 == 1 ? terms[rng.nextInt(terms.length)] : rows[rng.nextInt(rows.length)];
+            double[][] x = Assert.gaussian(rng, N, I, 1.0);   // (N, I)
+            double[][] W = Assert.gaussian(rng, O, I, 1.0);   // (O, I)
+            double[][] dz = Assert.gaussian(rng, N, O, 1.0);  // (N, O)
+            double[] b = Assert.gaussian(rng, 1, O, 1.0)[0];  // (O)
+            String what = "case " + c + " N " + N + " I " + I + " O " + O;
+            double[][] z1 = new double[N][O];
+            Kernels.forwardNaive(z1, x, W, b, 0, N);
+            double[][] dW1 = Assert.gaussian(rng, O, I, 1.0), dW0 = Assert.copy(dW1);
+            Kernels.weightsNaive(dW1, new double[O], dz, x, 0, O);
+            double[][] dx1 = new double[N][I];
+            Kernels.inputNaive(dx1, dz, W, 0, N);
+            for (Path path : PATHS) {
+                double[][] xT = new double[I][N], zT = Assert.gaussian(rng, O, N, 1.0), z = new double[N][O];
+                Kernels.transpose(xT, x, 0, 0, N, 0, I);
+                path.forward(zT, xT, W, b, N, 0, O);
+                Kernels.transpose(z, zT, 0, 0, O, 0, N);
+                Assert.assertSameBits(what + " z (" + path + ")", z1, z);
+                double[][] dW = Assert.copy(dW0);
+                path.weights(dW, dz, x, 0, O);
+                Assert.assertSameBits(what + " dW (" + path + ")", dW1, dW);
+                double[][] dx = Assert.gaussian(rng, N, I, 1.0);
+                path.input(dx, dz, W, 0, N);
+                Assert.assertSameBits(what + " dx (" + path + ")", dx1, dx);
+            }
+        }
+    }
+
+    /** A fast kernel path: the plain Java kernels, or the Vector API ones when loaded. */
+    private interface Path {
+        void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to);
+
+        void weights(double[][] dW, double[][] dz, double[][] x, int from, int to);
+
+        void input(double[][] dx, double[][] dz, double[][] W, int from, int to);
+    }
+
+    /** Every fast path available in this JVM: plain always, vector when loaded. */
+    private static final List<Path> PATHS = paths();
+
+    private static List<Path> paths() {
+        List<Path> p = new ArrayList<>();
+        p.add(new Path() {
+            @Override public void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) { Kernels.forwardPlain(zT, xT, W, b, C, from, to); }
+            @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { Kernels.weightsPlain(dW, dz, x, from, to); }
+            @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) { Kernels.inputPlain(dx, dz, W, from, to); }
+            @Override public String toString() { return "plain"; }
+        });
+        Kernels.Wide w = Kernels.WIDE;
+        if (w != null) {
+            p.add(new Path() {
+                @Override public void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) { w.forward(zT, xT, W, b, C, from, to); }
+                @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { w.weights(dW, dz, x, from, to); }
+                @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) { w.input(dx, dz, W, from, to); }
+                @Override public String toString() { return w.name(); }
+            });
+        }
+        return p;
     }
 
     @Test

@@ -257,6 +257,9 @@ class CliTest {
         // --threads 2 makes every case multi-threaded, so no case is the 1-thread, all-trainable base
         assertThat(out).doesNotContain("the steps per second of all trainable");
         assertThat(out).contains("JVM start to the end of the first training step: ", "JVM: ", "largest vector");
+        // the kernel path in effect (SPEC §23): the Vector API one in the Maven run, which adds the module
+        assertThat(out).containsPattern("\nkernels: (plain|vector \\((128|256|512)-bit\\))\n");
+        if (Boolean.getBoolean("plainnet.expectVector")) assertThat(out).contains("\nkernels: vector (");
         // the fastest slice is at least as fast as the median one
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"examples_per_s\": ([0-9.]+), \"examples_per_s_best\": ([0-9.]+)").matcher(lines[4]);
         assertThat(m.find()).as(lines[4]).isTrue();
