@@ -47,7 +47,7 @@ final class FastPath {
         w.b = b;
         w.f = f;
         if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
-            p.run(w.fewJob, N); // z, then a = f(z), row by row
+            p.run(w.fewJob, N, (long) N * O * I); // z, then a = f(z), row by row
         } else {
             // Chunks of at most COLS rows: xT and zT stay small however large the batch.
             int cols = Math.min(N, Kernels.COLS);
@@ -58,9 +58,9 @@ final class FastPath {
             for (w.n0 = 0; w.n0 < N; w.n0 += w.C) {
                 w.C = Math.min(Kernels.COLS, N - w.n0);
                 // Each phase writes whole rows of its own output, so threads never share a row.
-                p.run(w.transposeInJob, I);
-                p.run(w.forwardJob, O);
-                p.run(w.transposeOutJob, w.C); // z, then a = f(z), row by row
+                p.run(w.transposeInJob, I, (long) I * w.C);
+                p.run(w.forwardJob, O, (long) O * I * w.C);
+                p.run(w.transposeOutJob, w.C, (long) O * w.C); // z, then a = f(z), row by row
             }
         }
         w.clear();
@@ -79,7 +79,7 @@ final class FastPath {
         w.z = z;
         w.a = a;
         w.f = f;
-        p.run(w.activationJob, N);
+        p.run(w.activationJob, N, (long) N * z[0].length);
         w.clear();
     }
 
@@ -94,7 +94,7 @@ final class FastPath {
         w.db = db;
         w.dz = dz;
         w.x = x;
-        p.run(w.weightsJob, O);
+        p.run(w.weightsJob, O, (long) O * dz.length * x[0].length);
         w.clear();
     }
 
@@ -108,7 +108,7 @@ final class FastPath {
         w.dx = dx;
         w.dz = dz;
         w.W = W;
-        p.run(w.inputJob, N);
+        p.run(w.inputJob, N, (long) N * W.length * W[0].length);
         w.clear();
     }
 
@@ -127,7 +127,7 @@ final class FastPath {
         w.eta = eta;
         w.c1 = c1;
         w.c2 = c2;
-        p.run(w.updateJob, layer.O + 1);
+        p.run(w.updateJob, layer.O + 1, (long) (layer.O + 1) * layer.I);
         w.clear();
     }
 

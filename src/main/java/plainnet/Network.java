@@ -401,10 +401,15 @@ public final class Network {
      * @throws IllegalArgumentException if threads &lt; 1
      */
     public void setThreads(int threads) {
+        setThreads(threads, Parallel.MIN_WORK);
+    }
+
+    /** As {@link #setThreads(int)}; minWork 0 splits even the smallest jobs over the threads (tests of the threads use it). */
+    void setThreads(int threads, long minWork) {
         Check.size("threads", threads);
         if (threads > MAX_THREADS) throw new IllegalArgumentException("threads: expected at most " + MAX_THREADS + ", found " + threads);
-        if (threads == parallel.threads) return;
-        Parallel next = threads == 1 ? Parallel.SERIAL : new Parallel(threads); // before closing the old one: this may fail
+        if (threads == parallel.threads && minWork == parallel.minWork) return;
+        Parallel next = threads == 1 ? Parallel.SERIAL : new Parallel(threads, minWork); // before closing the old one: this may fail
         if (parallel != Parallel.SERIAL) parallel.close();
         parallel = next;
     }

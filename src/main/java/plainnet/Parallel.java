@@ -10,8 +10,14 @@ import java.util.concurrent.locks.LockSupport;
  * thread, with the same order of additions as with one thread, so results are bit-identical for
  * any thread count and any assignment of chunks. See SPEC.md, section "Fast kernels and threads".
  *
- * <p>No allocation per job: the workers are started once and wait (parked) for the next job; the
- * job object is one the caller made once. Plain {@code java.util.concurrent}, daemon threads.
+ * <p>A job of less than {@link #MIN_WORK} multiply-adds runs on the calling thread alone: handing it
+ * to a worker (an unpark, a wake-up, the wait for the last chunk) costs tens of microseconds,
+ * more than such a job takes (measured at 64-32-10, batch 32: two threads were 15× slower than one
+ * before this rule). Waiting threads first spin for about {@link #SPIN} checks, because the next
+ * job of a training step usually follows within microseconds, and only then park.
+ *
+ * <p>No allocation per job: the workers are started once and wait for the next job; the job
+ * object is one the caller made once. Plain {@code java.util.concurrent}, daemon threads.
  * One caller at a time (the network that owns it).
  */
 final class Parallel {
@@ -26,10 +32,16 @@ final class Parallel {
 
     /** Jobs smaller than this many rows run on the calling thread alone. */
     static final int MIN_ROWS = 2;
+    /** Jobs of fewer multiply-adds (or moved numbers) than this run on the calling thread alone. */
+    static final long MIN_WORK = 1L << 17;
+    /** Checks a waiting thread spins through before it parks. */
+    static final int SPIN = 1 << 17;
     /** Chunks per thread: more chunks balance uneven threads, fewer cost less coordination. */
     static final int CHUNKS_PER_THREAD = 8;
 
     final int threads;
+    /** The smallest job (in multiply-adds) split over the threads: {@link #MIN_WORK}, or 0 in tests. */
+    final long minWork;
     private final Thread[] workers;       // threads − 1 workers
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger nextChunk = new AtomicInteger();
@@ -42,8 +54,14 @@ final class Parallel {
     private volatile Throwable failure;
 
     Parallel(int threads) {
+        this(threads, MIN_WORK);
+    }
+
+    /** As {@link #Parallel(int)}; minWork 0 splits every job of at least {@link #MIN_ROWS} rows (tests use it). */
+    Parallel(int threads, long minWork) {
         if (threads < 1) throw new IllegalArgumentException("threads: expected at least 1, found " + threads);
         this.threads = threads;
+        this.minWork = minWork;
         this.workers = new Thread[threads - 1];
         try {
             for (int p = 0; p < workers.length; p++) {
@@ -58,9 +76,12 @@ final class Parallel {
         }
     }
 
-    /** Runs job over [0, total) on all threads and returns when every part is done. */
-    void run(Range job, int total) {
-        if (threads == 1 || total < MIN_ROWS) {
+    /**
+     * Runs job over [0, total) on all threads and returns when every part is done; a job of less
+     * than {@link #minWork} in {@code work} (its multiply-adds, or numbers moved) runs inline.
+     */
+    void run(Range job, int total, long work) {
+        if (threads == 1 || total < MIN_ROWS || work < minWork) {
             job.run(0, total);
             return;
         }
@@ -79,7 +100,9 @@ final class Parallel {
         } catch (RuntimeException | Error e) {
             own = e;
         }
-        while (pending.get() > 0) LockSupport.parkNanos(this, 10_000L);
+        for (int spin = 0; pending.get() > 0; spin++) {
+            if (spin >= SPIN) LockSupport.parkNanos(this, 10_000L);
+        }
         this.job = null;
         if (own != null) rethrow(own);
         if (failure != null) rethrow(failure);
@@ -96,12 +119,14 @@ final class Parallel {
 
     private void work() {
         long seen = 0;
+        int spin = 0;
         while (!closed) {
             long g = generation;
             if (g == seen) {
-                LockSupport.park(this);
+                if (++spin >= SPIN) LockSupport.park(this);
                 continue;
             }
+            spin = 0;
             seen = g;
             Range r = job;
             int n = total, size = chunk;

@@ -39,7 +39,7 @@ class KernelsTest {
             default: break;
         }
         net.setReference(reference);
-        net.setThreads(threads);
+        net.setThreads(threads, 0); // split every job, however small, so that the threads really share the work
         return net;
     }
 
