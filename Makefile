@@ -7,7 +7,7 @@ JAVA  ?= java
 JAVADOC ?= javadoc
 MVN   ?= mvn
 
-# The release version, read from pom.xml's one top-level <version> line (VersionTest checks that this
+# The release version, read from pom.xml's one top-level <version> line (DistributionTest checks that this
 # pattern finds exactly the project's version, and that `plainnet version` prints the same).
 VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml)
 DIST    := target/plainnet-$(VERSION)
@@ -60,9 +60,9 @@ dist: $(DIST).jar $(DIST)-sources.jar $(DIST)-javadoc.jar
 $(DIST).jar: target/plainnet.jar
 	cp target/plainnet.jar $@
 
-$(DIST)-sources.jar: $(SOURCES) LICENSE
+$(DIST)-sources.jar: $(SOURCES) $(VECTOR_SOURCES) LICENSE
 	mkdir -p target
-	$(JAR) --create --file $@ -C src/main/java . LICENSE
+	$(JAR) --create --file $@ -C src/main/java . -C src/vector/java . LICENSE
 
 $(DIST)-javadoc.jar: target/apidocs/index.html LICENSE
 	$(JAR) --create --file $@ -C target/apidocs . LICENSE

@@ -129,23 +129,33 @@ class DistributionTest {
 
     @Test
     void runnableJar_builtFromTheSourcesAsMakeJarDoes_staysUnder300KB() throws Exception {
-        // The same steps as `make jar`: javac --release 8 on src/main/java, then the JDK's jar tool.
-        List<Path> sources;
-        try (Stream<Path> s = Files.walk(Paths.get("src", "main", "java"))) {
-            sources = s.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList());
-        }
+        // The same steps as `make jar` on JDK 17: javac --release 8 on src/main/java, then the
+        // optional Vector API kernels of src/vector/java into the same classes, then the JDK's jar tool.
+        List<Path> sources = javaFiles(Paths.get("src", "main", "java")), vector = javaFiles(Paths.get("src", "vector", "java"));
+        assertThat(vector).as("the Vector API kernels").isNotEmpty();
         Path classes = Files.createDirectory(dir.resolve("classes"));
-        JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<JavaFileObject>();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            boolean ok = javac.getTask(null, files, diagnostics, List.of("--release", "8", "-encoding", "UTF-8", "-d", classes.toString()),
-                null, files.getJavaFileObjectsFromPaths(sources)).call();
-            assertThat(ok).as("javac: %s", diagnostics.getDiagnostics()).isTrue();
-        }
+        compile(sources, List.of("--release", "8", "-encoding", "UTF-8", "-d", classes.toString()));
+        compile(vector, List.of("--release", "17", "--add-modules", "jdk.incubator.vector", "-encoding", "UTF-8",
+            "-cp", classes.toString(), "-d", classes.toString()));
         Path jar = dir.resolve("plainnet.jar");
         ToolProvider jarTool = ToolProvider.findFirst("jar").orElseThrow();
         int code = jarTool.run(System.out, System.err, "--create", "--file", jar.toString(), "--main-class", "plainnet.cli.Main", "-C", classes.toString(), ".");
         assertThat(code).isZero();
-        assertThat(Files.size(jar)).as("bytes of the runnable jar (%d source files)", sources.size()).isGreaterThan(10_000).isLessThan(JAR_LIMIT);
+        assertThat(Files.size(jar)).as("bytes of the runnable jar (%d source files)", sources.size() + vector.size()).isGreaterThan(10_000).isLessThan(JAR_LIMIT);
+    }
+
+    private static List<Path> javaFiles(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    private static void compile(List<Path> sources, List<String> options) throws Exception {
+        JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<JavaFileObject>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+            boolean ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
+            assertThat(ok).as("javac: %s", diagnostics.getDiagnostics()).isTrue();
+        }
     }
 }
