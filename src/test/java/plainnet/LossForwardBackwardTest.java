@@ -3,10 +3,8 @@ package plainnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -182,45 +180,5 @@ class LossForwardBackwardTest {
             assertRejected(() -> loss.backward(dz, z, t), "dz[1]", "different from the input row z[1]", "found the same array");
             assertThat(z).as(loss.name() + ": z untouched by the refused calls").isDeepEqualTo(new double[][] {{1.0, -2.0}, {0.5, 3.0}});
         }
-    }
-
-    /** The training loop's step (forwardChecked, forwardBackward, zeroGrad, backward, step allocates nothing after warm-up. */
-    @Test
-    void trainingLoopStep_afterWarmUp_allocatesNothing() {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        boolean measurable = mx instanceof com.sun.management.ThreadMXBean && ((com.sun.management.ThreadMXBean) mx).isThreadAllocatedMemorySupported();
-        Assumptions.assumeTrue(measurable, "this JVM cannot measure allocated bytes per thread");
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
-        Rng rng = new Rng(5);
-        Network net = new Network(new Dense(64, 32, Activation.RELU, rng), new Dense(32, 10, Activation.IDENTITY, rng));
-        double[][] x = Assert.gaussian(rng, 32, 64, 1.0);
-        double[][] y = new double[32][10];
-        for (double[] row : y) for (int k = 0; k < 10; k++) row[k] = rng.nextDouble() < 0.5 ? 0 : 1;
-        Targets t = Targets.of(y);
-        Loss[] losses = {new BinaryCrossEntropy(), new SoftmaxCrossEntropy(), new MeanSquaredError()};
-        Targets[] targets = {t, Targets.ofClasses(new int[32], 10), t};
-        Optimizer opt = Optimizer.adam(1e-3);
-        double[][] dz = new double[32][10];
-        long tid = Thread.currentThread().getId();
-        for (int j = 0; j < losses.length; j++) {
-            long best = Long.MAX_VALUE;
-            for (int round = 0; round < 20 && best > 0; round++) {
-                for (int s = 0; s < 2000; s++) step(net, losses[j], opt, x, targets[j], dz);
-                long a0 = bean.getThreadAllocatedBytes(tid);
-                for (int s = 0; s < 500; s++) step(net, losses[j], opt, x, targets[j], dz);
-                long a1 = bean.getThreadAllocatedBytes(tid);
-                long m = bean.getThreadAllocatedBytes(tid);
-                best = Math.min(best, (a1 - a0) - (m - a1));
-            }
-            assertThat(best).as("bytes allocated by 500 steps with " + losses[j].name()).isLessThanOrEqualTo(0);
-        }
-    }
-
-    private static void step(Network net, Loss loss, Optimizer opt, double[][] x, Targets t, double[][] dz) {
-        double[][] z = net.forwardChecked(x);
-        loss.forwardBackward(dz, z, t);
-        net.zeroGrad();
-        net.backward(dz);
-        opt.step(net);
     }
 }
