@@ -186,8 +186,9 @@ final class Kernels {
     /**
      * Block sizes of the fast kernels: a block of {@code ROWS} rows of the streamed operand, each
      * cut to {@code COLS} columns (16 × 256 doubles = 32 KB, of 48 KB of L1 here), stays in the L1 cache while every
-     * pair of output rows passes over it, instead of being fetched again from L2 for each pair.
-     * Measured on 784-256 at batch 64: 9 → 11 GFLOP/s (17 with 256-bit vectors). Blocks are
+     * tile of 4 output rows (one pass of the kernels below) passes over it, instead of being
+     * fetched again from L2 for each tile. (The one measurement, 784-256 at batch 64, is from the
+     * earlier 2-row tiles: 9 → 11 GFLOP/s; not repeated for the 4-row ones.) Blocks are
      * visited with the summed index ascending, so each element still adds its terms in order.
      */
     static final int ROWS = 16, COLS = 256;
