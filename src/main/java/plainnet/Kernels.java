@@ -50,7 +50,10 @@ final class Kernels {
     /**
      * The fast kernels on the JDK's Vector API (VectorKernels, in its own source folder
      * src/vector/java), implemented there; named here so that this file never imports
-     * jdk.incubator.vector and still compiles with --release 8.
+     * jdk.incubator.vector and still compiles with --release 8. In the single-file copy of the
+     * core (target/PlainNet.java, made by plainnet.cli.SingleFile) this interface and
+     * {@link #WIDE} are inert: that file holds no vector class, so the lookup below always fails
+     * there and the plain kernels run.
      */
     interface Wide {
         /** As {@link #forwardFast}. */
@@ -71,7 +74,9 @@ final class Kernels {
      * 17, or not at all), without {@code --add-modules jdk.incubator.vector} (the class cannot
      * link), or when switched off with {@code -Dplainnet.vector=false}. Looked up once, by name,
      * so that the plain kernels need nothing beyond java.lang. (In the single-file copy of the
-     * core the name is rewritten and never found: the plain kernels run.)
+     * core, target/PlainNet.java, the name is rewritten to an unqualified VectorKernels, which
+     * that file does not contain: the lookup never succeeds there, WIDE is null, and the plain
+     * kernels run.)
      */
     static final Wide WIDE = wide();
 
@@ -87,8 +92,8 @@ final class Kernels {
     /**
      * The fast kernels in effect in this JVM: "vector (256-bit)" (or the width in use) when the
      * Vector API kernels run, else "plain". Results have the same bits either way (SPEC.md,
-     * section "Fast kernels and threads"). {@code plainnet bench} prints it (read reflectively
-     * there: this class is not public API).
+     * section "Fast kernels and threads"). Public as {@link Network#kernels}, which
+     * {@code plainnet bench} prints.
      */
     static String path() {
         return WIDE == null ? "plain" : WIDE.name();

@@ -262,6 +262,7 @@ class KernelsTest {
             assertThat(Kernels.WIDE).as("the Vector API kernels without the module, switched off, or not compiled").isNull();
             assertThat(Kernels.path()).isEqualTo("plain");
         }
+        assertThat(Network.kernels()).as("the public name of the path").isEqualTo(Kernels.path());
         assertThat(Boolean.getBoolean("plainnet.expectVector") && !(module && compiled))
             .as("the test run asked for the Vector API (plainnet.expectVector) but the module or the class is missing").isFalse();
     }
