@@ -182,11 +182,8 @@ public final class BinaryCrossEntropy implements Loss {
      */
     @Override
     public void backward(double[][] dz, double[][] z, Targets t) {
-        check(z, t);
+        double D = checkGradient(dz, z, t);
         int N = t.rows(), K = t.columns();
-        Check.shape("dz", dz, N, K);
-        Check.notSame(dz, z);
-        double D = reduction.divisor(N, N * K, t.labeledCount());
         for (int n = 0; n < N; n++) {
             for (int k = 0; k < K; k++) {
                 // J = S / D and S = Σ w_k·ℓ_nk over labeled entries  ⇒  dz_nk = w_k·dℓ/dz / D, and 0 when unlabeled
@@ -209,11 +206,8 @@ public final class BinaryCrossEntropy implements Loss {
      */
     @Override
     public double forwardBackward(double[][] dz, double[][] z, Targets t) {
-        check(z, t);
+        double D = checkGradient(dz, z, t);
         int N = t.rows(), K = t.columns();
-        Check.shape("dz", dz, N, K);
-        Check.notSame(dz, z);
-        double D = reduction.divisor(N, N * K, t.labeledCount());
         double S = 0.0;
         for (int n = 0; n < N; n++) {
             for (int k = 0; k < K; k++) {
@@ -228,6 +222,15 @@ public final class BinaryCrossEntropy implements Loss {
             }
         }
         return D == 0.0 ? 0.0 : S / D;
+    }
+
+    /** The checks of {@link #backward} and {@link #forwardBackward}; returns D. */
+    private double checkGradient(double[][] dz, double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        Check.shape("dz", dz, N, K);
+        Check.notSame(dz, z);
+        return reduction.divisor(N, N * K, t.labeledCount());
     }
 
     private void check(double[][] z, Targets t) {
