@@ -52,7 +52,7 @@ final class Kernels {
      * src/vector/java), implemented there; named here so that this file never imports
      * jdk.incubator.vector and still compiles with --release 8. In the single-file copy of the
      * core (target/PlainNet.java, made by plainnet.cli.SingleFile) this interface and
-     * {@link #WIDE} are inert: that file holds no vector class, so the lookup below always fails
+     * {@link Kernels#WIDE} are inert: that file holds no vector class, so the lookup below always fails
      * there and the plain kernels run.
      */
     interface Wide {
