@@ -172,17 +172,18 @@ public final class BinaryCrossEntropy implements Loss {
     /**
      * dz = ∂J/∂z (the class comment; SPEC.md §8.1), exactly +0.0 at unlabeled entries.
      *
-     * @param dz output (N, K), overwritten
+     * Not {@link #forwardBackward} with J dropped: J would add a log1p per labeled entry to the
+     * one exp that dz needs, about doubling the cost of this call.
+     *
+     * @param dz output (N, K), overwritten; not z and sharing no row with it
      * @param z  logits (N, K), not modified
      * @param t  targets (N, K)
-     * @throws IllegalArgumentException as {@link #forward}, or when dz is not (N, K)
+     * @throws IllegalArgumentException as {@link #forward}, when dz is not (N, K), or when dz is z or dz[n] is z[n]
      */
     @Override
     public void backward(double[][] dz, double[][] z, Targets t) {
-        check(z, t);
+        double D = checkGradient(dz, z, t);
         int N = t.rows(), K = t.columns();
-        Check.shape("dz", dz, N, K);
-        double D = reduction.divisor(N, N * K, t.labeledCount());
         for (int n = 0; n < N; n++) {
             for (int k = 0; k < K; k++) {
                 // J = S / D and S = Σ w_k·ℓ_nk over labeled entries  ⇒  dz_nk = w_k·dℓ/dz / D, and 0 when unlabeled
@@ -197,7 +198,7 @@ public final class BinaryCrossEntropy implements Loss {
      * {@link #forward} and {@link #backward} in one pass, with the same bits: one e^−|z| per
      * labeled entry serves ℓ and dℓ/dz.
      *
-     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param dz output (N, K), overwritten with ∂J/∂z; not z and sharing no row with it
      * @param z  logits (N, K), not modified
      * @param t  targets (N, K)
      * @return J
@@ -205,10 +206,8 @@ public final class BinaryCrossEntropy implements Loss {
      */
     @Override
     public double forwardBackward(double[][] dz, double[][] z, Targets t) {
-        check(z, t);
+        double D = checkGradient(dz, z, t);
         int N = t.rows(), K = t.columns();
-        Check.shape("dz", dz, N, K);
-        double D = reduction.divisor(N, N * K, t.labeledCount());
         double S = 0.0;
         for (int n = 0; n < N; n++) {
             for (int k = 0; k < K; k++) {
@@ -223,6 +222,15 @@ public final class BinaryCrossEntropy implements Loss {
             }
         }
         return D == 0.0 ? 0.0 : S / D;
+    }
+
+    /** The checks of {@link #backward} and {@link #forwardBackward}; returns D. */
+    private double checkGradient(double[][] dz, double[][] z, Targets t) {
+        check(z, t);
+        int N = t.rows(), K = t.columns();
+        Check.shape("dz", dz, N, K);
+        Check.notSame(dz, z);
+        return reduction.divisor(N, N * K, t.labeledCount());
     }
 
     private void check(double[][] z, Targets t) {

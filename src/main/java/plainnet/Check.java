@@ -50,6 +50,23 @@ final class Check {
         }
     }
 
+    /**
+     * The output dz shares no array with the input z, neither as a whole nor row by row (dz[n] is not
+     * z[n]): a loss writing dz in place of z would read the values it has just overwritten. Both
+     * shapes are already checked. Rows shared across indices (dz[n] is z[m], n ≠ m) are not looked
+     * for: that would cost N² comparisons per call.
+     */
+    static void notSame(double[][] dz, double[][] z) {
+        if (dz == z) {
+            throw new IllegalArgumentException("dz: expected an output array different from the input z, found the same array");
+        }
+        for (int n = 0; n < dz.length; n++) {
+            if (dz[n] == z[n]) {
+                throw new IllegalArgumentException("dz[" + n + "]: expected an output row different from the input row z[" + n + "], found the same array");
+            }
+        }
+    }
+
     /** v is finite and v &gt; 0 (when strict) or v ≥ 0. */
     static void positive(String name, double v, boolean strict) {
         boolean ok = !Double.isNaN(v) && !Double.isInfinite(v) && (strict ? v > 0.0 : v >= 0.0);

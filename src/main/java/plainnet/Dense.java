@@ -40,6 +40,13 @@ public final class Dense {
 
     /** Use the naive reference kernels instead of the fast ones (for tests; the bits are the same). Set between calls only. */
     boolean reference;
+    /**
+     * The fast path's scratch for the public {@link #forward} and {@link #backward}, one per thread
+     * (so concurrent calls share none) and made at a thread's first call, so a layer used on its own
+     * allocates nothing after that. Set at construction, never assigned during a call; a network
+     * passes its own scratch and does not touch this.
+     */
+    private final ThreadLocal<FastPath.Work> work = ThreadLocal.withInitial(FastPath.Work::new);
 
     /**
      * A layer with weights drawn by {@code init} from {@code rng} and zero bias (SPEC.md, "Initialisation").
@@ -123,8 +130,9 @@ public final class Dense {
      * z = x·Wᵀ + b, a = f(z) (SPEC.md §4).
      *
      * <p>Needs no network: the work arrays of the fast path (a transposed chunk of at most
-     * 256 rows of x and of z) are made for this call, so a layer may serve calls from several
-     * threads at once, each with its own z, a. A network reuses its own instead.
+     * 256 rows of x and of z) are the calling thread's own, made at its first call and reused
+     * after (SPEC.md §23), so a layer may serve calls from several threads at once, each with its
+     * own z, a, and a call allocates nothing after warm-up. A network uses its own instead.
      *
      * @param z output (N, O), overwritten: the pre-activation
      * @param a output (N, O), overwritten: the activation
@@ -137,7 +145,7 @@ public final class Dense {
         Check.shape("z", z, N, O);
         Check.shape("a", a, N, O);
         if (z == x || a == x) throw new IllegalArgumentException("forward: expected output arrays z, a different from the input x, found the same array");
-        forward(z, a, x, Parallel.SERIAL, new FastPath.Work());
+        forward(z, a, x, Parallel.SERIAL, work.get());
     }
 
     /** {@link #forward(double[][], double[][], double[][])} on shapes already checked, over the threads of p with the caller's work. */
@@ -171,7 +179,7 @@ public final class Dense {
         Check.shape("z", z, N, O);
         Check.shape("a", a, N, O);
         if (dx != null) Check.shape("dx", dx, N, I);
-        backward(dx, dz, da, x, z, a, Parallel.SERIAL, new FastPath.Work());
+        backward(dx, dz, da, x, z, a, Parallel.SERIAL, work.get());
     }
 
     /** {@link #backward(double[][], double[][], double[][], double[][], double[][], double[][])} on shapes already checked, over the threads of p. */

@@ -134,8 +134,8 @@ final class FastPath {
     // ----------------------------------------------------------------------------------------
 
     /**
-     * The scratch of one caller (a network keeps one per layer; a layer used on its own makes
-     * one per call): the forward's transposed chunk of the batch, and the arguments of the
+     * The scratch of one caller (a network keeps one per layer; a layer used on its own keeps
+     * one per calling thread): the forward's transposed chunk of the batch, and the arguments of the
      * current call in fields, read by thread jobs made once, so that a call allocates nothing.
      * Serves one call at a time.
      */

@@ -50,7 +50,10 @@ final class Kernels {
     /**
      * The fast kernels on the JDK's Vector API (VectorKernels, in its own source folder
      * src/vector/java), implemented there; named here so that this file never imports
-     * jdk.incubator.vector and still compiles with --release 8.
+     * jdk.incubator.vector and still compiles with --release 8. In the single-file copy of the
+     * core (target/PlainNet.java, made by plainnet.cli.SingleFile) this interface and
+     * {@link Kernels#WIDE} are inert: that file holds no vector class, so the lookup below always fails
+     * there and the plain kernels run.
      */
     interface Wide {
         /** As {@link #forwardFast}. */
@@ -71,7 +74,9 @@ final class Kernels {
      * 17, or not at all), without {@code --add-modules jdk.incubator.vector} (the class cannot
      * link), or when switched off with {@code -Dplainnet.vector=false}. Looked up once, by name,
      * so that the plain kernels need nothing beyond java.lang. (In the single-file copy of the
-     * core the name is rewritten and never found: the plain kernels run.)
+     * core, target/PlainNet.java, the name is rewritten to an unqualified VectorKernels, which
+     * that file does not contain: the lookup never succeeds there, WIDE is null, and the plain
+     * kernels run.)
      */
     static final Wide WIDE = wide();
 
@@ -87,8 +92,8 @@ final class Kernels {
     /**
      * The fast kernels in effect in this JVM: "vector (256-bit)" (or the width in use) when the
      * Vector API kernels run, else "plain". Results have the same bits either way (SPEC.md,
-     * section "Fast kernels and threads"). {@code plainnet bench} prints it (read reflectively
-     * there: this class is not public API).
+     * section "Fast kernels and threads"). Public as {@link Network#kernels}, which
+     * {@code plainnet bench} prints.
      */
     static String path() {
         return WIDE == null ? "plain" : WIDE.name();
@@ -186,8 +191,9 @@ final class Kernels {
     /**
      * Block sizes of the fast kernels: a block of {@code ROWS} rows of the streamed operand, each
      * cut to {@code COLS} columns (16 × 256 doubles = 32 KB, of 48 KB of L1 here), stays in the L1 cache while every
-     * pair of output rows passes over it, instead of being fetched again from L2 for each pair.
-     * Measured on 784-256 at batch 64: 9 → 11 GFLOP/s (17 with 256-bit vectors). Blocks are
+     * tile of 4 output rows (one pass of the kernels below) passes over it, instead of being
+     * fetched again from L2 for each tile. (The one measurement, 784-256 at batch 64, is from the
+     * earlier 2-row tiles: 9 → 11 GFLOP/s; not repeated for the 4-row ones.) Blocks are
      * visited with the summed index ascending, so each element still adds its terms in order.
      */
     static final int ROWS = 16, COLS = 256;

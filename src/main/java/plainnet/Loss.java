@@ -20,10 +20,13 @@ public interface Loss {
     /**
      * dz = ∂J/∂z (N, K), overwritten; exactly 0 at unlabeled entries (SPEC.md §8).
      *
-     * @param dz output (N, K), overwritten
+     * @param dz output (N, K), overwritten; an array other than z, and no row of it is the same
+     *           row of z (dz[n] is not z[n]): plainnet's losses refuse them, because writing dz in
+     *           place of z would overwrite logits before they are read
      * @param z  network output (N, K), not modified
      * @param t  targets (N, K)
-     * @throws IllegalArgumentException as {@link #forward}
+     * @throws IllegalArgumentException as {@link #forward}, when dz is not (N, K), or when dz is z or
+     *         dz[n] is z[n]
      */
     void backward(double[][] dz, double[][] z, Targets t);
 
@@ -32,7 +35,8 @@ public interface Loss {
      * {@link #backward}{@code (dz, z, t)}, with the same bits. plainnet's losses do it in one pass
      * (the cross-entropies evaluate each exp once for both); the default calls the two.
      *
-     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param dz output (N, K), overwritten with ∂J/∂z; not z and sharing no row with it (as
+     *           {@link #backward})
      * @param z  network output (N, K), not modified
      * @param t  targets (N, K)
      * @return J

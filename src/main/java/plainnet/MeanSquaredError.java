@@ -89,27 +89,25 @@ public final class MeanSquaredError implements Loss {
         return S / D;
     }
 
+    /**
+     * dz = ∂J/∂z (the class comment): {@link #forwardBackward} with J dropped. J costs one
+     * multiply-add per labeled entry, so one loop serves both.
+     *
+     * @param dz output (N, K), overwritten; not z and sharing no row with it
+     * @param z  outputs (N, K), not modified
+     * @param t  targets (N, K)
+     * @throws IllegalArgumentException as {@link #forward}, when dz is not (N, K), or when dz is z or dz[n] is z[n]
+     */
     @Override
     public void backward(double[][] dz, double[][] z, Targets t) {
-        check(z, t);
-        int N = t.rows(), K = t.columns();
-        Check.shape("dz", dz, N, K);
-        double D = reduction.divisor(N, N * K, t.labeledCount());
-        for (int n = 0; n < N; n++) {
-            for (int k = 0; k < K; k++) {
-                // ℓ = (z − y)²  ⇒  dℓ/dz = 2·(z − y);  J = S / D  ⇒  dz = w_k·dℓ/dz / D
-                dz[n][k] = (t.labeled[n][k] && D != 0.0)
-                    ? BinaryCrossEntropy.weight(w, k) * (2.0 * (z[n][k] - t.y[n][k])) / D
-                    : 0.0;
-            }
-        }
+        forwardBackward(dz, z, t);
     }
 
     /**
      * {@link #forward} and {@link #backward} in one pass (one check of the targets), with the
      * same bits.
      *
-     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param dz output (N, K), overwritten with ∂J/∂z; not z and sharing no row with it
      * @param z  outputs (N, K), not modified
      * @param t  targets (N, K)
      * @return J
@@ -120,6 +118,7 @@ public final class MeanSquaredError implements Loss {
         check(z, t);
         int N = t.rows(), K = t.columns();
         Check.shape("dz", dz, N, K);
+        Check.notSame(dz, z);
         double D = reduction.divisor(N, N * K, t.labeledCount());
         double S = 0.0;
         for (int n = 0; n < N; n++) {
@@ -131,6 +130,7 @@ public final class MeanSquaredError implements Loss {
                 double wk = BinaryCrossEntropy.weight(w, k);
                 double e = z[n][k] - t.y[n][k];
                 S += wk * (e * e);
+                // ℓ = (z − y)²  ⇒  dℓ/dz = 2·(z − y);  J = S / D  ⇒  dz = w_k·dℓ/dz / D
                 dz[n][k] = wk * (2.0 * e) / D;
             }
         }

@@ -426,6 +426,19 @@ public final class Network {
         return parallel.threads;
     }
 
+    /**
+     * Which fast kernels run in this JVM (SPEC.md §23): {@code "plain"} (plain Java), or
+     * {@code "vector (256-bit)"} (with the width in use) when the Vector API kernels are compiled,
+     * the JVM runs with {@code --add-modules jdk.incubator.vector} and {@code -Dplainnet.vector}
+     * is not false. Every path gives the same bits; this only says which one runs, for reports
+     * such as {@code plainnet bench}. Read-only: it is fixed when the JVM loads the kernels.
+     *
+     * @return "plain" or "vector (B-bit)"
+     */
+    public static String kernels() {
+        return Kernels.path();
+    }
+
     /** The threads of this network, for the optimizer's step. */
     Parallel parallel() {
         return parallel;

@@ -80,38 +80,26 @@ public final class SoftmaxCrossEntropy implements Loss {
         return S / D;
     }
 
+    /**
+     * dz = ∂J/∂z (the class comment): {@link #forwardBackward} with J dropped. J costs one log per
+     * labeled row beside the K exps that dz needs, so one loop serves both.
+     *
+     * @param dz output (N, K), overwritten; not z and sharing no row with it
+     * @param z  logits (N, K), not modified
+     * @param t  targets (N, K)
+     * @throws IllegalArgumentException as {@link #forward}, when dz is not (N, K), or when dz is z or dz[n] is z[n]
+     */
     @Override
     public void backward(double[][] dz, double[][] z, Targets t) {
-        int labeledRows = check(z, t);
-        int N = t.rows(), K = t.columns();
-        Check.shape("dz", dz, N, K);
-        double D = reduction.divisor(N, N, labeledRows);
-        for (int n = 0; n < N; n++) {
-            double[] dzn = dz[n];
-            if (!t.labeled[n][0] || D == 0.0) {
-                java.util.Arrays.fill(dzn, 0.0);
-                continue;
-            }
-            double[] zn = z[n];
-            double m = max(zn);
-            double s = 0.0;
-            for (int k = 0; k < K; k++) {
-                dzn[k] = StrictMath.exp(zn[k] - m); // e^(z_k − m), kept in dz until s is known
-                s += dzn[k];
-            }
-            for (int k = 0; k < K; k++) {
-                // ℓ = log Σⱼ e^zⱼ − Σⱼ yⱼ·zⱼ (with Σ y = 1)  ⇒  dℓ/dz_k = q_k − y_k
-                double q = dzn[k] / s;
-                dzn[k] = (q - t.y[n][k]) / D;
-            }
-        }
+        forwardBackward(dz, z, t);
     }
 
     /**
      * {@link #forward} and {@link #backward} in one pass, with the same bits: the e^(z_nk − m_n)
      * of a labeled row serve both s_n (for λ_n) and q_nk.
      *
-     * @param dz output (N, K), overwritten with ∂J/∂z
+     * @param dz output (N, K), overwritten with ∂J/∂z; not z and sharing no row with it (the
+     *           e^(z_nk − m_n) are kept in dz[n] while z[n] is still read)
      * @param z  logits (N, K), not modified
      * @param t  targets (N, K)
      * @return J
@@ -122,6 +110,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         int labeledRows = check(z, t);
         int N = t.rows(), K = t.columns();
         Check.shape("dz", dz, N, K);
+        Check.notSame(dz, z);
         double D = reduction.divisor(N, N, labeledRows);
         double S = 0.0;
         for (int n = 0; n < N; n++) {
@@ -141,7 +130,8 @@ public final class SoftmaxCrossEntropy implements Loss {
             double l = 0.0;
             for (int k = 0; k < K; k++) {
                 l += yn[k] * (lse - zn[k]);
-                dzn[k] = (dzn[k] / s - yn[k]) / D; // q_k − y_k, over D
+                // ℓ = log Σⱼ e^zⱼ − Σⱼ yⱼ·zⱼ (with Σ y = 1)  ⇒  dℓ/dz_k = q_k − y_k,  q_k = e^(z_k − m) / s
+                dzn[k] = (dzn[k] / s - yn[k]) / D;
             }
             S += l;
         }

@@ -123,7 +123,10 @@ public final class Trainer {
     }
 
     /**
-     * Trains on (x, t), validating on (xVal, tVal) after each epoch when they are given.
+     * Trains on (x, t), validating on (xVal, tVal) after each epoch when they are given
+     * (SPEC.md §19). x and t must not change during the call: they are checked once at its start,
+     * and the steps take their rows unchecked (a listener that writes NaN into x gets no
+     * exception: training diverges, or never sees the change when the features are cached).
      *
      * @param x        training inputs (N, I), finite
      * @param t        training targets (N, K)
@@ -131,7 +134,8 @@ public final class Trainer {
      * @param tVal     validation targets (V, K), or null
      * @param listener called with each epoch's record as soon as it is complete, or null
      * @return what happened: the epochs' records and how training ended
-     * @throws IllegalArgumentException on bad settings, shapes, or when no layer is trainable
+     * @throws IllegalArgumentException on bad settings, shapes, a non-finite x, when no layer is
+     *         trainable, or when the cached features of a frozen base are not finite
      */
     public Result fit(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener) {
         checkSettings(x, t, xVal, tVal);

@@ -262,6 +262,7 @@ class KernelsTest {
             assertThat(Kernels.WIDE).as("the Vector API kernels without the module, switched off, or not compiled").isNull();
             assertThat(Kernels.path()).isEqualTo("plain");
         }
+        assertThat(Network.kernels()).as("the public name of the path").isEqualTo(Kernels.path());
         assertThat(Boolean.getBoolean("plainnet.expectVector") && !(module && compiled))
             .as("the test run asked for the Vector API (plainnet.expectVector) but the module or the class is missing").isFalse();
     }
@@ -378,42 +379,107 @@ class KernelsTest {
         }
     }
 
-    @Test
-    void trainingStep_afterWarmUp_allocatesNothing() {
+    /**
+     * Bytes the calling thread allocates in 500 calls of {@code call} after 2000 of warm-up: the
+     * best of up to 20 rounds, since the JIT may allocate briefly while it compiles. Skips the
+     * test on a JVM that cannot count them.
+     */
+    private static long allocatedBy500Calls(Runnable call) {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean measurable = mx instanceof com.sun.management.ThreadMXBean && ((com.sun.management.ThreadMXBean) mx).isThreadAllocatedMemorySupported();
         if (!measurable) System.out.println("KernelsTest: skipped: this JVM cannot measure allocated bytes per thread");
         Assumptions.assumeTrue(measurable, "this JVM cannot measure allocated bytes per thread");
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+        long tid = Thread.currentThread().getId();
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 20 && best > 0; round++) {
+            for (int s = 0; s < 2000; s++) call.run();
+            long a0 = bean.getThreadAllocatedBytes(tid);
+            for (int s = 0; s < 500; s++) call.run();
+            long a1 = bean.getThreadAllocatedBytes(tid);
+            long m = bean.getThreadAllocatedBytes(tid); // what reading the counter costs
+            best = Math.min(best, (a1 - a0) - (m - a1));
+        }
+        return best;
+    }
+
+    /** The training loop's step (forwardChecked, forwardBackward, zeroGrad, backward, step) allocates nothing after warm-up, with each loss. */
+    @Test
+    void trainingStep_afterWarmUp_allocatesNothing() {
         Rng rng = new Rng(3);
         Network net = new Network(new Dense(64, 48, Activation.RELU, rng), new Dense(48, 32, Activation.TANH, rng), new Dense(32, 10, Activation.IDENTITY, rng));
         double[][] x = Assert.gaussian(rng, 32, 64, 1.0);
         int[] c = new int[32];
         for (int n = 0; n < 32; n++) c[n] = rng.nextInt(10);
-        Targets t = Targets.ofClasses(c, 10);
-        Loss loss = new SoftmaxCrossEntropy();
+        double[][] y = new double[32][10];
+        for (double[] row : y) for (int k = 0; k < 10; k++) row[k] = rng.nextDouble() < 0.5 ? 0 : 1;
+        Loss[] losses = {new BinaryCrossEntropy(), new SoftmaxCrossEntropy(), new MeanSquaredError()};
+        Targets[] targets = {Targets.of(y), Targets.ofClasses(c, 10), Targets.of(y)};
         Optimizer opt = Optimizer.adam(1e-3).withWeightDecay(1e-4, true);
         double[][] dz = new double[32][10];
-        long tid = Thread.currentThread().getId();
-        long best = Long.MAX_VALUE;
-        // The JIT may allocate briefly while it compiles; take the best of several rounds.
-        for (int round = 0; round < 20 && best > 0; round++) {
-            for (int s = 0; s < 2000; s++) step(net, loss, opt, x, t, dz);
-            long a0 = bean.getThreadAllocatedBytes(tid);
-            for (int s = 0; s < 500; s++) step(net, loss, opt, x, t, dz);
-            long a1 = bean.getThreadAllocatedBytes(tid);
-            long m = bean.getThreadAllocatedBytes(tid);
-            best = Math.min(best, (a1 - a0) - (m - a1));
+        for (int j = 0; j < losses.length; j++) {
+            Loss loss = losses[j];
+            Targets t = targets[j];
+            assertThat(allocatedBy500Calls(() -> step(net, loss, opt, x, t, dz))).as("bytes allocated by 500 training steps after warm-up with " + loss.name()).isLessThanOrEqualTo(0);
         }
-        assertThat(best).as("bytes allocated by 500 training steps after warm-up").isLessThanOrEqualTo(0);
     }
 
+    /** As Trainer's step: the loss's J and dz in one pass. */
     private static void step(Network net, Loss loss, Optimizer opt, double[][] x, Targets t, double[][] dz) {
-        double[][] z = net.forward(x);
-        loss.forward(z, t);
-        loss.backward(dz, z, t);
+        double[][] z = net.forwardChecked(x);
+        loss.forwardBackward(dz, z, t);
         net.zeroGrad();
         net.backward(dz);
         opt.step(net);
+    }
+
+    /** Threads calling one Dense at once, each with its own arrays, get the bits of one thread calling alone: they share no work arrays. */
+    @Test
+    void denseAlone_concurrentCalls_sameBitsAsOneThread() throws InterruptedException {
+        Rng rng = new Rng(6);
+        Dense layer = new Dense(40, 24, Activation.TANH, rng);
+        int threads = 4;
+        double[][][] x = new double[threads][][], expected = new double[threads][][], found = new double[threads][][];
+        RuntimeException[] failed = new RuntimeException[threads];
+        for (int j = 0; j < threads; j++) {
+            x[j] = Assert.gaussian(rng, 300, 40, 1.0 + j);
+            expected[j] = new double[300][24];
+            layer.forward(new double[300][24], expected[j], x[j]);
+        }
+        Thread[] ts = new Thread[threads];
+        for (int j = 0; j < threads; j++) {
+            int me = j;
+            ts[j] = new Thread(() -> {
+                double[][] z = new double[300][24], a = new double[300][24];
+                try {
+                    for (int r = 0; r < 200; r++) {
+                        layer.forward(z, a, x[me]);
+                        if (!java.util.Arrays.deepEquals(a, expected[me])) break; // keep the first wrong result
+                    }
+                } catch (RuntimeException e) {
+                    failed[me] = e; // e.g. another thread's chunk overran shared arrays
+                }
+                found[me] = a;
+            });
+            ts[j].start();
+        }
+        for (Thread t : ts) t.join();
+        for (int j = 0; j < threads; j++) {
+            assertThat(failed[j]).as("thread " + j + ": exception").isNull();
+            Assert.assertSameBits("thread " + j + ": a", expected[j], found[j]);
+        }
+    }
+
+    /** A Dense used on its own keeps its thread's work arrays: after warm-up its forward and backward allocate nothing. */
+    @Test
+    void denseAlone_afterWarmUp_allocatesNothing() {
+        Rng rng = new Rng(4);
+        Dense layer = new Dense(40, 24, Activation.TANH, rng);
+        for (int N : new int[] {300, 20, 3}) { // two chunks of the transposed path, one, and the few-rows path
+            double[][] x = Assert.gaussian(rng, N, 40, 1.0);
+            double[][] z = new double[N][24], a = new double[N][24], da = Assert.gaussian(rng, N, 24, 1.0), dz = new double[N][24], dx = new double[N][40];
+            assertThat(allocatedBy500Calls(() -> layer.forward(z, a, x))).as("bytes allocated by 500 Dense.forward, N = " + N).isLessThanOrEqualTo(0);
+            assertThat(allocatedBy500Calls(() -> layer.backward(dx, dz, da, x, z, a))).as("bytes allocated by 500 Dense.backward, N = " + N).isLessThanOrEqualTo(0);
+        }
     }
 }

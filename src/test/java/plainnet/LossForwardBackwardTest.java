@@ -1,9 +1,10 @@
 package plainnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.Assumptions;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,43 +122,63 @@ class LossForwardBackwardTest {
         }
     }
 
-    /** The training loop's step (forwardChecked, forwardBackward, zeroGrad, backward, step allocates nothing after warm-up. */
+    // ---------------------------------------------------------------------------------------
+    // bad input to forwardBackward (and backward): the checks of ValidationTest, on the one-pass call
+
+    /** Asserts an IllegalArgumentException whose message contains "expected" and every fragment. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(ThrowingCallable call, String... fragments) {
+        AbstractThrowableAssert<?, ? extends Throwable> a = assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("expected");
+        for (String f : fragments) a.hasMessageContaining(f);
+        return a;
+    }
+
+    private static final Loss[] LOSSES = {new BinaryCrossEntropy(), new SoftmaxCrossEntropy(), new MeanSquaredError()};
+
     @Test
-    void trainingLoopStep_afterWarmUp_allocatesNothing() {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        boolean measurable = mx instanceof com.sun.management.ThreadMXBean && ((com.sun.management.ThreadMXBean) mx).isThreadAllocatedMemorySupported();
-        Assumptions.assumeTrue(measurable, "this JVM cannot measure allocated bytes per thread");
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
-        Rng rng = new Rng(5);
-        Network net = new Network(new Dense(64, 32, Activation.RELU, rng), new Dense(32, 10, Activation.IDENTITY, rng));
-        double[][] x = Assert.gaussian(rng, 32, 64, 1.0);
-        double[][] y = new double[32][10];
-        for (double[] row : y) for (int k = 0; k < 10; k++) row[k] = rng.nextDouble() < 0.5 ? 0 : 1;
-        Targets t = Targets.of(y);
-        Loss[] losses = {new BinaryCrossEntropy(), new SoftmaxCrossEntropy(), new MeanSquaredError()};
-        Targets[] targets = {t, Targets.ofClasses(new int[32], 10), t};
-        Optimizer opt = Optimizer.adam(1e-3);
-        double[][] dz = new double[32][10];
-        long tid = Thread.currentThread().getId();
-        for (int j = 0; j < losses.length; j++) {
-            long best = Long.MAX_VALUE;
-            for (int round = 0; round < 20 && best > 0; round++) {
-                for (int s = 0; s < 2000; s++) step(net, losses[j], opt, x, targets[j], dz);
-                long a0 = bean.getThreadAllocatedBytes(tid);
-                for (int s = 0; s < 500; s++) step(net, losses[j], opt, x, targets[j], dz);
-                long a1 = bean.getThreadAllocatedBytes(tid);
-                long m = bean.getThreadAllocatedBytes(tid);
-                best = Math.min(best, (a1 - a0) - (m - a1));
-            }
-            assertThat(best).as("bytes allocated by 500 steps with " + losses[j].name()).isLessThanOrEqualTo(0);
+    void forwardBackward_dzWrongShape_namesExpectedAndFound() {
+        Targets t = Targets.ofClasses(new int[] {0, 1}, 2); // one-hot: valid for all three losses
+        for (Loss loss : LOSSES) {
+            assertRejected(() -> loss.forwardBackward(new double[1][2], new double[2][2], t), "dz", "expected 2 rows", "found 1");
+            assertRejected(() -> loss.forwardBackward(new double[][] {{0, 0}, {0, 0, 0}}, new double[2][2], t), "dz[1]", "expected 2 columns", "found 3");
+            assertRejected(() -> loss.forwardBackward(null, new double[2][2], t), "dz", "found null");
         }
     }
 
-    private static void step(Network net, Loss loss, Optimizer opt, double[][] x, Targets t, double[][] dz) {
-        double[][] z = net.forwardChecked(x);
-        loss.forwardBackward(dz, z, t);
-        net.zeroGrad();
-        net.backward(dz);
-        opt.step(net);
+    @Test
+    void forwardBackward_labelOutOfRange_namesEntryAndValue() {
+        Targets bce = Targets.of(new double[][] {{0.0, 1.5}});
+        assertRejected(() -> new BinaryCrossEntropy().forwardBackward(new double[1][2], new double[1][2], bce), "labels y[0][1]", "[0.0, 1.0]", "found 1.5");
+        // a class index outside 0 … K−1 cannot become Targets at all
+        assertRejected(() -> Targets.ofClasses(new int[] {0, 3}, 3), "classes c[1]", "[0, 2]", "found 3");
+        // not one-hot: a labeled row whose labels do not sum to 1
+        Targets notOneHot = Targets.of(new double[][] {{1.0, 0.0, 0.0}, {1.0, 1.0, 0.0}});
+        assertRejected(() -> new SoftmaxCrossEntropy().forwardBackward(new double[2][3], new double[2][3], notOneHot), "labels y[1]", "summing to 1", "found a sum of 2.0");
+        Targets negative = Targets.of(new double[][] {{1.25, -0.25}});
+        assertRejected(() -> new SoftmaxCrossEntropy().forwardBackward(new double[1][2], new double[1][2], negative), "labels y[0][", "found");
+    }
+
+    @Test
+    void forwardBackward_nullTargets_rejected() {
+        for (Loss loss : LOSSES) {
+            assertRejected(() -> loss.forwardBackward(new double[1][2], new double[1][2], null), "targets", "found null");
+        }
+    }
+
+    @Test
+    void forwardBackward_dzIsZ_rejected() {
+        // In place, the softmax would overwrite z[n][k] with e^(z_nk − m) before ℓ reads z[n][k]: a
+        // wrong J without an error. The element-wise losses would come out right, but all three
+        // refuse alike (SPEC.md §8), in forwardBackward and in backward.
+        Targets t = Targets.ofClasses(new int[] {0, 1}, 2);
+        for (Loss loss : LOSSES) {
+            double[][] z = {{1.0, -2.0}, {0.5, 3.0}};
+            assertRejected(() -> loss.forwardBackward(z, z, t), "dz", "different from the input z", "found the same array");
+            assertRejected(() -> loss.backward(z, z, t), "dz", "different from the input z", "found the same array");
+            double[][] dz = {new double[2], z[1]}; // one shared row
+            assertRejected(() -> loss.forwardBackward(dz, z, t), "dz[1]", "different from the input row z[1]", "found the same array");
+            assertRejected(() -> loss.backward(dz, z, t), "dz[1]", "different from the input row z[1]", "found the same array");
+            assertThat(z).as(loss.name() + ": z untouched by the refused calls").isDeepEqualTo(new double[][] {{1.0, -2.0}, {0.5, 3.0}});
+        }
     }
 }

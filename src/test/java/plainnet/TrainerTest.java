@@ -292,6 +292,21 @@ class TrainerTest {
     }
 
     @Test
+    void fit_frozenBaseFeaturesOverflow_rejectedNamingTheEntry() {
+        // relu(1e200 · 1e200) = relu(1e400) = +∞ in double: the cached features of row 1, column 0
+        // overflow, though x and W are finite; row 0 gives finite features (relu(0) = 0).
+        Network net = new Network(new Dense(new double[][] {{1e200, 0}, {0, 1e200}}, new double[2], Activation.RELU),
+            new Dense(new double[][] {{0.5, -0.5}}, new double[1], Activation.IDENTITY));
+        net.freeze(0, 1);
+        double[][] x = {{0, 0}, {1e200, -1}, {1, 1}};
+        Targets t = Targets.of(new double[][] {{0}, {1}, {1}});
+        Trainer tr = new Trainer(net, new BinaryCrossEntropy(), Optimizer.sgd(0.1));
+        tr.epochs = 1;
+        assertThatThrownBy(() -> tr.fit(x, t, null, null, null)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("cached features of the frozen layers[1][0]: expected a finite number, found Infinity");
+    }
+
+    @Test
     void fit_twoThreadsWithAndWithoutCache_sameBitsAsOneThread() {
         double[][] x = inputs(1, N), xv = inputs(2, 11);
         Targets t = targets(x, 3), tv = targets(xv, 4);

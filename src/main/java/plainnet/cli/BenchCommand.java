@@ -95,22 +95,8 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
         out.printf(Locale.ROOT, "JVM: %s %s, %d processors, largest vector %s bytes (HotSpot's MaxVectorSize)%n",
             System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(), vmOption("MaxVectorSize"));
-        out.printf(Locale.ROOT, "kernels: %s%n", kernelPath());
+        out.printf(Locale.ROOT, "kernels: %s%n", Network.kernels());
         return 0;
-    }
-
-    /**
-     * The fast kernels in effect, "plain" or "vector (B-bit)" (SPEC.md section 23), from the
-     * package-private plainnet.Kernels, which is not public API and so is read reflectively.
-     */
-    static String kernelPath() {
-        try {
-            java.lang.reflect.Method m = Class.forName("plainnet.Kernels").getDeclaredMethod("path");
-            m.setAccessible(true);
-            return (String) m.invoke(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "unknown (" + e + ")";
-        }
     }
 
     /** A HotSpot option's value, or "n/a" on a JVM that has no such option. */
