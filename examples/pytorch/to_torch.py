@@ -351,6 +351,26 @@ def _abbreviate(names):
     return ", ".join(names) if len(names) <= 8 else ", ".join(names[:3]) + ", …, " + ", ".join(names[-3:])
 
 
+def _closest(name, names):
+    """The name in names with the same letters in other case, else within min(2, len/2) edits of
+    name (the first of the fewest), else None (as plainnet's Csv.closest)."""
+    best, best_d = None, min(2, len(name) // 2) + 1
+    for h in names:
+        if h.lower() == name.lower():
+            return h
+        if abs(len(h) - len(name)) >= best_d:
+            continue
+        prev = list(range(len(h) + 1))                        # Levenshtein, row by row
+        for i, c in enumerate(name, 1):
+            cur = [i]
+            for j, e in enumerate(h, 1):
+                cur.append(min(cur[j - 1] + 1, prev[j] + 1, prev[j - 1] + (c != e)))
+            prev = cur
+        if prev[-1] < best_d:
+            best, best_d = h, prev[-1]
+    return best
+
+
 def read_features(path, features, model_path):
     """x (N, I) of the named feature columns of the data file at path, and each row's line."""
     records = csv_records(path)
@@ -366,8 +386,10 @@ def read_features(path, features, model_path):
     cols = []
     for name in features:
         if name not in names:
+            near = _closest(name, names)
+            hint = f"; did you mean \"{near}\"?" if near is not None else ""
             raise BadInput(f"{path}:1: expected a column \"{name}\" in the header, as the model {model_path} reads {len(features)} feature columns "
-                           f"({_abbreviate(features)}), found none (columns: {_abbreviate(names)}); give data with the model's columns")
+                           f"({_abbreviate(features)}), found none{hint} (columns: {_abbreviate(names)}); give data with the model's columns")
         cols.append(names.index(name))
     x, lines = [], []
     for line, fields, last in records:
