@@ -47,8 +47,11 @@ import plainnet.io.ModelFile;
  * A Sequential built in PyTorch (float32 and float64 layers, a frozen one) is written by
  * from_torch.py, and plainnet loads it and writes the same bytes again, and predicts from it. Bad
  * input to from_torch.py (Dropout, Conv2d, a NaN weight, an --out that is a folder) is one line
- * naming the module or layer, exit 2, and an existing --out file is left untouched. A negative
- * control: with one PyTorch weight moved by 1e−9, --check fails.
+ * naming the module or layer, exit 2, and an existing --out file is left untouched. So is a
+ * {@code to_torch.py --save} over the model file or into a folder, a {@code from_torch.py --out}
+ * over its input, and a bad data file for {@code --predict} (the messages of {@code plainnet
+ * predict}, {@link #BAD_CSV}). A negative control: with one PyTorch weight moved by 1e−9, --check
+ * fails; and --check's bound rel·max(1, max|expected|) is tried on its own.
  *
  * <p>All Python runs in one process (importing torch takes seconds), driven by a script this test
  * writes, which calls the examples' main functions as their command lines do.
