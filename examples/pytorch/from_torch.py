@@ -26,8 +26,8 @@ The file is byte for byte what plainnet writes for the same network (its JSON la
 as Java 17's Double.toString writes them: the shortest digits that read back to the same double,
 in Java's layout; see java_double). It is written to a temporary file in the target's folder and
 renamed over the target, so an error never leaves a half-written or lost file. Bad input (an
-unsupported module, a non-finite weight, an --out that is a folder, ...) is a one-line message,
-exit 2.
+unsupported module, a non-finite weight, an --out that is a folder or NET.pt itself, ...) is a
+one-line message, exit 2.
 """
 import argparse
 import math
@@ -36,7 +36,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from to_torch import BadInput, torch  # noqa: E402
+from to_torch import BadInput, same_file, torch, write_atomically  # noqa: E402
 
 if torch is not None:
     from torch import nn
@@ -272,31 +272,10 @@ def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="
     return model
 
 
-def write_atomically(out, text):
-    """Writes text to out through a temporary file .NAME.N.tmp in its folder (SPEC §16): never half a file."""
-    if os.path.isdir(out):
-        raise BadInput(f"--out {out}: expected a file to write, found a folder")
-    target = os.path.realpath(out)
-    folder, name = os.path.split(target)
-    if not os.path.isdir(folder):
-        raise BadInput(f"--out {out}: expected a file in an existing folder, found no folder {folder}")
-    n = 0
-    while os.path.lexists(os.path.join(folder, f".{name}.{n}.tmp")):
-        n += 1
-    tmp = os.path.join(folder, f".{name}.{n}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except OSError as e:
-        if os.path.lexists(tmp):
-            os.remove(tmp)
-        raise BadInput(f"--out {out}: cannot write: {e.strerror}")
-
-
 def save_model(net, out, **options):
     """Writes net as a plainnet model file at out (options as to_model's)."""
-    write_atomically(out, model_json(to_model(net, **options)))
+    text = model_json(to_model(net, **options))
+    write_atomically(out, lambda f: f.write(text.encode("utf-8")), "--out")
 
 
 def main(argv=None):
@@ -314,6 +293,8 @@ def main(argv=None):
     try:
         if os.path.isdir(args.out):
             raise BadInput(f"--out {args.out}: expected a file to write, found a folder")
+        if same_file(args.out, args.net):
+            raise BadInput(f"--out {args.out}: expected a file other than the input {args.net}, found the input itself")
         try:
             net = torch.load(args.net, weights_only=False)
         except Exception as e:  # torch raises many kinds for a file that is not its own

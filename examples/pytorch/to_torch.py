@@ -33,11 +33,18 @@ compares every array of the result (forward z and a per layer, J, dout, dW, db, 
 It checks the network after standardization (a vector has no standardize field); --predict checks
 the whole model, standardization included, against `plainnet predict`. Exit 0 when every array
 agrees, 1 when one does not, 2 for bad input.
+
+--predict reads DATA.csv by plainnet's rules (SPEC §17: a header, every feature field a finite
+decimal number; an empty field or ? is an error, as features cannot be unlabeled) and reports a
+bad file as plainnet predict does, in one line naming the file, line and column. --save writes
+through a temporary file .NAME.N.tmp in the target's folder renamed over it, and refuses to write
+over the model file itself or into a folder: an error leaves every file as it was.
 """
 import argparse
-import csv
 import json
+import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -235,12 +242,15 @@ def flat(v):
 
 
 def compare(name, expected, actual, rel):
-    """Prints one line and returns whether |actual − expected| ≤ rel·max|expected| entry by entry.
+    """Prints one line and returns whether |actual − expected| ≤ rel·max(1, max|expected|) entry by entry.
 
     The bound is relative to the array's largest entry, not to each entry: an entry is a sum of
     terms, and summing in another order (PyTorch's matmul, with FMA) changes it by at most a few
     ulp of the sum of the terms' magnitudes, which is of the order of the array's scale even where
-    the entry itself cancels to nearly 0."""
+    the entry itself cancels to nearly 0. It is never below rel itself (an absolute 1e-12 by
+    default): the case's inputs are of order 1, so terms of order 1 can cancel to an array that is
+    all (nearly) 0, such as the dW of a layer behind dead ReLUs, which would otherwise have to
+    agree bit for bit."""
     if expected is None or actual is None:
         ok = expected is None and actual is None
         print(f"{name:18s} {'null' if expected is None else 'array'} in plainnet, {'null' if actual is None else 'array'} in PyTorch  {'PASS' if ok else 'FAIL'}")
@@ -251,8 +261,9 @@ def compare(name, expected, actual, rel):
         return False
     scale = max(abs(v) for v in e)
     err = max(abs(a - b) for a, b in zip(e, t))
-    ok = err <= rel * scale
-    print(f"{name:18s} max |diff| {err:.2e}  relative to max |value| {err / scale if scale else 0:.2e}  {'PASS' if ok else 'FAIL'}")
+    bound = rel * max(scale, 1.0)
+    ok = err <= bound
+    print(f"{name:18s} max |diff| {err:.2e}  max |value| {scale:.2e}  bound {bound:.2e}  {'PASS' if ok else 'FAIL'}")
     return ok
 
 
@@ -275,23 +286,178 @@ def check(model, jar, rows, seed, rel):
     return 0 if ok else 1
 
 
-def predict(model, data, out):
-    """Writes line,TASK... rows of probabilities for every row of data, as plainnet predict does."""
-    with open(data, newline="", encoding="utf-8") as f:
-        records = list(csv.reader(f))
-    header = [h.strip() for h in records[0]]
+# ------------------------------------------------------------------------------------------------
+# --predict: plainnet's data file rules (SPEC §17) and plainnet predict's output
+
+_TRIM = "".join(chr(c) for c in range(33))                  # String.trim: every char ≤ ' '
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_UNQUOTED = re.compile(r'(?:[^,"\r\n]|\r(?!\n))*')          # a lone CR is text; lines end in LF or CRLF
+
+
+def csv_records(path):
+    """(line, fields) for every record of the CSV file at path (RFC 4180, SPEC §17), line being the
+    record's first line; a byte-order mark is skipped. Bad input raises BadInput naming the file and line."""
+    if os.path.isdir(path):
+        raise BadInput(f"{path}: expected a data file, found a folder")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise BadInput(f"{path}: expected a data file, found no such file")
+    except OSError as e:
+        raise BadInput(f"{path}: cannot read the data file: {e.strerror}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, column = raw.count(b"\n", 0, e.start) + 1, e.start - raw.rfind(b"\n", 0, e.start)
+        raise BadInput(f"{path}:{line}:{column}: expected UTF-8 text, found the byte 0x{raw[e.start]:02x}, which is not UTF-8 here")
+    i, n, line = 1 if text.startswith("\ufeff") else 0, len(text), 1
+    while i < n:
+        first, fields = line, []
+        while True:
+            if text[i:i + 1] == '"':
+                parts, i = [], i + 1
+                while True:
+                    j = text.find('"', i)
+                    if j < 0:
+                        raise BadInput(f"{path}:{first}: expected a closing '\"' for the quoted field, found the end of the file")
+                    parts.append(text[i:j])
+                    line += text.count("\n", i, j)
+                    i = j + 1
+                    if text[i:i + 1] != '"':
+                        break
+                    parts.append('"')                       # "" inside quotes is one "
+                    i += 1
+                fields.append("".join(parts))
+                if i < n and text[i] != "," and text[i] != "\n" and not text.startswith("\r\n", i):
+                    raise BadInput(f"{path}:{line}: expected ',' or the end of the line after a closing '\"', found '{text[i]}'")
+            else:
+                j = _UNQUOTED.match(text, i).end()
+                if text[j:j + 1] == '"':
+                    raise BadInput(f"{path}:{line}: expected no '\"' inside an unquoted field (quote the whole field and double the quote), found one in \"{text[i:j]}\"")
+                fields.append(text[i:j])
+                i = j
+            if text[i:i + 1] == ",":
+                i += 1
+                continue
+            i += 2 if text.startswith("\r\n", i) else 1     # the line break, or past the end
+            line += 1
+            break
+        yield first, fields, i >= n
+
+
+def _abbreviate(names):
+    """Up to 8 names, else the first and last three (as plainnet's Dataset.abbreviate)."""
+    return ", ".join(names) if len(names) <= 8 else ", ".join(names[:3]) + ", …, " + ", ".join(names[-3:])
+
+
+def _closest(name, names):
+    """The name in names with the same letters in other case, else within min(2, len/2) edits of
+    name (the first of the fewest), else None (as plainnet's Csv.closest)."""
+    best, best_d = None, min(2, len(name) // 2) + 1
+    for h in names:
+        if h.lower() == name.lower():
+            return h
+        if abs(len(h) - len(name)) >= best_d:
+            continue
+        prev = list(range(len(h) + 1))                        # Levenshtein, row by row
+        for i, c in enumerate(name, 1):
+            cur = [i]
+            for j, e in enumerate(h, 1):
+                cur.append(min(cur[j - 1] + 1, prev[j] + 1, prev[j - 1] + (c != e)))
+            prev = cur
+        if prev[-1] < best_d:
+            best, best_d = h, prev[-1]
+    return best
+
+
+def read_features(path, features, model_path):
+    """x (N, I) of the named feature columns of the data file at path, and each row's line."""
+    records = csv_records(path)
+    header = next(records, None)
+    if header is None:
+        raise BadInput(f"{path}:1: expected a header line, found an empty file")
+    names = [h.strip(_TRIM) for h in header[1]]
+    for j, name in enumerate(names):
+        if not name:
+            raise BadInput(f"{path}:1: expected a name for column {j + 1} in the header, found an empty field")
+        if name in names[:j]:
+            raise BadInput(f"{path}:1: expected each column name once in the header, found \"{name}\" again")
     cols = []
-    for name in model["features"]:
-        if name not in header:
-            raise BadInput(f"{data}: expected the model's feature column {name}, found no such column")
-        cols.append(header.index(name))
-    x = torch.tensor([[float(r[c]) for c in cols] for r in records[1:]], dtype=torch.float64)
+    for name in features:
+        if name not in names:
+            near = _closest(name, names)
+            hint = f"; did you mean \"{near}\"?" if near is not None else ""
+            raise BadInput(f"{path}:1: expected a column \"{name}\" in the header, as the model {model_path} reads {len(features)} feature columns "
+                           f"({_abbreviate(features)}), found none{hint} (columns: {_abbreviate(names)}); give data with the model's columns")
+        cols.append(names.index(name))
+    x, lines = [], []
+    for line, fields, last in records:
+        if fields == [""]:
+            if last:
+                break                                       # one empty last line is ignored
+            if len(names) > 1:
+                raise BadInput(f"{path}:{line}: expected {len(names)} fields, found an empty line")
+        if len(fields) != len(names):
+            raise BadInput(f"{path}:{line}: expected {len(names)} fields (as the header), found {len(fields)}")
+        row = []
+        for c in cols:
+            v = fields[c].strip(_TRIM)
+            # features cannot be unlabeled: an empty field or ? is an error here, not a missing value
+            if not _NUMBER.fullmatch(v) or not math.isfinite(float(v)):
+                raise BadInput(f"{path}:{line}: column {names[c]}: expected a finite number (features cannot be unlabeled), found \"{v}\"")
+            row.append(float(v))
+        x.append(row)
+        lines.append(line)
+    if not x:
+        raise BadInput(f"{path}:{header[0] + 1}: expected at least one data row after the header, found none")
+    return x, lines
+
+
+def predict(model, data, out, model_path):
+    """Writes line,TASK... rows of probabilities for every row of data, as plainnet predict does."""
+    x, lines = read_features(data, model["features"], model_path)
     with torch.no_grad():
-        p = probabilities(model, to_sequential(model)(x))
-    lines = ["line," + ",".join(model["tasks"])]
-    for n, row in enumerate(p.tolist()):
-        lines.append(str(n + 2) + "," + ",".join(repr(v) for v in row))
-    out.write("\n".join(lines) + "\n")
+        p = probabilities(model, to_sequential(model)(torch.tensor(x, dtype=torch.float64)))  # (N, K)
+    rows = ["line," + ",".join(model["tasks"])]
+    for line, row in zip(lines, p.tolist()):
+        rows.append(str(line) + "," + ",".join(repr(v) for v in row))
+    out.write("\n".join(rows) + "\n")
+
+
+# ------------------------------------------------------------------------------------------------
+# --save: never over the model, never half a file
+
+def same_file(a, b):
+    """True when paths a and b name one file (the same path after links, or hard links of one file)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
+
+
+def write_atomically(out, write, option):
+    """Calls write(f) on a new file .NAME.N.tmp (binary) in out's folder, then renames it over out
+    (SPEC §16), so an error never leaves half a file or loses the old one. option (--out, --save)
+    names out in the one-line errors."""
+    if os.path.isdir(out):
+        raise BadInput(f"{option} {out}: expected a file to write, found a folder")
+    target = os.path.realpath(out)
+    folder, name = os.path.split(target)
+    if not os.path.isdir(folder):
+        raise BadInput(f"{option} {out}: expected a file in an existing folder, found no folder {folder}")
+    n = 0
+    while os.path.lexists(os.path.join(folder, f".{name}.{n}.tmp")):
+        n += 1
+    tmp = os.path.join(folder, f".{name}.{n}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            write(f)
+        os.replace(tmp, target)
+    except OSError as e:
+        raise BadInput(f"{option} {out}: cannot write: {e.strerror}")
+    finally:
+        if os.path.lexists(tmp):
+            os.remove(tmp)
 
 
 def main(argv=None):
@@ -302,22 +468,26 @@ def main(argv=None):
     ap.add_argument("--jar", default="target/plainnet.jar", help="plainnet's jar for --check (default: %(default)s)")
     ap.add_argument("--rows", type=int, default=6, help="rows of the --check case (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the --check case (default: %(default)s)")
-    ap.add_argument("--rel", type=float, default=1e-12, help="--check tolerance relative to each array's largest entry (default: %(default)s)")
+    ap.add_argument("--rel", type=float, default=1e-12, help="--check tolerance relative to each array's largest entry, or absolute below 1 (default: %(default)s)")
     ap.add_argument("--predict", metavar="DATA.csv", help="write the model's predictions for DATA.csv, as plainnet predict does")
     args = ap.parse_args(argv)
     if torch is None:
         print("to_torch.py: PyTorch is not installed (pip install torch)", file=sys.stderr)
         return 2
     try:
+        if args.save and same_file(args.save, args.model):
+            raise BadInput(f"--save {args.save}: expected a file other than the model file {args.model}, found the model file itself")
+        if args.save and os.path.isdir(args.save):
+            raise BadInput(f"--save {args.save}: expected a file to write, found a folder")
         model = load_model(args.model)
         if args.check:
             return check(model, args.jar, args.rows, args.seed, args.rel)
         if args.predict:
-            predict(model, args.predict, sys.stdout)
+            predict(model, args.predict, sys.stdout, args.model)
             return 0
         net = to_sequential(model)
         if args.save:
-            torch.save(net, args.save)
+            write_atomically(args.save, lambda f: torch.save(net, f), "--save")
             print(f"saved {args.save}")
         else:
             print(net)

@@ -47,8 +47,11 @@ import plainnet.io.ModelFile;
  * A Sequential built in PyTorch (float32 and float64 layers, a frozen one) is written by
  * from_torch.py, and plainnet loads it and writes the same bytes again, and predicts from it. Bad
  * input to from_torch.py (Dropout, Conv2d, a NaN weight, an --out that is a folder) is one line
- * naming the module or layer, exit 2, and an existing --out file is left untouched. A negative
- * control: with one PyTorch weight moved by 1e−9, --check fails.
+ * naming the module or layer, exit 2, and an existing --out file is left untouched. So is a
+ * {@code to_torch.py --save} over the model file or into a folder, a {@code from_torch.py --out}
+ * over its input, and a bad data file for {@code --predict} (the messages of {@code plainnet
+ * predict}, {@link #BAD_CSV}). A negative control: with one PyTorch weight moved by 1e−9, --check
+ * fails; and --check's bound rel·max(1, max|expected|) is tried on its own.
  *
  * <p>All Python runs in one process (importing torch takes seconds), driven by a script this test
  * writes, which calls the examples' main functions as their command lines do.
@@ -64,6 +67,32 @@ class PyTorchExampleTest {
      * relative error is unbounded: there the bound is relative to the column's largest value.
      */
     static final double PREDICT_REL = 1e-12;
+
+    /**
+     * Bad data files for {@code to_torch.py bce.json --predict} (the model reads f0 … f3): the file's
+     * text (null: no such file; a name of a folder) and the message SPEC §17 asks for, written out
+     * here by hand; plainnet predict must give the same message.
+     */
+    static final Map<String, String[]> BAD_CSV = new LinkedHashMap<>();
+    static {
+        BAD_CSV.put("missing.csv", new String[] {null, "missing.csv: expected a data file, found no such file"});
+        BAD_CSV.put("folder.json", new String[] {null, "folder.json: expected a data file, found a folder"});
+        BAD_CSV.put("empty_file.csv", new String[] {"", "empty_file.csv:1: expected a header line, found an empty file"});
+        BAD_CSV.put("header_only.csv", new String[] {"f0,f1,f2,f3\n", "header_only.csv:2: expected at least one data row after the header, found none"});
+        BAD_CSV.put("empty_cell.csv", new String[] {"f0,f1,f2,f3\n1,2,3,4\n1,,3,4\n", "empty_cell.csv:3: column f1: expected a finite number (features cannot be unlabeled), found \"\""});
+        BAD_CSV.put("question.csv", new String[] {"f0,f1,f2,f3\n1,2,3,?\n", "question.csv:2: column f3: expected a finite number (features cannot be unlabeled), found \"?\""});
+        BAD_CSV.put("text.csv", new String[] {"f3,f2,note,f1,f0\n1,2,\"a\nb\",3,4\n1, x ,c,3,4\n", "text.csv:4: column f2: expected a finite number (features cannot be unlabeled), found \"x\""});
+        BAD_CSV.put("nan.csv", new String[] {"f0,f1,f2,f3\n1,2,NaN,4\n", "nan.csv:2: column f2: expected a finite number (features cannot be unlabeled), found \"NaN\""});
+        BAD_CSV.put("overflow.csv", new String[] {"f0,f1,f2,f3\n1,2,3,1e999\n", "overflow.csv:2: column f3: expected a finite number (features cannot be unlabeled), found \"1e999\""});
+        BAD_CSV.put("underscore.csv", new String[] {"f0,f1,f2,f3\n1_0,2,3,4\n", "underscore.csv:2: column f0: expected a finite number (features cannot be unlabeled), found \"1_0\""});
+        BAD_CSV.put("fields.csv", new String[] {"f0,f1,f2,f3\n1,2,3,4\n1,2,3\n", "fields.csv:3: expected 4 fields (as the header), found 3"});
+        BAD_CSV.put("empty_line.csv", new String[] {"f0,f1,f2,f3\n1,2,3,4\n\n1,2,3,4\n", "empty_line.csv:3: expected 4 fields, found an empty line"});
+        BAD_CSV.put("quote.csv", new String[] {"f0,f1,f2,f3\n1,2,3,\"4\n", "quote.csv:2: expected a closing '\"' for the quoted field, found the end of the file"});
+        BAD_CSV.put("twice.csv", new String[] {"f0,f1,f2,f1\n1,2,3,4\n", "twice.csv:1: expected each column name once in the header, found \"f1\" again"});
+        BAD_CSV.put("no_column.csv", new String[] {"f0,f1,zzz,f3\n1,2,3,4\n", "no_column.csv:1: expected a column \"f2\" in the header, as the model bce.json reads 4 feature columns (f0, f1, f2, f3), found none; did you mean \"f0\"? (columns: f0, f1, zzz, f3); give data with the model's columns"});
+        BAD_CSV.put("case_column.csv", new String[] {"f0,f1,F2,f3\n1,2,3,4\n", "case_column.csv:1: expected a column \"f2\" in the header, as the model bce.json reads 4 feature columns (f0, f1, f2, f3), found none; did you mean \"F2\"? (columns: f0, f1, F2, f3); give data with the model's columns"});
+        BAD_CSV.put("latin1.csv", new String[] {"f0,f1,f2,f3\n1,2,3,4\n1,2,\u00e9,4\n", "latin1.csv:3:5: expected UTF-8 text, found the byte 0xe9, which is not UTF-8 here"});
+    }
 
     @TempDir
     static Path dir;
@@ -141,6 +170,10 @@ class PyTorchExampleTest {
         Files.writeString(dir.resolve("torch.csv"), x7.toString());
         Files.writeString(dir.resolve("keep.json"), "keep me\n");
         Files.createDirectories(dir.resolve("folder.json"));
+        Files.createLink(dir.resolve("bce.hard.json"), dir.resolve("bce.json"));
+        for (Map.Entry<String, String[]> e : BAD_CSV.entrySet()) {
+            if (e.getValue()[0] != null) Files.write(dir.resolve(e.getKey()), e.getValue()[0].getBytes(StandardCharsets.ISO_8859_1));
+        }
 
         String driver = """
             import sys, os
@@ -149,9 +182,14 @@ class PyTorchExampleTest {
             from torch import nn
             import to_torch, from_torch
             d, jar = sys.argv[1], sys.argv[2]
+            import shutil, traceback
             def run(name, module, args):
                 print("=== " + name, flush=True)
-                rc = module.main(args)
+                try:
+                    rc = module.main(args)
+                except Exception:
+                    traceback.print_exc(file=sys.stdout)
+                    rc = 99
                 sys.stdout.flush(); sys.stderr.flush()
                 print("=== exit %d" % rc, flush=True)
             for m in ("bce", "softmax", "mse"):
@@ -174,6 +212,20 @@ class PyTorchExampleTest {
                 torch.save(b, os.path.join(d, name + ".pt"))
                 run("bad " + name, from_torch, [os.path.join(d, name + ".pt"), "--out", os.path.join(d, "keep.json"), "--loss", "bce"])
             run("bad folder", from_torch, [os.path.join(d, "torch.pt"), "--out", os.path.join(d, "folder.json"), "--loss", "bce"])
+            # never over its own input: the model file (by its path or a hard link), NET.pt; never into a folder
+            bce = os.path.join(d, "bce.json")
+            run("save model", to_torch, [bce, "--save", bce])
+            run("save hard link", to_torch, [bce, "--save", os.path.join(d, "bce.hard.json")])
+            run("save folder", to_torch, [bce, "--save", os.path.join(d, "folder.json")])
+            shutil.copyfile(os.path.join(d, "bce.pt"), os.path.join(d, "self.pt"))
+            run("out input", from_torch, [os.path.join(d, "self.pt"), "--out", os.path.join(d, "self.pt")])
+            for name in sys.argv[3].split(","):
+                run("predict " + name, to_torch, [bce, "--predict", os.path.join(d, name)])
+            # compare's bound: rel·max(1, max|expected|)
+            print("=== compare", flush=True)
+            for e, t in (([0.0, 0.0], [1e-17, 0.0]), ([0.0], [1e-9]), ([100.0], [100.0 + 5e-11]), ([100.0], [100.0 + 2e-10])):
+                print("compare %r" % to_torch.compare("c", e, t, 1e-12))
+            print("=== exit 0", flush=True)
             # negative control: one weight of the PyTorch copy moved by 1e-9, which --check must notice
             exact = to_torch.torch_results
             def moved(net, model, x, y):
@@ -184,7 +236,7 @@ class PyTorchExampleTest {
             run("moved check", to_torch, [os.path.join(d, "bce.json"), "--check", "--jar", jar, "--rows", "6", "--seed", "2"])
             """;
         Files.writeString(dir.resolve("driver.py"), driver);
-        pythonOut = run(List.of("python3", dir.resolve("driver.py").toString(), dir.toString(), "target/plainnet.jar"));
+        pythonOut = run(List.of("python3", dir.resolve("driver.py").toString(), dir.toString(), "target/plainnet.jar", String.join(",", BAD_CSV.keySet())));
     }
 
     /** The output of the driver's run NAME and its exit code (the last line). */
@@ -296,6 +348,76 @@ class PyTorchExampleTest {
         assertThat(info).isNotEmpty();
         String predicted = run(List.of("java", "-jar", "target/plainnet.jar", "predict", "--model", file.toString(), "--data", dir.resolve("torch.csv").toString()));
         assertThat(predicted.trim().split("\n")).hasSize(4);
+    }
+
+    /** Asserts that a driver section is exit 2 and one line, no traceback, starting with prefix and containing what. */
+    private static void assertOneLineExit2(String name, String prefix, String what) {
+        String s = section(name);
+        assertThat(exit(s)).as(s).isEqualTo(2);
+        String message = body(s);
+        assertThat(message).as(name).doesNotContain("Traceback");
+        assertThat(message.trim().split("\n")).as(message).hasSize(1);
+        assertThat(message).as(name).startsWith(prefix).contains(what);
+    }
+
+    private static void assertNoTemporaryFile() throws Exception {
+        try (var s = Files.list(dir)) {
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void toTorchSave_overTheModelOrIntoAFolder_oneLineExit2AndTheModelUntouched() throws Exception {
+        skipWithoutTorch();
+        assertOneLineExit2("save model", "to_torch.py: ", "bce.json: expected a file other than the model file " + dir.resolve("bce.json") + ", found the model file itself");
+        assertOneLineExit2("save hard link", "to_torch.py: ", "bce.hard.json: expected a file other than the model file");
+        assertOneLineExit2("save folder", "to_torch.py: ", "folder.json: expected a file to write, found a folder");
+        // the model still loads and writes the same text: it was not replaced by a torch zip
+        Path model = dir.resolve("bce.json");
+        assertThat(ModelFile.load(model).toJson()).isEqualTo(Files.readString(model));
+        assertThat(Files.isSameFile(model, dir.resolve("bce.hard.json"))).isTrue();
+        assertThat(dir.resolve("folder.json")).isDirectory();
+        try (var s = Files.list(dir.resolve("folder.json"))) {
+            assertThat(s).isEmpty();
+        }
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void fromTorch_outIsTheInput_oneLineExit2AndTheInputUntouched() throws Exception {
+        skipWithoutTorch();
+        assertOneLineExit2("out input", "from_torch.py: ", "self.pt: expected a file other than the input");
+        assertThat(Files.readAllBytes(dir.resolve("self.pt"))).isEqualTo(Files.readAllBytes(dir.resolve("bce.pt")));
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void toTorchPredict_badDataFile_theMessageOfPlainnetPredictExit2() throws Exception {
+        skipWithoutTorch();
+        String model = dir.resolve("bce.json").toString();
+        String modelText = Files.readString(dir.resolve("bce.json"));
+        for (Map.Entry<String, String[]> e : BAD_CSV.entrySet()) {
+            String data = dir.resolve(e.getKey()).toString();
+            String expected = e.getValue()[1].replace("bce.json", model);
+            assertOneLineExit2("predict " + e.getKey(), "to_torch.py: ", dir + "/" + expected);
+            assertThat(body(section("predict " + e.getKey())).trim()).isEqualTo("to_torch.py: " + dir + "/" + expected);
+            Process p = new ProcessBuilder("java", "-jar", "target/plainnet.jar", "predict", "--model", model, "--data", data).redirectErrorStream(true).start();
+            String plain = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(plain).isEqualTo(2);
+            assertThat(plain.trim()).as(e.getKey()).isEqualTo("plainnet predict: " + dir + "/" + expected);
+            if (e.getValue()[0] != null) assertThat(Files.readAllBytes(dir.resolve(e.getKey()))).isEqualTo(e.getValue()[0].getBytes(StandardCharsets.ISO_8859_1));
+        }
+        assertThat(Files.readString(dir.resolve("bce.json"))).isEqualTo(modelText);
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void compare_boundIsRelativeAbove1AndAbsoluteBelow() {
+        skipWithoutTorch();
+        String s = section("compare");
+        // all-zero expected (a dW behind dead ReLUs): 1e-17 passes, 1e-9 fails; scale 100: 5e-11 passes, 2e-10 fails
+        assertThat(s.split("\n")).filteredOn(line -> line.startsWith("compare ")).containsExactly("compare True", "compare False", "compare True", "compare False");
     }
 
     @Test
