@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * to a worker (an unpark, a wake-up, the wait for the last chunk) costs tens of microseconds,
  * more than such a job takes (measured at 64-32-10, batch 32: two threads were 15× slower than one
  * before this rule). Waiting threads first spin for about {@link #SPIN} checks, because the next
- * job of a training step usually follows within microseconds, and only then park.
+ * job of a training step usually follows within microseconds, and only then park (at once when
+ * there are more threads than processors).
  *
  * <p>No allocation per job: the workers are started once and wait for the next job; the job
  * object is one the caller made once. Plain {@code java.util.concurrent}, daemon threads.
@@ -42,6 +43,8 @@ final class Parallel {
     final int threads;
     /** The smallest job (in multiply-adds) split over the threads: {@link #MIN_WORK}, or 0 in tests. */
     final long minWork;
+    /** SPIN, or 0 (park at once) when there are more threads than processors: a spinning thread would take the CPU from one with work. */
+    private final int spinLimit;
     private final Thread[] workers;       // threads − 1 workers
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger nextChunk = new AtomicInteger();
@@ -62,6 +65,7 @@ final class Parallel {
         if (threads < 1) throw new IllegalArgumentException("threads: expected at least 1, found " + threads);
         this.threads = threads;
         this.minWork = minWork;
+        this.spinLimit = threads <= Runtime.getRuntime().availableProcessors() ? SPIN : 0;
         this.workers = new Thread[threads - 1];
         try {
             for (int p = 0; p < workers.length; p++) {
@@ -101,7 +105,7 @@ final class Parallel {
             own = e;
         }
         for (int spin = 0; pending.get() > 0; spin++) {
-            if (spin >= SPIN) LockSupport.parkNanos(this, 10_000L);
+            if (spin >= spinLimit) LockSupport.parkNanos(this, 10_000L);
         }
         this.job = null;
         if (own != null) rethrow(own);
@@ -123,7 +127,7 @@ final class Parallel {
         while (!closed) {
             long g = generation;
             if (g == seen) {
-                if (++spin >= SPIN) LockSupport.park(this);
+                if (++spin >= spinLimit) LockSupport.park(this);
                 continue;
             }
             spin = 0;

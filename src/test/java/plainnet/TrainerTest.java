@@ -306,21 +306,37 @@ class TrainerTest {
             .hasMessage("cached features of the frozen layers[1][0]: expected a finite number, found Infinity");
     }
 
+    /** A network wide enough that its products are split over the threads (above Parallel.MIN_WORK). */
+    private static Network wide(long seed) {
+        Rng rng = new Rng(seed);
+        return new Network(new Dense(64, 96, Activation.TANH, rng), new Dense(96, 96, Activation.RELU, rng), new Dense(96, K, Activation.IDENTITY, rng));
+    }
+
     @Test
     void fit_twoThreadsWithAndWithoutCache_sameBitsAsOneThread() {
-        double[][] x = inputs(1, N), xv = inputs(2, 11);
+        // Batches of 64 rows: the middle layer's products are 96·96·64 multiply-adds, and the frozen
+        // base's forward over the data 200·64·96, so both are really split over the two threads.
+        assertThat(96L * 96 * 64).as("a product of this test against Parallel.MIN_WORK").isGreaterThanOrEqualTo(Parallel.MIN_WORK);
+        Rng rng = new Rng(1);
+        double[][] x = Assert.gaussian(rng, 200, 64, 1.0), xv = Assert.gaussian(rng, 30, 64, 1.0);
         Targets t = targets(x, 3), tv = targets(xv, 4);
-        Network one = network(5), two = network(5), twoCached = network(5);
+        Network one = wide(5), two = wide(5), twoCached = wide(5);
         twoCached.freeze(0, 1);
-        Network oneCached = network(5);
+        Network oneCached = wide(5);
         oneCached.freeze(0, 1);
-        trainer(one, Optimizer.adam(0.01), 4).fit(x, t, xv, tv, null);
-        Trainer t2 = trainer(two, Optimizer.adam(0.01), 4);
+        Trainer t1 = trainer(one, Optimizer.adam(0.01), 3);
+        t1.batch = 64;
+        t1.fit(x, t, xv, tv, null);
+        Trainer t2 = trainer(two, Optimizer.adam(0.01), 3);
+        t2.batch = 64;
         t2.threads = 2;
         t2.fit(x, t, xv, tv, null);
         assertSameWeights(one, two);
-        trainer(oneCached, Optimizer.adam(0.01), 4).fit(x, t, xv, tv, null);
-        Trainer t3 = trainer(twoCached, Optimizer.adam(0.01), 4);
+        Trainer t1c = trainer(oneCached, Optimizer.adam(0.01), 3);
+        t1c.batch = 64;
+        t1c.fit(x, t, xv, tv, null);
+        Trainer t3 = trainer(twoCached, Optimizer.adam(0.01), 3);
+        t3.batch = 64;
         t3.threads = 2;
         t3.fit(x, t, xv, tv, null);
         assertSameWeights(oneCached, twoCached);
