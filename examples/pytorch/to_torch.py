@@ -449,14 +449,21 @@ def write_atomically(out, write, option):
     while os.path.lexists(os.path.join(folder, f".{name}.{n}.tmp")):
         n += 1
     tmp = os.path.join(folder, f".{name}.{n}.tmp")
+    created = False  # remove only our own temp file, never one another process made meanwhile
     try:
         with open(tmp, "xb") as f:
+            created = True
             write(f)
         os.replace(tmp, target)
+        created = False
+    except BadInput:
+        raise
     except OSError as e:
         raise BadInput(f"{option} {out}: cannot write: {e.strerror}")
+    except Exception as e:  # e.g. torch.save failing to pickle: one line, not a stack trace
+        raise BadInput(f"{option} {out}: cannot write: {type(e).__name__}: {e}")
     finally:
-        if os.path.lexists(tmp):
+        if created and os.path.lexists(tmp):
             os.remove(tmp)
 
 
