@@ -162,7 +162,7 @@ public final class Trainer {
                     inputs = features(base, x);
                     valInputs = xVal == null ? null : features(base, xVal);
                     // Checked here once, as x was: the steps below take their rows unchecked.
-                    Check.matrix("cached features of the frozen layers", inputs, -1, base.outputs());
+                    Check.matrix("frozen-base features", inputs, -1, base.outputs());
                 } finally {
                     base.setThreads(1);
                 }

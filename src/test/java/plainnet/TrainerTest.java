@@ -303,7 +303,7 @@ class TrainerTest {
         Trainer tr = new Trainer(net, new BinaryCrossEntropy(), Optimizer.sgd(0.1));
         tr.epochs = 1;
         assertThatThrownBy(() -> tr.fit(x, t, null, null, null)).isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("cached features of the frozen layers[1][0]: expected a finite number, found Infinity");
+            .hasMessage("frozen-base features[1][0]: expected a finite number, found Infinity");
     }
 
     /** A network wide enough that its products are split over the threads (above Parallel.MIN_WORK). */
