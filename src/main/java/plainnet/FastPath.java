@@ -1,25 +1,26 @@
 package plainnet;
 
-import java.util.List;
-
 /**
  * Everything that exists only for speed, kept out of the math files (Dense, Network, Optimizer,
  * Trainer) so that those read as their formulas. See SPEC.md, section "Fast kernels and threads".
  *
+ * <p>A speed file: it knows arrays, {@link Activation}, {@link Kernels} and {@link Parallel}, and
+ * nothing above them (no layer, network, optimizer or targets), so that the math files depend on
+ * it and never the other way round ({@code CoreImportsTest} checks it).
+ *
  * <ul>
  * <li>One call per product, every array passed as an argument: {@link #forward},
- *     {@link #activationBackward}, {@link #weights}, {@link #input}, and {@link #update} (the
- *     optimizer's rows). Each runs the naive kernels of {@link Kernels} when {@code reference}
- *     is set, else the fast ones split over the threads of a {@link Parallel}; the bits are the
- *     same either way.
+ *     {@link #activationBackward}, {@link #weights}, {@link #input}. Each runs the naive kernels
+ *     of {@link Kernels} when {@code reference} is set, else the fast ones split over the threads
+ *     of a {@link Parallel}; the bits are the same either way.
  * <li>{@link Work}: the scratch of one caller: the transposed chunk buffers of the forward and
  *     the thread-job objects, made once so that a call allocates nothing.
- * <li>{@link Buffers}: a network's arrays for one batch size, cached for its most recent sizes.
- * <li>{@link Batches}: the training loop's mini-batch views.
+ * <li>{@link Buffers}: a network's arrays for one batch size, from its layer widths, cached for
+ *     its most recent sizes.
  * </ul>
  *
  * <p>Index letters as in Dense: N rows of the batch (n), I inputs (i), O outputs (o); C columns
- * of a chunk of the batch (c).
+ * of a chunk of the batch (c); L layers (l).
  */
 final class FastPath {
 
@@ -113,25 +114,6 @@ final class FastPath {
     }
 
     // ----------------------------------------------------------------------------------------
-    // the optimizer's update of one layer
-
-    /**
-     * {@link Optimizer#updateRow} for the rows 0 … O of a layer (the rows of W, then b as row O),
-     * split over the threads of p. Each parameter is updated by one thread on its own, so the
-     * threads do not change a bit.
-     */
-    static void update(Optimizer opt, Dense layer, Optimizer.State s, double eta, double c1, double c2, Parallel p, Work w) {
-        w.opt = opt;
-        w.layer = layer;
-        w.state = s;
-        w.eta = eta;
-        w.c1 = c1;
-        w.c2 = c2;
-        p.run(w.updateJob, layer.O + 1, (long) (layer.O + 1) * layer.I);
-        w.clear();
-    }
-
-    // ----------------------------------------------------------------------------------------
 
     /**
      * The scratch of one caller (a network keeps one per layer; a layer used on its own keeps
@@ -148,10 +130,6 @@ final class FastPath {
         private double[][] z, a, x, W, dz, da, dx, dW; // (N, O), (N, O), (N, I), (O, I), (N, O), (N, O), (N, I), (O, I)
         private double[] b, db;                         // (O)
         private Activation f;
-        private Optimizer opt;
-        private Dense layer;
-        private Optimizer.State state;
-        private double eta, c1, c2;
 
         private final Parallel.Range transposeInJob = this::transposeInRows;
         private final Parallel.Range forwardJob = this::forwardRows;
@@ -160,7 +138,6 @@ final class FastPath {
         private final Parallel.Range activationJob = this::activationRows;
         private final Parallel.Range weightsJob = this::weightRows;
         private final Parallel.Range inputJob = this::inputRows;
-        private final Parallel.Range updateJob = this::updateRows;
 
         private void transposeInRows(int from, int to) {
             Kernels.transpose(xT, x, n0, 0, C, from, to);   // xT_ic = x_(n0+c)i, rows i
@@ -192,46 +169,42 @@ final class FastPath {
             Kernels.inputFast(dx, dz, W, from, to);
         }
 
-        private void updateRows(int from, int to) {
-            for (int o = from; o < to; o++) opt.updateRow(layer, state, o, eta, c1, c2);
-        }
-
         /** Drops the references to the caller's arrays. */
         private void clear() {
             z = a = x = W = dz = da = dx = dW = null;
             b = db = null;
             f = null;
-            opt = null;
-            layer = null;
-            state = null;
         }
     }
 
     // ----------------------------------------------------------------------------------------
     // a network's arrays
 
-    /** A network's arrays for one batch size N. */
+    /**
+     * A network's arrays for one batch size N, from its widths (L + 1): widths[0] = I, the
+     * network's inputs, and widths[l + 1] = O_l, the outputs of layer l.
+     */
     static final class Buffers {
         final int N;
         final double[][][] z, a, dz, da; // [l] (N, O_l); da[L−1] is null (the last layer takes dout)
         final double[][] dx;             // (N, I)
         long lastUse;
 
-        Buffers(int N, List<Dense> layers) {
-            int L = layers.size();
+        Buffers(int N, int[] widths) {
+            int L = widths.length - 1;
             this.N = N;
             z = new double[L][][];
             a = new double[L][][];
             dz = new double[L][][];
             da = new double[L][][];
             for (int l = 0; l < L; l++) {
-                int O = layers.get(l).O;
+                int O = widths[l + 1];
                 z[l] = new double[N][O];
                 a[l] = new double[N][O];
                 dz[l] = new double[N][O];
                 da[l] = l < L - 1 ? new double[N][O] : null;
             }
-            dx = new double[N][layers.get(0).I];
+            dx = new double[N][widths[0]];
         }
 
         boolean owns(double[][] m) {
@@ -244,14 +217,18 @@ final class FastPath {
     /**
      * Buffer sets for a network's last few batch sizes, so that alternating sizes (full batches,
      * the last smaller batch of an epoch, a validation set) allocate nothing after the first use.
+     * Serves one network of fixed widths: {@link #clear} after a change of its layers.
      */
     static final class BufferCache {
         static final int SIZES = 3;
         private final Buffers[] sets = new Buffers[SIZES];
         private long uses;
 
-        /** The buffers of batch size N: a cached set, or a new one replacing the least recently used. */
-        Buffers forRows(int N, List<Dense> layers) {
+        /**
+         * The buffers of batch size N: a cached set, or a new one of these widths (L + 1: I, then
+         * O_l of every layer; see {@link Buffers}) replacing the least recently used.
+         */
+        Buffers forRows(int N, int[] widths) {
             uses++;
             Buffers use = null;
             int victim = 0;
@@ -261,7 +238,7 @@ final class FastPath {
                 if (s == null || (sets[victim] != null && s.lastUse < sets[victim].lastUse)) victim = c;
             }
             if (use == null) {
-                use = new Buffers(N, layers);
+                use = new Buffers(N, widths);
                 sets[victim] = use;
             }
             use.lastUse = uses;
@@ -277,52 +254,6 @@ final class FastPath {
         /** Forgets every set (after a change of the layers). */
         void clear() {
             java.util.Arrays.fill(sets, null);
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // the training loop's mini-batches
-
-    /**
-     * Mini-batch views for a data set of N rows in batches of B: one set for full batches and one
-     * for the smaller last batch, so that a step allocates nothing: rows are shared with the data,
-     * not copied.
-     */
-    static final class Batches {
-        private final Batch full, last; // last is null when B divides N
-
-        Batches(int N, int B, int K) {
-            full = new Batch(Math.min(B, N), K);
-            last = N % B == 0 ? null : new Batch(N % B, K);
-        }
-
-        /** The batch of rows order[from … to − 1] of (inputs, t): views of their rows. */
-        Batch fill(int[] order, int from, int to, double[][] inputs, Targets t) {
-            Batch b = to - from == full.x.length ? full : last;
-            for (int j = 0; j < to - from; j++) {
-                int n = order[from + j];
-                b.x[j] = inputs[n];
-                b.y[j] = t.y[n];
-                b.m[j] = t.labeled[n];
-            }
-            return b;
-        }
-    }
-
-    /** One mini-batch of B rows: inputs x (B, I) and targets t (B, K) as views, and the loss gradient dz (B, K). */
-    static final class Batch {
-        final double[][] x;   // (B, I) rows of the data
-        final Targets t;      // (B, K) rows of the data's targets
-        final double[][] dz;  // (B, K) the loss gradient, written by the step
-        private final double[][] y;
-        private final boolean[][] m;
-
-        Batch(int B, int K) {
-            x = new double[B][];
-            y = new double[B][];
-            m = new boolean[B][];
-            t = Targets.view(y, m);
-            dz = new double[B][K];
         }
     }
 }

@@ -32,6 +32,7 @@ public final class Network {
     private double[][] x;                 // (N, I)  the input of the last forward (the caller's array)
     private FastPath.Buffers buffers;     // z_l, a_l (N, O_l), dz_l, da_l, dx of batch size N
     private final FastPath.BufferCache cache = new FastPath.BufferCache();
+    private int[] widths;                 // (L + 1) I, then O_l of every layer: the buffers' widths
     private final ArrayList<FastPath.Work> work = new ArrayList<FastPath.Work>(); // one per layer
 
     /** The threads of the kernels (SPEC.md, "Fast kernels and threads"); one by default. */
@@ -89,7 +90,7 @@ public final class Network {
      * buffers (the training loop's mini-batches, rows of data it checked once at its start).
      */
     double[][] forwardChecked(double[][] x) {
-        buffers = cache.forRows(x.length, layers);
+        buffers = cache.forRows(x.length, widths);
         this.x = x;
         double[][] in = x;
         for (int l = 0; l < layers.size(); l++) {
@@ -444,11 +445,6 @@ public final class Network {
         return parallel;
     }
 
-    /** The fast path's work of layer l, for the optimizer's step. */
-    FastPath.Work work(int l) {
-        return work.get(l);
-    }
-
     /** Uses the naive reference kernels (true) or the fast ones (false, the default) in every layer; the bits are the same. */
     void setReference(boolean reference) {
         for (Dense layer : layers) layer.reference = reference;
@@ -459,6 +455,9 @@ public final class Network {
         x = null;
         buffers = null;
         cache.clear();
+        widths = new int[layers.size() + 1];
+        widths[0] = layers.get(0).I;
+        for (int l = 0; l < layers.size(); l++) widths[l + 1] = layers.get(l).O;
     }
 
     private static void checkIndex(String name, int l, int size) {

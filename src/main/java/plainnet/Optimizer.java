@@ -26,8 +26,8 @@ import java.util.IdentityHashMap;
  *
  * <p>The state (v, m, t) of each layer is kept here, keyed by the layer object, so that a new
  * optimizer starts from zero state and a layer appended to a network starts with none. The
- * update of a layer uses the network's threads, split by rows (in package-private
- * {@code FastPath}); an optimizer serves one step at a time.
+ * update of a layer uses the network's threads, split by rows (a job for package-private
+ * {@code Parallel}); an optimizer serves one step at a time.
  *
  * <p>Index letters: O outputs (o), I inputs (i) of a layer.
  */
@@ -215,13 +215,31 @@ public final class Optimizer {
                 c1 = 1.0 - StrictMath.pow(beta1, s.t);
                 c2 = 1.0 - StrictMath.pow(beta2, s.t);
             }
-            // updateRow for the rows of W and b, split over the network's threads
-            FastPath.update(this, layer, s, lr * layer.lrScale(), c1, c2, net.parallel(), net.work(l));
+            // updateRow for the rows of W and b (b as row O), split over the network's threads: each
+            // parameter is updated by one thread on its own, so the threads change no bit.
+            rowsLayer = layer;
+            rowsState = s;
+            rowsEta = lr * layer.lrScale();
+            net.parallel().run(rowsJob, layer.O + 1, (long) (layer.O + 1) * layer.I);
         }
+        rowsLayer = null;
+        rowsState = null;
     }
 
     private double c1, c2; // Adam's 1 − β₁^t, 1 − β₂^t for t = cT
     private long cT;        // the step count c1, c2 belong to (0: none yet)
+
+    // The layer being updated, its state and η, read by rowsJob: a thread job made once, so that a
+    // step allocates nothing.
+    private Dense rowsLayer;
+    private State rowsState;
+    private double rowsEta;
+    private final Parallel.Range rowsJob = this::updateRows;
+
+    /** {@link #updateRow} for the rows [from, to) of the layer being updated (a job of the network's threads). */
+    private void updateRows(int from, int to) {
+        for (int o = from; o < to; o++) updateRow(rowsLayer, rowsState, o, rowsEta, c1, c2);
+    }
 
     /**
      * Updates row o of a layer's parameters with step size η: row o of W for o &lt; O (with

@@ -192,7 +192,7 @@ public final class Trainer {
         int bestEpoch = 0, sinceBest = 0;
         double limit = Double.NaN;          // BLOWUP · max(1, J₁), set by the first batch with a labeled entry
         // Mini-batch views (rows shared with the data), so that a step allocates nothing.
-        FastPath.Batches batches = new FastPath.Batches(N, batch, t.columns());
+        Batches batches = new Batches(N, batch, t.columns());
 
         for (int e = 0; e < epochs; e++) {
             long epochStart = System.nanoTime();
@@ -206,7 +206,7 @@ public final class Trainer {
                 int B = to - from;
                 step++;
                 // fill the batch: rows order[from … to − 1] of the data
-                FastPath.Batch b = batches.fill(order, from, to, inputs, t);
+                Batches.Batch b = batches.fill(order, from, to, inputs, t);
                 // forward; the loss J and its gradient dz (one pass: SPEC.md §8)
                 double[][] z = trained.forwardChecked(b.x); // rows of inputs, checked once above
                 double J = loss.forwardBackward(b.dz, z, b.t);
