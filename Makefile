@@ -76,13 +76,16 @@ install: dist
 demo: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar demo
 
-# The core package as one file of nested classes (README, "Copying plainnet into your project"),
-# generated from the sources, then compiled alone with --release 8 to check it.
+# The core package as one file of nested classes, target/PlainNet.java, and the file formats
+# (package plainnet.io: model files, CSV data) as a second, target/PlainNetIO.java (README, "Copying
+# plainnet into your project"), generated from the sources; then PlainNet.java is compiled alone
+# with --release 8, and PlainNetIO.java against it alone.
 single-file: target/plainnet.jar
-	$(JAVA) -cp target/plainnet.jar plainnet.cli.SingleFile src/main/java/plainnet target/PlainNet.java
+	$(JAVA) -cp target/plainnet.jar plainnet.cli.SingleFile src/main/java/plainnet target
 	rm -rf target/single-classes
 	mkdir -p target/single-classes
 	$(JAVAC) --release 8 -Xlint:all -Xlint:-options -encoding UTF-8 -d target/single-classes target/PlainNet.java
+	$(JAVAC) --release 8 -Xlint:all -Xlint:-options -encoding UTF-8 -cp target/single-classes -d target/single-classes target/PlainNetIO.java
 
 # Regenerate the golden test vectors (a test checks the committed files are exactly these bytes).
 vectors: target/plainnet.jar
