@@ -26,11 +26,11 @@ public final class Consumer {
     /**
      * Trains, saves, loads and prints the loaded model's predictions.
      *
-     * @param args the model file to write (default model.json)
+     * @param args the model file to write (default target/model.json)
      * @throws Exception for a model file that cannot be written or read
      */
     public static void main(String[] args) throws Exception {
-        Path file = Paths.get(args.length > 0 ? args[0] : "model.json");
+        Path file = Paths.get(args.length > 0 ? args[0] : "target/model.json");
         double[][] x = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};                 // (4, 2) inputs a, b
         double[][] y = {{0, 0}, {1, 0}, {1, 0}, {0, 1}};                 // (4, 2) labels xor, and
         boolean[][] known = {{true, true}, {true, true}, {true, false}, {true, true}}; // "and" of (1, 0) unknown
