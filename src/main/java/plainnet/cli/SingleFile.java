@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *   final class X                      static final class X       (package-private stays so)
  *   public enum / interface X          unchanged (nested enums and interfaces are static)
  *   plainnet.X in code or comments     X in PlainNet.java, PlainNet.X in PlainNetIO.java
+ *   plainnet.io.X (io only)            X
  *   everything else                    unchanged, indented by 4 spaces
  * </pre>
  *
@@ -52,6 +53,8 @@ public final class SingleFile {
     private static final Pattern DECLARATION = Pattern.compile("^(public )?(final class|class|enum|interface) ");
     /** A qualified reference to a core type: plainnet.X with X capitalised (plainnet.io etc. are not core). */
     private static final Pattern QUALIFIED = Pattern.compile("\\bplainnet\\.(?=[A-Z])");
+    /** A qualified reference to a type of plainnet.io, within plainnet.io: plainnet.io.X with X capitalised. */
+    private static final Pattern QUALIFIED_IO = Pattern.compile("\\bplainnet\\.io\\.(?=[A-Z])");
     /** An import of a core type into plainnet.io: group 1 is the type's name, or * for all of them. */
     private static final Pattern CORE_IMPORT = Pattern.compile("^import plainnet\\.([A-Z]\\w*|\\*);$");
 
@@ -218,7 +221,8 @@ public final class SingleFile {
 
     /**
      * One line of a plainnet.io file with its references to core types qualified: plainnet.X and
-     * each imported core name X become PlainNet.X, in code and comments but not inside string or
+     * each imported core name X become PlainNet.X, and plainnet.io.X becomes X (the nested type of
+     * PlainNetIO), in code and comments but not inside string or
      * character literals (which a line never continues past, in Java 8 source).
      *
      * @param imported  the core type names the file imports
@@ -252,7 +256,7 @@ public final class SingleFile {
                     j++;
                 }
             }
-            String part = QUALIFIED.matcher(line.substring(i, j)).replaceAll(CORE + ".");
+            String part = QUALIFIED.matcher(QUALIFIED_IO.matcher(line.substring(i, j)).replaceAll("")).replaceAll(CORE + ".");
             out.append(names == null ? part : names.matcher(part).replaceAll(CORE + ".$1"));
             if (j == n) break;
             char quote = line.charAt(j);

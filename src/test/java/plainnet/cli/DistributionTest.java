@@ -31,6 +31,8 @@ import org.w3c.dom.Node;
  * Maven Central requires; its version is the one `plainnet version` prints and the one the Makefile
  * reads for the jar names; the runnable jar built from the sources stays under 300 KB. The expected
  * values come from pom.xml and LICENSE as files (read with the JDK's XML parser), not from the code.
+ * Issue 20, item 4: the POM that `make install` publishes is pom.xml without its build and test
+ * sections, and README's consumer pom shows no other version than plainnet's and its plugins'.
  */
 class DistributionTest {
 

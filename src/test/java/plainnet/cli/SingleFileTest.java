@@ -345,6 +345,8 @@ class SingleFileTest {
             .isEqualTo("PlainNet.Network n = new PlainNet.Network(\"Network\", 'N'); // a PlainNet.Network");
         assertThat(SingleFile.qualify("char q = '\"'; Rng r = plainnet.Rng.of(\"\\\" Rng\"); x.Rng = NetworkX;", core, inComment))
             .isEqualTo("char q = '\"'; PlainNet.Rng r = PlainNet.Rng.of(\"\\\" Rng\"); x.Rng = NetworkX;");
+        assertThat(SingleFile.qualify("plainnet.io.Json.parse(s, \"plainnet.io.Json\"); // {@link plainnet.io.Csv}", core, inComment))
+            .isEqualTo("Json.parse(s, \"plainnet.io.Json\"); // {@link Csv}");
         assertThat(SingleFile.qualify("/** it's a {@link Network}", core, inComment)).isEqualTo("/** it's a {@link PlainNet.Network}");
         assertThat(inComment[0]).as("block comment still open").isTrue();
         assertThat(SingleFile.qualify(" * \"Rng\" */ \"Rng\" Rng", core, inComment)).isEqualTo(" * \"PlainNet.Rng\" */ \"Rng\" PlainNet.Rng");
