@@ -52,9 +52,9 @@ target/apidocs/index.html: $(SOURCES)
 	$(JAVADOC) --release 8 -Xdoclint:all -Xmaxwarns 100000 -quiet -encoding UTF-8 -docencoding UTF-8 -charset UTF-8 \
 	  -d target/apidocs $(SOURCES)
 
-# The three jars a Maven repository holds, built by the JDK's tools: the runnable jar (a copy of
-# target/plainnet.jar), the sources and the Javadoc, each with the licence.
-dist: $(DIST).jar $(DIST)-sources.jar $(DIST)-javadoc.jar
+# The files a Maven repository holds, built by the JDK's tools: the runnable jar (a copy of
+# target/plainnet.jar), the sources and the Javadoc, each with the licence, and the published POM.
+dist: $(DIST).jar $(DIST)-sources.jar $(DIST)-javadoc.jar $(DIST).pom
 	@ls -l $^
 
 $(DIST).jar: target/plainnet.jar
@@ -67,22 +67,38 @@ $(DIST)-sources.jar: $(SOURCES) $(VECTOR_SOURCES) LICENSE
 $(DIST)-javadoc.jar: target/apidocs/index.html LICENSE
 	$(JAR) --create --file $@ -C target/apidocs . LICENSE
 
-# The jars and pom.xml into the local Maven repository (~/.m2) as io.github.plainnet:plainnet:$(VERSION);
+# The POM published with the jars: pom.xml without what only building and testing plainnet needs
+# (<build>, <profiles>, <reporting>, <properties>, <dependencies>, which are all test scope, and
+# the top-level comments), so that a project depending on plainnet sees its coordinates, licence
+# and sources and nothing else (DistributionTest checks the result).
+$(DIST).pom: pom.xml
+	mkdir -p target
+	awk 'end != "" { if ($$0 ~ end) end = ""; next } \
+	  /^  <!--/ { if ($$0 !~ /-->/) end = "-->"; next } \
+	  /^  <(build|profiles|reporting|properties|dependencies)>/ { name = $$0; sub(/^  </, "", name); sub(/>.*/, "", name); end = "^  </" name ">"; next } \
+	  /^$$/ { if (blank) next; blank = 1; print; next } \
+	  { blank = 0; print }' pom.xml > $@.part
+	mv $@.part $@
+
+# The jars and the published POM into the local Maven repository (~/.m2) as io.github.plainnet:plainnet:$(VERSION);
 # works offline after `make test` (README, "Depend on plainnet").
 install: dist
-	$(MVN) -B -ntp install:install-file -Dfile=$(DIST).jar -Dsources=$(DIST)-sources.jar -Djavadoc=$(DIST)-javadoc.jar -DpomFile=pom.xml
+	$(MVN) -B -ntp install:install-file -Dfile=$(DIST).jar -Dsources=$(DIST)-sources.jar -Djavadoc=$(DIST)-javadoc.jar -DpomFile=$(DIST).pom
 
 # The main job: the lecture's transfer and multi-task claims on the bundled digits data.
 demo: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar demo
 
-# The core package as one file of nested classes (README, "Copying plainnet into your project"),
-# generated from the sources, then compiled alone with --release 8 to check it.
+# The core package as one file of nested classes, target/PlainNet.java, and the file formats
+# (package plainnet.io: model files, CSV data) as a second, target/PlainNetIO.java (README, "Copying
+# plainnet into your project"), generated from the sources; then PlainNet.java is compiled alone
+# with --release 8, and PlainNetIO.java against it alone.
 single-file: target/plainnet.jar
-	$(JAVA) -cp target/plainnet.jar plainnet.cli.SingleFile src/main/java/plainnet target/PlainNet.java
+	$(JAVA) -cp target/plainnet.jar plainnet.cli.SingleFile src/main/java/plainnet target
 	rm -rf target/single-classes
 	mkdir -p target/single-classes
 	$(JAVAC) --release 8 -Xlint:all -Xlint:-options -encoding UTF-8 -d target/single-classes target/PlainNet.java
+	$(JAVAC) --release 8 -Xlint:all -Xlint:-options -encoding UTF-8 -cp target/single-classes -d target/single-classes target/PlainNetIO.java
 
 # Regenerate the golden test vectors (a test checks the committed files are exactly these bytes).
 vectors: target/plainnet.jar

@@ -31,6 +31,8 @@ import org.w3c.dom.Node;
  * Maven Central requires; its version is the one `plainnet version` prints and the one the Makefile
  * reads for the jar names; the runnable jar built from the sources stays under 300 KB. The expected
  * values come from pom.xml and LICENSE as files (read with the JDK's XML parser), not from the code.
+ * Issue 20, item 4: the POM that `make install` publishes is pom.xml without its build and test
+ * sections, and README's consumer pom shows no other version than plainnet's and its plugins'.
  */
 class DistributionTest {
 
@@ -122,9 +124,61 @@ class DistributionTest {
             "<groupId>" + group + "</groupId>", "<artifactId>" + artifact + "</artifactId>", "<version>" + version + "</version>",
             "target/" + artifact + "-" + version + ".jar", "target/" + artifact + "-" + version + "-sources.jar",
             "target/" + artifact + "-" + version + "-javadoc.jar");
-        // No other version number in the section: a release bump must update all of it.
+        // No other version number in the section but the consumer pom's plugin versions and POM
+        // model version (4.0.0): a release bump must update all of it.
+        List<String> pluginVersions = new ArrayList<String>();
+        Element consumer = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Paths.get("examples/maven-consumer/pom.xml").toFile()).getDocumentElement();
+        pluginVersions.add(child(consumer, "modelVersion"));
+        for (Node n = childElement(childElement(consumer, "build"), "plugins").getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element) pluginVersions.add(child((Element) n, "version"));
+        }
         Matcher m = Pattern.compile("\\d+\\.\\d+\\.\\d+").matcher(section);
-        while (m.find()) assertThat(m.group()).as("a version in README's Depend on plainnet").isEqualTo(version);
+        while (m.find()) {
+            if (!pluginVersions.contains(m.group())) assertThat(m.group()).as("a version in README's Depend on plainnet").isEqualTo(version);
+        }
+    }
+
+    /**
+     * Issue 20, item 4: the POM that {@code make install} installs is pom.xml without what only
+     * plainnet's own build and tests need. Runs the Makefile's rule, then compares the result with
+     * pom.xml element by element (the JDK's XML parser on both files).
+     */
+    @Test
+    void publishedPom_isPomXmlWithoutBuildTestAndProfileSections() throws Exception {
+        String version = child(project(), "version");
+        Path published = Paths.get("target", "plainnet-" + version + ".pom");
+        Process make = new ProcessBuilder("make", "-s", "-B", published.toString()).redirectErrorStream(true).start();
+        String out = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(make.waitFor()).as("make %s: %s", published, out).isZero();
+        String makefile = Files.readString(Paths.get("Makefile"));
+        assertThat(makefile).contains("-DpomFile=$(DIST).pom").doesNotContain("-DpomFile=pom.xml");
+
+        // Every dependency of pom.xml is test scope, so dropping <dependencies> drops only tests.
+        Element dependencies = childElement(project(), "dependencies");
+        for (Node n = dependencies.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element) assertThat(child((Element) n, "scope")).as("scope of %s", child((Element) n, "artifactId")).isEqualTo("test");
+        }
+
+        Element full = project();
+        Element pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(published.toFile()).getDocumentElement();
+        List<String> kept = new ArrayList<String>();
+        for (Node n = pom.getFirstChild(); n != null; n = n.getNextSibling()) {
+            assertThat(n.getNodeType()).as("a comment or text in the published POM: %s", n.getTextContent())
+                .isIn(Node.ELEMENT_NODE, Node.TEXT_NODE);
+            if (n.getNodeType() == Node.TEXT_NODE) {
+                assertThat(n.getTextContent()).isBlank();
+                continue;
+            }
+            kept.add(n.getNodeName());
+            // The same element as in pom.xml, with the same text (children included).
+            assertThat(n.getTextContent()).as("<%s>", n.getNodeName()).isEqualTo(childElement(full, n.getNodeName()).getTextContent());
+        }
+        assertThat(kept).containsExactly("modelVersion", "groupId", "artifactId", "version", "packaging", "name", "description", "url",
+            "licenses", "developers", "scm");
+        List<String> all = new ArrayList<String>();
+        for (Node n = full.getFirstChild(); n != null; n = n.getNextSibling()) if (n instanceof Element) all.add(n.getNodeName());
+        all.removeAll(kept);
+        assertThat(all).as("the sections of pom.xml left out").containsExactlyInAnyOrder("properties", "dependencies", "build", "profiles");
     }
 
     @Test

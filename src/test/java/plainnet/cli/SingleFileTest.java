@@ -31,6 +31,11 @@ import plainnet.io.Json;
  * independent hand and finite-difference tests); a driver compiled against PlainNet alone feeds
  * each vector's inputs to PlainNet.Dense, PlainNet.Network, the losses, PlainNet.Optimizer,
  * PlainNet.Rng and PlainNet.Init, and its results must have the same bits.
+ *
+ * <p>Issue 20, item 3: target/PlainNetIO.java, generated from plainnet.io, compiles against
+ * PlainNet.java alone and reads and writes the jar's files: the same model built from the same
+ * seed is saved to the same bytes by both, a file the jar wrote is saved again unchanged, data
+ * files read to the same bits, and a bad file gets the jar's message (its literals are untouched).
  */
 class SingleFileTest {
 
@@ -144,19 +149,65 @@ class SingleFileTest {
         }
         """;
 
+    /**
+     * Issue 20, item 3: the copy of plainnet.io, compiled against PlainNet alone. Builds the same
+     * model as {@link #jarModel}, from PlainNet's classes, and saves it with PlainNetIO; loads a
+     * model file and saves it again; reads a data file; returns a model file's error message.
+     */
+    private static final String IO_DRIVER = """
+        import java.nio.file.Paths;
+
+        public final class IoDriver {
+
+            public static void build(long seed, String out) throws Exception {
+                PlainNet.Rng rng = new PlainNet.Rng(seed);
+                PlainNet.Network net = new PlainNet.Network(
+                    new PlainNet.Dense(3, 4, PlainNet.Activation.leakyRelu(0.2), rng),
+                    new PlainNet.Dense(4, 2, PlainNet.Activation.IDENTITY, rng));
+                net.layer(0).setTrainable(false);
+                net.layer(1).setLrScale(0.5);
+                PlainNet.Loss loss = new PlainNet.BinaryCrossEntropy(PlainNet.Reduction.MEAN_LABELED, new double[] {1.0, 2.5}, null);
+                PlainNet.Standardization s = new PlainNet.Standardization(new double[] {0.1, -2.0, 1e-300}, new double[] {1.0, 3.0, 0.25});
+                new PlainNetIO.ModelFile(net, loss, java.util.Arrays.asList("a", "b", "c"), java.util.Arrays.asList("p", "q"), s).save(Paths.get(out));
+            }
+
+            public static void resave(String in, String out) throws Exception {
+                PlainNetIO.ModelFile.load(Paths.get(in)).save(Paths.get(out));
+            }
+
+            public static Object[] data(String file, String features, String labels) throws Exception {
+                PlainNetIO.Dataset d = PlainNetIO.Dataset.load(Paths.get(file), features, labels);
+                return new Object[] {d.x, d.t.y, d.t.labeled};
+            }
+
+            public static String error(String file) {
+                try {
+                    PlainNetIO.ModelFile.load(Paths.get(file));
+                    return "loaded";
+                } catch (Exception e) {
+                    return e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+            }
+        }
+        """;
+
     @BeforeAll
     static void generateAndCompile() throws Exception {
         Path single = dir.resolve("single");
         Files.createDirectories(single);
         Files.writeString(single.resolve("PlainNet.java"), SingleFile.generate(Paths.get("src/main/java/plainnet")));
+        Files.writeString(single.resolve("PlainNetIO.java"), SingleFile.generateIo(Paths.get("src/main/java/plainnet/io"), Paths.get("src/main/java/plainnet")));
         classes = dir.resolve("classes");
         Files.createDirectories(classes);
-        // PlainNet.java alone, then the driver against its classes.
+        // PlainNet.java alone, then PlainNetIO.java against it alone, then the drivers.
         compile(single.resolve("PlainNet.java"), List.of());
+        compile(single.resolve("PlainNetIO.java"), List.of("-classpath", classes.toString()));
         Path driver = dir.resolve("driver");
         Files.createDirectories(driver);
         Files.writeString(driver.resolve("Driver.java"), DRIVER);
         compile(driver.resolve("Driver.java"), List.of("-classpath", classes.toString()));
+        Files.writeString(driver.resolve("IoDriver.java"), IO_DRIVER);
+        compile(driver.resolve("IoDriver.java"), List.of("-classpath", classes.toString()));
         loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null);
     }
 
@@ -164,7 +215,7 @@ class SingleFileTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-            List<String> options = new ArrayList<>(List.of("--release", "8", "-encoding", "UTF-8", "-d", classes.toString()));
+            List<String> options = new ArrayList<>(List.of("--release", "8", "-Xlint:all", "-Xlint:-options", "-Werror", "-encoding", "UTF-8", "-d", classes.toString()));
             options.addAll(extra);
             Iterable<? extends JavaFileObject> units = fm.getJavaFileObjects(source.toFile());
             boolean ok = javac.getTask(null, fm, diagnostics, options, null, units).call();
@@ -197,6 +248,118 @@ class SingleFileTest {
         Files.createDirectories(empty);
         assertThatThrownBy(() -> SingleFile.generate(empty)).isInstanceOf(IllegalArgumentException.class)
             .hasMessage(empty + ": expected .java files, found none");
+    }
+
+    /** The model of IoDriver.build, made by the package's own classes and saved by plainnet.io. */
+    private static void jarModel(long seed, Path out) throws Exception {
+        plainnet.Rng rng = new plainnet.Rng(seed);
+        plainnet.Network net = new plainnet.Network(
+            new plainnet.Dense(3, 4, plainnet.Activation.leakyRelu(0.2), rng),
+            new plainnet.Dense(4, 2, plainnet.Activation.IDENTITY, rng));
+        net.layer(0).setTrainable(false);
+        net.layer(1).setLrScale(0.5);
+        plainnet.Loss loss = new plainnet.BinaryCrossEntropy(plainnet.Reduction.MEAN_LABELED, new double[] {1.0, 2.5}, null);
+        plainnet.Standardization s = new plainnet.Standardization(new double[] {0.1, -2.0, 1e-300}, new double[] {1.0, 3.0, 0.25});
+        new plainnet.io.ModelFile(net, loss, List.of("a", "b", "c"), List.of("p", "q"), s).save(out);
+    }
+
+    @Test
+    void generatedIo_hasEveryIoClassNestedAndNoPlainnetReference() throws Exception {
+        String text = SingleFile.generateIo(Paths.get("src/main/java/plainnet/io"), Paths.get("src/main/java/plainnet"));
+        assertThat(text).contains("public final class PlainNetIO {").doesNotContainPattern("(?m)^package ").doesNotContain("import plainnet")
+            .doesNotContain("plainnet.io.").doesNotContainPattern("\\bplainnet\\.[A-Z]");
+        try (Stream<Path> files = Files.list(Paths.get("src/main/java/plainnet/io"))) {
+            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java")).toList();
+            assertThat(names).contains("ModelFile.java", "Dataset.java", "Json.java");
+            for (String n : names) {
+                String type = n.substring(0, n.length() - ".java".length());
+                assertThat(classes.resolve("PlainNetIO$" + type + ".class")).as(type).exists();
+            }
+        }
+    }
+
+    @Test
+    void copyOfIo_savesTheSameBytesAsTheJar() throws Exception {
+        Class<?> io = loader.loadClass("IoDriver");
+        for (long seed : new long[] {1, 42, -7}) {
+            Path jar = dir.resolve("jar-" + seed + ".json"), copy = dir.resolve("copy-" + seed + ".json");
+            jarModel(seed, jar);
+            io.getMethod("build", long.class, String.class).invoke(null, seed, copy.toString());
+            assertThat(Files.readAllBytes(copy)).as("model of seed %d saved by PlainNetIO vs plainnet.io", seed).isEqualTo(Files.readAllBytes(jar));
+            // A file the jar wrote, loaded and saved again by the copy: the same bytes (SPEC §16).
+            Path again = dir.resolve("again-" + seed + ".json");
+            io.getMethod("resave", String.class, String.class).invoke(null, jar.toString(), again.toString());
+            assertThat(Files.readAllBytes(again)).as("jar's model of seed %d loaded and saved by PlainNetIO", seed).isEqualTo(Files.readAllBytes(jar));
+        }
+    }
+
+    @Test
+    void copyOfIo_readsDataFilesToTheSameBits() throws Exception {
+        Class<?> io = loader.loadClass("IoDriver");
+        String[][] cases = {
+            {"test-data/digits/digits_multitask_train.csv", "row", "even..straight_strokes_only"},
+            {"test-data/digits/digits.csv", "pixel_0_0..pixel_7_7", "digit"},
+        };
+        for (String[] c : cases) {
+            Object[] got = (Object[]) io.getMethod("data", String.class, String.class, String.class).invoke(null, (Object[]) c);
+            plainnet.io.Dataset want = plainnet.io.Dataset.load(Paths.get(c[0]), c[1], c[2]);
+            assertThat(((double[][]) got[0]).length).as(c[0]).isEqualTo(want.size()).isGreaterThan(1000);
+            assertThat(got[0]).as("%s x", c[0]).isEqualTo(want.x);
+            assertThat(got[1]).as("%s y", c[0]).isEqualTo(want.t.y);
+            assertThat(got[2]).as("%s labeled", c[0]).isEqualTo(want.t.labeled);
+        }
+        // The mask is really there: the multi-task file leaves about half of the labels empty.
+        Object[] tasks = (Object[]) io.getMethod("data", String.class, String.class, String.class).invoke(null, (Object[]) cases[0]);
+        long unlabeled = Stream.of((boolean[][]) tasks[2]).mapToLong(m -> { int u = 0; for (boolean b : m) if (!b) u++; return u; }).sum();
+        assertThat(unlabeled).isGreaterThan(3000);
+    }
+
+    @Test
+    void copyOfIo_refusesABadModelFileWithTheJarsMessage() throws Exception {
+        Path good = dir.resolve("good.json");
+        jarModel(3, good);
+        String text = Files.readString(good);
+        String[] bad = {text.replace("\"lr_scale\": 0.5", "\"lr_scale\": -0.5"), text.replace("\"format\"", "\"formt\""), text.substring(0, 40)};
+        Method error = loader.loadClass("IoDriver").getMethod("error", String.class);
+        for (int i = 0; i < bad.length; i++) {
+            assertThat(bad[i]).isNotEqualTo(text);
+            Path file = dir.resolve("bad-" + i + ".json");
+            Files.writeString(file, bad[i]);
+            String jar;
+            try {
+                plainnet.io.ModelFile.load(file);
+                jar = "loaded";
+            } catch (Exception e) {
+                jar = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            assertThat(jar).startsWith("FormatException: " + file);
+            assertThat(error.invoke(null, file.toString())).as("message of bad file %d", i).isEqualTo(jar);
+        }
+    }
+
+    @Test
+    void qualify_rewritesCodeAndCommentsButNoLiteral() {
+        List<String> core = List.of("Network", "Rng");
+        boolean[] inComment = {false};
+        assertThat(SingleFile.qualify("Network n = new Network(\"Network\", 'N'); // a Network", core, inComment))
+            .isEqualTo("PlainNet.Network n = new PlainNet.Network(\"Network\", 'N'); // a PlainNet.Network");
+        assertThat(SingleFile.qualify("char q = '\"'; Rng r = plainnet.Rng.of(\"\\\" Rng\"); x.Rng = NetworkX;", core, inComment))
+            .isEqualTo("char q = '\"'; PlainNet.Rng r = PlainNet.Rng.of(\"\\\" Rng\"); x.Rng = NetworkX;");
+        assertThat(SingleFile.qualify("plainnet.io.Json.parse(s, \"plainnet.io.Json\"); // {@link plainnet.io.Csv}", core, inComment))
+            .isEqualTo("Json.parse(s, \"plainnet.io.Json\"); // {@link Csv}");
+        assertThat(SingleFile.qualify("/** it's a {@link Network}", core, inComment)).isEqualTo("/** it's a {@link PlainNet.Network}");
+        assertThat(inComment[0]).as("block comment still open").isTrue();
+        assertThat(SingleFile.qualify(" * \"Rng\" */ \"Rng\" Rng", core, inComment)).isEqualTo(" * \"PlainNet.Rng\" */ \"Rng\" PlainNet.Rng");
+        assertThat(inComment[0]).isFalse();
+    }
+
+    @Test
+    void ioFileImportingOtherPackages_isRefusedNamingTheFileAndLine() throws Exception {
+        Path src = dir.resolve("badio");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("Y.java"), "package plainnet.io;\n\nimport plainnet.cli.Main;\n\npublic final class Y {}\n");
+        assertThatThrownBy(() -> SingleFile.generateIo(src, Paths.get("src/main/java/plainnet"))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage(src.resolve("Y.java") + ":3: expected an import of java.* or of a core type, found \"import plainnet.cli.Main;\"");
     }
 
     @Test
