@@ -69,13 +69,15 @@ final class Setup {
      * before the rest of the file is read.
      *
      * @param classes the number of softmax classes, or 0 to take it from the data
+     * @param option  true when the loss kind comes from --loss (train, transfer): messages then name
+     *                the option and hint at the kind that fits; false for a model's loss (evaluate)
      */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws IOException {
+    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, boolean option) throws IOException {
         if (loss.equals("softmax") && labels.size() != 1) {
-            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for --loss softmax, found " + labels.size() + " (" + Dataset.abbreviate(labels)
-                + "); give one column in --labels, or --loss bce for several 0/1 columns");
+            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + (option ? "--loss" : "the model's loss") + " softmax, found "
+                + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
         }
-        Dataset d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels));
+        Dataset d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, option));
         return forLoss(d, loss, classes, csv.file);
     }
 
@@ -130,17 +132,22 @@ final class Setup {
      * Checks each row's labels for the loss kind as the file streams, with a hint at the loss
      * that fits when one does: a bce label that is a class index 2, 3, … of a single column
      * suggests --loss softmax; any other number outside [0, 1] suggests --loss mse; a softmax
-     * label in [0, 1] that is not a whole number suggests --loss bce (SPEC.md, section 21).
+     * label in [0, 1] that is not a whole number suggests --loss bce (SPEC.md, section 21). For a
+     * model's loss (evaluate, gradcheck), which no option changes, the message names the model's
+     * loss and gives no hint.
      */
     static final class LabelCheck implements Dataset.LabelCheck {
-        private final String loss;
+        private final String loss, said;
         private final int classes;
         private final List<String> labels;
+        private final boolean option;
 
-        LabelCheck(String loss, int classes, List<String> labels) {
+        LabelCheck(String loss, int classes, List<String> labels, boolean option) {
             this.loss = loss;
             this.classes = classes;
             this.labels = labels;
+            this.option = option;
+            this.said = (option ? "--loss " : "the model's loss ") + loss;
         }
 
         @Override
@@ -152,13 +159,13 @@ final class Setup {
                 if (loss.equals("bce") && !(v >= 0.0 && v <= 1.0)) {
                     String hint = index && y.length == 1 ? "; did you mean --loss softmax? (the column looks like class indices 0, 1, 2, …)"
                         : index ? "; for class indices use --loss softmax with one label column" : "; for numbers outside [0, 1] use --loss mse";
-                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for --loss bce, found "
-                        + v + hint);
+                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for " + said + ", found "
+                        + v + (option ? hint : ""));
                 }
                 if (loss.equals("softmax") && (!index || (classes > 0 && v >= classes))) {
                     String hint = index ? "" : v >= 0.0 && v <= 1.0 ? "; did you mean --loss bce? (a label in [0, 1] that is not a class index)" : "; for numbers use --loss mse";
                     throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a class index 0.."
-                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for --loss softmax, found " + v + hint);
+                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for " + said + ", found " + v + (option ? hint : ""));
                 }
             }
         }

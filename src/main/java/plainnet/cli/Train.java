@@ -73,7 +73,7 @@ final class Train {
         Csv csv = Setup.csv(o.required("data"), progress);
         List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
         List<String> features = Setup.features(o, csv, labels);
-        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o));
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
         Setup.Data[] parts = validation(o, d, lossKind, progress);
         Setup.announce(progress, csv, labels, d, lossKind);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
@@ -133,7 +133,7 @@ final class Train {
                 + " (" + Dataset.abbreviate(features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
                 + Dataset.abbreviate(source.features) + ")");
         }
-        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o));
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
         Setup.Data[] parts = validation(o, d, lossKind, progress);
         Setup.announce(progress, csv, labels, d, lossKind + why);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
@@ -334,7 +334,7 @@ final class Train {
             List<String> labels = new ArrayList<String>();
             for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
             if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
-            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0);
+            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, true);
             return new Setup.Data[] {d, v};
         }
         if (o.get("split") != null) {

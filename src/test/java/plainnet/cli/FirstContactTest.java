@@ -91,6 +91,12 @@ class FirstContactTest {
         Files.writeString(dir.resolve("two.csv"), "a,u,v\n1,0,3\n");
         assertThat(cli.run("train", "--data", "@two.csv", "--features", "a", "--labels", "u,v", "--out", "@m.json")).isEqualTo(2);
         assertThat(cli.err).contains("two.csv:2: column v:").contains("for class indices use --loss softmax with one label column");
+        // evaluate has no --loss: the message names the model's loss and suggests no option.
+        assertThat(cli.model("m.json")).as(cli.err).isZero();
+        Files.writeString(dir.resolve("e.csv"), "a,b,c,t1,t2\n1,2,3,1,0\n1,2,3,4,0\n");
+        assertThat(cli.run("evaluate", "--model", "@m.json", "--data", "@e.csv")).isEqualTo(2);
+        assertThat(cli.err).contains("e.csv:3: column t1: expected a label in [0, 1] (or empty or ? for unlabeled) for the model's loss bce, found 4.0\n")
+            .doesNotContain("--loss");
     }
 
     @Test
