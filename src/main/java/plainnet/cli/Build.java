@@ -32,8 +32,9 @@ final class Build {
     static final String[] REDUCTIONS = reductionNames();
     static final String[] OPTIMIZERS = {"adam", "sgd", "momentum"};
 
-    static void lossOptions(Options o) {
-        o.value("loss", "NAME", "bce", "bce (binary cross-entropy, one sigmoid output per label column), softmax (one class-index column), mse");
+    /** The loss options; {@code fallback} is the --loss default (null: decided by the command, said in {@code help}). */
+    static void lossOptions(Options o, String fallback, String help) {
+        o.value("loss", "NAME", fallback, "bce (binary cross-entropy, one sigmoid output per label column), softmax (one class-index column), mse" + help);
         o.value("reduction", "NAME", "per_example", "per_example (sum over labeled entries / rows), mean_labeled, mean_all, sum");
         o.value("task-weight", "W1,W2,..", null, "bce/mse: one weight >= 0 per label column");
         o.value("pos-weight", "P1,P2,..", null, "bce: one positive-class weight > 0 per label column (PyTorch's pos_weight)");
@@ -43,12 +44,20 @@ final class Build {
     /** The largest layer width accepted by --hidden. */
     static final int MAX_UNITS = 1_000_000;
 
-    /** The loss of the options for K outputs; K &lt; 0 only checks the options. */
-    static Loss loss(Options o, int K) throws UsageException {
-        String kind = o.choice("loss", LOSSES);
+    /** The --loss given, or null when it is left out (transfer then takes the model's kind). */
+    static String kindOption(Options o) throws UsageException {
+        return o.get("loss") == null ? null : o.choice("loss", LOSSES);
+    }
+
+    /**
+     * The loss of the given kind (bce, softmax or mse) with the options for K outputs; K &lt; 0
+     * only checks the options (kind null: those that do not depend on the kind).
+     */
+    static Loss loss(Options o, String kind, int K) throws UsageException {
         Reduction r = Reduction.parse(o.choice("reduction", REDUCTIONS));
         double[] w = o.numbers("task-weight");
         double[] p = o.numbers("pos-weight");
+        if (kind == null) return null;
         if (p != null && !kind.equals("bce")) throw new UsageException("option --pos-weight applies to --loss bce only");
         if (w != null && kind.equals("softmax")) throw new UsageException("option --task-weight applies to --loss bce and mse only");
         if (K < 0) {

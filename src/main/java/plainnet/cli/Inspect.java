@@ -78,7 +78,7 @@ final class Inspect {
         } else {
             labels = m.tasks;
         }
-        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.equals("softmax") ? m.net.outputs() : 0);
+        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.equals("softmax") ? m.net.outputs() : 0, false);
         if (d.outputs.size() != m.net.outputs()) {
             throw new UsageException("the model has " + m.net.outputs() + " outputs, but the labels give " + d.outputs.size() + " (" + d.outputs + ")");
         }
@@ -184,14 +184,28 @@ final class Inspect {
         out.printf(Locale.ROOT, "model %s: %d layers, %s parameters (%s trainable), loss %s (%s)%n", o.get("model"), net.size(),
             Training.count(net.parameterCount()), Training.count(net.trainableParameterCount()), m.loss.name(), m.loss.reduction().fileName());
         out.printf(Locale.ROOT, "inputs: %d features (%s)%s%n", net.inputs(), names(m.features), m.standardize == null ? "" : ", standardized");
-        out.printf(Locale.ROOT, "%-6s %-14s %-18s %-10s %-9s %s%n", "layer", "inputs->outputs", "activation", "trainable", "lr_scale", "parameters");
-        for (int l = 0; l < net.size(); l++) {
-            Dense d = net.layer(l);
-            out.printf(Locale.ROOT, "%-6d %-14s %-18s %-10s %-9s %s%n", l, d.I + " -> " + d.O, d.f, d.isTrainable() ? "yes" : "no (frozen)",
-                Double.toString(d.lrScale()), Training.count(d.parameterCount()));
-        }
+        out.print(layerTable(net));
         out.printf(Locale.ROOT, "outputs: %d (%s)%n", net.outputs(), names(m.tasks));
         return 0;
+    }
+
+    /** The layer table of info: each column as wide as its widest cell, header included, so frozen rows line up too. */
+    static String layerTable(Network net) {
+        String[][] cells = new String[net.size() + 1][]; // (L + 1, 6): the header, then one row per layer
+        cells[0] = new String[] {"layer", "inputs->outputs", "activation", "trainable", "lr_scale", "parameters"};
+        for (int l = 0; l < net.size(); l++) {
+            Dense d = net.layer(l);
+            cells[l + 1] = new String[] {String.valueOf(l), d.I + " -> " + d.O, d.f.toString(), d.isTrainable() ? "yes" : "no (frozen)",
+                Double.toString(d.lrScale()), Training.count(d.parameterCount())};
+        }
+        int[] width = new int[cells[0].length];
+        for (String[] row : cells) for (int j = 0; j < row.length; j++) width[j] = Math.max(width[j], row[j].length());
+        StringBuilder s = new StringBuilder();
+        for (String[] row : cells) {
+            for (int j = 0; j < row.length - 1; j++) s.append(String.format(Locale.ROOT, "%-" + width[j] + "s  ", row[j]));
+            s.append(row[row.length - 1]).append('\n');
+        }
+        return s.toString();
     }
 
     private static String names(List<String> names) {

@@ -48,7 +48,7 @@ public final class Main {
      * The command line: runs {@link #run} on the process's streams and exits with its code
      * (SPEC.md, section 21).
      *
-     * @param args the command and its options, e.g. {@code train --data d.csv --labels y --out m.json}
+     * @param args the command and its options, e.g. {@code train --data d.csv --features a..c --labels y --out m.json}
      */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));

@@ -214,7 +214,7 @@ final class Options {
         }
         int j = 0;
         for (Option o : declared.values()) {
-            s.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%s%n", left.get(j++), o.help, o.fallback == null ? "" : " (default " + o.fallback + ")"));
+            s.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%s%n", left.get(j++), o.help, o.fallback == null || o.fallback.isEmpty() ? "" : " (default " + o.fallback + ")"));
         }
         return s.toString();
     }

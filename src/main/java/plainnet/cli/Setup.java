@@ -22,15 +22,14 @@ final class Setup {
 
     private Setup() {}
 
-    static void dataOptions(Options o, boolean validation) {
+    static void dataOptions(Options o, String featuresDefault) {
         o.value("data", "FILE", null, "training data: CSV with a header");
-        o.value("features", "SPEC", null, "feature columns: names, FIRST..LAST ranges or last:k, comma-separated (default: every column that is not a label)");
+        o.value("features", "SPEC", null, "feature columns: names, FIRST..LAST ranges or last:k, comma-separated, or all for every column that is not a label ("
+            + featuresDefault + ")");
         o.value("labels", "SPEC", null, "label columns, the same syntax; an empty field or ? is unlabeled (required)");
-        if (validation) {
-            o.value("validation", "FILE", null, "validation data with the same columns (default: none, or --split)");
-            o.value("split", "FRACTION", null, "hold out this fraction of the training rows for validation, chosen by a shuffle from --split-seed");
-            o.value("split-seed", "N", "1", "seed of the validation split");
-        }
+        o.value("validation", "FILE", null, "validation data with the same columns (default: none, or --split)");
+        o.value("split", "FRACTION", null, "hold out this fraction of the training rows for validation, chosen by a shuffle from --split-seed");
+        o.value("split-seed", "N", "1", "seed of the validation split");
     }
 
     /** A data set read for a loss: inputs, targets for the loss, the feature names and the output names. */
@@ -65,17 +64,20 @@ final class Setup {
     /**
      * Reads a data set and turns its labels into targets for the loss kind: bce labels must be in
      * [0, 1]; softmax needs one column of class indices 0 … C−1 (C from {@code classes} or the
-     * data); mse takes any finite number.
+     * data); mse takes any finite number. The labels are checked row by row while the file
+     * streams ({@link LabelCheck}), so a label that does not fit the loss is reported at its line
+     * before the rest of the file is read.
      *
      * @param classes the number of softmax classes, or 0 to take it from the data
+     * @param option  true when the loss kind comes from --loss (train, transfer): messages then name
+     *                the option and hint at the kind that fits; false for a model's loss (evaluate)
      */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws IOException {
-        Dataset d = Dataset.fromColumns(csv, features, labels);
-        return forLoss(d, loss, classes, csv.file);
-    }
-
-    static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws IOException {
-        Dataset d = Dataset.from(csv, featureSpec, labelSpec);
+    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, boolean option) throws IOException {
+        if (loss.equals("softmax") && labels.size() != 1) {
+            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + (option ? "--loss" : "the model's loss") + " softmax, found "
+                + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
+        }
+        Dataset d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, option));
         return forLoss(d, loss, classes, csv.file);
     }
 
@@ -91,24 +93,91 @@ final class Setup {
             + " or --labels last:2 (its last columns are " + Dataset.abbreviate(h.subList(Math.max(0, h.size() - 3), h.size())) + ")");
     }
 
+    /**
+     * The feature columns of {@code train}: --features is required, so that no label column of a
+     * file with several (e.g. a digit and tasks computed from it) becomes an input unnoticed. The
+     * message lists, as ranges, the columns {@code --features all} would take (SPEC.md, section 21).
+     */
+    static List<String> features(Options o, Csv csv, List<String> labels) throws UsageException, FormatException {
+        if (o.get("features") != null) return Dataset.selectFeatures(csv, o.get("features"), labels);
+        List<String> rest = Dataset.selectFeatures(csv, Dataset.ALL, labels);
+        if (rest.isEmpty()) throw new UsageException("option --features is required, but every column of " + csv.file + " is a label column");
+        String all = Dataset.ranges(csv, rest);
+        String first = Dataset.ranges(csv, rest.subList(0, runLength(csv, rest)));
+        throw new UsageException("option --features is required, so that no label column becomes an input unnoticed: the columns of " + csv.file
+            + " that are not --labels are " + rest.size() + " (" + all + "); name the inputs, e.g. --features " + first + ", or give --features all to take all "
+            + rest.size());
+    }
+
+    /** The length of the first run of header neighbours in columns (at least 1). */
+    private static int runLength(Csv csv, List<String> columns) {
+        int j = 1;
+        while (j < columns.size() && csv.column(columns.get(j)) == csv.column(columns.get(j - 1)) + 1) j++;
+        return j;
+    }
+
+    /**
+     * Prints, as training starts, the columns the network will read and learn, as ranges (the
+     * same are saved in the model's {@code features} and {@code tasks}); nothing when progress is
+     * null (--quiet).
+     */
+    static void announce(PrintStream progress, Csv csv, List<String> labels, Data d, String loss) {
+        if (progress == null) return;
+        int I = d.features.size(), K = d.outputs.size();
+        progress.println("plainnet: " + csv.file + ": features " + I + " column" + (I == 1 ? "" : "s") + " (" + Dataset.ranges(csv, d.features)
+            + "), labels " + Dataset.ranges(csv, labels) + " (" + K + " output" + (K == 1 ? "" : "s") + "), loss " + loss);
+    }
+
+    /**
+     * Checks each row's labels for the loss kind as the file streams, with a hint at the loss
+     * that fits when one does: a bce label that is a class index 2, 3, … of a single column
+     * suggests --loss softmax; any other number outside [0, 1] suggests --loss mse; a softmax
+     * label in [0, 1] that is not a whole number suggests --loss bce (SPEC.md, section 21). For a
+     * model's loss (evaluate, gradcheck), which no option changes, the message names the model's
+     * loss and gives no hint.
+     */
+    static final class LabelCheck implements Dataset.LabelCheck {
+        private final String loss, said;
+        private final int classes;
+        private final List<String> labels;
+        private final boolean option;
+
+        LabelCheck(String loss, int classes, List<String> labels, boolean option) {
+            this.loss = loss;
+            this.classes = classes;
+            this.labels = labels;
+            this.option = option;
+            this.said = (option ? "--loss " : "the model's loss ") + loss;
+        }
+
+        @Override
+        public void row(String file, int line, double[] y, boolean[] labeled) throws FormatException {
+            for (int k = 0; k < y.length; k++) {
+                if (!labeled[k]) continue;
+                double v = y[k];
+                boolean index = v == Math.rint(v) && v >= 0 && v < MAX_CLASSES;
+                if (loss.equals("bce") && !(v >= 0.0 && v <= 1.0)) {
+                    String hint = index && y.length == 1 ? "; did you mean --loss softmax? (the column looks like class indices 0, 1, 2, …)"
+                        : index ? "; for class indices use --loss softmax with one label column" : "; for numbers outside [0, 1] use --loss mse";
+                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for " + said + ", found "
+                        + v + (option ? hint : ""));
+                }
+                if (loss.equals("softmax") && (!index || (classes > 0 && v >= classes))) {
+                    String hint = index ? "" : v >= 0.0 && v <= 1.0 ? "; did you mean --loss bce? (a label in [0, 1] that is not a class index)" : "; for numbers use --loss mse";
+                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a class index 0.."
+                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for " + said + ", found " + v + (option ? hint : ""));
+                }
+            }
+        }
+    }
+
+    /** Turns the checked labels of d into targets for the loss kind (for softmax: class indices, C from classes or the data). */
     private static Data forLoss(Dataset d, String loss, int classes, String file) throws FormatException {
         if (loss.equals("softmax")) {
-            if (d.labels.size() != 1) {
-                throw new FormatException(file, 1, 0, "expected one label column of class indices for --loss softmax, found " + d.labels.size() + " (" + d.labels + ")");
-            }
             int[] c = new int[d.size()];
             int max = -1;
             for (int n = 0; n < d.size(); n++) {
-                if (!d.t.labeled[n][0]) {
-                    c[n] = -1;
-                    continue;
-                }
-                double v = d.t.y[n][0];
-                if (v != Math.rint(v) || v < 0 || (classes > 0 && v >= classes) || v >= MAX_CLASSES) {
-                    throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(0) + ": expected a class index 0.."
-                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for --loss softmax, found " + v);
-                }
-                c[n] = (int) v;
+                c[n] = d.t.labeled[n][0] ? (int) d.t.y[n][0] : -1; // a class index, checked by LabelCheck
                 max = Math.max(max, c[n]);
             }
             int C = classes > 0 ? classes : max + 1;
@@ -116,16 +185,6 @@ final class Setup {
             List<String> names = new ArrayList<String>();
             for (int k = 0; k < C; k++) names.add(d.labels.get(0) + "=" + k);
             return new Data(d.x, Targets.ofClasses(c, C), d.features, names, file, d.lines);
-        }
-        if (loss.equals("bce")) {
-            for (int n = 0; n < d.size(); n++) {
-                for (int k = 0; k < d.labels.size(); k++) {
-                    double v = d.t.y[n][k];
-                    if (d.t.labeled[n][k] && !(v >= 0.0 && v <= 1.0)) {
-                        throw new FormatException(file, d.lines[n], 0, "column " + d.labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for --loss bce, found " + v);
-                    }
-                }
-            }
         }
         return new Data(d.x, d.t, d.features, d.labels, file, d.lines);
     }

@@ -33,10 +33,10 @@ final class Train {
 
     static Options trainOptions() {
         Options o = new Options("train", "Train a new dense network on a CSV file and save it as a model file.");
-        Setup.dataOptions(o, true);
+        Setup.dataOptions(o, "required");
         o.value("hidden", "SPEC", "32:tanh", "hidden layers, bottom first: UNITS:ACTIVATION items, e.g. 64:relu,32:tanh (empty for none)");
         o.flag("standardize", "standardize each feature by the mean and std of the training rows (saved in the model, applied by evaluate and predict)");
-        Build.lossOptions(o);
+        Build.lossOptions(o, "bce", "");
         Training.trainingOptions(o);
         return o;
     }
@@ -45,11 +45,11 @@ final class Train {
         Options o = new Options("transfer", "Transfer learning from a saved model: drop its last layers, add new ones for the new labels,\n"
             + "freeze the kept layers, train; optionally unfreeze and fine-tune with a smaller learning rate.");
         o.value("model", "FILE", null, "the pre-trained model");
-        Setup.dataOptions(o, true);
+        Setup.dataOptions(o, "default: the model's feature columns");
         o.value("drop", "K", "1", "remove the last K layers of the model");
         o.value("hidden", "SPEC", "", "new hidden layers to add before the new output layer, e.g. 16:tanh (default none)");
         o.value("freeze", "N", null, "freeze the first N layers (default: every kept layer)");
-        Build.lossOptions(o);
+        Build.lossOptions(o, null, " (default: the model's loss; bce for a softmax model when --labels names several columns)");
         Training.trainingOptions(o);
         o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
         o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
@@ -71,9 +71,12 @@ final class Train {
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
         PrintStream progress = o.has("quiet") ? null : err;
         Csv csv = Setup.csv(o.required("data"), progress);
-        Setup.Data d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
+        List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
+        List<String> features = Setup.features(o, csv, labels);
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
         Setup.Data[] parts = validation(o, d, lossKind, progress);
-        Loss loss = Build.loss(o, d.outputs.size());
+        Setup.announce(progress, csv, labels, d, lossKind);
+        Loss loss = Build.loss(o, lossKind, d.outputs.size());
         Standardization standardize = o.has("standardize") ? standardization(parts[0], d) : null;
         standardize(standardize, d, parts, o.get("validation") != null);
 
@@ -102,7 +105,7 @@ final class Train {
             return 0;
         }
         String outFile = o.required("out");
-        String lossKind = o.choice("loss", Build.LOSSES);
+        String lossOption = Build.kindOption(o);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         int drop = o.integer("drop", 0);
@@ -114,22 +117,26 @@ final class Train {
         ModelFile source = ModelFile.load(Paths.get(o.required("model")));
         PrintStream progress = o.has("quiet") ? null : err;
         Csv csv = Setup.csv(o.required("data"), progress);
-        Setup.Data d;
-        if (o.get("features") == null) {
-            List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
-            Setup.checkModelColumns(csv, o.required("model"), source.features);
-            d = Setup.read(csv, source.features, labels, lossKind, Setup.classes(o));
-        } else {
-            d = Setup.read(csv, o.get("features"), Setup.labels(o, csv), lossKind, Setup.classes(o));
+        List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
+        List<String> features = source.features;
+        if (o.get("features") == null) Setup.checkModelColumns(csv, o.required("model"), source.features);
+        else features = Dataset.selectFeatures(csv, o.get("features"), labels);
+        // The model's loss kind unless --loss is given; a softmax model's labels must then be one column.
+        String lossKind = lossOption != null ? lossOption : Build.kind(source.loss), why = lossOption != null ? "" : " (the model's)";
+        if (lossOption == null && lossKind.equals("softmax") && labels.size() != 1) {
+            lossKind = "bce";
+            why = " (the model's is softmax, which takes one label column)";
         }
         Network net = source.net;
-        if (d.x[0].length != net.inputs()) {
-            throw new UsageException("the model " + o.get("model") + " reads " + net.inputs() + " inputs, but --features selects " + d.x[0].length + " columns of " + d.file
-                + " (" + Dataset.abbreviate(d.features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
+        if (features.size() != net.inputs()) {
+            throw new UsageException("the model " + o.get("model") + " reads " + net.inputs() + " inputs, but --features selects " + features.size() + " columns of " + csv.file
+                + " (" + Dataset.abbreviate(features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
                 + Dataset.abbreviate(source.features) + ")");
         }
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
         Setup.Data[] parts = validation(o, d, lossKind, progress);
-        Loss loss = Build.loss(o, d.outputs.size());
+        Setup.announce(progress, csv, labels, d, lossKind + why);
+        Loss loss = Build.loss(o, lossKind, d.outputs.size());
         // The kept layers read the same inputs as before, so they get the source model's standardization.
         standardize(source.standardize, d, parts, o.get("validation") != null);
 
@@ -153,7 +160,7 @@ final class Train {
         try {
             Trainer.Result r;
             try {
-                r = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (layers " + freeze + "-" + (net.size() - 1) + " trainable)");
+                r = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (" + layers(freeze, net.size() - 1) + " trainable)");
             } catch (IllegalArgumentException e) {
                 // The cached outputs of the frozen layers are checked as inputs of the layers above:
                 // name the model and the data row when they are not finite.
@@ -163,7 +170,7 @@ final class Train {
             String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
             if (!r.diverged && stage2 > 0) {
                 net.unfreeze(unfreezeFrom, net.size());
-                r = fit(o, net, loss, Build.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
+                r = fit(o, net, loss, Build.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning " + layers(unfreezeFrom, net.size() - 1) + ")", stage2);
                 // A divergence in stage 2 keeps at least the weights stage 1 finished with.
                 keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
             }
@@ -174,6 +181,11 @@ final class Train {
         } finally {
             hook.unregister();
         }
+    }
+
+    /** "layer 2" for one layer, "layers 0-2" for several. */
+    static String layers(int from, int to) {
+        return from == to ? "layer " + from : "layers " + from + "-" + to;
     }
 
     /**
@@ -298,7 +310,7 @@ final class Train {
     /** Checks the options that every training command shares, before any file is read; returns the optimizer at rate lr. */
     private static Optimizer checkCommon(Options o, double lr) throws UsageException {
         Optimizer opt = Build.optimizer(o, lr);
-        Build.loss(o, -1);
+        Build.loss(o, Build.kindOption(o), -1);
         Training.settings(o, null);
         Setup.classes(o);
         Build.hidden(o.get("hidden"), 1, null, "hidden");
@@ -322,7 +334,7 @@ final class Train {
             List<String> labels = new ArrayList<String>();
             for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
             if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
-            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0);
+            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, true);
             return new Setup.Data[] {d, v};
         }
         if (o.get("split") != null) {

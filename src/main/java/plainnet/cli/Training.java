@@ -31,7 +31,7 @@ final class Training {
         o.value("decay-every", "E", "0", "multiply the learning rate by --decay-factor every E epochs (0: constant)");
         o.value("decay-factor", "G", "0.1", "the step-decay factor, in (0, 1]");
         o.value("patience", "P", "0", "early stopping: stop after P epochs without a lower validation loss and keep the best weights (0: off)");
-        o.value("threads", "T", "1", "threads per training step (the results are bit-identical for any count)");
+        o.value("threads", "T", null, "threads per training step (default: the number of processors, " + processors() + " here; the results are bit-identical for any count)");
         o.value("out", "FILE", null, "where to write the trained model (JSON; written atomically)");
         o.flag("save-diverged", "when training diverges, replace an existing --out with the weights kept (default: leave it unchanged)");
         o.flag("quiet", "no progress lines on standard error");
@@ -43,7 +43,7 @@ final class Training {
         long seed = o.longValue("seed");
         double decayFactor = o.number("decay-factor", 0.0, true);
         if (decayFactor > 1.0) throw new UsageException("option --decay-factor expected a number in (0, 1], found " + decayFactor);
-        int threads = o.integer("threads", 1);
+        int threads = o.get("threads") == null ? processors() : o.integer("threads", 1);
         if (threads > 256) throw new UsageException("option --threads expected at most 256, found " + threads);
         if (tr == null) return;
         tr.threads = threads;
@@ -53,6 +53,11 @@ final class Training {
         tr.decayEvery = decayEvery;
         tr.decayFactor = decayFactor;
         tr.patience = patience;
+    }
+
+    /** The default --threads: the processors the JVM may use, at most the 256 that --threads accepts. */
+    static int processors() {
+        return Math.min(256, Runtime.getRuntime().availableProcessors());
     }
 
     /** The progress line of an epoch; the main metric is the validation accuracy (mean over tasks for bce). */
@@ -84,7 +89,7 @@ final class Training {
     /** The metrics table of outputs z against targets t. */
     static String metrics(Loss loss, double[][] z, Targets t, List<String> names) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s%n", loss.name(), loss.reduction().fileName(), fixed(loss.forward(z, t), 6)));
+        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s %s%n", loss.name(), loss.reduction().fileName(), fixed(loss.forward(z, t), 6), divisor(loss, t)));
         int width = 4;
         for (String n : names) width = Math.max(width, n.length());
         if (loss instanceof SoftmaxCrossEntropy) {
@@ -111,6 +116,7 @@ final class Training {
                 s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %9d %8s %8s %9s %8s %8s %8s%n", names.get(k), m[k].count, m[k].positives,
                     num(m[k].count == 0 ? Double.NaN : sum / m[k].count), num(m[k].accuracy), num(m[k].precision), num(m[k].recall), num(m[k].f1), num(m[k].auc)));
             }
+            s.append("(a task's loss is the mean over its labeled entries, pos_weight included, task weight not)\n");
         } else {
             s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %12s%n", "output", "labeled", "mean sq err"));
             for (int k = 0; k < names.size(); k++) {
@@ -126,6 +132,36 @@ final class Training {
             }
         }
         return s.toString();
+    }
+
+    /**
+     * What the loss line divided by (SPEC.md §9), in words: "(the sum over 3,663 labeled entries /
+     * 1,198 rows)" for per_example, so that a partly labeled task's loss line and its per-task
+     * mean are seen to differ by the unlabeled fraction. A unit is an entry (n, k), or a row for
+     * softmax; task weights scale the sum, not the divisor.
+     */
+    static String divisor(Loss loss, Targets t) {
+        boolean rows = loss instanceof SoftmaxCrossEntropy;
+        int N = t.y.length, K = N == 0 ? 0 : t.y[0].length;
+        long labeled = 0;
+        for (int n = 0; n < N; n++) {
+            if (rows) {
+                labeled += t.labeled[n][0] ? 1 : 0; // a softmax row is labeled as a whole
+                continue;
+            }
+            for (int k = 0; k < K; k++) if (t.labeled[n][k]) labeled++;
+        }
+        double[] w = loss instanceof BinaryCrossEntropy ? ((BinaryCrossEntropy) loss).taskWeight() : loss instanceof MeanSquaredError ? ((MeanSquaredError) loss).weight() : null;
+        String unit = rows ? (labeled == 1 ? "row" : "rows") : (labeled == 1 ? "entry" : "entries");
+        String sum = "the " + (w == null ? "" : "task-weighted ") + "sum over " + count(labeled) + " labeled " + unit;
+        long units = rows ? N : (long) N * K;
+        String orNot = labeled < units ? ", labeled or not" : "";
+        switch (loss.reduction()) {
+            case PER_EXAMPLE: return "(" + sum + " / " + count(N) + " rows" + orNot + ")";
+            case MEAN_LABELED: return "(" + sum + " / " + count(labeled) + ")";
+            case MEAN_ALL: return "(" + sum + " / " + count(units) + (rows ? " rows" : " entries") + orNot + ")";
+            default: return "(" + sum + ")";
+        }
     }
 
     /** A metric with 4 decimals, or "-" when undefined. */

@@ -67,7 +67,7 @@ public final class Dataset {
      * Builds a data set from CSV (its records are read once); see {@link #load}.
      *
      * @param csv         an opened or parsed CSV file
-     * @param featureSpec the feature columns, or null for every column that is not a label
+     * @param featureSpec the feature columns, or null (or {@code all}) for every column that is not a label
      * @param labelSpec   the label columns, or null for the last column
      * @return the rows: x (N, I), t (N, K)
      * @throws FormatException for a bad spec, a missing column or a bad field
@@ -75,15 +75,46 @@ public final class Dataset {
      */
     public static Dataset from(Csv csv, String featureSpec, String labelSpec) throws IOException {
         List<String> labels = labelSpec == null ? csv.header.subList(csv.header.size() - 1, csv.header.size()) : select(csv, labelSpec, "--labels");
-        List<String> features;
-        if (featureSpec == null) {
-            features = new ArrayList<String>();
-            Set<String> isLabel = new HashSet<String>(labels);
-            for (String name : csv.header) if (!isLabel.contains(name)) features.add(name);
-        } else {
-            features = select(csv, featureSpec, "--features");
-        }
-        return fromColumns(csv, features, labels);
+        return fromColumns(csv, selectFeatures(csv, featureSpec, labels), labels);
+    }
+
+    /**
+     * Resolves a feature spec: null or the word {@code all} (the whole spec) stands for every
+     * column that is not one of the labels, in header order; anything else is a column spec
+     * ({@link #select}). A column named {@code all} is chosen by the range {@code all..all}.
+     *
+     * @param csv         the file whose header the spec names
+     * @param featureSpec the feature columns, or null or {@code all}
+     * @param labels      the label columns, left out by null and {@code all}
+     * @return the feature column names, in order
+     * @throws FormatException as {@link #select}
+     */
+    public static List<String> selectFeatures(Csv csv, String featureSpec, List<String> labels) throws FormatException {
+        if (featureSpec != null && !featureSpec.trim().equals(ALL)) return select(csv, featureSpec, "--features");
+        List<String> features = new ArrayList<String>();
+        Set<String> isLabel = new HashSet<String>(labels);
+        for (String name : csv.header) if (!isLabel.contains(name)) features.add(name);
+        return features;
+    }
+
+    /** The feature spec that stands for every column that is not a label ({@link #selectFeatures}). */
+    public static final String ALL = "all";
+
+    /**
+     * A check of each row's labels while the records stream in, so that a label the caller cannot
+     * use is reported at its line before the rest of the file is read (SPEC.md §17, "Reading").
+     */
+    public interface LabelCheck {
+        /**
+         * Checks one row's labels.
+         *
+         * @param file    the data file, for the message
+         * @param line    the file line of the row
+         * @param y       the row's labels (K); 0 where unlabeled
+         * @param labeled the row's mask (K): false where the field is empty or {@code ?}
+         * @throws FormatException naming the file, the line and the column when a label does not fit
+         */
+        void row(String file, int line, double[] y, boolean[] labeled) throws FormatException;
     }
 
     /**
@@ -98,6 +129,23 @@ public final class Dataset {
      * @throws IOException     for a failure of the file system while reading the records
      */
     public static Dataset fromColumns(Csv csv, List<String> features, List<String> labels) throws IOException {
+        return fromColumns(csv, features, labels, null);
+    }
+
+    /**
+     * Builds a data set from the named columns, as {@link #fromColumns(Csv, List, List)}, checking
+     * each row's labels with {@code check} as soon as the row is read.
+     *
+     * @param csv      an opened or parsed CSV file
+     * @param features the feature column names (I), I ≥ 1
+     * @param labels   the label column names (K), K ≥ 1, none of them a feature
+     * @param check    the check of each row's labels, or null for none
+     * @return the rows: x (N, I), t (N, K)
+     * @throws FormatException for a missing column, a column in both lists, an empty list, a bad
+     *                         field or a label the check refuses, whichever comes first in the file
+     * @throws IOException     for a failure of the file system while reading the records
+     */
+    public static Dataset fromColumns(Csv csv, List<String> features, List<String> labels, LabelCheck check) throws IOException {
         for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
         for (String name : labels) if (csv.column(name) < 0) throw missing(csv, name, "label");
         if (labels.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one label column, found none");
@@ -106,14 +154,14 @@ public final class Dataset {
             if (isLabel.contains(name)) throw new FormatException(csv.file, 1, 0, "expected feature and label columns to differ, found \"" + name + "\" in both");
         }
         if (features.isEmpty()) throw new FormatException(csv.file, 1, 0, "expected at least one feature column, found none");
-        return read(csv, features, labels);
+        return read(csv, features, labels, check);
     }
 
     /**
      * Reads the records of csv into x (N, I) and, when labels are named, y (N, K) with the mask:
      * each row's numbers go straight from the record into its own arrays (SPEC.md, "Data file").
      */
-    private static Dataset read(Csv csv, List<String> features, List<String> labels) throws IOException {
+    private static Dataset read(Csv csv, List<String> features, List<String> labels, LabelCheck check) throws IOException {
         int I = features.size(), K = labels.size();
         int[] featureColumn = new int[I], labelColumn = new int[K];
         for (int i = 0; i < I; i++) featureColumn[i] = csv.column(features.get(i));
@@ -143,6 +191,7 @@ public final class Dataset {
                     if (Double.isNaN(y[k]) || Double.isInfinite(y[k])) throw bad(r, labelColumn[k], labels.get(k), "a finite number, or an empty field or ? for unlabeled");
                     m[k] = true;
                 }
+                if (check != null) check.row(csv.file, r.recordLine, y, m);
                 ys.add(y);
                 ms.add(m);
             }
@@ -175,7 +224,7 @@ public final class Dataset {
      */
     public static Dataset features(Csv csv, List<String> features) throws IOException {
         for (String name : features) if (csv.column(name) < 0) throw missing(csv, name, "feature");
-        return read(csv, features, new ArrayList<String>());
+        return read(csv, features, new ArrayList<String>(), null);
     }
 
     /**
@@ -241,6 +290,28 @@ public final class Dataset {
     public static String abbreviate(List<String> names) {
         if (names.size() <= 8) return String.join(", ", names);
         return String.join(", ", names.subList(0, 3)) + ", …, " + String.join(", ", names.subList(names.size() - 3, names.size()));
+    }
+
+    /**
+     * A column spec that selects exactly the given columns, written compactly: each run of
+     * columns that are neighbours in the header as one range {@code FIRST..LAST}, a run of one as
+     * its name; e.g. {@code pixel_0_0..pixel_7_7, even..prime} (with ", " between items, so it
+     * pastes as a spec). Beyond 8 items, the first three, …, the last three.
+     *
+     * @param csv     the file whose header the columns come from
+     * @param columns column names of that header
+     * @return the spec
+     */
+    public static String ranges(Csv csv, List<String> columns) {
+        List<String> items = new ArrayList<String>();
+        int j = 0;
+        while (j < columns.size()) {
+            int first = j;
+            while (j + 1 < columns.size() && csv.column(columns.get(j)) >= 0 && csv.column(columns.get(j + 1)) == csv.column(columns.get(j)) + 1) j++;
+            items.add(j == first ? columns.get(first) : columns.get(first) + ".." + columns.get(j));
+            j++;
+        }
+        return abbreviate(items);
     }
 
     /**

@@ -140,10 +140,10 @@ class CliTest {
         assertThat(train("m.json", "--quiet")).isZero();
         String before = Files.readString(dir.resolve("m.json"));
         Files.writeString(dir.resolve("bad.csv"), "a,b,c,t1,t2\n1,2,3,1,0\n1,x,3,1,0\n");
-        assertThat(run("train", "--data", "@bad.csv", "--labels", "t1,t2", "--out", "@m.json")).isEqualTo(2);
+        assertThat(run("train", "--data", "@bad.csv", "--features", "a..c", "--labels", "t1,t2", "--out", "@m.json")).isEqualTo(2);
         assertThat(err).contains("bad.csv:3: column b: expected a finite number (features cannot be unlabeled), found \"x\"");
         Files.writeString(dir.resolve("bad2.csv"), "a,b,c,t1,t2\n1,2,3,2,0\n");
-        assertThat(run("train", "--data", "@bad2.csv", "--labels", "t1,t2", "--out", "@m.json")).isEqualTo(2);
+        assertThat(run("train", "--data", "@bad2.csv", "--features", "a..c", "--labels", "t1,t2", "--out", "@m.json")).isEqualTo(2);
         assertThat(err).contains("bad2.csv:2: column t1: expected a label in [0, 1]");
         assertThat(run("evaluate", "--model", "@missing.json", "--data", "@d.csv")).isEqualTo(2);
         assertThat(err).contains("missing.json: expected a model file, found no such file");

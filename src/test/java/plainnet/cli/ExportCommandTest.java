@@ -226,13 +226,13 @@ class ExportCommandTest {
         assumeTrue(available, "python3 with numpy and onnxruntime is not installed: skipping the onnxruntime comparison");
         String d = DIGITS.toString();
         // Every loss, every activation (leaky_relu with the default and another slope), with and without standardize.
-        assertThat(cli.run("train", "--data", d, "--labels", "digit", "--loss", "softmax", "--hidden", "16:relu,12:leaky_relu", "--standardize",
+        assertThat(cli.run("train", "--data", d, "--features", "pixel_0_0..pixel_7_7", "--labels", "digit", "--loss", "softmax", "--hidden", "16:relu,12:leaky_relu", "--standardize",
             "--epochs", "1", "--quiet", "--out", "@softmax_std.json")).as(cli.err).isZero();
-        assertThat(cli.run("train", "--data", d, "--labels", "digit", "--loss", "softmax", "--hidden", "12:tanh,10:leaky_relu(0.2)",
+        assertThat(cli.run("train", "--data", d, "--features", "pixel_0_0..pixel_7_7", "--labels", "digit", "--loss", "softmax", "--hidden", "12:tanh,10:leaky_relu(0.2)",
             "--epochs", "1", "--quiet", "--out", "@softmax_raw.json")).as(cli.err).isZero();
-        assertThat(cli.run("train", "--data", multitask.toString(), "--labels", "last:6", "--loss", "bce", "--hidden", "16:sigmoid,8:identity", "--standardize",
+        assertThat(cli.run("train", "--data", multitask.toString(), "--features", "pixel_0_0..pixel_7_7", "--labels", "last:6", "--loss", "bce", "--hidden", "16:sigmoid,8:identity", "--standardize",
             "--epochs", "1", "--quiet", "--out", "@bce_std.json")).as(cli.err).isZero();
-        assertThat(cli.run("train", "--data", d, "--labels", "digit", "--loss", "mse", "--hidden", "8:tanh",
+        assertThat(cli.run("train", "--data", d, "--features", "pixel_0_0..pixel_7_7", "--labels", "digit", "--loss", "mse", "--hidden", "8:tanh",
             "--epochs", "1", "--quiet", "--out", "@mse_raw.json")).as(cli.err).isZero();
         // A head that is not identity (tanh), written from Java: the logits are then a_{L−1}.
         List<String> pixels = Arrays.asList(Files.readAllLines(DIGITS, StandardCharsets.UTF_8).get(0).split(",")).subList(0, 64);

@@ -83,11 +83,11 @@ class MessagesTest {
         // Line 3, after "1,2," and "é" (two bytes, one character): column 6.
         byte[] text = {'a', ',', 'b', ',', 'c', '\n', '1', ',', '2', ',', '3', '\n', '1', ',', '2', ',', (byte) 0xc3, (byte) 0xa9, (byte) 0xff, '\n'};
         Files.write(dir.resolve("bad.csv"), text);
-        assertThat(cli.run("train", "--data", "@bad.csv", "--labels", "c", "--out", "@m.json")).isEqualTo(2);
+        assertThat(cli.run("train", "--data", "@bad.csv", "--features", "a,b", "--labels", "c", "--out", "@m.json")).isEqualTo(2);
         assertThat(cli.err).contains("bad.csv:3:6: expected UTF-8 text, found the byte 0xff");
         // A sequence cut off by the end of the file.
         Files.write(dir.resolve("cut.csv"), new byte[] {'a', ',', 'b', '\n', (byte) 0xe2, (byte) 0x82});
-        assertThat(cli.run("train", "--data", "@cut.csv", "--labels", "b", "--out", "@m.json")).isEqualTo(2);
+        assertThat(cli.run("train", "--data", "@cut.csv", "--features", "a", "--labels", "b", "--out", "@m.json")).isEqualTo(2);
         assertThat(cli.err).contains("cut.csv:2:1: expected UTF-8 text, found the byte 0xe2");
     }
 

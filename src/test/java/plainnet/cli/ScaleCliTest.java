@@ -53,7 +53,7 @@ class ScaleCliTest {
 
     @Test
     void standardize_sameAsTrainingAndPredictingOnPreStandardizedData() throws Exception {
-        assertThat(run("train", "--data", "@d.csv", "--labels", "t", "--standardize", "--epochs", "5", "--hidden", "4:tanh", "--quiet", "--out", "@s.json")).as(err).isZero();
+        assertThat(run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t", "--standardize", "--epochs", "5", "--hidden", "4:tanh", "--quiet", "--out", "@s.json")).as(err).isZero();
         ModelFile s = ModelFile.load(dir.resolve("s.json"));
         assertThat(s.standardize).isNotNull();
         // The saved statistics are the plain mean and population std of the columns (checked loosely, by a sum written here).
@@ -69,7 +69,7 @@ class ScaleCliTest {
         double[][] pre = new double[x.length][3];
         for (int n = 0; n < x.length; n++) for (int i = 0; i < 3; i++) pre[n][i] = (x[n][i] - s.standardize.mean[i]) / s.standardize.std[i];
         write("pre.csv", pre);
-        assertThat(run("train", "--data", "@pre.csv", "--labels", "t", "--epochs", "5", "--hidden", "4:tanh", "--quiet", "--out", "@p.json")).as(err).isZero();
+        assertThat(run("train", "--data", "@pre.csv", "--features", "a..c", "--labels", "t", "--epochs", "5", "--hidden", "4:tanh", "--quiet", "--out", "@p.json")).as(err).isZero();
         ModelFile p = ModelFile.load(dir.resolve("p.json"));
         assertThat(p.standardize).isNull();
         assertThat(new ModelFile(s.net, s.loss, s.features, s.tasks).toJson()).as("the same weights, bit for bit").isEqualTo(p.toJson());
@@ -94,7 +94,7 @@ class ScaleCliTest {
 
     @Test
     void standardize_withSplit_statisticsOfTheTrainingRowsOnly() throws Exception {
-        assertThat(run("train", "--data", "@d.csv", "--labels", "t", "--standardize", "--split", "0.2", "--epochs", "1", "--quiet", "--out", "@s.json")).as(err).isZero();
+        assertThat(run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t", "--standardize", "--split", "0.2", "--epochs", "1", "--quiet", "--out", "@s.json")).as(err).isZero();
         ModelFile s = ModelFile.load(dir.resolve("s.json"));
         double all = 0;
         for (double[] row : x) all += row[0];
@@ -103,16 +103,16 @@ class ScaleCliTest {
 
     @Test
     void progress_epochLinesHaveExamplesPerSecondAndTimeLeft_loadingLinesForLargeFiles() {
-        assertThat(run("train", "--data", "@d.csv", "--labels", "t", "--epochs", "3", "--split", "0.2", "--out", "@m.json")).as(err).isZero();
+        assertThat(run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t", "--epochs", "3", "--split", "0.2", "--out", "@m.json")).as(err).isZero();
         assertThat(err).containsPattern("epoch 1/3  lr .* train loss .*  val loss .*  val acc .*  [0-9.]+ s  \\d+ ex/s  \\d+ s left\n");
         assertThat(err).containsPattern("epoch 3/3 .* ex/s  0 s left\n");
         assertThat(err).doesNotContain("plainnet: read");
         long saved = Setup.progressBytes;
         try {
             Setup.progressBytes = 1; // every file counts as large
-            assertThat(run("train", "--data", "@d.csv", "--labels", "t", "--epochs", "1", "--out", "@m.json")).as(err).isZero();
+            assertThat(run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t", "--epochs", "1", "--out", "@m.json")).as(err).isZero();
             assertThat(err).containsPattern("plainnet: read .*d.csv: 150 rows, 0.0 MB in [0-9.]+ s \\(\\d+ MB/s\\)\n");
-            assertThat(run("train", "--data", "@d.csv", "--labels", "t", "--epochs", "1", "--quiet", "--out", "@m.json")).as(err).isZero();
+            assertThat(run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t", "--epochs", "1", "--quiet", "--out", "@m.json")).as(err).isZero();
             assertThat(err).isEmpty();
             assertThat(run("predict", "--model", "@m.json", "--data", "@d.csv", "--out", "@p.csv")).as(err).isZero();
             assertThat(err).contains("plainnet: read ");
@@ -139,12 +139,12 @@ class ScaleCliTest {
         // std is 0 for a column that is not constant. Column c of ±1e300: its squares overflow.
         Files.writeString(dir.resolve("tiny.csv"), "a,b,c,t\n1,1e-200,1e300,0\n2,2e-200,-1e300,1\n3,3e-200,1e300,0\n");
         Path model = Files.writeString(dir.resolve("m.json"), "the previous model\n");
-        assertThat(run("train", "--data", "@tiny.csv", "--labels", "t", "--standardize", "--quiet", "--out", "@m.json")).isEqualTo(2);
+        assertThat(run("train", "--data", "@tiny.csv", "--features", "a..c", "--labels", "t", "--standardize", "--quiet", "--out", "@m.json")).isEqualTo(2);
         assertThat(err).isEqualTo("plainnet train: " + dir.resolve("tiny.csv") + ": column b: cannot be standardized in double precision "
             + "(standardization: expected a finite std > 0, found 0.0); rescale the column, or train without --standardize\n");
         assertThat(Files.readString(model)).isEqualTo("the previous model\n");
         Files.writeString(dir.resolve("huge.csv"), "a,b,c,t\n1,1,1e300,0\n2,2,-1e300,1\n3,3,1e300,0\n");
-        assertThat(run("train", "--data", "@huge.csv", "--labels", "t", "--standardize", "--quiet", "--out", "@m.json")).isEqualTo(2);
+        assertThat(run("train", "--data", "@huge.csv", "--features", "a..c", "--labels", "t", "--standardize", "--quiet", "--out", "@m.json")).isEqualTo(2);
         assertThat(err).contains("huge.csv: column c: cannot be standardized").contains("found Infinity");
     }
 
@@ -155,7 +155,7 @@ class ScaleCliTest {
         Path log = dir.resolve("err.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", Path.of("target/classes").toAbsolutePath().toString(), "plainnet.cli.Main", "train",
-            "--data", dir.resolve("d.csv").toString(), "--labels", "t", "--epochs", "100000000", "--out", model.toString())
+            "--data", dir.resolve("d.csv").toString(), "--features", "a..c", "--labels", "t", "--epochs", "100000000", "--out", model.toString())
             .redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
