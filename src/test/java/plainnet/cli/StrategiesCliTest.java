@@ -122,6 +122,17 @@ class StrategiesCliTest {
     }
 
     @Test
+    void history_divergedRun_writtenWithTheEpochsThatFinished_nothingKept() throws Exception {
+        // lr 1e300 blows the loss up in the first epoch's second step: no epoch finishes, no model is written
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--hidden", "4:tanh", "--lr", "1e300", "--quiet",
+            "--history", "@h.csv", "--out", "@n.json")).isEqualTo(1);
+        assertThat(cli.err).contains("training diverged in epoch 1");
+        assertThat(Files.exists(dir.resolve("n.json"))).isFalse();
+        assertThat(Files.readAllLines(dir.resolve("h.csv"))).containsExactly("epoch,stage,trainable_from,lr,train_loss,val_loss,val_accuracy,kept,seconds");
+        assertThat(Files.readString(dir.resolve("h.svg"))).startsWith("<svg").endsWith("</svg>\n").doesNotContain("NaN");
+    }
+
+    @Test
     void strategyOptions_badValues_usageErrors_andHelpListsThem() throws Exception {
         assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "t1", "--lr-decay", "0.5", "--out", "@n.json")).isEqualTo(2);
         assertThat(cli.err).contains("option --lr-decay expected a number >= 1.0, found '0.5'");
