@@ -159,6 +159,6 @@ final class History {
         series.add(new Svg.Series("train loss", train, zero));
         if (validation) series.add(new Svg.Series("validation loss", val, zero));
         String title = "training history" + (kept > 0 ? ": weights of epoch " + kept + " kept" : "");
-        return Svg.lines(title, "epoch", "loss", epochs, series, 0.0, top * 1.05);
+        return Svg.lines(title, "epoch", "loss", epochs, series, 0.0, top * 1.05, kept - 1); // the kept epoch's line is its index + 1
     }
 }

@@ -48,8 +48,30 @@ public final class Svg {
      * @return a complete SVG document
      */
     public static String lines(String title, String xLabel, String yLabel, String[] categories, List<Series> series, double yMin, double yMax) {
+        return lines(title, xLabel, yLabel, categories, series, yMin, yMax, -1);
+    }
+
+    /**
+     * {@link #lines(String, String, String, String[], List, double, double)} with a dashed vertical
+     * line through one category (the training history marks the epoch whose weights were kept).
+     *
+     * @param title      the chart's title
+     * @param xLabel     the label of the x axis
+     * @param yLabel     the label of the y axis
+     * @param categories the C categories, left to right
+     * @param series     the lines, one colour each
+     * @param yMin       the bottom of the y axis
+     * @param yMax       the top of the y axis, &gt; yMin
+     * @param mark       the index of the category to mark, or −1 for none
+     * @return a complete SVG document
+     */
+    public static String lines(String title, String xLabel, String yLabel, String[] categories, List<Series> series, double yMin, double yMax, int mark) {
         StringBuilder s = header(title, xLabel, yLabel, categories, yMin, yMax);
         double step = (W - LEFT - RIGHT) / (double) categories.length; // points sit at the centre of each category
+        if (mark >= 0 && mark < categories.length) {
+            double px = LEFT + (mark + 0.5) * step;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\" stroke=\"#888888\" stroke-dasharray=\"4,3\"/>%n", f(px), TOP, f(px), H - BOTTOM));
+        }
         for (int j = 0; j < series.size(); j++) {
             Series se = series.get(j);
             String color = COLORS[j % COLORS.length];

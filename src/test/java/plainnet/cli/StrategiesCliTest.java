@@ -97,7 +97,7 @@ class StrategiesCliTest {
         }
         assertThat(kept).isEqualTo(bestEpoch).isEqualTo(marked);
         assertThat(Double.parseDouble(m.group(3))).isCloseTo(best, org.assertj.core.data.Offset.offset(5e-6));
-        assertThat(Files.readString(dir.resolve("h.svg"))).contains("validation loss", "weights of epoch " + kept + " kept");
+        assertThat(Files.readString(dir.resolve("h.svg"))).contains("validation loss", "weights of epoch " + kept + " kept", "stroke-dasharray");
     }
 
     @Test
@@ -129,7 +129,7 @@ class StrategiesCliTest {
         assertThat(cli.err).contains("training diverged in epoch 1");
         assertThat(Files.exists(dir.resolve("n.json"))).isFalse();
         assertThat(Files.readAllLines(dir.resolve("h.csv"))).containsExactly("epoch,stage,trainable_from,lr,train_loss,val_loss,val_accuracy,kept,seconds");
-        assertThat(Files.readString(dir.resolve("h.svg"))).startsWith("<svg").endsWith("</svg>\n").doesNotContain("NaN");
+        assertThat(Files.readString(dir.resolve("h.svg"))).startsWith("<svg").endsWith("</svg>\n").doesNotContain("NaN").doesNotContain("stroke-dasharray");
     }
 
     @Test
