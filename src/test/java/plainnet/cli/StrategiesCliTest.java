@@ -103,19 +103,19 @@ class StrategiesCliTest {
     @Test
     void history_anInputOrTheModel_refusedBeforeAnyWork_filesUnchanged() throws Exception {
         byte[] data = Files.readAllBytes(dir.resolve("d.csv")), model = Files.readAllBytes(dir.resolve("m.json"));
-        assertThat(cli.run("train", "--data", "@d.csv", "--labels", "t1", "--history", "@d.csv", "--out", "@n.json")).isEqualTo(2);
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", "@d.csv", "--out", "@n.json")).isEqualTo(2);
         assertThat(cli.err).contains("expected --history to differ from the input --data").doesNotContain("epoch");
         assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "t1", "--history", "@m.json", "--out", "@n.json")).isEqualTo(2);
         assertThat(cli.err).contains("expected --history to differ from the input --model");
-        assertThat(cli.run("train", "--data", "@d.csv", "--labels", "t1", "--history", "@n.json", "--out", "@n.json")).isEqualTo(2);
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", "@n.json", "--out", "@n.json")).isEqualTo(2);
         assertThat(cli.err).contains("option --history expected files other than the --out model");
         // the chart: h.csv's chart is h.svg; a history named like the model's chart, and a chart that is the model
-        assertThat(cli.run("train", "--data", "@d.csv", "--labels", "t1", "--history", "@n.csv", "--out", "@n.svg")).isEqualTo(2);
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", "@n.csv", "--out", "@n.svg")).isEqualTo(2);
         assertThat(cli.err).contains("option --history expected files other than the --out model").contains("n.svg");
         Files.createDirectory(dir.resolve("h.svg"));
-        assertThat(cli.run("train", "--data", "@d.csv", "--labels", "t1", "--history", "@h.csv", "--out", "@n.json")).isEqualTo(2);
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", "@h.csv", "--out", "@n.json")).isEqualTo(2);
         assertThat(cli.err).contains("h.svg");
-        assertThat(cli.run("train", "--data", "@d.csv", "--labels", "t1", "--history", dir.resolve("no/such/h.csv").toString(), "--out", "@n.json")).isEqualTo(2);
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", dir.resolve("no/such/h.csv").toString(), "--out", "@n.json")).isEqualTo(2);
         assertThat(Files.exists(dir.resolve("n.json"))).isFalse();
         assertThat(Files.readAllBytes(dir.resolve("d.csv"))).isEqualTo(data);
         assertThat(Files.readAllBytes(dir.resolve("m.json"))).isEqualTo(model);
