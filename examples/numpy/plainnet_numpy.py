@@ -189,17 +189,24 @@ class Optimizer:
         self.eps = cfg.get("eps", 1e-8)
         self.lam = cfg.get("weight_decay", 0.0)
         self.decoupled = cfg.get("decoupled", False)
+        self.lr_decay = cfg.get("lr_decay", 1.0)         # discriminative rates, section 10.1 (absent: off)
+        sp = cfg.get("l2_sp") or {"alpha": 0.0, "anchors": []}
+        self.alpha = sp["alpha"]                         # L2-SP, section 10.1 (absent: off)
+        self.anchors = {a["layer"]: np.array(a["W0"], dtype=float) for a in sp["anchors"]}
         self.state = {}                                  # per layer index: v; or m, v, t
 
     def step(self, layers, dW, db):
         for l, layer in enumerate(layers):
             if not layer["trainable"]:
                 continue                                 # frozen: no update, no state (section 6)
-            eta = self.lr * layer.get("lr_scale", 1.0)
+            d = len(layers) - 1 - l                      # steps below the top
+            eta = self.lr * (layer.get("lr_scale", 1.0) * self.lr_decay ** -float(d))
             st = self.state.setdefault(l, {"t": 0, "W": {}, "b": {}})
             st["t"] += 1                                 # Adam: once per layer per step
             for name, g, decay in (("W", dW[l], True), ("b", db[l], False)):
                 theta = layer[name]
+                if decay and self.alpha != 0.0:             # L2-SP: g = dW + alpha*(W - W0), W0 = 0 if no anchor
+                    g = g + self.alpha * (theta - self.anchors.get(l, 0.0))
                 if decay and self.lam != 0.0:
                     if self.decoupled:
                         theta = theta * (1.0 - eta * self.lam)   # before the update

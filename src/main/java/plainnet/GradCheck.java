@@ -11,8 +11,9 @@ import java.util.List;
  *
  * <pre>
  *   objective    J(θ) = loss(net(x), Y) + (λ/2)·Σ_{trainable l} Σ W_l²         (λ = coupled L2, may be 0)
+ *                       [+ (α/2)·Σ_{trainable l} Σ (W_l − W⁰_l)²]            (L2-SP of an optimizer, SPEC.md §10.1)
  *   numeric      ĝ_j = (J(θ + ε·e_j) − J(θ − ε·e_j)) / (2ε)
- *   analytic     g_j from backward (+ λ·W for weights)
+ *   analytic     g_j from backward (+ λ·W for weights) [+ α·(W − W⁰), as the optimizer computes it]
  *   per array    r = ‖g − ĝ‖₂ / (‖g‖₂ + ‖ĝ‖₂)      (r = 0 when both norms are 0)
  *   passes when  r &lt; threshold, or
  *                r &lt; ROUNDOFF_MAX_RELATIVE and maxⱼ |g_j − ĝ_j| ≤ ROUNDOFF_ULPS · ulp(max(1, |J|)) / (2ε)
@@ -153,6 +154,32 @@ public final class GradCheck {
      *                                  has not N rows, or λ, ε or the threshold is out of range
      */
     public static Report run(Network net, Loss loss, double[][] x, Targets t, double l2, double eps, double threshold) {
+        return run(net, loss, x, t, l2, null, eps, threshold);
+    }
+
+    /**
+     * Checks the gradient that the optimizer {@code opt} steps along: the objective adds the
+     * penalties of opt's coupled steps, (λ/2)·Σ W² when its weight decay is coupled and L2-SP's
+     * (α/2)·Σ (W − W⁰)² (SPEC.md §10.1), and the analytic gradient of W is the optimizer's own
+     * dW + α·(W − W⁰), plus λ·W. Decoupled decay is no gradient and is left out. Otherwise as
+     * {@link #run(Network, Loss, double[][], Targets, double, double, double)}.
+     *
+     * @param net       the network; its parameters end bit-identical
+     * @param loss      the loss on the network's output
+     * @param x         the batch inputs (N, I), not modified
+     * @param t         the targets (N, K)
+     * @param opt       the optimizer whose penalties enter the objective; its state is not touched
+     * @param eps       the finite-difference step ε &gt; 0
+     * @param threshold the pass threshold on r, &gt; 0
+     * @return the report, one entry per array
+     * @throws IllegalArgumentException as the other form, or when opt is null
+     */
+    public static Report run(Network net, Loss loss, double[][] x, Targets t, Optimizer opt, double eps, double threshold) {
+        if (opt == null) throw new IllegalArgumentException("gradient check: expected an optimizer, found null");
+        return run(net, loss, x, t, 0.0, opt, eps, threshold);
+    }
+
+    private static Report run(Network net, Loss loss, double[][] x, Targets t, double l2, Optimizer opt, double eps, double threshold) {
         if (net == null || loss == null) {
             throw new IllegalArgumentException("gradient check: expected a network and a loss, found null");
         }
@@ -175,7 +202,7 @@ public final class GradCheck {
         loss.backward(dout, out, t);
         double[][] dx = copy(net.backwardToInput(dout));          // (N, I)
         boolean[][][] base = kinkSides(net);                      // sign pattern of z at θ
-        double J = objective(net, loss, xc, t, l2);
+        double J = objective(net, loss, xc, t, l2, opt);
         double roundoff = ROUNDOFF_ULPS * Math.ulp(Math.max(1.0, Math.abs(J))) / (2.0 * eps);
 
         List<ArrayReport> reports = new ArrayList<ArrayReport>();
@@ -183,14 +210,16 @@ public final class GradCheck {
             Dense layer = net.layer(l);
             if (!layer.isTrainable()) continue;
             double[][] gW = copy(layer.dW);
+            if (opt != null && opt.l2sp != 0.0) opt.l2spGradient(gW, layer); // dW + α·(W − W⁰), the optimizer's own code
+            double lambda = l2 + (opt != null && !opt.decoupled ? opt.lambda : 0.0);
             for (int o = 0; o < layer.O; o++) {
-                for (int i = 0; i < layer.I; i++) gW[o][i] += l2 * layer.W[o][i];
+                for (int i = 0; i < layer.I; i++) gW[o][i] += lambda * layer.W[o][i];
             }
-            reports.add(compare("layer " + l + " W (" + layer.O + "x" + layer.I + ")", layer.W, gW, false, net, loss, xc, t, l2, eps, threshold, roundoff, base));
+            reports.add(compare("layer " + l + " W (" + layer.O + "x" + layer.I + ")", layer.W, gW, false, net, loss, xc, t, l2, opt, eps, threshold, roundoff, base));
             reports.add(compare("layer " + l + " b (" + layer.O + ")", new double[][] {layer.b}, new double[][] {layer.db.clone()}, true,
-                net, loss, xc, t, l2, eps, threshold, roundoff, base));
+                net, loss, xc, t, l2, opt, eps, threshold, roundoff, base));
         }
-        reports.add(compare("input x (" + xc.length + "x" + xc[0].length + ")", xc, dx, false, net, loss, xc, t, l2, eps, threshold, roundoff, base));
+        reports.add(compare("input x (" + xc.length + "x" + xc[0].length + ")", xc, dx, false, net, loss, xc, t, l2, opt, eps, threshold, roundoff, base));
 
         // Leave dW, db holding the analytic gradient of the batch, as documented.
         net.zeroGrad();
@@ -205,7 +234,7 @@ public final class GradCheck {
      * as one row and reported with its index as the row.
      */
     private static ArrayReport compare(String name, double[][] theta, double[][] g, boolean vector, Network net, Loss loss, double[][] x,
-                                       Targets t, double l2, double eps, double threshold, double roundoff, boolean[][][] base) {
+                                       Targets t, double l2, Optimizer opt, double eps, double threshold, double roundoff, boolean[][][] base) {
         double diff2 = 0.0, g2 = 0.0, num2 = 0.0, worst = -1.0;
         int worstRow = -1, worstCol = -1, checked = 0, skipped = 0;
         double worstG = 0.0, worstNum = 0.0;
@@ -213,10 +242,10 @@ public final class GradCheck {
             for (int c = 0; c < theta[r].length; c++) {
                 double saved = theta[r][c];
                 theta[r][c] = saved + eps;
-                double plus = objective(net, loss, x, t, l2);
+                double plus = objective(net, loss, x, t, l2, opt);
                 boolean crossed = crossesKink(net, base);
                 theta[r][c] = saved - eps;
-                double minus = objective(net, loss, x, t, l2);
+                double minus = objective(net, loss, x, t, l2, opt);
                 crossed |= crossesKink(net, base);
                 theta[r][c] = saved; // exact restore
                 if (crossed) {
@@ -249,9 +278,10 @@ public final class GradCheck {
         return new ArrayReport(name, rel, worstRow, worstCol, worstG, worstNum, checked, skipped, strict || byRoundoff, byRoundoff);
     }
 
-    /** loss(net(x), Y) + (λ/2)·Σ over trainable layers of Σ W². */
-    private static double objective(Network net, Loss loss, double[][] x, Targets t, double l2) {
+    /** loss(net(x), Y) + (λ/2)·Σ over trainable layers of Σ W², plus the penalties of opt's coupled steps when opt is given. */
+    private static double objective(Network net, Loss loss, double[][] x, Targets t, double l2, Optimizer opt) {
         double J = loss.forward(net.forward(x), t);
+        if (opt != null) J += opt.penalty(net);
         if (l2 == 0.0) return J;
         double s = 0.0;
         for (int l = 0; l < net.size(); l++) {

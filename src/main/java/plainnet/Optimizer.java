@@ -20,7 +20,12 @@ import java.util.IdentityHashMap;
  *                      θ ← θ − η·m̂ / (sqrt(v̂) + ε)
  * </pre>
  *
- * Freezing: a frozen layer is skipped whole: its parameters, its moments v, m and its step count
+ * Two transfer-learning strategies (SPEC.md §10.1): discriminative learning rates
+ * ({@link #withLrDecay}: the layer d steps below the top trains at η = lr · (lrScale · F^(−d)))
+ * and L2-SP ({@link #withL2SP}: the penalty (α/2)·‖W − W⁰‖² toward the pre-trained weights W⁰,
+ * added to the gradient before the update: g ← dW + α·(W − W⁰), then the coupled decay).
+ *
+ * <p>Freezing: a frozen layer is skipped whole: its parameters, its moments v, m and its step count
  * t do not change, and no state is created for it. When it is unfrozen later, its state resumes
  * where it stopped.
  *
@@ -55,6 +60,12 @@ public final class Optimizer {
     public final double lambda;
     /** True for decoupled (AdamW-style) decay, false for coupled L2 decay. */
     public final boolean decoupled;
+    /** Discriminative rates: the factor F ≥ 1; the layer d steps below the top trains at lr · lrScale · F^(−d) (1: off). */
+    public final double lrDecay;
+    /** L2-SP strength α ≥ 0 of the penalty (α/2)·‖W − W⁰‖² (0: off). */
+    public final double l2sp;
+    /** L2-SP's W⁰ (O, I) of each anchored layer, copied when given and never modified; a layer not here has W⁰ = 0. */
+    private final IdentityHashMap<Dense, double[][]> anchors;
 
     /** Per-layer state, created on the layer's first trainable step. */
     private final IdentityHashMap<Dense, State> state = new IdentityHashMap<Dense, State>();
@@ -64,6 +75,7 @@ public final class Optimizer {
         final double[][] mW, vW; // (O, I)
         final double[] mb, vb;   // (O)
         long t;                  // trainable steps of this layer (Adam's t)
+        double[][] g;            // (O, I) dW + α·(W − W⁰) with L2-SP, else null
 
         State(int O, int I, boolean second) {
             mW = new double[O][I];
@@ -73,7 +85,8 @@ public final class Optimizer {
         }
     }
 
-    private Optimizer(Kind kind, double lr, double mu, double beta1, double beta2, double eps, double lambda, boolean decoupled) {
+    private Optimizer(Kind kind, double lr, double mu, double beta1, double beta2, double eps, double lambda, boolean decoupled,
+                      double lrDecay, double l2sp, IdentityHashMap<Dense, double[][]> anchors) {
         Check.positive("learning rate lr", lr, true);
         Check.unitInterval("momentum mu", mu);
         Check.unitInterval("Adam beta1", beta1);
@@ -88,6 +101,9 @@ public final class Optimizer {
         this.eps = eps;
         this.lambda = lambda;
         this.decoupled = decoupled;
+        this.lrDecay = lrDecay;
+        this.l2sp = l2sp;
+        this.anchors = anchors;
     }
 
     /**
@@ -98,7 +114,7 @@ public final class Optimizer {
      * @throws IllegalArgumentException on a bad lr
      */
     public static Optimizer sgd(double lr) {
-        return new Optimizer(Kind.SGD, lr, 0.0, 0.9, 0.999, 1e-8, 0.0, false);
+        return new Optimizer(Kind.SGD, lr, 0.0, 0.9, 0.999, 1e-8, 0.0, false, 1.0, 0.0, new IdentityHashMap<Dense, double[][]>());
     }
 
     /**
@@ -110,7 +126,7 @@ public final class Optimizer {
      * @throws IllegalArgumentException on a bad lr or mu
      */
     public static Optimizer momentum(double lr, double mu) {
-        return new Optimizer(Kind.MOMENTUM, lr, mu, 0.9, 0.999, 1e-8, 0.0, false);
+        return new Optimizer(Kind.MOMENTUM, lr, mu, 0.9, 0.999, 1e-8, 0.0, false, 1.0, 0.0, new IdentityHashMap<Dense, double[][]>());
     }
 
     /**
@@ -135,13 +151,13 @@ public final class Optimizer {
      * @throws IllegalArgumentException on a constant out of its range
      */
     public static Optimizer adam(double lr, double beta1, double beta2, double eps) {
-        return new Optimizer(Kind.ADAM, lr, 0.0, beta1, beta2, eps, 0.0, false);
+        return new Optimizer(Kind.ADAM, lr, 0.0, beta1, beta2, eps, 0.0, false, 1.0, 0.0, new IdentityHashMap<Dense, double[][]>());
     }
 
     /**
      * The same optimizer with weight decay λ on W, coupled (g ← g + λ·W, L2 regularisation of the
      * objective by (λ/2)·Σ W²) or decoupled (W ← W·(1 − η·λ), AdamW). The new optimizer has fresh
-     * state.
+     * state (and keeps the learning-rate decay and L2-SP settings).
      *
      * @param lambda    λ, finite and ≥ 0 (0: no decay)
      * @param decoupled true for decoupled (AdamW-style) decay, false for coupled L2 decay
@@ -149,7 +165,69 @@ public final class Optimizer {
      * @throws IllegalArgumentException on a bad lambda
      */
     public Optimizer withWeightDecay(double lambda, boolean decoupled) {
-        return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled);
+        return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled, lrDecay, l2sp, anchors);
+    }
+
+    /**
+     * The same optimizer with discriminative learning rates (SPEC.md §10.1): in a step of a network
+     * of L layers, layer l, which is d = L − 1 − l steps below the top, trains at
+     * η = lr · (lrScale · F^(−d)), F^(−d) = {@code StrictMath.pow(F, -(double) d)}. The top layer
+     * (d = 0) keeps lr · lrScale exactly, and so does every layer when F = 1. The layers' own
+     * lrScale is not changed. The new optimizer has fresh state and keeps the other settings.
+     *
+     * @param F the factor, finite and ≥ 1 (ULMFiT uses 2.6; 1: off)
+     * @return a new optimizer
+     * @throws IllegalArgumentException unless F is finite and ≥ 1
+     */
+    public Optimizer withLrDecay(double F) {
+        if (!(F >= 1.0) || Double.isInfinite(F)) {
+            throw new IllegalArgumentException("learning-rate decay F: expected a finite number >= 1 (each layer further down trains F times slower), found " + F);
+        }
+        return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled, F, l2sp, anchors);
+    }
+
+    /**
+     * The same optimizer with the L2-SP penalty (α/2)·Σ_l ‖W_l − W⁰_l‖² on the W of every trainable
+     * layer (SPEC.md §10.1): each step uses g = dW + α·(W − W⁰) in place of dW, W⁰ = {@code W0[j]}
+     * for the layer {@code layers[j]} (the pre-trained weights) and W⁰ = 0 for every other layer
+     * (plain L2 on new layers, the same bits as coupled decay λ = α). Biases are not penalised.
+     * The anchors are copied; the new optimizer has fresh state and keeps the other settings.
+     *
+     * @param alpha  α, finite and ≥ 0 (0: off)
+     * @param layers the anchored layers (the kept, pre-trained ones); not modified
+     * @param W0     W⁰ of each anchored layer, {@code W0[j]} (O_j, I_j) finite; copied
+     * @return a new optimizer
+     * @throws IllegalArgumentException on a bad α, a null or repeated layer, or a W⁰ of the wrong shape or not finite
+     */
+    public Optimizer withL2SP(double alpha, Dense[] layers, double[][][] W0) {
+        Check.positive("L2-SP strength alpha", alpha, false);
+        if (layers == null || W0 == null || layers.length != W0.length) {
+            throw new IllegalArgumentException("L2-SP anchors: expected as many W0 matrices as layers, found "
+                + (layers == null ? "null" : String.valueOf(layers.length)) + " layers and " + (W0 == null ? "null" : String.valueOf(W0.length)) + " matrices");
+        }
+        IdentityHashMap<Dense, double[][]> a = new IdentityHashMap<Dense, double[][]>();
+        for (int j = 0; j < layers.length; j++) {
+            if (layers[j] == null) throw new IllegalArgumentException("L2-SP anchors: layers[" + j + "]: expected a layer, found null");
+            Check.matrix("L2-SP anchor W0[" + j + "]", W0[j], layers[j].O, layers[j].I);
+            double[][] c = new double[layers[j].O][];
+            for (int o = 0; o < c.length; o++) c[o] = W0[j][o].clone();
+            if (a.put(layers[j], c) != null) throw new IllegalArgumentException("L2-SP anchors: layers[" + j + "]: expected each layer once, found it again");
+        }
+        return new Optimizer(kind, lr, mu, beta1, beta2, eps, lambda, decoupled, lrDecay, alpha, a);
+    }
+
+    /**
+     * L2-SP's W⁰ of a layer.
+     *
+     * @param layer a layer
+     * @return a copy of its W⁰ (O, I), or null when it has no anchor (W⁰ = 0)
+     */
+    public double[][] anchor(Dense layer) {
+        double[][] W0 = anchors.get(layer);
+        if (W0 == null) return null;
+        double[][] c = new double[W0.length][];
+        for (int o = 0; o < c.length; o++) c[o] = W0[o].clone();
+        return c;
     }
 
     /**
@@ -207,6 +285,11 @@ public final class Optimizer {
                 state.put(layer, s);
             }
             s.t++;
+            if (l2sp != 0.0) {
+                // L2-SP: the step reads g = dW + α·(W − W⁰) (from the W before this step) instead of dW
+                if (s.g == null) s.g = new double[layer.O][layer.I];
+                l2spGradient(s.g, layer);
+            }
             if (kind == Kind.ADAM && s.t != cT) {
                 // Adam's bias corrections c₁ = 1 − β₁^t, c₂ = 1 − β₂^t, computed once per step count:
                 // layers trained together share t. (JDK 17's StrictMath.pow allocates three small
@@ -215,15 +298,58 @@ public final class Optimizer {
                 c1 = 1.0 - StrictMath.pow(beta1, s.t);
                 c2 = 1.0 - StrictMath.pow(beta2, s.t);
             }
+            // discriminative rates: the layer d = L − 1 − l steps below the top at lr · (lrScale · F^(−d))
+            double scale = lrDecay == 1.0 ? layer.lrScale() : layer.lrScale() * StrictMath.pow(lrDecay, -(double) (net.size() - 1 - l));
             // updateRow for the rows of W and b (b as row O), split over the network's threads: each
             // parameter is updated by one thread on its own, so the threads change no bit.
             rowsLayer = layer;
             rowsState = s;
-            rowsEta = lr * layer.lrScale();
+            rowsEta = lr * scale;
             net.parallel().run(rowsJob, layer.O + 1, (long) (layer.O + 1) * layer.I);
         }
         rowsLayer = null;
         rowsState = null;
+    }
+
+    /**
+     * g = dW + α·(W − W⁰) for one layer, W⁰ its anchor (W − 0 = W exactly, so an unanchored layer
+     * gets dW + α·W, coupled decay's bits).
+     * J + (α/2)·Σ (W − W⁰)²  ⇒  ∂/∂W_oi = dW_oi + α·(W_oi − W⁰_oi)
+     *
+     * @param g     the result (O, I), overwritten
+     * @param layer the layer; its W and dW are read
+     */
+    void l2spGradient(double[][] g, Dense layer) {
+        double[][] W0 = anchors.get(layer); // (O, I) or null
+        for (int o = 0; o < layer.O; o++) {
+            double[] W = layer.W[o], dW = layer.dW[o], go = g[o];
+            if (W0 == null) for (int i = 0; i < layer.I; i++) go[i] = dW[i] + l2sp * W[i];
+            else for (int i = 0; i < layer.I; i++) go[i] = dW[i] + l2sp * (W[i] - W0[o][i]);
+        }
+    }
+
+    /**
+     * The penalty terms that this optimizer's coupled steps differentiate, over the trainable layers
+     * of net: (λ/2)·Σ W² when the decay is coupled, plus (α/2)·Σ (W − W⁰)² (SPEC.md §10.1, §13).
+     *
+     * @param net the network
+     * @return the penalty, 0 when neither is on
+     */
+    double penalty(Network net) {
+        double coupled = 0.0, sp = 0.0;
+        for (int l = 0; l < net.size(); l++) {
+            Dense layer = net.layer(l);
+            if (!layer.isTrainable()) continue;
+            double[][] W0 = anchors.get(layer);
+            for (int o = 0; o < layer.O; o++) {
+                for (int i = 0; i < layer.I; i++) {
+                    double w = layer.W[o][i], d = W0 == null ? w : w - W0[o][i];
+                    coupled += w * w;
+                    sp += d * d;
+                }
+            }
+        }
+        return (decoupled ? 0.0 : 0.5 * lambda * coupled) + 0.5 * l2sp * sp;
     }
 
     private double c1, c2; // Adam's 1 − β₁^t, 1 − β₂^t for t = cT
@@ -246,7 +372,7 @@ public final class Optimizer {
      * weight decay λ), b for o = O (never decayed).
      */
     void updateRow(Dense layer, State s, int o, double eta, double c1, double c2) {
-        if (o < layer.O) update(layer.W[o], layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, c1, c2);
+        if (o < layer.O) update(layer.W[o], s.g != null ? s.g[o] : layer.dW[o], s.mW[o], s.vW == null ? null : s.vW[o], eta, lambda, c1, c2);
         else update(layer.b, layer.db, s.mb, s.vb, eta, 0.0, c1, c2);
     }
 
@@ -329,6 +455,9 @@ public final class Optimizer {
             case MOMENTUM: s = "momentum(lr " + lr + ", mu " + mu + ")"; break;
             default:       s = "adam(lr " + lr + ", beta1 " + beta1 + ", beta2 " + beta2 + ", eps " + eps + ")"; break;
         }
-        return lambda == 0.0 ? s : s + " with " + (decoupled ? "decoupled" : "coupled") + " weight decay " + lambda;
+        if (lambda != 0.0) s += " with " + (decoupled ? "decoupled" : "coupled") + " weight decay " + lambda;
+        if (lrDecay != 1.0) s += " with lr decay " + lrDecay + " per layer";
+        if (l2sp != 0.0) s += " with L2-SP " + l2sp + " (" + anchors.size() + " anchored layers)";
+        return s;
     }
 }

@@ -177,6 +177,62 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Gradual unfreezing (SPEC.md §19, "Gradual unfreezing"): the head alone in the first epoch,
+     * one more layer from the top in each epoch after. With h the lowest trainable layer when the
+     * call starts (the head is layers h … L−1; the layers below are frozen), E = {@link #epochs}
+     * and K = min(h, E − 1), it runs the stages k = 0 … K in order:
+     * <pre>
+     *   net.unfreeze(h − k, L)                       layers h − k … L−1 trainable
+     *   fit for 1 epoch (stage K: the E − K epochs left) with the shuffle seed {@link #seed} + k
+     * </pre>
+     * all with this trainer's optimizer, whose state of a layer starts when the layer first trains
+     * (a frozen layer's state does not advance, SPEC.md §6). This is exactly the sequence of
+     * {@code unfreeze} and {@link #fit} calls written out by hand (tested bit for bit). Each stage
+     * is its own fit: its shuffle starts from Rng(seed + k), its step decay counts from the stage's
+     * first epoch, and early stopping acts within the stage (a one-epoch stage keeps its epoch).
+     * The records are numbered 1 … E across the stages; the fields are as they were after the call.
+     * A divergence ends the schedule (the weights of the last good epoch are kept).
+     *
+     * @param x        training inputs (N, I), finite
+     * @param t        training targets (N, K)
+     * @param xVal     validation inputs (V, I), or null
+     * @param tVal     validation targets (V, K), or null
+     * @param listener called with each epoch's record (numbered across the stages), or null
+     * @return the records of every stage and how training ended, with epochs numbered across the stages
+     * @throws IllegalArgumentException as {@link #fit}; the layers unfrozen so far stay unfrozen
+     */
+    public Result fitGradual(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener) {
+        int h = net.lowestTrainable();
+        if (h < 0) throw new IllegalArgumentException("training: expected at least one trainable layer, found every layer frozen");
+        Check.size("epochs", epochs);
+        int E = epochs;
+        long seed0 = seed;
+        int K = Math.min(h, E - 1);
+        long start = System.nanoTime();
+        List<Epoch> all = new ArrayList<Epoch>();
+        try {
+            for (int k = 0; ; k++) {
+                net.unfreeze(h - k, net.size());
+                epochs = k < K ? 1 : E - K;
+                seed = seed0 + k;
+                final int offset = all.size();
+                Result r = fit(x, t, xVal, tVal, e -> {
+                    // the record renumbered across the stages, its time counted from the first stage
+                    Epoch g = new Epoch(offset + e.epoch, e.lr, e.trainLoss, e.validationLoss, (System.nanoTime() - start) / 1e9,
+                        e.examplesPerSecond, e.validationOutput);
+                    all.add(g);
+                    if (listener != null) listener.accept(g);
+                });
+                if (r.diverged) return new Result(all, offset + r.keptEpoch, false, true, offset + r.divergedEpoch, r.divergedStep, r.divergence);
+                if (k == K) return new Result(all, offset + r.keptEpoch, r.stoppedEarly, false, 0, 0, null);
+            }
+        } finally {
+            epochs = E;
+            seed = seed0;
+        }
+    }
+
     /** The epochs of {@link #fit}, on the (possibly cached-feature) network {@code trained}. */
     private Result loop(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener,
                         Network trained, double[][] inputs, double[][] valInputs, double lr0, long start) {

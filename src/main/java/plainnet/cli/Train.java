@@ -54,6 +54,9 @@ final class Train {
         o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
         o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
         o.value("unfreeze-from", "L", "0", "second stage: unfreeze layers L and above");
+        o.value("unfreeze", "MODE", "none", "gradual: train the new layers alone in the first epoch, then unfreeze one more layer from the top each epoch");
+        o.value("lr-decay", "F", "1", "discriminative learning rates: the layer d steps below the top trains at lr * F^-d (ULMFiT: 2.6; 1: off)");
+        o.value("l2-sp", "ALPHA", "0", "L2-SP: add (ALPHA/2)*|W - W0|^2 to the loss, W0 the --model's weights of the kept layers (0 for new layers)");
         return o;
     }
 
@@ -69,6 +72,7 @@ final class Train {
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
+        History history = History.of(o, lossKind, outFile, "--data", o.required("data"), "--validation", o.get("validation"));
         PrintStream progress = o.has("quiet") ? null : err;
         Csv csv = Setup.csv(o.required("data"), progress);
         List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
@@ -88,10 +92,12 @@ final class Train {
 
         Interrupt hook = Interrupt.register(err, "train", outFile);
         try {
-            Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
-            if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile)) return 1;
+            Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training", o.integer("epochs", 1), history, 1, false);
+            boolean save = !r.diverged || keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile);
+            writeHistory(history, save ? r.keptEpoch : 0, err, o);
+            if (!save) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, standardize));
-            report(out, net, loss, parts, d.outputs, outFile);
+            report(out, net, loss, parts, d.outputs, outFile, r.diverged ? null : keptNote(o, r, 0, r.history.size()));
             return r.diverged ? 1 : 0;
         } finally {
             hook.unregister();
@@ -113,6 +119,8 @@ final class Train {
         int stage2 = o.integer("finetune-epochs", 0);
         int unfreezeFrom = o.integer("unfreeze-from", 0);
         double lr2 = o.get("finetune-lr") == null ? lr / 10 : o.number("finetune-lr", 0.0, true);
+        boolean gradual = o.choice("unfreeze", "none", "gradual").equals("gradual");
+        double lrDecay = o.number("lr-decay", 1.0, false), alpha = o.number("l2-sp", 0.0, false);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--model", o.required("model"), "--data", o.required("data"), "--validation", o.get("validation"));
         ModelFile source = ModelFile.load(Paths.get(o.required("model")));
         PrintStream progress = o.has("quiet") ? null : err;
@@ -127,6 +135,8 @@ final class Train {
             lossKind = "bce";
             why = " (the model's is softmax, which takes one label column)";
         }
+        // Checked before the data are read; after the loss kind, which decides the metric column.
+        History history = History.of(o, lossKind, outFile, "--model", o.required("model"), "--data", o.required("data"), "--validation", o.get("validation"));
         Network net = source.net;
         if (features.size() != net.inputs()) {
             throw new UsageException("the model " + o.get("model") + " reads " + net.inputs() + " inputs, but --features selects " + features.size() + " columns of " + csv.file
@@ -143,6 +153,14 @@ final class Train {
         if (drop >= net.size()) throw new UsageException("option --drop expected at most " + (net.size() - 1) + " (the model has " + net.size() + " layers and one must remain), found " + drop);
         net.removeLast(drop);
         int kept = net.size();
+        // L2-SP's W⁰: the --model's weights of the kept layers, held (copied) by the optimizers of this run only
+        Dense[] anchored = new Dense[kept];
+        double[][][] W0 = new double[kept][][];
+        for (int l = 0; l < kept; l++) {
+            anchored[l] = net.layer(l);
+            W0[l] = new double[net.layer(l).O][];
+            for (int j = 0; j < W0[l].length; j++) W0[l][j] = net.layer(l).W[j].clone(); // stage 1 may train them: keep the pre-trained values
+        }
         Rng rng = new Rng(o.longValue("seed"));
         List<Dense> added = new ArrayList<Dense>(Build.hidden(o.get("hidden"), net.outputs(), rng, "hidden"));
         int top = added.isEmpty() ? net.outputs() : added.get(added.size() - 1).O;
@@ -160,7 +178,9 @@ final class Train {
         try {
             Trainer.Result r;
             try {
-                r = fit(o, net, loss, opt, parts[0], parts[1], err, "stage 1 (" + layers(freeze, net.size() - 1) + " trainable)");
+                r = fit(o, net, loss, strategies(opt, lrDecay, alpha, anchored, W0), parts[0], parts[1], err,
+                    "stage 1 (" + layers(freeze, net.size() - 1) + " trainable" + (gradual ? " in the first epoch, one more layer from the top each epoch after)" : ")"),
+                    o.integer("epochs", 1), history, 1, gradual);
             } catch (IllegalArgumentException e) {
                 // The cached outputs of the frozen layers are checked as inputs of the layers above:
                 // name the model and the data row when they are not finite.
@@ -168,15 +188,22 @@ final class Train {
                 throw e;
             }
             String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
+            int offset = 0, keptEpoch = r.keptEpoch; // epochs before the last stage; the kept epoch, counted across the stages
             if (!r.diverged && stage2 > 0) {
                 net.unfreeze(unfreezeFrom, net.size());
-                r = fit(o, net, loss, Build.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning " + layers(unfreezeFrom, net.size() - 1) + ")", stage2);
+                offset = r.history.size();
+                int stage1Kept = r.keptEpoch;
+                r = fit(o, net, loss, strategies(Build.optimizer(o, lr2), lrDecay, alpha, anchored, W0), parts[0], parts[1], err,
+                    "stage 2 (fine-tuning " + layers(unfreezeFrom, net.size() - 1) + ")", stage2, history, 2, false);
                 // A divergence in stage 2 keeps at least the weights stage 1 finished with.
                 keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
+                keptEpoch = r.keptEpoch > 0 ? offset + r.keptEpoch : stage1Kept;
             }
-            if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile)) return 1;
+            boolean save = !r.diverged || keepDiverged(o, err, r, keptWeights, outFile);
+            writeHistory(history, save ? keptEpoch : 0, err, o);
+            if (!save) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, source.standardize));
-            report(out, net, loss, parts, d.outputs, outFile);
+            report(out, net, loss, parts, d.outputs, outFile, r.diverged ? null : keptNote(o, r, offset, offset + r.history.size()));
             return r.diverged ? 1 : 0;
         } finally {
             hook.unregister();
@@ -186,6 +213,32 @@ final class Train {
     /** "layer 2" for one layer, "layers 0-2" for several. */
     static String layers(int from, int to) {
         return from == to ? "layer " + from : "layers " + from + "-" + to;
+    }
+
+    /** opt with transfer's --lr-decay and --l2-sp (SPEC.md §10.1); W⁰ the kept layers' pre-trained weights. */
+    private static Optimizer strategies(Optimizer opt, double lrDecay, double alpha, Dense[] anchored, double[][][] W0) {
+        if (lrDecay != 1.0) opt = opt.withLrDecay(lrDecay);
+        return alpha == 0.0 ? opt : opt.withL2SP(alpha, anchored, W0);
+    }
+
+    /** Writes the --history files (when given), the saved weights being those of epoch {@code kept} (0: none saved). */
+    private static void writeHistory(History history, int kept, PrintStream err, Options o) throws IOException {
+        if (history == null) return;
+        history.kept = kept;
+        history.write();
+        if (!o.has("quiet")) err.println("plainnet: wrote the training history to " + o.get("history") + " and its chart to " + History.chartOf(o.get("history")));
+    }
+
+    /**
+     * With --patience, the line of the report that says which epoch's weights were saved: the one
+     * with the lowest validation loss (SPEC.md §19), numbered across the stages ({@code offset}
+     * epochs before the last stage, {@code last} epochs in all); null without --patience.
+     */
+    private static String keptNote(Options o, Trainer.Result r, int offset, int last) throws UsageException {
+        if (o.integer("patience", 0) == 0 || r.keptEpoch == 0) return null;
+        double v = r.history.get(r.keptEpoch - 1).validationLoss;
+        return "kept the weights of epoch " + (offset + r.keptEpoch) + " of " + last + ", the lowest validation loss (" + Training.fixed(v, 5) + ")"
+            + (r.keptEpoch == r.history.size() ? "" : r.stoppedEarly ? "; early stopping (--patience " + o.get("patience") + ")" : ", not the last epoch's");
     }
 
     /**
@@ -361,30 +414,39 @@ final class Train {
         return new Setup.Data(x, d.t.rows(index, 0, index.length), d.features, d.outputs, d.file, lines);
     }
 
-    private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage)
-        throws UsageException {
-        return fit(o, net, loss, opt, train, val, err, stage, o.integer("epochs", 1));
-    }
-
-    /** Trains; the network then holds the weights to keep (SPEC.md, section "Training loop"). */
-    private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage, int epochs)
-        throws UsageException {
+    /**
+     * Trains (with gradual unfreezing when {@code gradual}, SPEC.md §19); the network then holds
+     * the weights to keep (SPEC.md, section "Training loop"). Each epoch goes to the history (when
+     * given) as stage {@code stageNumber}, numbered after the epochs already there.
+     */
+    private static Trainer.Result fit(Options o, Network net, Loss loss, Optimizer opt, Setup.Data train, Setup.Data val, PrintStream err, String stage, int epochs,
+                                      History history, int stageNumber, boolean gradual) throws UsageException {
         Trainer tr = new Trainer(net, loss, opt);
         Training.settings(o, tr);
         tr.epochs = epochs;
         if (tr.patience > 0 && val == null) throw new UsageException("option --patience needs validation data: give --validation FILE or --split FRACTION");
         boolean quiet = o.has("quiet");
         if (!quiet) err.println("plainnet: " + stage + ": " + train.x.length + " rows" + (val == null ? "" : ", validation " + val.x.length + " rows"));
-        Trainer.Result r = tr.fit(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t,
-            quiet ? null : e -> Training.progress(err, e, epochs, loss, val == null ? null : val.t));
+        int offset = history == null ? 0 : history.epochs();
+        java.util.function.Consumer<Trainer.Epoch> listener = e -> {
+            // the lowest trainable layer is read now, while the epoch's freezing is in place (gradual unfreezing changes it)
+            if (history != null) history.add(e, offset, stageNumber, net.lowestTrainable(), loss, val == null ? null : val.t);
+            if (!quiet) Training.progress(err, e, epochs, loss, val == null ? null : val.t);
+        };
+        Trainer.Result r = gradual ? tr.fitGradual(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t, listener)
+            : tr.fit(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t, listener);
         if (r.stoppedEarly && !quiet) err.println("plainnet: early stopping after epoch " + r.history.size() + "; keeping the weights of epoch " + r.keptEpoch);
+        else if (tr.patience > 0 && !r.diverged && r.keptEpoch < r.history.size() && !quiet) {
+            err.println("plainnet: keeping the weights of epoch " + r.keptEpoch + ", which had the lowest validation loss, not those of the last epoch " + r.history.size());
+        }
         return r;
     }
 
-    private static void report(PrintStream out, Network net, Loss loss, Setup.Data[] parts, List<String> names, String outFile) {
+    private static void report(PrintStream out, Network net, Loss loss, Setup.Data[] parts, List<String> names, String outFile, String note) {
         Setup.Data shown = parts[1] != null ? parts[1] : parts[0];
         out.println("saved " + outFile + " (" + net.size() + " layers, " + Training.count(net.parameterCount()) + " parameters, "
             + Training.count(net.trainableParameterCount()) + " trainable)");
+        if (note != null) out.println(note);
         out.println((parts[1] != null ? "validation" : "training") + " metrics (" + shown.x.length + " rows):");
         double[][] z = Setup.outputs(net, shown.x);
         out.print(Training.metrics(loss, z, shown.t, names));

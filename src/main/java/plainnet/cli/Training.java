@@ -35,6 +35,7 @@ final class Training {
         o.value("out", "FILE", null, "where to write the trained model (JSON; written atomically)");
         o.flag("save-diverged", "when training diverges, replace an existing --out with the weights kept (default: leave it unchanged)");
         o.flag("quiet", "no progress lines on standard error");
+        o.value("history", "FILE", null, "write one CSV line per epoch (losses, validation metric, learning rate, seconds) to FILE and a chart of the losses to FILE.svg (FILE's .csv replaced)");
     }
 
     /** Copies the training options into tr; with tr null only checks them. */

@@ -6,8 +6,9 @@ import java.util.Locale;
 /**
  * A minimal SVG writer for the demo's two kinds of chart: lines with error bars over categories,
  * and grouped bars with error bars. Text only, no dependency; the output is a complete SVG file.
+ * The command line's training history ({@code --history}) draws its chart with {@link #lines}.
  */
-final class Svg {
+public final class Svg {
 
     private static final int W = 720, H = 420, LEFT = 70, RIGHT = 200, TOP = 50, BOTTOM = 60;
     private static final String[] COLORS = {"#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#555555"};
@@ -15,21 +16,62 @@ final class Svg {
     private Svg() {}
 
     /** One series: a name, and per category a mean and the half-width of its error bar (the demo gives the standard error). */
-    static final class Series {
+    public static final class Series {
         final String name;
         final double[] mean, err;
 
-        Series(String name, double[] mean, double[] err) {
+        /**
+         * A series of values over the categories.
+         *
+         * @param name its name in the legend
+         * @param mean the value of each category (C), drawn clamped to the y range
+         * @param err  the half-width of each error bar (C), 0 for none
+         */
+        public Series(String name, double[] mean, double[] err) {
             this.name = name;
             this.mean = mean;
             this.err = err;
         }
     }
 
-    /** Lines over categories (x), with ±err error bars; y from yMin to yMax. */
-    static String lines(String title, String xLabel, String yLabel, String[] categories, List<Series> series, double yMin, double yMax) {
+    /**
+     * Lines over categories (x), with ±err error bars; y from yMin to yMax. With more than 20
+     * categories only every ⌈C/20⌉-th is labelled.
+     *
+     * @param title      the chart's title
+     * @param xLabel     the label of the x axis
+     * @param yLabel     the label of the y axis
+     * @param categories the C categories, left to right
+     * @param series     the lines, one colour each
+     * @param yMin       the bottom of the y axis
+     * @param yMax       the top of the y axis, &gt; yMin
+     * @return a complete SVG document
+     */
+    public static String lines(String title, String xLabel, String yLabel, String[] categories, List<Series> series, double yMin, double yMax) {
+        return lines(title, xLabel, yLabel, categories, series, yMin, yMax, -1);
+    }
+
+    /**
+     * {@link #lines(String, String, String, String[], List, double, double)} with a dashed vertical
+     * line through one category (the training history marks the epoch whose weights were kept).
+     *
+     * @param title      the chart's title
+     * @param xLabel     the label of the x axis
+     * @param yLabel     the label of the y axis
+     * @param categories the C categories, left to right
+     * @param series     the lines, one colour each
+     * @param yMin       the bottom of the y axis
+     * @param yMax       the top of the y axis, &gt; yMin
+     * @param mark       the index of the category to mark, or −1 for none
+     * @return a complete SVG document
+     */
+    public static String lines(String title, String xLabel, String yLabel, String[] categories, List<Series> series, double yMin, double yMax, int mark) {
         StringBuilder s = header(title, xLabel, yLabel, categories, yMin, yMax);
         double step = (W - LEFT - RIGHT) / (double) categories.length; // points sit at the centre of each category
+        if (mark >= 0 && mark < categories.length) {
+            double px = LEFT + (mark + 0.5) * step;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\" stroke=\"#888888\" stroke-dasharray=\"4,3\"/>%n", f(px), TOP, f(px), H - BOTTOM));
+        }
         for (int j = 0; j < series.size(); j++) {
             Series se = series.get(j);
             String color = COLORS[j % COLORS.length];
@@ -80,7 +122,9 @@ final class Svg {
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%s\" text-anchor=\"end\">%.2f</text>%n", LEFT - 6, f(py + 4), v));
         }
         double step = (plotRight - LEFT) / (double) categories.length;
+        int every = (categories.length + 19) / 20; // at most 20 labels, so that long runs stay legible
         for (int c = 0; c < categories.length; c++) {
+            if (c % every != 0) continue;
             double px = LEFT + step * (c + 0.5);
             s.append(String.format(Locale.ROOT, "<text x=\"%s\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", f(px), H - BOTTOM + 18, escape(categories[c])));
         }

@@ -106,7 +106,7 @@ public final class Case {
             root.put("x", x);
             root.put("y", labels(t));
             root.put("loss", ModelFile.lossToMap(loss));
-            root.put("optimizer", opt == null ? null : optimizer(opt, steps));
+            root.put("optimizer", opt == null ? null : optimizer(opt, steps, net));
         }
         root.put("expected", expected);
         return Json.write(root);
@@ -123,7 +123,7 @@ public final class Case {
         return rows;
     }
 
-    private static Map<String, Object> optimizer(Optimizer o, int steps) {
+    private static Map<String, Object> optimizer(Optimizer o, int steps, Network net) {
         Map<String, Object> m = new LinkedHashMap<String, Object>();
         m.put("kind", o.kind.name().toLowerCase(java.util.Locale.ROOT));
         m.put("lr", o.lr());
@@ -136,6 +136,23 @@ public final class Case {
         m.put("weight_decay", o.lambda);
         m.put("decoupled", o.decoupled);
         m.put("steps", steps);
+        // the transfer strategies (SPEC.md §10.1): written only when on, so the other files stay as they were
+        if (o.lrDecay != 1.0) m.put("lr_decay", o.lrDecay);
+        if (o.l2sp != 0.0) {
+            List<Object> anchors = new ArrayList<Object>();
+            for (int l = 0; l < net.size(); l++) {
+                double[][] W0 = o.anchor(net.layer(l));
+                if (W0 == null) continue;
+                Map<String, Object> a = new LinkedHashMap<String, Object>();
+                a.put("layer", l);
+                a.put("W0", W0);
+                anchors.add(a);
+            }
+            Map<String, Object> sp = new LinkedHashMap<String, Object>();
+            sp.put("alpha", o.l2sp);
+            sp.put("anchors", anchors);
+            m.put("l2_sp", sp);
+        }
         return m;
     }
 
@@ -204,6 +221,8 @@ public final class Case {
                 double lambda = o.number("weight_decay");
                 boolean decoupled = o.bool("decoupled");
                 if (lambda != 0.0 || decoupled) opt = opt.withWeightDecay(lambda, decoupled);
+                if (o.has("lr_decay")) opt = opt.withLrDecay(o.number("lr_decay"));
+                if (o.has("l2_sp")) opt = l2sp(o.object("l2_sp"), opt, net);
             } catch (IllegalArgumentException e) {
                 throw root.error("optimizer", e.getMessage());
             }
@@ -211,5 +230,25 @@ public final class Case {
             if (steps < 1) throw o.error("steps", "expected at least 1, found " + steps);
         }
         return network(name, description, net, x, t, loss, opt, steps, abs, rel);
+    }
+
+    /** opt with the L2-SP of the vector's "l2_sp" object: alpha, and anchors [{"layer": l, "W0": (O_l, I_l)}], each layer at most once. */
+    private static Optimizer l2sp(Fields sp, Optimizer opt, Network net) throws FormatException {
+        double alpha = sp.number("alpha");
+        List<Fields> anchors = sp.objects("anchors");
+        plainnet.Dense[] layers = new plainnet.Dense[anchors.size()];
+        double[][][] W0 = new double[anchors.size()][][];
+        for (int j = 0; j < layers.length; j++) {
+            Fields a = anchors.get(j);
+            int l = a.integer("layer");
+            if (l < 0 || l >= net.size()) throw a.error("layer", "expected a layer index 0 to " + (net.size() - 1) + ", found " + l);
+            layers[j] = net.layer(l);
+            W0[j] = a.matrix("W0", layers[j].O, layers[j].I);
+        }
+        try {
+            return opt.withL2SP(alpha, layers, W0);
+        } catch (IllegalArgumentException e) {
+            throw sp.error("anchors", e.getMessage());
+        }
     }
 }

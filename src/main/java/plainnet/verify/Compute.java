@@ -78,6 +78,18 @@ public final class Compute {
 
         if (c.opt != null) {
             Optimizer opt = c.opt.withWeightDecay(c.opt.lambda, c.opt.decoupled); // fresh state
+            if (c.opt.l2sp != 0.0) {
+                // L2-SP's anchors belong to the case's layers: give them to the copies stepped here
+                List<Dense> layers = new ArrayList<Dense>();
+                List<double[][]> W0 = new ArrayList<double[][]>();
+                for (int l = 0; l < L; l++) {
+                    double[][] anchor = c.opt.anchor(c.net.layer(l));
+                    if (anchor == null) continue;
+                    layers.add(net.layer(l));
+                    W0.add(anchor);
+                }
+                opt = opt.withL2SP(c.opt.l2sp, layers.toArray(new Dense[0]), W0.toArray(new double[0][][]));
+            }
             for (int s = 0; s < c.steps; s++) {
                 double[][] o = net.forward(c.x);
                 c.loss.backward(dout, o, c.t);

@@ -82,6 +82,8 @@ public final class Vectors {
             scaled(net(63, new int[] {3, 3}, Activation.IDENTITY), 5000.0), data(64, 3, 3), Targets.ofClasses(new int[] {0, 2, 1}, 3),
             new SoftmaxCrossEntropy(), null, 0, ABS, REL));
         cases.add(transfer());
+        cases.add(l2sp());
+        cases.add(lrDecay());
         cases.add(Case.network("deep_narrow", "8 layers of width 2-3 with mixed activations",
             deepNarrow(), data(71, 3, 2), bce(72, 3, 1, 0.0), new BinaryCrossEntropy(), null, 0, ABS, REL));
         cases.add(Case.network("wide_shallow", "20 inputs, 64 relu units, 3 outputs",
@@ -211,6 +213,34 @@ public final class Vectors {
 
     /** A pre-trained 4-6-5-3 base (trained here for 30 Adam steps on task A), a new 5 → 2 head, the base frozen; 3 Adam steps on task B. */
     private static Case transfer() {
+        return Case.network("transfer_frozen_base", "transfer learning: a base pre-trained on task A (rounded to 3 decimals), a new 5 -> 2 head, "
+            + "the base frozen; 3 Adam steps on task B with a partly unlabeled task", transferNet(), data(84, 6, 4), bce(85, 6, 2, 0.3),
+            new BinaryCrossEntropy(), Optimizer.adam(0.02), 3, ABS_STEPS, REL_STEPS);
+    }
+
+    /** transferNet fine-tuned whole with L2-SP: W⁰ of layers 0, 1 = their pre-trained W (the start), the new head plain L2 (SPEC.md §10.1). */
+    private static Case l2sp() {
+        Network n = transferNet();
+        n.unfreeze(0, n.size());
+        Optimizer opt = Optimizer.momentum(0.1, 0.9).withL2SP(0.5, new Dense[] {n.layer(0), n.layer(1)},
+            new double[][][] {n.layer(0).W, n.layer(1).W});
+        return Case.network("transfer_l2_sp", "L2-SP: every layer of the transferred network trains, with the penalty (0.5/2)|W - W0|^2, "
+            + "W0 the pre-trained W of layers 0 and 1 (where they start) and 0 for the new head; 3 momentum steps", n, data(84, 6, 4), bce(85, 6, 2, 0.3),
+            new BinaryCrossEntropy(), opt, 3, ABS_STEPS, REL_STEPS);
+    }
+
+    /** transferNet fine-tuned whole with discriminative rates F = 2.6, layer 0 also at lr_scale 0.5 (SPEC.md §10.1). */
+    private static Case lrDecay() {
+        Network n = transferNet();
+        n.unfreeze(0, n.size());
+        n.layer(0).setLrScale(0.5);
+        return Case.network("transfer_lr_decay", "discriminative learning rates: every layer of the transferred network trains, layer l at "
+            + "lr * (lr_scale * 2.6^-(2 - l)), layer 0 with lr_scale 0.5; 3 Adam steps", n, data(84, 6, 4), bce(85, 6, 2, 0.3),
+            new BinaryCrossEntropy(), Optimizer.adam(0.02).withLrDecay(2.6), 3, ABS_STEPS, REL_STEPS);
+    }
+
+    /** The network of the transfer vectors: the rounded base pre-trained on task A (layers 0, 1, frozen) and a new 5 → 2 head. */
+    private static Network transferNet() {
         Network a = net(80, new int[] {4, 6, 5, 3}, Activation.TANH);
         double[][] xa = data(81, 12, 4);
         Targets ta = bce(82, 12, 3, 0.0);
@@ -239,9 +269,7 @@ public final class Vectors {
             layers.add(c);
         }
         layers.add(rounded(new Dense(5, 2, Activation.IDENTITY, rng), rng));
-        return Case.network("transfer_frozen_base", "transfer learning: a base pre-trained on task A (rounded to 3 decimals), a new 5 -> 2 head, "
-            + "the base frozen; 3 Adam steps on task B with a partly unlabeled task", new Network(layers), data(84, 6, 4), bce(85, 6, 2, 0.3),
-            new BinaryCrossEntropy(), Optimizer.adam(0.02), 3, ABS_STEPS, REL_STEPS);
+        return new Network(layers);
     }
 
     private static Network deepNarrow() {

@@ -55,7 +55,7 @@ class SingleFileTest {
             public static double[] network(double[][][] W, double[][] b, String[] activation, double[] slope, boolean[] trainable,
                                            double[] lrScale, double[][] x, double[][] y, boolean[][] labeled, String lossKind,
                                            String reduction, double[] taskWeight, double[] posWeight, String optKind, double[] opt,
-                                           boolean decoupled, int steps) {
+                                           boolean decoupled, int steps, double[][][] anchors) {
                 int L = W.length;
                 List<PlainNet.Dense> layers = new ArrayList<PlainNet.Dense>();
                 for (int l = 0; l < L; l++) {
@@ -91,6 +91,17 @@ class SingleFileTest {
                         : optKind.equals("momentum") ? PlainNet.Optimizer.momentum(opt[0], opt[1])
                         : PlainNet.Optimizer.adam(opt[0], opt[2], opt[3], opt[4]);
                     if (opt[5] != 0.0 || decoupled) o = o.withWeightDecay(opt[5], decoupled);
+                    if (opt[6] != 1.0) o = o.withLrDecay(opt[6]);
+                    if (opt[7] != 0.0) {
+                        List<PlainNet.Dense> anchored = new ArrayList<PlainNet.Dense>();
+                        List<double[][]> W0 = new ArrayList<double[][]>();
+                        for (int l = 0; l < L; l++) {
+                            if (anchors[l] == null) continue;
+                            anchored.add(net.layer(l));
+                            W0.add(anchors[l]);
+                        }
+                        o = o.withL2SP(opt[7], anchored.toArray(new PlainNet.Dense[0]), W0.toArray(new double[0][][]));
+                    }
                     for (int s = 0; s < steps; s++) {
                         double[][] a = net.forward(x);
                         loss.backward(dout, a, t);
@@ -430,20 +441,31 @@ class SingleFileTest {
         double[] posWeight = loss.get("pos_weight") != null ? vector(loss.get("pos_weight")) : null;
         Map<String, Object> o = (Map<String, Object>) v.get("optimizer");
         String optKind = o == null ? null : (String) o.get("kind");
-        double[] opt = new double[6];
+        double[] opt = new double[8];
         boolean decoupled = false;
         int steps = 0;
+        double[][][] anchors = new double[L][][]; // L2-SP's W⁰ per layer, null where none
         if (o != null) {
             String[] keys = {"lr", "momentum", "beta1", "beta2", "eps", "weight_decay"};
             for (int j = 0; j < keys.length; j++) opt[j] = o.containsKey(keys[j]) ? (Double) o.get(keys[j]) : 0.0;
             decoupled = (Boolean) o.get("decoupled");
             steps = (int) (double) (Double) o.get("steps");
+            // the optional keys of the transfer strategies (SPEC.md §22.1), absent = off
+            opt[6] = o.containsKey("lr_decay") ? (Double) o.get("lr_decay") : 1.0;
+            if (o.containsKey("l2_sp")) {
+                Map<String, Object> sp = (Map<String, Object>) o.get("l2_sp");
+                opt[7] = (Double) sp.get("alpha");
+                for (Object a : (List<Object>) sp.get("anchors")) {
+                    Map<String, Object> anchor = (Map<String, Object>) a;
+                    anchors[(int) (double) (Double) anchor.get("layer")] = matrix(anchor.get("W0"));
+                }
+            }
         }
         Method m = driver.getMethod("network", double[][][].class, double[][].class, String[].class, double[].class, boolean[].class,
             double[].class, double[][].class, double[][].class, boolean[][].class, String.class, String.class, double[].class,
-            double[].class, String.class, double[].class, boolean.class, int.class);
+            double[].class, String.class, double[].class, boolean.class, int.class, double[][][].class);
         double[] got = (double[]) m.invoke(null, W, b, activation, slope, trainable, lrScale, x, y, labeled, kind,
-            (String) loss.get("reduction"), taskWeight, posWeight, optKind, opt, decoupled, steps);
+            (String) loss.get("reduction"), taskWeight, posWeight, optKind, opt, decoupled, steps, anchors);
         double[] want = expectedNetwork(expected);
         assertBits(file + " (forward, loss, backward, update)", got, want);
         return want.length;

@@ -51,10 +51,10 @@ class VectorsTest {
     void computeThenVerify_everyCommittedVector_passes() {
         assertThat(run("compute", "--vector", COMMITTED.toString(), "--out", dir.toString())).as(err).isZero();
         assertThat(run("verify", "--vector", COMMITTED.toString(), "--result", dir.toString())).as(out).isZero();
-        assertThat(out).endsWith("38 passed, 0 failed\n");
+        assertThat(out).endsWith("40 passed, 0 failed\n");
         // The same with plain arguments: plainnet verify VECTOR RESULT.
         assertThat(run("verify", COMMITTED.toString(), dir.toString())).as(out).isZero();
-        assertThat(out).endsWith("38 passed, 0 failed\n");
+        assertThat(out).endsWith("40 passed, 0 failed\n");
         assertThat(run("compute", COMMITTED.resolve("bce_sum.json").toString())).isZero();
         assertThat(out).startsWith("{\n  \"format\": \"plainnet-result\"");
         assertThat(run("verify", COMMITTED.toString(), dir.toString(), "extra")).isEqualTo(2);
@@ -293,7 +293,7 @@ class VectorsTest {
         assertThat(run("compute", "--vector", COMMITTED.toString(), "--out", results.toString())).isZero();
         Files.delete(results.resolve("mse_sum.json"));
         assertThat(run("verify", "--vector", COMMITTED.toString(), "--result", results.toString())).isEqualTo(2);
-        assertThat(out).contains("MALFORMED mse_sum.json", "PASS wide_shallow").endsWith("37 passed, 1 failed (1 malformed)\n");
+        assertThat(out).contains("MALFORMED mse_sum.json", "PASS wide_shallow").endsWith("39 passed, 1 failed (1 malformed)\n");
     }
 
     @Test
