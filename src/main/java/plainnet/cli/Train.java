@@ -86,7 +86,8 @@ final class Train {
         Interrupt hook = Interrupt.register(err, "train", outFile);
         try {
             Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training");
-            if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile)) return 1;
+            if (r.diverged && !keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile,
+                Overflow.firstStep(r, net, loss, parts[0], standardize != null))) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, standardize));
             report(out, net, loss, parts, d.outputs, outFile);
             return r.diverged ? 1 : 0;
@@ -161,13 +162,15 @@ final class Train {
                 throw e;
             }
             String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
+            // Only stage 1 starts from weights no learning rate has touched.
+            String firstStep = Overflow.firstStep(r, net, loss, parts[0], source.standardize != null);
             if (!r.diverged && stage2 > 0) {
                 net.unfreeze(unfreezeFrom, net.size());
                 r = fit(o, net, loss, Build.optimizer(o, lr2), parts[0], parts[1], err, "stage 2 (fine-tuning layers " + unfreezeFrom + "-" + (net.size() - 1) + ")", stage2);
                 // A divergence in stage 2 keeps at least the weights stage 1 finished with.
                 keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
             }
-            if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile)) return 1;
+            if (r.diverged && !keepDiverged(o, err, r, keptWeights, outFile, firstStep)) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, source.standardize));
             report(out, net, loss, parts, d.outputs, outFile);
             return r.diverged ? 1 : 0;
@@ -201,14 +204,16 @@ final class Train {
      * Reports a divergence on standard error; true when the kept weights are to be saved: there
      * are some ({@code kept} is not null) and --out does not exist yet or --save-diverged is given.
      * An existing --out is never replaced by a diverged run unless asked (SPEC.md, "Command line").
+     * The message ends with {@code firstStep} (a loss not finite before any update: the data, not
+     * the rate) or, when it is null, with the advice of a smaller --lr.
      */
-    private static boolean keepDiverged(Options o, PrintStream err, Trainer.Result r, String kept, String outFile) {
+    private static boolean keepDiverged(Options o, PrintStream err, Trainer.Result r, String kept, String outFile, String firstStep) {
         String s = "plainnet: training diverged in epoch " + r.divergedEpoch + ", step " + r.divergedStep + ": " + r.divergence + "; ";
         boolean save = kept != null && (o.has("save-diverged") || !Files.exists(Paths.get(outFile), LinkOption.NOFOLLOW_LINKS));
         if (kept == null) s += "no epoch finished, so no model is written";
         else if (save) s += "saving " + kept + " to " + outFile;
         else s += outFile + " already exists and is left unchanged (give --save-diverged to replace it with " + kept + ")";
-        err.println(s + ". Try a smaller --lr.");
+        err.println(s + ". " + (firstStep != null ? firstStep : "Try a smaller --lr."));
         return save;
     }
 
