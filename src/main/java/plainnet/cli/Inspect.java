@@ -111,6 +111,7 @@ final class Inspect {
         Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
         Dataset data = Dataset.features(csv, m.features);
+        Reading.end();
         double[][] x = data.x;
         if (m.standardize != null) m.standardize.apply(x);
         double[][] z = Overflow.outputs(m.net, x, o.get("model"), csv.file, data.lines, m.features, m.standardize != null);

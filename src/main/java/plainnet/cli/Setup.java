@@ -56,7 +56,10 @@ final class Setup {
 
     /** Opens a data file and reads its header; the rows are read by {@link #read}, reporting progress to {@code progress} (or not, when null) for a large file. */
     static Csv csv(String file, PrintStream progress) throws IOException {
-        return Csv.open(Paths.get(file), progress, progressBytes);
+        Reading.begin(file); // until read ends, an interruption is reported as one while reading this file
+        Csv csv = Csv.open(Paths.get(file), progress, progressBytes);
+        Reading.opened(csv);
+        return csv;
     }
 
     /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
@@ -70,12 +73,22 @@ final class Setup {
      * @param classes the number of softmax classes, or 0 to take it from the data
      */
     static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes) throws IOException {
-        Dataset d = Dataset.fromColumns(csv, features, labels);
+        Dataset d;
+        try {
+            d = Dataset.fromColumns(csv, features, labels);
+        } finally {
+            Reading.end();
+        }
         return forLoss(d, loss, classes, csv.file);
     }
 
     static Data read(Csv csv, String featureSpec, String labelSpec, String loss, int classes) throws IOException {
-        Dataset d = Dataset.from(csv, featureSpec, labelSpec);
+        Dataset d;
+        try {
+            d = Dataset.from(csv, featureSpec, labelSpec);
+        } finally {
+            Reading.end();
+        }
         return forLoss(d, loss, classes, csv.file);
     }
 
