@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import plainnet.demo.Demo;
+import plainnet.io.TextFiles;
 
 /** {@code plainnet demo}: runs {@link Demo} with the bundled data. */
 final class DemoCommand {
@@ -33,6 +34,7 @@ final class DemoCommand {
         s.repeats = o.integer("repeats", 1);
         s.steps = o.integer("steps", 1);
         s.threads = o.integer("threads", 1);
+        TextFiles.checkFolder(s.out, "--out"); // before any work: the demo runs for seconds before it writes
         try {
             Demo.run(s, out, err);
         } catch (IllegalArgumentException e) {

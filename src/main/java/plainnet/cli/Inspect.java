@@ -94,8 +94,9 @@ final class Inspect {
         }
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Setup.Data d = data(o, m, err);
+        double[][] z = Overflow.outputs(m.net, d.x, o.get("model"), d.file, d.lines, d.features, m.standardize != null); // (N, K), refused if not finite
         out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
-        out.print(Training.metrics(m.loss, Setup.outputs(m.net, d.x), d.t, d.outputs));
+        out.print(Training.metrics(m.loss, z, d.t, d.outputs));
         return 0;
     }
 
@@ -110,9 +111,10 @@ final class Inspect {
         Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
         Dataset data = Dataset.features(csv, m.features);
+        Reading.end();
         double[][] x = data.x;
         if (m.standardize != null) m.standardize.apply(x);
-        double[][] z = Setup.outputs(m.net, x);
+        double[][] z = Overflow.outputs(m.net, x, o.get("model"), csv.file, data.lines, m.features, m.standardize != null);
         StringBuilder s = new StringBuilder("line");
         for (String t : m.tasks) s.append(',').append(quote(t));
         s.append('\n');

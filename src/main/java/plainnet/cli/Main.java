@@ -51,7 +51,14 @@ public final class Main {
      * @param args the command and its options, e.g. {@code train --data d.csv --features a..c --labels y --out m.json}
      */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Reading.watch(args.length == 0 ? "" : args[0], System.err);
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } finally {
+            Reading.returned();
+        }
+        System.exit(code);
     }
 
     /** The options that name input files, for the out-of-memory message. */

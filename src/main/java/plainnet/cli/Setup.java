@@ -55,7 +55,10 @@ final class Setup {
 
     /** Opens a data file and reads its header; the rows are read by {@link #read}, reporting progress to {@code progress} (or not, when null) for a large file. */
     static Csv csv(String file, PrintStream progress) throws IOException {
-        return Csv.open(Paths.get(file), progress, progressBytes);
+        Reading.begin(file); // until read ends, an interruption is reported as one while reading this file
+        Csv csv = Csv.open(Paths.get(file), progress, progressBytes);
+        Reading.opened(csv);
+        return csv;
     }
 
     /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
@@ -77,7 +80,12 @@ final class Setup {
             throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + (option ? "--loss" : "the model's loss") + " softmax, found "
                 + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
         }
-        Dataset d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, option));
+        Dataset d;
+        try {
+            d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, option));
+        } finally {
+            Reading.end();
+        }
         return forLoss(d, loss, classes, csv.file);
     }
 

@@ -93,7 +93,8 @@ final class Train {
         Interrupt hook = Interrupt.register(err, "train", outFile);
         try {
             Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training", o.integer("epochs", 1), history, 1, false);
-            boolean save = !r.diverged || keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile);
+            boolean save = !r.diverged || keepDiverged(o, err, r, r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + ", the last one that did not diverge" : null, outFile,
+                Overflow.firstStep(r, net, loss, parts[0], standardize != null));
             writeHistory(history, save ? r.keptEpoch : 0, err, o);
             if (!save) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, standardize));
@@ -189,6 +190,8 @@ final class Train {
             }
             String keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 1, the last one that did not diverge" : null;
             int offset = 0, keptEpoch = r.keptEpoch; // epochs before the last stage; the kept epoch, counted across the stages
+            // Only stage 1 starts from weights no learning rate has touched.
+            String firstStep = Overflow.firstStep(r, net, loss, parts[0], source.standardize != null);
             if (!r.diverged && stage2 > 0) {
                 net.unfreeze(unfreezeFrom, net.size());
                 offset = r.history.size();
@@ -199,7 +202,7 @@ final class Train {
                 keptWeights = r.keptEpoch > 0 ? "the weights after epoch " + r.keptEpoch + " of stage 2, the last one that did not diverge" : "the weights stage 1 finished with";
                 keptEpoch = r.keptEpoch > 0 ? offset + r.keptEpoch : stage1Kept;
             }
-            boolean save = !r.diverged || keepDiverged(o, err, r, keptWeights, outFile);
+            boolean save = !r.diverged || keepDiverged(o, err, r, keptWeights, outFile, firstStep);
             writeHistory(history, save ? keptEpoch : 0, err, o);
             if (!save) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, source.standardize));
@@ -266,14 +269,16 @@ final class Train {
      * Reports a divergence on standard error; true when the kept weights are to be saved: there
      * are some ({@code kept} is not null) and --out does not exist yet or --save-diverged is given.
      * An existing --out is never replaced by a diverged run unless asked (SPEC.md, "Command line").
+     * The message ends with {@code firstStep} (a loss not finite before any update: the data, not
+     * the rate) or, when it is null, with the advice of a smaller --lr.
      */
-    private static boolean keepDiverged(Options o, PrintStream err, Trainer.Result r, String kept, String outFile) {
+    private static boolean keepDiverged(Options o, PrintStream err, Trainer.Result r, String kept, String outFile, String firstStep) {
         String s = "plainnet: training diverged in epoch " + r.divergedEpoch + ", step " + r.divergedStep + ": " + r.divergence + "; ";
         boolean save = kept != null && (o.has("save-diverged") || !Files.exists(Paths.get(outFile), LinkOption.NOFOLLOW_LINKS));
         if (kept == null) s += "no epoch finished, so no model is written";
         else if (save) s += "saving " + kept + " to " + outFile;
         else s += outFile + " already exists and is left unchanged (give --save-diverged to replace it with " + kept + ")";
-        err.println(s + ". Try a smaller --lr.");
+        err.println(s + ". " + (firstStep != null ? firstStep : "Try a smaller --lr."));
         return save;
     }
 

@@ -34,6 +34,7 @@ final class VectorCommands {
             out.print(o.help());
             return 0;
         }
+        TextFiles.checkFolder(Paths.get(o.get("out")), "--out");
         int n = Vectors.write(Paths.get(o.get("out")));
         out.println("wrote " + n + " vectors to " + o.get("out"));
         return 0;

@@ -47,6 +47,7 @@ public final class Csv {
     private PrintStream progress;  // where an opened file reports its loading, or null
     private long minBytes;         // the smallest file size whose loading is reported
     private CsvReader stream;      // a pipe's reader, open at its first record, or null
+    private volatile CsvReader reading; // the reader of the records, once they are read (for line())
 
     private Csv(List<String> header, List<String[]> rows, List<Integer> lines, String file) {
         this.header = Collections.unmodifiableList(header);
@@ -147,6 +148,7 @@ public final class Csv {
             // a pipe or FIFO: continue after the header that open read (it cannot be read again)
             CsvReader r = stream;
             stream = null;
+            reading = r;
             return r;
         }
         if (text == null && !Files.isRegularFile(path)) {
@@ -155,6 +157,7 @@ public final class Csv {
         CsvReader r = text != null ? new CsvReader(new StringReader(text), file, null, null, 0) : reader(path, progress, minBytes);
         try {
             r.next(); // the header, checked already
+            reading = r;
             return r;
         } catch (IOException | RuntimeException e) {
             r.close();
@@ -174,6 +177,18 @@ public final class Csv {
             header.add(name);
         }
         return header;
+    }
+
+    /**
+     * The file line of the record being read (the last one started; 1 before the records), for a
+     * message when the reading is interrupted (SPEC.md §21, "Interruption"). Another thread may
+     * call it: it then sees a line reached, possibly a record behind.
+     *
+     * @return the 1-based line
+     */
+    public int line() {
+        CsvReader r = reading;
+        return r == null ? 1 : r.recordLine;
     }
 
     /**

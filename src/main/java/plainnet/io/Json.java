@@ -14,12 +14,15 @@ import java.util.Map;
  * array → {@code ArrayList<Object>}, string → {@code String}, number → {@code Double}, true/false →
  * {@code Boolean}, null → {@code null}.
  *
- * <p>Strict: rejects NaN and Infinity literals, numbers outside the double range, leading zeros,
+ * <p>Strict: rejects NaN and Infinity literals, numbers outside the double range (and nonzero
+ * numbers that would read as 0), leading zeros,
  * trailing commas, duplicate keys, unescaped control characters, invalid escapes, anything after
  * the top-level value, nesting deeper than {@link #MAX_DEPTH}, and an integer that a double does
- * not hold exactly (below). Numbers are parsed with
+ * not hold exactly (below). Every error is a {@link FormatException} naming the file, the line and
+ * the column (1-based, counted in UTF-16 chars). Numbers are parsed with
  * {@code Double.parseDouble} (correctly rounded) and written with {@code Double.toString}, so a
- * written double reads back to the same bits.
+ * written double reads back to the same bits; any number literal is read in time linear in its
+ * length.
  */
 public final class Json {
 
@@ -206,23 +209,76 @@ public final class Json {
             while (isDigit(peek())) pos++;
         }
         String literal = text.substring(start, pos);
-        double v = Double.parseDouble(literal);
+        double v = Double.parseDouble(literal); // correctly rounded, in time linear in the literal's length
         if (Double.isInfinite(v)) {
-            throw new FormatException(file, line, startColumn, "expected a number within the double range (|x| <= 1.7976931348623157E308), found " + literal);
+            throw new FormatException(file, line, startColumn, "expected a number within the double range (|x| <= 1.7976931348623157E308), found " + shown(literal));
+        }
+        // An underflow is refused as an overflow is: a nonzero literal must not read as 0 without a
+        // word (1e-400). A zero reads as 0 whatever its exponent (0.0e4999999523447794).
+        if (v == 0.0 && !denotes(literal, v)) {
+            throw new FormatException(file, line, startColumn, "expected 0 or a number that rounds to a nonzero double (|x| > 2.4703282292062328E-324, half the smallest"
+                + " double 4.9E-324), found " + shown(literal) + ", which would read as 0");
         }
         // An integer (a count, a size, a seed) must not be replaced by a neighbour without a word:
         // 9007199254740993 reads as 2^53. So an integer literal, and any literal read as a whole
         // number up to 2^53, must denote exactly the double read; other literals round as usual
         // (0.1). A literal of at most 15 characters has at most 15 significant digits and always
         // passes: as an integer it is below 10^15 < 2^53, and a non-integer with f fraction digits
-        // lies 10^−f or more from every integer, more than half an ulp of a double below 10^(15−f).
+        // lies 10^−f or more from every integer, more than half an ulp of a double below 10^(15−f)
+        // (and a nonzero one that reads as 0 was refused above).
         boolean integerLiteral = literal.indexOf('.') < 0 && literal.indexOf('e') < 0 && literal.indexOf('E') < 0;
         boolean wholeUpTo2p53 = v == Math.rint(v) && Math.abs(v) <= 0x1p53;
-        if (literal.length() > 15 && (integerLiteral || wholeUpTo2p53) && new BigDecimal(literal).compareTo(new BigDecimal(v)) != 0) {
+        if (literal.length() > 15 && (integerLiteral || wholeUpTo2p53) && !denotes(literal, v)) {
             throw new FormatException(file, line, startColumn, "expected a number that a double holds exactly (whole numbers up to 2^53 = 9007199254740992), found "
-                + literal + ", which would read as " + new BigDecimal(v).toPlainString());
+                + shown(literal) + ", which would read as " + new BigDecimal(v).toPlainString());
         }
         return v;
+    }
+
+    /**
+     * True when a number literal (of the JSON grammar) denotes exactly the finite double v. Linear
+     * in the literal's length: the literal is ±S·10^q with S its digits without leading and
+     * trailing zeros, and v is U·10^−scale with U its exact decimal digits (at most 767 of them,
+     * {@code BigDecimal(v)}, without trailing zeros); they are equal when S = U and q = −scale. So
+     * a literal of a million digits costs no big-number arithmetic (a BigDecimal of the literal
+     * would cost time growing with the square of its length).
+     */
+    static boolean denotes(String literal, double v) {
+        StringBuilder digits = new StringBuilder(); // S, then trailing zeros
+        int fractionDigits = 0, j = literal.startsWith("-") ? 1 : 0;
+        boolean fraction = false;
+        for (; j < literal.length(); j++) {
+            char c = literal.charAt(j);
+            if (c == '.') {
+                fraction = true;
+                continue;
+            }
+            if (c == 'e' || c == 'E') break;
+            if (digits.length() > 0 || c != '0') digits.append(c); // leading zeros do not count
+            if (fraction) fractionDigits++;
+        }
+        // The exponent, saturated at ±10^12: beyond it no double's scale (|scale| <= 1074) can be reached
+        // by q = exponent − fractionDigits + trailing zeros (fractionDigits < 2^31).
+        long exponent = 0;
+        boolean minus = false;
+        if (j < literal.length()) {
+            j++;
+            if (literal.charAt(j) == '+' || literal.charAt(j) == '-') minus = literal.charAt(j++) == '-';
+            for (; j < literal.length(); j++) exponent = Math.min(10 * exponent + (literal.charAt(j) - '0'), 1_000_000_000_000L);
+        }
+        int end = digits.length();
+        while (end > 0 && digits.charAt(end - 1) == '0') end--;
+        if (end == 0) return v == 0.0; // the literal is a zero
+        if (v == 0.0) return false;
+        long q = (minus ? -exponent : exponent) - fractionDigits + (digits.length() - end);
+        BigDecimal exact = new BigDecimal(Math.abs(v)).stripTrailingZeros();
+        String u = exact.unscaledValue().toString();
+        return end == u.length() && q == -(long) exact.scale() && digits.substring(0, end).equals(u);
+    }
+
+    /** A literal for a message: as it is up to 40 characters, else its first 20 and its length. */
+    private static String shown(String literal) {
+        return literal.length() <= 40 ? literal : literal.substring(0, 20) + "… (a number of " + literal.length() + " characters)";
     }
 
     private Object literal(String word, Object value) throws FormatException {

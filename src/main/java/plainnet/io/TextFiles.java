@@ -188,6 +188,25 @@ public final class TextFiles {
     }
 
     /**
+     * Checks, before any work is done, that a command can write into the folder {@code path},
+     * creating it if missing (SPEC.md §21, "Command line"): the path and every existing folder
+     * above it must be folders (links followed), not a file.
+     *
+     * @param path   the output folder, existing or to be created
+     * @param option the option naming it, e.g. "--out"
+     * @throws FormatException naming the path and the file found where a folder is expected
+     */
+    public static void checkFolder(Path path, String option) throws FormatException {
+        Path abs = path.toAbsolutePath();
+        for (Path p = abs; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue; // a folder still to be created
+            String kind = Files.isRegularFile(p) ? "a file" : Files.isSymbolicLink(p) ? "a symbolic link to nothing" : "a device, pipe or other special file";
+            throw new FormatException(path.toString(), 0, 0, "expected a folder for " + option + " (created if missing), found "
+                + (p.equals(abs) ? kind : "that " + p + " is " + kind + ", not a folder") + "; give a folder name for " + option);
+        }
+    }
+
+    /**
      * Replaces the file atomically: the text goes to a new temporary file {@code .NAME.N.tmp} in
      * the same folder (with the default permissions), which is then renamed over the target. On
      * any failure the previous file is untouched and the temporary file is removed. A symbolic

@@ -121,6 +121,72 @@ class JsonTest {
         assertThat(v).isEqualTo(List.of(0x1p53, -(0x1p53 - 1), 0x1p53 - 1, 0.1, 0.3, 1e23, 1.2345678901234567e29, 7.0));
     }
 
+    /**
+     * A zero is 0 whatever its exponent: 0.0e4999999523447794 is a valid JSON number (its exponent
+     * does not fit an int, and 10 to its power is no number a computer holds) and denotes exactly 0.
+     */
+    @Test
+    void parse_zeroWithHugeExponent_readsZero() throws FormatException {
+        Object v = Json.parse("[0.0e4999999523447794, -0e-99999999999999999999999, 0.000000000000000000000e+5]", "t.json");
+        assertThat(v).isEqualTo(List.of(0.0, -0.0, 0.0));
+        assertThat(Double.doubleToRawLongBits((Double) ((List<?>) v).get(1))).as("-0 keeps its sign").isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
+    /**
+     * A nonzero literal that would read as 0 is refused as one beyond the range is: 1e-400 and
+     * 2e-324 lie below half the smallest double (4.9e-324 / 2 ≈ 2.47e-324); 3e-324 lies above it
+     * and reads as 4.9e-324, a rounding like any other.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "short             | [1e-400]                           | t.json:1:2",
+        "long              | [1.0000000000000000000e-400]       | t.json:1:2",
+        "huge exponent     | [5, 7e-99999999999999999999999]    | t.json:1:5",
+        "just below half   | [2e-324]                           | t.json:1:2",
+    })
+    void parse_nonzeroThatReadsAsZero_rejected(String name, String text, String place) {
+        assertThatThrownBy(() -> Json.parse(text, "t.json"))
+            .isInstanceOf(FormatException.class)
+            .hasMessageStartingWith(place + ": expected 0 or a number that rounds to a nonzero double")
+            .hasMessageEndingWith(", which would read as 0");
+    }
+
+    @Test
+    void parse_belowSmallestDoubleButAboveHalf_roundsToIt() throws FormatException {
+        assertThat(Json.parse("[3e-324]", "t.json")).isEqualTo(List.of(Double.MIN_VALUE));
+    }
+
+    /**
+     * A whole number written with n digits: 1 followed by n zeros and the exponent −n is exactly
+     * 1, and 1 followed by n − 1 zeros, a 1 and the exponent −n is 1 + 10^−n, which reads as 1 and
+     * so is refused by the integer rule. With a big-number parse of the literal these took time
+     * growing with n² (55 s at 2M digits); the test suite's time is the check that they no longer do.
+     */
+    @Test
+    void parse_wholeNumberOfMillionsOfDigits_readExactlyOrRefused() throws FormatException {
+        int n = 2_000_000;
+        assertThat(Json.parse("[1" + "0".repeat(n) + "e-" + n + "]", "t.json")).isEqualTo(List.of(1.0));
+        assertThat(Json.parse("[1." + "0".repeat(n) + "]", "t.json")).isEqualTo(List.of(1.0));
+        String offByTenToTheMinusN = "1" + "0".repeat(n / 2 - 1) + "1e-" + n / 2;
+        assertThatThrownBy(() -> Json.parse("{\"a\":\n  " + offByTenToTheMinusN + "}", "t.json"))
+            .isInstanceOf(FormatException.class)
+            .hasMessage("t.json:2:3: expected a number that a double holds exactly (whole numbers up to 2^53 = 9007199254740992), found "
+                + offByTenToTheMinusN.substring(0, 20) + "… (a number of " + offByTenToTheMinusN.length() + " characters), which would read as 1");
+    }
+
+    /** denotes against BigDecimal's exact comparison, on literals around whole numbers and zeros. */
+    @Test
+    void denotes_sameAsBigDecimalComparison() {
+        String[] literals = {"0", "-0", "0.0", "0e5", "1", "1.0", "10e-1", "100e-2", "0.1e1", "0.01e2", "1.5", "15e-1", "9007199254740993",
+            "9007199254740992", "9007199254740992.0", "900719925474099.2e1", "1e23", "1e22", "12345678901234567890", "-7.000", "-70e-1",
+            "0.30000000000000001", "1.7976931348623157e308", "4.9e-324", "4.9406564584124654e-324", "5e-1", "0.5", "0.50000000000000000001"};
+        for (String literal : literals) {
+            double v = Double.parseDouble(literal);
+            boolean expected = new java.math.BigDecimal(literal).compareTo(new java.math.BigDecimal(v)) == 0;
+            assertThat(Json.denotes(literal, v)).as(literal).isEqualTo(expected);
+        }
+    }
+
     @Test
     void parse_errorOnLaterLine_namesLineAndColumn() {
         assertThatThrownBy(() -> Json.parse("{\n  \"a\": 1,\n  \"b\": tru\n}", "m.json"))
