@@ -36,7 +36,7 @@ class InterruptReadingTest {
         Path log = dir.resolve("err.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", Path.of("target/classes").toAbsolutePath().toString(), "plainnet.cli.Main", "train",
-            "--data", fifo.toString(), "--labels", "t", "--out", model.toString())
+            "--data", fifo.toString(), "--features", "a", "--labels", "t", "--out", model.toString())
             .redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         int rows = 100_000; // about 1 MB
         StringBuilder text = new StringBuilder("a,t\n");
@@ -83,7 +83,7 @@ class InterruptReadingTest {
         Files.writeString(dir.resolve("d.csv"), "a,t\n1,0\nx,1\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", Path.of("target/classes").toAbsolutePath().toString(), "plainnet.cli.Main", "train",
-            "--data", dir.resolve("d.csv").toString(), "--labels", "t", "--out", dir.resolve("m.json").toString())
+            "--data", dir.resolve("d.csv").toString(), "--features", "a", "--labels", "t", "--out", dir.resolve("m.json").toString())
             .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

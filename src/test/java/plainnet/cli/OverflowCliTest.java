@@ -34,7 +34,7 @@ class OverflowCliTest {
      */
     @Test
     void train_lossInfiniteBeforeAnyUpdate_namesTheRowNotTheRate() {
-        assertThat(cli.run("train", "--data", "@big.csv", "--labels", "t", "--loss", "mse", "--hidden", "8:relu", "--lr", "1e-300", "--quiet", "--out", "@m.json")).isEqualTo(1);
+        assertThat(cli.run("train", "--data", "@big.csv", "--features", "a,b", "--labels", "t", "--loss", "mse", "--hidden", "8:relu", "--lr", "1e-300", "--quiet", "--out", "@m.json")).isEqualTo(1);
         assertThat(cli.err).startsWith("plainnet: training diverged in epoch 1, step 1: the batch loss was Infinity; no epoch finished, so no model is written. "
             + "The loss was Infinity before any update, so the learning rate is not the cause: the loss of line 4 of " + dir.resolve("big.csv") + " is Infinity (its outputs reach ")
             .contains(" in magnitude; its largest input: a = 1.0E300). Rescale or check the inputs and labels.\n")
@@ -49,7 +49,7 @@ class OverflowCliTest {
     @Test
     void train_forwardOverflowsBeforeAnyUpdate_namesLayerOutputAndRow() throws Exception {
         Files.writeString(dir.resolve("huge.csv"), "a,b,t\n1,2,1\n1e308,1e308,0\n");
-        assertThat(cli.run("train", "--data", "@huge.csv", "--labels", "t", "--hidden", "64:relu", "--quiet", "--out", "@m.json")).isEqualTo(1);
+        assertThat(cli.run("train", "--data", "@huge.csv", "--features", "a,b", "--labels", "t", "--hidden", "64:relu", "--quiet", "--out", "@m.json")).isEqualTo(1);
         assertThat(cli.err).containsPattern("The loss was (NaN|-?Infinity) before any update, so the learning rate is not the cause: layer 0 output \\d+ overflows to "
             + "(-?Infinity|NaN) for line 3 of " + java.util.regex.Pattern.quote(dir.resolve("huge.csv").toString()) + " \\(its largest input: a = 1.0E308\\)\\. ")
             .doesNotContain("smaller --lr");
