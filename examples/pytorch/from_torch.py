@@ -49,7 +49,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model_file import ACTIVATIONS, BadInput, _Fields, _loss as check_loss, check_model, java_double, model_json  # noqa: E402,F401
-from to_torch import SAVED_FORMAT, check_output, from_saved, sequential, torch, torch_load, write_atomically  # noqa: E402
+from to_torch import SAVED_FORMAT, check_output, from_saved, one_line, sequential, torch, torch_load, write_atomically  # noqa: E402
 
 if torch is not None:
     from torch import nn
@@ -329,10 +329,10 @@ def main(argv=None):
         print(f"wrote {args.out}")
         return 0
     except BadInput as e:
-        print(f"from_torch.py: {e}", file=sys.stderr)
+        print(one_line(f"from_torch.py: {e}"), file=sys.stderr)
         return 2
     except Exception as e:  # a file torch loads but this script did not foresee: one line, not a traceback
-        print(f"from_torch.py: {args.net}: cannot convert ({type(e).__name__}: {e})", file=sys.stderr)
+        print(one_line(f"from_torch.py: {args.net}: cannot convert ({type(e).__name__}: {e})"), file=sys.stderr)
         return 2
 
 

@@ -238,7 +238,7 @@ def torch_load(path, trust_pickle=False):
         if not trust_pickle and "Weights only load failed" in str(e):
             named = re.search(r"(?:GLOBAL|Unsupported class) ([A-Za-z0-9_.]*[A-Za-z0-9_])", str(e))
             if not named:  # not a pickle that names code: a damaged file, or an operation the safe loader lacks
-                operand = re.search(r"Unsupported operand [^ .]+", str(e))
+                operand = re.search(r"Unsupported operand [0-9A-Za-z_]+", str(e))
                 raise BadInput(f"{path}: expected a file written by torch.save, found a file torch.load(weights_only=True) cannot read "
                                f"({operand.group(0) if operand else first}); if it is a pickle you trust, give --trust-pickle")
             detail = f"it names {named.group(1)}"
@@ -661,6 +661,11 @@ def save_bytes(net):
     return buffer.getvalue()
 
 
+def one_line(message):
+    """The message on one line: a line break inside (from torch's text, or a file name) becomes a space."""
+    return " ".join(message.split("\n"))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="A plainnet model file as a PyTorch nn.Sequential (float64); see the module doc.")
     ap.add_argument("model", help="the plainnet model file")
@@ -696,10 +701,10 @@ def main(argv=None):
             print(net)
         return 0
     except BadInput as e:
-        print(f"to_torch.py: {e}", file=sys.stderr)
+        print(one_line(f"to_torch.py: {e}"), file=sys.stderr)
         return 2
     except Exception as e:  # a defect here, or a file plainnet reads that this script cannot: one line, not a traceback
-        print(f"to_torch.py: {args.model}: cannot convert ({type(e).__name__}: {e})", file=sys.stderr)
+        print(one_line(f"to_torch.py: {args.model}: cannot convert ({type(e).__name__}: {e})"), file=sys.stderr)
         return 2
 
 

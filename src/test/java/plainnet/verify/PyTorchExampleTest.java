@@ -155,7 +155,8 @@ class PyTorchExampleTest {
     static void runPython() throws Exception {
         torchAvailable = torchAvailable();
         if (!torchAvailable) {
-            requireTool(false, System.getenv("CI"), "python3 with torch and numpy"); // fails under CI=true, else skips every test
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) requireTool(false, "true", "python3 with torch and numpy"); // fails every test
+            System.out.println("PyTorchExampleTest: skipped: " + PYTHON + " with torch and numpy is not installed here");
             return;
         }
         Process make = new ProcessBuilder("make", "-s", "jar").redirectErrorStream(true).start();
@@ -278,7 +279,7 @@ class PyTorchExampleTest {
             never["linear0 sd"] = (os.path.join(d, "linear0_sd.pt"), ["--loss", "bce", "--activations", "identity"])
             never["linear0 trusted"] = (os.path.join(d, "linear0.pt"), ["--loss", "bce", "--trust-pickle"])
             open(os.path.join(d, "garbage.pt"), "w").write("not a torch file")
-            torch.save([1.0, 2.0], os.path.join(d, "list.pt"))
+            torch.save(["not", "a", "net"], os.path.join(d, "list.pt"))
             never["garbage"] = (os.path.join(d, "garbage.pt"), ["--loss", "bce"])
             never["list"] = (os.path.join(d, "list.pt"), ["--loss", "bce"])
             never["missing"] = (os.path.join(d, "missing.pt"), ["--loss", "bce"])
