@@ -29,8 +29,9 @@ import plainnet.Standardization;
 import plainnet.io.ModelFile;
 
 /**
- * Runs examples/pytorch/to_torch.py and from_torch.py (SPEC.md §22.5) where PyTorch is installed;
- * skipped, with a message, where python3 or torch is missing (CI has no torch).
+ * Runs examples/pytorch/to_torch.py and from_torch.py (SPEC.md §22.5) where PyTorch is installed
+ * ({@code $PLAINNET_PYTHON}, else python3); skipped, with a message, where it is missing, except under
+ * {@code CI=true} (set by .ci/run, which installs torch), where that is a failure.
  *
  * <p>Three models written by plainnet itself: a masked multi-task binary cross-entropy model with
  * task and positive-class weights, a frozen middle layer, an lr_scale and a standardization; a
@@ -52,6 +53,15 @@ import plainnet.io.ModelFile;
  * over its input, and a bad data file for {@code --predict} (the messages of {@code plainnet
  * predict}, {@link #BAD_CSV}). A negative control: with one PyTorch weight moved by 1e−9, --check
  * fails; and --check's bound rel·max(1, max|expected|) is tried on its own.
+ *
+ * <p>Issue 20: a pickle whose {@code __reduce__} runs a command is not run without
+ * {@code --trust-pickle} (and, as the control, is run with it); a whole pickled module needs the flag,
+ * a state dict {@code --activations}; models plainnet refuses are never written by from_torch.py
+ * (a Linear(3, 0), an unknown loss kind, lr_scale −1, task weight −5, …) and are refused by
+ * to_torch.py with plainnet's own message (40 mutations of a model file, each compared with
+ * {@code ModelFile.load}); --save and --out refuse a FIFO, a link to nothing and a missing folder
+ * with {@code plainnet predict --out}'s message; a full disk (a 64 KiB tmpfs as root, else a writer
+ * failing with ENOSPC) is one line and keeps the old files.
  *
  * <p>All Python runs in one process (importing torch takes seconds), driven by a script this test
  * writes, which calls the examples' main functions as their command lines do.
