@@ -48,7 +48,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model_file import ACTIVATIONS, BadInput, _Fields, _loss as check_loss, check_model, java_double, model_json  # noqa: E402,F401
+from model_file import BadInput, _Fields, _loss as check_loss, check_model, java_double, model_json  # noqa: E402,F401 (java_double: from_torch.java_double as before)
 from to_torch import SAVED_FORMAT, check_output, from_saved, one_line, sequential, torch, torch_load, write_atomically  # noqa: E402
 
 if torch is not None:
