@@ -2,10 +2,18 @@
 """A PyTorch nn.Sequential of Linear and activation layers as a plainnet model file (SPEC.md §16).
 
     python3 examples/pytorch/from_torch.py NET.pt --out M.json [--loss bce|softmax|mse] [--reduction R]
-                                          [--features a,b,...] [--tasks t1,t2,...]
+                     [--features a,b,...] [--tasks t1,t2,...] [--activations relu,tanh,identity] [--trust-pickle]
 
-NET.pt is a torch.save'd nn.Sequential (the whole module, loaded with weights_only=False: load
-only files you trust). In Python:
+NET.pt is read with torch.load(weights_only=True), which runs no code from the file. It is either
+  * a file of to_torch.py --save (the state dict, the module list, net.plainnet), or
+  * the state dict of an nn.Sequential (torch.save(net.state_dict(), "NET.pt")): tensors
+    "N.weight" (O, I) and "N.bias" (O) of each Linear at index N (and "0.mean", "0.std" of a first
+    Standardize). A state dict holds no activations, so --activations names one per Linear, in
+    plainnet's words: identity, relu, leaky_relu(SLOPE), sigmoid, tanh. It holds no requires_grad
+    either: every layer is written trainable.
+A whole pickled module (torch.save(net, ...)) needs code to load, and a pickle can name any code
+(`os.system` included): it is refused in one line that names --trust-pickle, the flag that loads
+it with weights_only=False. Give it only for a file you trust. In Python, no file is involved:
 
     from from_torch import save_model
     save_model(net, "M.json", loss="bce")
@@ -22,149 +30,32 @@ from net.plainnet (set by to_torch.py, so plainnet → PyTorch → plainnet give
 else: no default loss (say --loss), reduction per_example, features x0 … x(I−1), tasks y0 … y(K−1),
 lr_scale 1.0.
 
-The file is byte for byte what plainnet writes for the same network (its JSON layout, and numbers
-as Java 17's Double.toString writes them: the shortest digits that read back to the same double,
-in Java's layout; see java_double). It is written to a temporary file in the target's folder and
-renamed over the target, so an error never leaves a half-written or lost file. Bad input (an
-unsupported module, a non-finite weight, an --out that is a folder or NET.pt itself, ...) is a
-one-line message, exit 2.
+No file is written that plainnet would refuse: a Linear with 0 inputs or outputs, an unknown loss
+kind, an lr_scale ≤ 0, a negative task weight, names of the wrong count in net.plainnet, ... are
+refused by name, and the text is then read back by plainnet's own checks (model_file.check_model)
+before it is written. The file is byte for byte what plainnet writes for the same network (its JSON
+layout, and numbers as Java 17's Double.toString writes them: see model_file.java_double).
+
+--out follows plainnet's rule for an output file (SPEC §16, §21): checked before NET.pt is read (a
+file name in an existing folder; not a folder, a device, a FIFO, a link to nothing, or NET.pt
+itself), and written to a temporary file in the target's folder renamed over the target, so an
+error never leaves a half-written or lost file. Bad input is one line naming the file and what was
+expected and found, exit 2; never a traceback.
 """
 import argparse
-import math
 import os
-import struct
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from to_torch import BadInput, same_file, torch, write_atomically  # noqa: E402
+from model_file import BadInput, _Fields, _loss as check_loss, check_model, java_double, model_json  # noqa: E402,F401 (java_double: from_torch.java_double as before)
+from to_torch import SAVED_FORMAT, check_output, from_saved, one_line, sequential, torch, torch_load, write_atomically  # noqa: E402
 
 if torch is not None:
     from torch import nn
 
 LOSSES = {"bce": "binary_cross_entropy", "softmax": "softmax_cross_entropy", "mse": "squared_error"}
 REDUCTIONS = ("per_example", "mean_labeled", "mean_all", "sum")
-
-# ------------------------------------------------------------------------------------------------
-# Numbers and JSON exactly as plainnet writes them (plainnet.io.Json.write)
-
-# FloatingDecimal's table of decimal digits that carry no information below 2^p (JDK 17).
-_INSIGNIFICANT = [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 8, 8, 8,
-                  9, 9, 9, 9, 10, 10, 10, 11, 11, 11, 12, 12, 12, 12, 13, 13, 13, 14, 14, 14, 15, 15, 15, 15,
-                  16, 16, 16, 17, 17, 17, 18, 18, 18, 19]
-
-
-def _digits(x):
-    """(digits, point) with x = ±0.d1d2… × 10^point: the shortest digits that round-trip (Python's repr),
-    except for whole numbers below 2^63, which Java 17 writes from the exact integer (FloatingDecimal's
-    long path, which keeps digits down to the last significant power of ten)."""
-    a = abs(x)
-    if a == int(a) and a < 2.0 ** 63:
-        bits = struct.unpack(">Q", struct.pack(">d", a))[0]
-        p2 = ((bits >> 52) & 0x7FF) - 1023 - 53 - 1
-        insignificant = _INSIGNIFICANT[p2] if 1 < p2 < len(_INSIGNIFICANT) else 0
-        v = int(a)
-        if insignificant:
-            v, residue = divmod(v, 10 ** insignificant)
-            v += residue >= 10 ** insignificant // 2
-        s = str(v)
-        return s.rstrip("0"), len(s) + insignificant
-    r = repr(a)
-    mantissa, _, exp = r.partition("e")
-    ip, _, fp = mantissa.partition(".")
-    e = int(exp or 0)
-    if ip.strip("0"):
-        point = len(ip) + e
-    else:
-        point = e - (len(fp) - len(fp.lstrip("0")))
-    return (ip + fp).lstrip("0").rstrip("0"), point
-
-
-def java_double(x):
-    """Double.toString(x) of Java 17 for a finite x: plain decimals with at least one fraction digit
-    for 1e-3 ≤ |x| < 1e7, else d.dddE±n. Tested against the JVM on 2.4 million doubles: identical
-    for every |x| < 1e18 (FloatingDecimal writes some larger ones with a digit more than needed;
-    they still read back to the same double)."""
-    if x == 0.0:
-        return "-0.0" if math.copysign(1.0, x) < 0 else "0.0"
-    digits, point = _digits(x)
-    sign = "-" if x < 0 else ""
-    if 1e-3 <= abs(x) < 1e7:
-        if point <= 0:
-            s = "0." + "0" * -point + digits
-        elif point >= len(digits):
-            s = digits + "0" * (point - len(digits)) + ".0"
-        else:
-            s = digits[:point] + "." + digits[point:]
-    else:
-        s = digits[0] + "." + (digits[1:] or "0") + "E" + str(point - 1)
-    return sign + s
-
-
-def _quote(s):
-    out = ['"']
-    for c in s:
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\r":
-            out.append("\\r")
-        elif c == "\t":
-            out.append("\\t")
-        elif ord(c) < 0x20:
-            out.append("\\u%04x" % ord(c))
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
-
-
-def _write(v, indent, out):
-    """plainnet.io.Json.write: objects and lists of lists indented two spaces a level, flat lists on one line."""
-    if v is None:
-        out.append("null")
-    elif isinstance(v, bool):
-        out.append("true" if v else "false")
-    elif isinstance(v, int):
-        out.append(str(v))
-    elif isinstance(v, float):
-        out.append(java_double(v))
-    elif isinstance(v, str):
-        out.append(_quote(v))
-    elif isinstance(v, dict):
-        if not v:
-            out.append("{}")
-            return
-        out.append("{\n")
-        for j, (k, item) in enumerate(v.items()):
-            out.append("  " * (indent + 1) + _quote(k) + ": ")
-            _write(item, indent + 1, out)
-            out.append(",\n" if j + 1 < len(v) else "\n")
-        out.append("  " * indent + "}")
-    else:
-        if all(not isinstance(item, (dict, list)) for item in v):
-            out.append("[")
-            for j, item in enumerate(v):
-                if j:
-                    out.append(", ")
-                _write(item, indent, out)
-            out.append("]")
-            return
-        out.append("[\n")
-        for j, item in enumerate(v):
-            out.append("  " * (indent + 1))
-            _write(item, indent + 1, out)
-            out.append(",\n" if j + 1 < len(v) else "\n")
-        out.append("  " * indent + "]")
-
-
-def model_json(model):
-    out = []
-    _write(model, 0, out)
-    return "".join(out) + "\n"
-
 
 # ------------------------------------------------------------------------------------------------
 # nn.Sequential → model dict
@@ -179,6 +70,19 @@ def _numbers(t, what):
     return t.tolist()
 
 
+def _plain(v):
+    """v with Python ints (not bools) as floats, as a JSON reader would give them."""
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return float(v)
+    if isinstance(v, (list, tuple)):
+        return [_plain(e) for e in v]
+    if isinstance(v, dict):
+        return {k: _plain(e) for k, e in v.items()}
+    return v
+
+
 def _loss(kind, reduction):
     if reduction not in REDUCTIONS:
         raise BadInput(f"reduction: expected one of {', '.join(REDUCTIONS)}, found \"{reduction}\"")
@@ -189,6 +93,36 @@ def _loss(kind, reduction):
     return {"kind": kind, "reduction": reduction}
 
 
+def _meta_loss(spec, reduction, K, source):
+    """The loss object of net.plainnet["loss"] (with --reduction over its reduction), checked as
+    plainnet checks a file's loss for K outputs; errors name the field plainnet.loss."""
+    if not isinstance(spec, dict):
+        raise BadInput(f"{source}: field plainnet.loss: expected an object, found {type(spec).__name__}")
+    spec = _plain(dict(spec))
+    if reduction is not None:
+        spec["reduction"] = reduction
+    check_loss(_Fields(spec, source, "plainnet.loss"), K)
+    loss_obj = _loss(spec["kind"], spec["reduction"])
+    loss_obj.update({k: spec[k] for k in loss_obj})
+    return loss_obj
+
+
+def _names(given, meta, key, count, default, source, what):
+    """Feature or task names: the option, else net.plainnet[key], else default; count of them."""
+    if given is not None:
+        names, where = list(given), f"--{key}"
+    elif meta.get(key) is not None:
+        names, where = meta[key], f"{source}: field plainnet.{key}"
+        if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+            raise BadInput(f"{where}: expected a list of names, found {names!r}")
+        names = list(names)
+    else:
+        return list(default)
+    if len(names) != count:
+        raise BadInput(f"{where}: expected {count} names (one per {what}), found {len(names)}")
+    return names
+
+
 def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="the Sequential"):
     """The plainnet model file (a dict in the file's key order) of net, an nn.Sequential.
 
@@ -196,16 +130,23 @@ def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="
     if not isinstance(net, nn.Sequential):
         raise BadInput(f"{source}: expected an nn.Sequential, found {type(net).__name__}")
     meta = getattr(net, "plainnet", None) or {}
+    if not isinstance(meta, dict):
+        raise BadInput(f"{source}: field plainnet: expected a dict of loss, features, tasks and lr_scale, found {type(meta).__name__}")
     modules = list(net)
     standardize = None
     if modules and type(modules[0]).__name__ == "Standardize":
         st = modules.pop(0)
         mean, std = _numbers(st.mean, f"{source}: module 0 (Standardize) mean"), _numbers(st.std, f"{source}: module 0 (Standardize) std")
+        if len(mean) != len(std):
+            raise BadInput(f"{source}: module 0 (Standardize): expected a mean and a std of the same length, found {len(mean)} and {len(std)}")
         for i, s in enumerate(std):
             if not s > 0:
                 raise BadInput(f"{source}: module 0 (Standardize) std[{i}]: expected a number > 0, found {s}")
         standardize = {"mean": mean, "std": std}
     first = len(net) - len(modules)
+    scales = meta.get("lr_scale") or []
+    if not isinstance(scales, (list, tuple)):
+        raise BadInput(f"{source}: field plainnet.lr_scale: expected a list of numbers, one per Linear, found {scales!r}")
     layers, m = [], 0
     while m < len(modules):
         mod, index = modules[m], first + m
@@ -215,6 +156,8 @@ def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="
         l = len(layers)
         name = f"{source}: layer {l} (module {index}, Linear)"
         O, I = mod.weight.shape
+        if I < 1 or O < 1:
+            raise BadInput(f"{name}: expected at least 1 input and 1 output (plainnet has no empty layer), found Linear({I}, {O})")
         if layers and I != layers[-1]["outputs"]:
             raise BadInput(f"{name}: expected {layers[-1]['outputs']} inputs (the outputs of layer {l - 1}), found {I}")
         layer = {"inputs": I, "outputs": O, "activation": "identity"}
@@ -237,75 +180,159 @@ def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="
         flags = {p.requires_grad for p in params}
         if len(flags) > 1:
             raise BadInput(f"{name}: expected weight and bias both trainable or both frozen (plainnet freezes whole layers), found requires_grad {mod.weight.requires_grad} and {mod.bias.requires_grad}")
-        scales = meta.get("lr_scale") or []
         layer["trainable"] = flags.pop()
-        layer["lr_scale"] = float(scales[l]) if l < len(scales) else 1.0
+        scale = scales[l] if l < len(scales) else 1.0
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0 or scale == float("inf"):
+            raise BadInput(f"{source}: field plainnet.lr_scale[{l}]: expected a finite number > 0, found {scale!r}")
+        layer["lr_scale"] = float(scale)
         layer["W"] = _numbers(mod.weight, f"{name} weight")                          # (O, I)
         layer["b"] = _numbers(mod.bias, f"{name} bias") if mod.bias is not None else [0.0] * O  # (O)
         layers.append(layer)
     if not layers:
         raise BadInput(f"{source}: expected at least one Linear layer, found none")
+    if len(scales) > len(layers):
+        raise BadInput(f"{source}: field plainnet.lr_scale: expected {len(layers)} numbers (one per Linear), found {len(scales)}")
     I, K = layers[0]["inputs"], layers[-1]["outputs"]
     if standardize is not None and len(standardize["mean"]) != I:
         raise BadInput(f"{source}: module 0 (Standardize): expected {I} features (the inputs of layer 0), found {len(standardize['mean'])}")
-    if loss is None and "loss" in meta:
-        spec = dict(meta["loss"])
-        if reduction is not None:
-            spec["reduction"] = reduction
-        loss_obj = _loss(spec["kind"], spec["reduction"])
-        loss_obj.update({k: v for k, v in spec.items() if k in loss_obj})
+    if loss is None and meta.get("loss") is not None:
+        loss_obj = _meta_loss(meta["loss"], reduction, K, source)
     elif loss is None:
         raise BadInput(f"{source}: expected a loss (--loss bce, softmax or mse): the Sequential carries no plainnet loss")
     elif loss not in LOSSES:
         raise BadInput(f"loss: expected bce, softmax or mse, found \"{loss}\"")
     else:
         loss_obj = _loss(LOSSES[loss], reduction or "per_example")
-    features = list(features) if features is not None else list(meta.get("features") or [f"x{i}" for i in range(I)])
-    tasks = list(tasks) if tasks is not None else list(meta.get("tasks") or [f"y{k}" for k in range(K)])
-    if len(features) != I:
-        raise BadInput(f"features: expected {I} names (one per input of layer 0), found {len(features)}")
-    if len(tasks) != K:
-        raise BadInput(f"tasks: expected {K} names (one per output of the last layer), found {len(tasks)}")
+    features = _names(features, meta, "features", I, [f"x{i}" for i in range(I)], source, "input of layer 0")
+    tasks = _names(tasks, meta, "tasks", K, [f"y{k}" for k in range(K)], source, "output of the last layer")
     model = {"format": "plainnet-model", "version": 1, "layers": layers, "loss": loss_obj, "features": features, "tasks": tasks}
     if standardize is not None:
         model["standardize"] = standardize
     return model
 
 
-def save_model(net, out, **options):
-    """Writes net as a plainnet model file at out (options as to_model's)."""
+def model_text(net, **options):
+    """The model file's text for net (options as to_model's), read back by plainnet's checks first:
+    a text plainnet would refuse is never returned."""
     text = model_json(to_model(net, **options))
-    write_atomically(out, lambda f: f.write(text.encode("utf-8")), "--out")
+    try:
+        check_model(text, "the model file")
+    except BadInput as e:
+        raise BadInput(f"{options.get('source', 'the Sequential')}: would write a model file plainnet refuses ({e})")
+    return text
+
+
+def save_model(net, out, **options):
+    """Writes net as a plainnet model file at out (options as to_model's), checked and atomically."""
+    check_output(out, "--out", [], "model.json")
+    write_atomically(out, model_text(net, **options).encode("utf-8"))
+
+
+# ------------------------------------------------------------------------------------------------
+# NET.pt → nn.Sequential, without running code from the file unless asked
+
+_ACTIVATION = re.compile(r"(identity|relu|sigmoid|tanh)|leaky_relu\(([^()]*)\)")
+_MODULES = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "identity": None}
+
+
+def _parse_activations(text):
+    """--activations: plainnet names, comma-separated, as module dicts (None for identity)."""
+    out = []
+    for j, item in enumerate(text.split(",")):
+        item = item.strip()
+        m = _ACTIVATION.fullmatch(item)
+        slope = None
+        if m and m.group(2) is not None:
+            try:
+                slope = float(m.group(2))
+            except ValueError:
+                m = None
+        if not m or (slope is not None and not 0 < slope < 1):
+            raise BadInput(f"--activations: expected one of identity, relu, leaky_relu(SLOPE) with 0 < SLOPE < 1, sigmoid, tanh at item {j + 1}, found \"{item}\"")
+        out.append({"type": "LeakyReLU", "negative_slope": slope} if slope is not None else ({"type": _MODULES[item]} if _MODULES[item] else None))
+    return out
+
+
+def _from_state_dict(state, activations, source):
+    """The Sequential of an nn.Sequential's state dict: a Linear at each index N with N.weight, a
+    first Standardize where 0.mean and 0.std are, and the --activations after each Linear."""
+    if activations is None:
+        raise BadInput(f"{source}: expected --activations for a state dict (it holds the weights, not the activations): one per Linear, e.g. --activations relu,identity")
+    indices = {}
+    for key in state:
+        m = re.fullmatch(r"([0-9]+)\.(weight|bias|mean|std)", key)
+        if not m:
+            raise BadInput(f"{source}: expected the state dict of an nn.Sequential (keys N.weight, N.bias, and 0.mean, 0.std of a Standardize), found the key \"{key}\"")
+        indices.setdefault(int(m.group(1)), set()).add(m.group(2))
+    linears = sum(1 for parts in indices.values() if "weight" in parts)
+    if linears != len(activations):
+        raise BadInput(f"--activations: expected {linears} activations (one per Linear of {source}), found {len(activations)}")
+    modules, state2, l = [], {}, 0
+    for n in sorted(indices):
+        parts = indices[n]
+        if parts == {"mean", "std"} and n == 0:
+            modules.append({"type": "Standardize"})
+        elif "weight" in parts and parts <= {"weight", "bias"}:
+            modules.append({"type": "Linear", "requires_grad": True})
+        else:
+            raise BadInput(f"{source}: module {n}: expected weight and bias of a Linear (or mean and std of a first Standardize), found {', '.join(sorted(parts))}")
+        for part in parts:
+            state2[f"{len(modules) - 1}.{part}"] = state[f"{n}.{part}"]
+        if modules[-1]["type"] == "Linear":
+            if activations[l] is not None:
+                modules.append(activations[l])
+            l += 1
+    return sequential(modules, state2, source)
+
+
+def load_net(path, trust_pickle=False, activations=None):
+    """The nn.Sequential in the file at path (see the module doc); no code from the file runs
+    unless trust_pickle. activations: the parsed --activations, for a state dict only."""
+    obj = torch_load(path, trust_pickle)
+    if isinstance(obj, nn.Module):  # only with trust_pickle: weights_only never builds a module
+        net = obj
+    elif isinstance(obj, dict) and obj.get("format") == SAVED_FORMAT:
+        net = from_saved(obj, path)
+    elif isinstance(obj, dict) and obj and all(isinstance(k, str) for k in obj) and all(torch.is_tensor(v) for v in obj.values()):
+        return _from_state_dict(obj, activations, path)
+    else:
+        raise BadInput(f"{path}: expected a state dict of an nn.Sequential or a file of to_torch.py --save, found {type(obj).__name__}"
+                       + (" (empty)" if isinstance(obj, dict) and not obj else ""))
+    if activations is not None:
+        raise BadInput(f"--activations: expected only for a state dict, found {path}, which has its own activations")
+    return net
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="Write a plainnet model file from a torch.save'd nn.Sequential; see the module doc.")
-    ap.add_argument("net", help="a torch.save'd nn.Sequential of Linear and activation modules")
+    ap = argparse.ArgumentParser(description="Write a plainnet model file from a PyTorch nn.Sequential saved by to_torch.py --save or torch.save(net.state_dict()); see the module doc.")
+    ap.add_argument("net", help="a file of to_torch.py --save, or the state dict of an nn.Sequential (torch.save(net.state_dict(), ...))")
     ap.add_argument("--out", required=True, help="the model file to write")
     ap.add_argument("--loss", choices=sorted(LOSSES), help="the loss (default: the one to_torch.py attached)")
     ap.add_argument("--reduction", choices=REDUCTIONS, help="the reduction (default: the attached one, else per_example)")
     ap.add_argument("--features", help="comma-separated input names (default: the attached ones, else x0, x1, ...)")
     ap.add_argument("--tasks", help="comma-separated output names (default: the attached ones, else y0, y1, ...)")
+    ap.add_argument("--activations", help="for a state dict: the activation after each Linear, e.g. relu,leaky_relu(0.2),identity")
+    ap.add_argument("--trust-pickle", action="store_true",
+                    help="load NET.pt with weights_only=False, which runs any code its pickle names: only for a file you trust (a whole torch.save'd module needs it)")
     args = ap.parse_args(argv)
     if torch is None:
         print("from_torch.py: PyTorch is not installed (pip install torch)", file=sys.stderr)
         return 2
     try:
-        if os.path.isdir(args.out):
-            raise BadInput(f"--out {args.out}: expected a file to write, found a folder")
-        if same_file(args.out, args.net):
-            raise BadInput(f"--out {args.out}: expected a file other than the input {args.net}, found the input itself")
-        try:
-            net = torch.load(args.net, weights_only=False)
-        except Exception as e:  # torch raises many kinds for a file that is not its own
-            raise BadInput(f"{args.net}: expected a torch.save'd nn.Sequential, found a file torch cannot load ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})")
-        save_model(net, args.out, loss=args.loss, reduction=args.reduction, source=args.net,
-                   features=args.features.split(",") if args.features else None,
-                   tasks=args.tasks.split(",") if args.tasks else None)
+        activations = _parse_activations(args.activations) if args.activations is not None else None
+        check_output(args.out, "--out", [(args.net, args.net)], "model.json")
+        net = load_net(args.net, args.trust_pickle, activations)
+        text = model_text(net, loss=args.loss, reduction=args.reduction, source=args.net,
+                          features=args.features.split(",") if args.features else None,
+                          tasks=args.tasks.split(",") if args.tasks else None)
+        write_atomically(args.out, text.encode("utf-8"))
         print(f"wrote {args.out}")
         return 0
     except BadInput as e:
-        print(f"from_torch.py: {e}", file=sys.stderr)
+        print(one_line(f"from_torch.py: {e}"), file=sys.stderr)
+        return 2
+    except Exception as e:  # a file torch loads but this script did not foresee: one line, not a traceback
+        print(one_line(f"from_torch.py: {args.net}: cannot convert ({type(e).__name__}: {e})"), file=sys.stderr)
         return 2
 
 

@@ -2,15 +2,16 @@
 """A plainnet model file as a PyTorch nn.Sequential (float64), and a check of it against plainnet.
 
     python3 examples/pytorch/to_torch.py M.json                      # print the Sequential
-    python3 examples/pytorch/to_torch.py M.json --save M.pt          # torch.save it
+    python3 examples/pytorch/to_torch.py M.json --save NET.pt        # its state dict and layout, for from_torch.py
     python3 examples/pytorch/to_torch.py M.json --check              # forward and gradients vs plainnet compute
     python3 examples/pytorch/to_torch.py M.json --predict DATA.csv   # like plainnet predict, in PyTorch
 
 In Python:
 
-    from to_torch import load_model, to_sequential, loss_torch
-    model = load_model("M.json")
+    from to_torch import load_model, to_sequential, loss_torch, load_saved
+    model = load_model("M.json")        # checked as plainnet checks it
     net = to_sequential(model)          # Standardize (if the model has it), Linear, ReLU, ..., Linear
+    net = load_saved("NET.pt")          # the Sequential again from a --save file (no pickled code runs)
 
 The Sequential (SPEC.md §22.5):
   * layer l of the file is nn.Linear(I, O) with weight = W (O, I) (PyTorch stores it (O, I) too)
@@ -21,7 +22,23 @@ The Sequential (SPEC.md §22.5):
     x' = (x − mean) / std (one subtraction, one division: the same bits as plainnet), whose mean
     and std are buffers, not parameters;
   * the rest of the file (loss, features, tasks, lr_scale per layer) rides along as the plain
-    dict net.plainnet, which torch.save keeps and from_torch.py reads back.
+    dict net.plainnet, which --save keeps and from_torch.py reads back.
+
+The model file is read and checked as plainnet reads it (model_file.py, a port of plainnet's
+reader): a file plainnet refuses (a transposed W, NaN, a std of 0, a leaky slope outside (0, 1),
+no layers, a key twice, ...) is refused with plainnet's one-line message, exit 2.
+
+--save writes no pickled module (loading one runs whatever code the pickle names): it writes a
+dict that torch.load(..., weights_only=True) reads, holding only strings, an int and tensors:
+
+    {"format": "plainnet-torch", "version": 1, "state_dict": net.state_dict(),
+     "layout": '{"modules": [{"type": "Standardize"}, {"type": "Linear", "requires_grad": true},
+                             {"type": "Tanh"}, {"type": "LeakyReLU", "negative_slope": 0.2}, ...],
+                 "plainnet": net.plainnet}'}
+
+(the layout as JSON text, because the safe loader of torch 1.13 reads no floats).
+
+load_saved(path) builds the Sequential from it; from_torch.py reads it as well.
 
 The loss of the file is loss_torch(z, y, labeled, model["loss"]): binary cross-entropy with the
 mask, task weights and pos_weight, softmax cross-entropy over labeled rows, squared error, with
@@ -36,18 +53,25 @@ agrees, 1 when one does not, 2 for bad input.
 
 --predict reads DATA.csv by plainnet's rules (SPEC §17: a header, every feature field a finite
 decimal number; an empty field or ? is an error, as features cannot be unlabeled) and reports a
-bad file as plainnet predict does, in one line naming the file, line and column. --save writes
-through a temporary file .NAME.N.tmp in the target's folder renamed over it, and refuses to write
-over the model file itself or into a folder: an error leaves every file as it was.
+bad file as plainnet predict does, in one line naming the file, line and column. --save follows
+plainnet's rule for an output file (SPEC §16, §21): it is checked before any work (a file name in an
+existing folder; not a folder, a device, a FIFO, a link to nothing, or the model file itself), and
+written whole to a temporary file .NAME.N.tmp in the target's folder that is then renamed over it,
+so an error (a full disk included) leaves every file as it was and is one line, exit 2.
 """
 import argparse
+import io
 import json
 import math
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model_file import BadInput, read_model, utf8_error  # noqa: E402
 
 try:
     import torch
@@ -56,11 +80,7 @@ try:
 except ImportError:
     torch = None
 
-ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
-
-
-class BadInput(Exception):
-    """A one-line message naming the file and field; the command exits 2."""
+SAVED_FORMAT = "plainnet-torch"
 
 
 if torch is not None:
@@ -77,19 +97,13 @@ if torch is not None:
 
 
 def load_model(path):
-    """The model file as parsed JSON (a dict), with the few checks this script relies on."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            model = json.load(f)
-    except OSError as e:
-        raise BadInput(f"{path}: cannot read the model file: {e.strerror}")
-    except ValueError as e:
-        raise BadInput(f"{path}: expected a plainnet model file (JSON), found invalid JSON: {e}")
-    if not isinstance(model, dict) or model.get("format") != "plainnet-model":
-        raise BadInput(f"{path}: field format: expected \"plainnet-model\", found {json.dumps(model.get('format') if isinstance(model, dict) else model)}")
-    for l, layer in enumerate(model["layers"]):
-        if layer["activation"] not in ACTIVATIONS:
-            raise BadInput(f"{path}: field layers[{l}].activation: expected one of {', '.join(ACTIVATIONS)}, found \"{layer['activation']}\"")
+    """The model file as parsed JSON (a dict), read and checked as plainnet reads it (model_file.py):
+    BadInput with plainnet's one-line message for any file plainnet refuses. Counts (version,
+    inputs, outputs) are ints, every other number a float."""
+    model = read_model(path)
+    model["version"] = int(model["version"])
+    for layer in model["layers"]:
+        layer["inputs"], layer["outputs"] = int(layer["inputs"]), int(layer["outputs"])
     return model
 
 
@@ -114,7 +128,7 @@ def to_sequential(model, standardize=True):
     for layer in model["layers"]:
         lin = nn.Linear(layer["inputs"], layer["outputs"], dtype=torch.float64)
         with torch.no_grad():
-            lin.weight.copy_(torch.tensor(layer["W"], dtype=torch.float64).reshape(layer["outputs"], layer["inputs"]))  # (O, I)
+            lin.weight.copy_(torch.tensor(layer["W"], dtype=torch.float64))  # (O, I), shape checked by load_model
             lin.bias.copy_(torch.tensor(layer["b"], dtype=torch.float64))                                               # (O)
         # frozen layer: no gradient and no update (SPEC §6)
         lin.weight.requires_grad_(layer["trainable"])
@@ -127,6 +141,134 @@ def to_sequential(model, standardize=True):
     net.plainnet = {"loss": model["loss"], "features": model["features"], "tasks": model["tasks"],
                     "lr_scale": [layer["lr_scale"] for layer in model["layers"]]}
     return net
+
+
+# ------------------------------------------------------------------------------------------------
+# --save: a state dict and the module list, which torch.load(weights_only=True) reads without code
+
+_ACTIVATION_TYPES = {"ReLU": lambda m: nn.ReLU(), "Sigmoid": lambda m: nn.Sigmoid(), "Tanh": lambda m: nn.Tanh(),
+                     "Identity": lambda m: nn.Identity(), "LeakyReLU": lambda m: nn.LeakyReLU(m["negative_slope"])}
+
+
+def saved_dict(net):
+    """What --save writes for a Sequential of to_sequential (or any of Standardize, Linear and the
+    activation modules): a dict of strings, an int and tensors (module doc)."""
+    modules = []
+    for m in net:
+        kind = type(m).__name__
+        if isinstance(m, nn.Linear):
+            modules.append({"type": "Linear", "requires_grad": bool(m.weight.requires_grad)})
+        elif isinstance(m, nn.LeakyReLU):
+            modules.append({"type": "LeakyReLU", "negative_slope": float(m.negative_slope)})
+        elif kind == "Standardize" or kind in _ACTIVATION_TYPES:
+            modules.append({"type": kind})
+        else:
+            raise BadInput(f"module {len(modules)} ({kind}): expected Standardize, Linear or one of {', '.join(_ACTIVATION_TYPES)}")
+    # The layout is JSON text: the safe unpickler of torch 1.13 (Debian's python3-torch) reads no floats.
+    layout = json.dumps({"modules": modules, "plainnet": getattr(net, "plainnet", None)}, allow_nan=False)
+    return {"format": SAVED_FORMAT, "version": 1, "layout": layout, "state_dict": net.state_dict()}
+
+
+def sequential(modules, state, source):
+    """An nn.Sequential of the module list (dicts with "type", as saved_dict writes) and the state
+    dict state (tensors under "INDEX.weight", "INDEX.bias", "INDEX.mean", "INDEX.std"), checking
+    both; source names the file in the one-line errors."""
+    if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
+        raise BadInput(f"{source}: field modules: expected a list of objects with a \"type\", found {type(modules).__name__}")
+    if not isinstance(state, dict) or not all(isinstance(k, str) and torch.is_tensor(v) for k, v in state.items()):
+        raise BadInput(f"{source}: field state_dict: expected a dict of names to tensors (net.state_dict()), found {type(state).__name__}")
+    used, built = set(), []
+
+    def tensor(i, name, dims):
+        key = f"{i}.{name}"
+        if key not in state:
+            raise BadInput(f"{source}: state_dict: expected a tensor {key} for module {i} ({modules[i].get('type')}), found none")
+        t = state[key]
+        if t.dim() != dims or not t.is_floating_point():
+            raise BadInput(f"{source}: state_dict[{key}]: expected a {dims}-dimensional floating-point tensor, found {t.dim()} dimensions of {t.dtype}")
+        used.add(key)
+        return t
+
+    for i, m in enumerate(modules):
+        kind = m.get("type")
+        if kind == "Linear":
+            W = tensor(i, "weight", 2)                                        # (O, I)
+            b = tensor(i, "bias", 1) if f"{i}.bias" in state else None        # (O)
+            if b is not None and b.shape[0] != W.shape[0]:
+                raise BadInput(f"{source}: state_dict[{i}.bias]: expected {W.shape[0]} numbers (the rows of {i}.weight), found {b.shape[0]}")
+            if W.numel() == 0:
+                raise BadInput(f"{source}: state_dict[{i}.weight]: expected at least 1 input and 1 output (plainnet has no empty layer), found Linear({W.shape[1]}, {W.shape[0]})")
+            lin = nn.Linear(W.shape[1], W.shape[0], bias=b is not None, dtype=W.dtype)
+            with torch.no_grad():
+                lin.weight.copy_(W)
+                if b is not None:
+                    lin.bias.copy_(b)
+            flag = m.get("requires_grad", True)
+            if not isinstance(flag, bool):
+                raise BadInput(f"{source}: field modules[{i}].requires_grad: expected true or false, found {flag!r}")
+            for q in lin.parameters():
+                q.requires_grad_(flag)
+            built.append(lin)
+        elif kind == "Standardize":
+            built.append(Standardize(tensor(i, "mean", 1), tensor(i, "std", 1)))
+        elif kind in _ACTIVATION_TYPES:
+            slope = m.get("negative_slope")
+            if kind == "LeakyReLU" and (isinstance(slope, bool) or not isinstance(slope, (int, float))):
+                raise BadInput(f"{source}: field modules[{i}].negative_slope: expected a number, found {slope!r}")
+            built.append(_ACTIVATION_TYPES[kind](m))
+        else:
+            raise BadInput(f"{source}: field modules[{i}].type: expected Standardize, Linear or one of {', '.join(_ACTIVATION_TYPES)}, found {kind!r}")
+    extra = sorted(set(state) - used)
+    if extra:
+        raise BadInput(f"{source}: state_dict: expected only the tensors of the listed modules, found {extra[0]} as well")
+    return nn.Sequential(*built)
+
+
+def torch_load(path, trust_pickle=False):
+    """torch.load of path: with weights_only=True (no code from the file runs) unless trust_pickle.
+    A pickle that needs code to load is refused in one line that names --trust-pickle."""
+    try:
+        return torch.load(path, weights_only=not trust_pickle, map_location="cpu")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: expected a file written by torch.save, found no such file")
+    except IsADirectoryError:
+        raise BadInput(f"{path}: expected a file written by torch.save, found a folder")
+    except Exception as e:  # torch raises many kinds for a file that is not its own
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if not trust_pickle and "Weights only load failed" in str(e):
+            named = re.search(r"(?:GLOBAL|Unsupported class) ([A-Za-z0-9_.]*[A-Za-z0-9_])", str(e))
+            if not named:  # not a pickle that names code: a damaged file, or an operation the safe loader lacks
+                operand = re.search(r"Unsupported operand [0-9A-Za-z_]+", str(e))
+                raise BadInput(f"{path}: expected a file written by torch.save, found a file torch.load(weights_only=True) cannot read "
+                               f"({operand.group(0) if operand else first}); if it is a pickle you trust, give --trust-pickle")
+            detail = f"it names {named.group(1)}"
+            raise BadInput(f"{path}: expected a state dict or a file of to_torch.py --save, which load without running code, found a pickle "
+                           f"that runs code to load ({detail}); give --trust-pickle to load it anyway, only if you trust the file and everyone who could have changed it")
+        raise BadInput(f"{path}: expected a file written by torch.save, found a file torch cannot load ({type(e).__name__}: {first})")
+
+
+def from_saved(saved, path):
+    """The nn.Sequential (with net.plainnet) of the dict a --save file holds; errors name path."""
+    if saved.get("version") != 1:
+        raise BadInput(f"{path}: field version: expected 1, found {saved.get('version')!r}")
+    try:
+        layout = json.loads(saved.get("layout"))
+    except (TypeError, ValueError) as e:
+        raise BadInput(f"{path}: field layout: expected JSON text of the modules and net.plainnet, found {type(saved.get('layout')).__name__} ({e})")
+    if not isinstance(layout, dict):
+        raise BadInput(f"{path}: field layout: expected a JSON object, found {type(layout).__name__}")
+    net = sequential(layout.get("modules"), saved.get("state_dict"), path)
+    net.plainnet = layout.get("plainnet")
+    return net
+
+
+def load_saved(path, trust_pickle=False):
+    """The nn.Sequential of a to_torch.py --save file (with net.plainnet), loaded with
+    weights_only=True: no code from the file runs."""
+    saved = torch_load(path, trust_pickle)
+    if not isinstance(saved, dict) or saved.get("format") != SAVED_FORMAT:
+        raise BadInput(f"{path}: expected a file of to_torch.py --save (a dict with format \"{SAVED_FORMAT}\"), found {type(saved).__name__}")
+    return from_saved(saved, path)
 
 
 def forward_layers(net, x):
@@ -309,8 +451,7 @@ def csv_records(path):
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line, column = raw.count(b"\n", 0, e.start) + 1, e.start - raw.rfind(b"\n", 0, e.start)
-        raise BadInput(f"{path}:{line}:{column}: expected UTF-8 text, found the byte 0x{raw[e.start]:02x}, which is not UTF-8 here")
+        raise utf8_error(path, raw, e)
     i, n, line = 1 if text.startswith("\ufeff") else 0, len(text), 1
     while i < n:
         first, fields = line, []
@@ -426,7 +567,7 @@ def predict(model, data, out, model_path):
 
 
 # ------------------------------------------------------------------------------------------------
-# --save: never over the model, never half a file
+# Output files: plainnet's rule (SPEC §16, §21), never over a device, a FIFO, a folder or an input
 
 def same_file(a, b):
     """True when paths a and b name one file (the same path after links, or hard links of one file)."""
@@ -435,42 +576,100 @@ def same_file(a, b):
     return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
 
 
-def write_atomically(out, write, option):
-    """Calls write(f) on a new file .NAME.N.tmp (binary) in out's folder, then renames it over out
-    (SPEC §16), so an error never leaves half a file or loses the old one. option (--out, --save)
-    names out in the one-line errors."""
-    if os.path.isdir(out):
-        raise BadInput(f"{option} {out}: expected a file to write, found a folder")
-    target = os.path.realpath(out)
+def _target(out):
+    """The file a write to out replaces: its absolute path, or the file a symbolic link names."""
+    return os.path.realpath(out) if os.path.islink(out) else os.path.abspath(out)
+
+
+def _new_temporary(target):
+    """Creates a new empty file .NAME.N.tmp beside target and returns (path, open binary file)."""
     folder, name = os.path.split(target)
-    if not os.path.isdir(folder):
-        raise BadInput(f"{option} {out}: expected a file in an existing folder, found no folder {folder}")
     n = 0
-    while os.path.lexists(os.path.join(folder, f".{name}.{n}.tmp")):
-        n += 1
-    tmp = os.path.join(folder, f".{name}.{n}.tmp")
-    created = False  # remove only our own temp file, never one another process made meanwhile
+    while True:
+        tmp = os.path.join(folder, f".{name}.{n}.tmp")
+        try:
+            return tmp, open(tmp, "xb")
+        except FileExistsError:
+            n += 1
+
+
+def check_output(out, option, inputs, example):
+    """Checks an output file before any work, as plainnet's TextFiles.checkOutput, with its
+    messages: a file name in an existing folder, not a folder; if it exists, a regular file (a
+    link is followed; a link to nothing, a device, a FIFO or another special file is refused) that
+    is none of the inputs; and a folder that accepts a new file. inputs: (name, path) pairs;
+    example: a file name for the folder hint."""
+    full = os.path.abspath(out)
+    if os.path.isdir(full):
+        raise BadInput(f"{out}: expected a file to write to, found a folder; give a file name in it, e.g. {os.path.join(out, example)}")
+    if not os.path.isdir(os.path.dirname(full)):
+        raise BadInput(f"{out}: expected an existing folder to write into, found no folder {os.path.dirname(full)}")
+    if os.path.islink(out) and not os.path.exists(out):
+        raise BadInput(f"{out}: expected a file to write to, found a symbolic link to a missing file; remove the link or give another {option}")
+    if os.path.exists(out):
+        if not stat.S_ISREG(os.stat(out).st_mode):
+            raise BadInput(f"{out}: expected a regular file to write to, found a device, pipe or other special file; give a file name for {option}")
+        for name, path in inputs:
+            if path is not None and same_file(out, path):
+                raise BadInput(f"{out}: expected {option} to differ from the input {name}, found the same file (writing it would replace the input); give another {option}")
+    target = _target(out)
     try:
-        with open(tmp, "xb") as f:
-            created = True
-            write(f)
-        os.replace(tmp, target)
-        created = False
-    except BadInput:
-        raise
+        tmp, f = _new_temporary(target)
+        f.close()
+        os.remove(tmp)
     except OSError as e:
-        raise BadInput(f"{option} {out}: cannot write: {e.strerror}")
-    except Exception as e:  # e.g. torch.save failing to pickle: one line, not a stack trace
-        raise BadInput(f"{option} {out}: cannot write: {type(e).__name__}: {e}")
+        raise BadInput(f"{out}: expected a folder that accepts new files, found that {os.path.dirname(target)} does not ({e.strerror}); give an {option} in a writable folder")
+
+
+def write_atomically(out, data):
+    """Writes the bytes data to out atomically (SPEC §16): to a new file .NAME.N.tmp in the target's
+    folder, flushed to the disk, then renamed over the target (a link is followed: the file it names
+    is replaced), so an error never leaves half a file or loses the old one; then removes the
+    .NAME.N.tmp files an interrupted earlier write left. Errors are BadInput naming out."""
+    target = _target(out)
+    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+        raise BadInput(f"{out}: expected a regular file to write to, found a device, pipe or other special file")
+    tmp = None
+    try:
+        tmp, f = _new_temporary(target)
+        with f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as e:
+        raise BadInput(f"{out}: cannot write the file: {e.strerror or e}; the previous file, if any, is unchanged")
     finally:
-        if created and os.path.lexists(tmp):
-            os.remove(tmp)
+        if tmp is not None and os.path.lexists(tmp):
+            os.remove(tmp)  # only the file this call created
+    folder, name = os.path.split(target)
+    leftover = re.compile(re.escape(f".{name}.") + r"[0-9]+\.tmp")
+    for entry in os.scandir(folder):
+        if leftover.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                os.remove(entry.path)
+            except OSError:
+                pass  # best effort: the file is already written
+
+
+def save_bytes(net):
+    """The bytes of torch.save(saved_dict(net)), made in memory, so that a full disk is an OSError
+    of an ordinary write (torch's own writer aborts the process when its file fails)."""
+    buffer = io.BytesIO()
+    torch.save(saved_dict(net), buffer)
+    return buffer.getvalue()
+
+
+def one_line(message):
+    """The message on one line: a line break inside (from torch's text, or a file name) becomes a space."""
+    return " ".join(message.split("\n"))
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="A plainnet model file as a PyTorch nn.Sequential (float64); see the module doc.")
     ap.add_argument("model", help="the plainnet model file")
-    ap.add_argument("--save", metavar="FILE", help="torch.save the Sequential to FILE")
+    ap.add_argument("--save", metavar="FILE", help="write the Sequential's state dict and layout to FILE (torch.save; loads with weights_only=True)")
     ap.add_argument("--check", action="store_true", help="compare forward and gradients with plainnet compute")
     ap.add_argument("--jar", default="target/plainnet.jar", help="plainnet's jar for --check (default: %(default)s)")
     ap.add_argument("--rows", type=int, default=6, help="rows of the --check case (default: %(default)s)")
@@ -482,10 +681,12 @@ def main(argv=None):
         print("to_torch.py: PyTorch is not installed (pip install torch)", file=sys.stderr)
         return 2
     try:
-        if args.save and same_file(args.save, args.model):
-            raise BadInput(f"--save {args.save}: expected a file other than the model file {args.model}, found the model file itself")
-        if args.save and os.path.isdir(args.save):
-            raise BadInput(f"--save {args.save}: expected a file to write, found a folder")
+        if args.rows < 1:
+            raise BadInput(f"--rows: expected a whole number >= 1, found {args.rows}")
+        if not (math.isfinite(args.rel) and args.rel > 0):
+            raise BadInput(f"--rel: expected a finite number > 0, found {args.rel}")
+        if args.save:
+            check_output(args.save, "--save", [(args.model, args.model)], "net.pt")
         model = load_model(args.model)
         if args.check:
             return check(model, args.jar, args.rows, args.seed, args.rel)
@@ -494,19 +695,16 @@ def main(argv=None):
             return 0
         net = to_sequential(model)
         if args.save:
-            write_atomically(args.save, lambda f: torch.save(net, f), "--save")
+            write_atomically(args.save, save_bytes(net))
             print(f"saved {args.save}")
         else:
             print(net)
         return 0
     except BadInput as e:
-        print(f"to_torch.py: {e}", file=sys.stderr)
+        print(one_line(f"to_torch.py: {e}"), file=sys.stderr)
         return 2
-    except KeyError as e:
-        print(f"to_torch.py: {args.model}: expected the field \"{e.args[0]}\" (SPEC.md §16), found none", file=sys.stderr)
-        return 2
-    except (TypeError, ValueError, IndexError) as e:
-        print(f"to_torch.py: {args.model}: expected a plainnet model file (SPEC.md §16), found a problem with {e!r}", file=sys.stderr)
+    except Exception as e:  # a defect here, or a file plainnet reads that this script cannot: one line, not a traceback
+        print(one_line(f"to_torch.py: {args.model}: cannot convert ({type(e).__name__}: {e})"), file=sys.stderr)
         return 2
 
 

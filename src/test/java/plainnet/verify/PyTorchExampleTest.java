@@ -29,8 +29,9 @@ import plainnet.Standardization;
 import plainnet.io.ModelFile;
 
 /**
- * Runs examples/pytorch/to_torch.py and from_torch.py (SPEC.md §22.5) where PyTorch is installed;
- * skipped, with a message, where python3 or torch is missing (CI has no torch).
+ * Runs examples/pytorch/to_torch.py and from_torch.py (SPEC.md §22.5) where PyTorch is installed
+ * ({@code $PLAINNET_PYTHON}, else python3); skipped, with a message, where it is missing, except under
+ * {@code CI=true} (set by .ci/run, which installs torch), where that is a failure.
  *
  * <p>Three models written by plainnet itself: a masked multi-task binary cross-entropy model with
  * task and positive-class weights, a frozen middle layer, an lr_scale and a standardization; a
@@ -52,6 +53,15 @@ import plainnet.io.ModelFile;
  * over its input, and a bad data file for {@code --predict} (the messages of {@code plainnet
  * predict}, {@link #BAD_CSV}). A negative control: with one PyTorch weight moved by 1e−9, --check
  * fails; and --check's bound rel·max(1, max|expected|) is tried on its own.
+ *
+ * <p>Issue 20: a pickle whose {@code __reduce__} runs a command is not run without
+ * {@code --trust-pickle} (and, as the control, is run with it); a whole pickled module needs the flag,
+ * a state dict {@code --activations}; models plainnet refuses are never written by from_torch.py
+ * (a Linear(3, 0), an unknown loss kind, lr_scale −1, task weight −5, …) and are refused by
+ * to_torch.py with plainnet's own message (40 mutations of a model file, each compared with
+ * {@code ModelFile.load}); --save and --out refuse a FIFO, a link to nothing and a missing folder
+ * with {@code plainnet predict --out}'s message; a full disk (a 64 KiB tmpfs as root, else a writer
+ * failing with ENOSPC) is one line and keeps the old files.
  *
  * <p>All Python runs in one process (importing torch takes seconds), driven by a script this test
  * writes, which calls the examples' main functions as their command lines do.
@@ -100,9 +110,28 @@ class PyTorchExampleTest {
     static String pythonOut;
     static boolean torchAvailable;
 
+    /** The Python that runs the examples: $PLAINNET_PYTHON (set by .ci/run when it installs Debian's torch), else python3. */
+    static final String PYTHON = System.getenv("PLAINNET_PYTHON") == null || System.getenv("PLAINNET_PYTHON").isEmpty() ? "python3" : System.getenv("PLAINNET_PYTHON");
+
+    /**
+     * Skips a test without its Python tool, except under CI=true, where it fails: a test that
+     * always skips in CI can rot unseen, and .ci/run installs the tool.
+     *
+     * @param available whether the tool can be imported
+     * @param ci        the CI environment variable, or null
+     * @param what      the tool, for the message
+     */
+    static void requireTool(boolean available, String ci, String what) {
+        if (available) return;
+        if ("true".equalsIgnoreCase(ci)) {
+            throw new AssertionError("CI=true, but " + what + " cannot be imported by " + PYTHON + ": .ci/run installs it (pip, else Debian's python3-torch with PLAINNET_PYTHON=/usr/bin/python3)");
+        }
+        assumeTrue(false, what + " is not installed: skipping the PyTorch example");
+    }
+
     private static boolean torchAvailable() {
         try {
-            Process p = new ProcessBuilder("python3", "-c", "import torch, numpy").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON, "-c", "import torch, numpy").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {
@@ -136,7 +165,8 @@ class PyTorchExampleTest {
     static void runPython() throws Exception {
         torchAvailable = torchAvailable();
         if (!torchAvailable) {
-            System.out.println("PyTorchExampleTest: skipped: python3 with torch and numpy is not installed here");
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) requireTool(false, "true", "python3 with torch and numpy"); // fails every test
+            System.out.println("PyTorchExampleTest: skipped: " + PYTHON + " with torch and numpy is not installed here");
             return;
         }
         Process make = new ProcessBuilder("make", "-s", "jar").redirectErrorStream(true).start();
@@ -203,15 +233,21 @@ class PyTorchExampleTest {
                                 nn.Linear(4, 3), nn.Identity(), nn.Linear(3, 2, dtype=torch.float64), nn.Sigmoid(), nn.Linear(2, 2))
             for q in net[2].parameters(): q.requires_grad_(False)
             torch.save(net, os.path.join(d, "torch.pt"))
-            run("torch", from_torch, [os.path.join(d, "torch.pt"), "--out", os.path.join(d, "torch.json"), "--loss", "mse"])
+            # a whole pickled module loads only with --trust-pickle; its state dict with --activations
+            run("torch pickle default", from_torch, [os.path.join(d, "torch.pt"), "--out", os.path.join(d, "keep.json"), "--loss", "mse"])
+            run("torch", from_torch, [os.path.join(d, "torch.pt"), "--out", os.path.join(d, "torch.json"), "--loss", "mse", "--trust-pickle"])
+            torch.save(net.state_dict(), os.path.join(d, "torch_sd.pt"))
+            run("torch sd", from_torch, [os.path.join(d, "torch_sd.pt"), "--out", os.path.join(d, "torch_sd.json"), "--loss", "mse",
+                                         "--activations", "leaky_relu(0.3),tanh,identity,sigmoid,identity"])
+            run("torch sd no activations", from_torch, [os.path.join(d, "torch_sd.pt"), "--out", os.path.join(d, "keep.json"), "--loss", "mse"])
             bad = {"dropout": nn.Sequential(nn.Linear(3, 4), nn.Dropout(0.5), nn.Linear(4, 2)),
                    "conv": nn.Sequential(nn.Conv2d(1, 2, 3), nn.Linear(4, 2)),
                    "nan": nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))}
             with torch.no_grad(): bad["nan"][2].weight[1, 2] = float("nan")
             for name, b in bad.items():
                 torch.save(b, os.path.join(d, name + ".pt"))
-                run("bad " + name, from_torch, [os.path.join(d, name + ".pt"), "--out", os.path.join(d, "keep.json"), "--loss", "bce"])
-            run("bad folder", from_torch, [os.path.join(d, "torch.pt"), "--out", os.path.join(d, "folder.json"), "--loss", "bce"])
+                run("bad " + name, from_torch, [os.path.join(d, name + ".pt"), "--out", os.path.join(d, "keep.json"), "--loss", "bce", "--trust-pickle"])
+            run("bad folder", from_torch, [os.path.join(d, "torch.pt"), "--out", os.path.join(d, "folder.json"), "--loss", "bce", "--trust-pickle"])
             # never over its own input: the model file (by its path or a hard link), NET.pt; never into a folder
             bce = os.path.join(d, "bce.json")
             run("save model", to_torch, [bce, "--save", bce])
@@ -221,6 +257,124 @@ class PyTorchExampleTest {
             run("out input", from_torch, [os.path.join(d, "self.pt"), "--out", os.path.join(d, "self.pt")])
             for name in sys.argv[3].split(","):
                 run("predict " + name, to_torch, [bce, "--predict", os.path.join(d, name)])
+            # a pickle whose __reduce__ runs a command: not run by default, run with --trust-pickle (the control)
+            import shlex, warnings, subprocess, errno
+            warnings.filterwarnings("ignore")
+            marker = os.path.join(d, "MARKER")
+            class Evil:
+                def __reduce__(self):
+                    return (os.system, ("echo ran > " + shlex.quote(marker),))
+            torch.save({"0.weight": torch.zeros(2, 3), "payload": Evil()}, os.path.join(d, "evil.pt"))
+            run("evil default", from_torch, [os.path.join(d, "evil.pt"), "--out", os.path.join(d, "keep.json"), "--loss", "bce"])
+            print("=== marker after default\\n%s\\n=== exit 0" % os.path.exists(marker), flush=True)
+            run("evil trusted", from_torch, [os.path.join(d, "evil.pt"), "--out", os.path.join(d, "keep.json"), "--loss", "bce", "--trust-pickle"])
+            print("=== marker after trust\\n%s\\n=== exit 0" % os.path.exists(marker), flush=True)
+            # from_torch never writes a model plainnet refuses
+            def saved(name, net, meta):
+                net.plainnet = meta
+                with open(os.path.join(d, name + ".pt"), "wb") as f:
+                    f.write(to_torch.save_bytes(net))
+                return os.path.join(d, name + ".pt")
+            def small():
+                return nn.Sequential(nn.Linear(3, 4, dtype=torch.float64), nn.ReLU(), nn.Linear(4, 2, dtype=torch.float64))
+            mse = {"kind": "squared_error", "reduction": "sum", "weight": None}
+            never = {"kind": (saved("kind", small(), {"loss": {"kind": "hinge", "reduction": "sum"}}), []),
+                     "lr_scale": (saved("lr_scale", small(), {"loss": mse, "lr_scale": [-1.0, 1.0]}), []),
+                     "task_weight": (saved("task_weight", small(), {"loss": {"kind": "binary_cross_entropy", "reduction": "sum", "task_weight": [-5.0, 1.0], "pos_weight": None}}), []),
+                     "pos_weight": (saved("pos_weight", small(), {"loss": {"kind": "binary_cross_entropy", "reduction": "sum", "task_weight": None, "pos_weight": [1.0, 0.0]}}), []),
+                     "features": (saved("features", small(), {"loss": mse, "features": ["a", "b"]}), []),
+                     "std": (saved("std", nn.Sequential(to_torch.Standardize([0.0, 0.0, 0.0], [1.0, 0.0, 1.0]), *small()), {"loss": mse}), [])}
+            torch.save(nn.Sequential(nn.Linear(3, 0)).state_dict(), os.path.join(d, "linear0_sd.pt"))
+            torch.save(nn.Sequential(nn.Linear(3, 0)), os.path.join(d, "linear0.pt"))
+            never["linear0 sd"] = (os.path.join(d, "linear0_sd.pt"), ["--loss", "bce", "--activations", "identity"])
+            never["linear0 trusted"] = (os.path.join(d, "linear0.pt"), ["--loss", "bce", "--trust-pickle"])
+            open(os.path.join(d, "garbage.pt"), "w").write("not a torch file")
+            torch.save(["not", "a", "net"], os.path.join(d, "list.pt"))
+            never["garbage"] = (os.path.join(d, "garbage.pt"), ["--loss", "bce"])
+            never["list"] = (os.path.join(d, "list.pt"), ["--loss", "bce"])
+            never["missing"] = (os.path.join(d, "missing.pt"), ["--loss", "bce"])
+            never["activations"] = (os.path.join(d, "torch_sd.pt"), ["--loss", "bce", "--activations", "relu,leaky_relu(5),identity,tanh,relu"])
+            for name, (path, extra) in never.items():
+                run("never " + name, from_torch, [path, "--out", os.path.join(d, "keep.json")] + extra)
+            # outputs: never over a FIFO, through a link to nothing, or into a missing folder
+            os.mkfifo(os.path.join(d, "fifo"))
+            os.symlink("nowhere", os.path.join(d, "dangling"))
+            run("save fifo", to_torch, [bce, "--save", os.path.join(d, "fifo")])
+            run("out fifo", from_torch, [os.path.join(d, "bce.pt"), "--out", os.path.join(d, "fifo")])
+            run("save dangling", to_torch, [bce, "--save", os.path.join(d, "dangling")])
+            run("save nodir", to_torch, [bce, "--save", os.path.join(d, "nodir", "x.pt")])
+            run("rows 0", to_torch, [bce, "--check", "--rows", "0"])
+            # a full disk: a 64 KiB tmpfs where one can be mounted (as root), else a writer that fails as one does
+            import random
+            random.seed(1)
+            big = {"format": "plainnet-model", "version": 1, "layers": [{"inputs": 100, "outputs": 100, "activation": "tanh", "trainable": True, "lr_scale": 1.0,
+                   "W": [[random.random() for i in range(100)] for o in range(100)], "b": [0.0] * 100}],
+                   "loss": {"kind": "squared_error", "reduction": "sum", "weight": None},
+                   "features": ["f%d" % i for i in range(100)], "tasks": ["t%d" % k for k in range(100)]}
+            import model_file
+            open(os.path.join(d, "big.json"), "w").write(model_file.model_json(big))
+            run("big save", to_torch, [os.path.join(d, "big.json"), "--save", os.path.join(d, "big.pt")])
+            full = os.path.join(d, "full")
+            os.mkdir(full)
+            real = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full], capture_output=True).returncode == 0
+            if not real:
+                opened = to_torch._new_temporary
+                class Full:
+                    def __init__(self, f): self.f = f
+                    def __enter__(self): return self
+                    def __exit__(self, *a): self.f.close()
+                    def write(self, b): raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    def flush(self): pass
+                    def fileno(self): return self.f.fileno()
+                    def close(self): self.f.close()
+                to_torch._new_temporary = lambda target: (lambda t, f: (t, Full(f)))(*opened(target))
+            try:
+                for name in ("net.pt", "m.json"):
+                    open(os.path.join(full, name), "w").write("keep me\\n")
+                run("full save", to_torch, [os.path.join(d, "big.json"), "--save", os.path.join(full, "net.pt")])
+                run("full out", from_torch, [os.path.join(d, "big.pt"), "--out", os.path.join(full, "m.json")])
+                print("=== full disk\\n%s %s %s %s\\n=== exit 0" % ("real" if real else "simulated", open(os.path.join(full, "net.pt")).read() == "keep me\\n",
+                      open(os.path.join(full, "m.json")).read() == "keep me\\n", sorted(os.listdir(full))), flush=True)
+            finally:
+                if real:
+                    subprocess.run(["umount", full])
+                else:
+                    to_torch._new_temporary = opened
+            # model files plainnet refuses: to_torch refuses them with plainnet's message (the Java side compares)
+            corpus = os.path.join(d, "corpus")
+            os.mkdir(corpus)
+            text = open(bce).read()
+            mutations = {"transposed W": ('"inputs": 4,', '"inputs": 6,', '"outputs": 6,', '"outputs": 4,'),
+                         "nan": ('"lr_scale": 0.5', '"lr_scale": NaN'), "infinity": ('"lr_scale": 0.5', '"lr_scale": Infinity'),
+                         "minus infinity": ('"lr_scale": 0.5', '"lr_scale": -Infinity'), "1e400": ('"lr_scale": 0.5', '"lr_scale": 1e400'),
+                         "std 0": ('"std": [2.0,', '"std": [0.0,'), "std negative": ('"std": [2.0,', '"std": [-2.0,'),
+                         "slope 5": ('"slope": 0.2', '"slope": 5.0'), "slope 0": ('"slope": 0.2', '"slope": 0.0'), "slope missing": ('"slope": 0.2,', ''),
+                         "no layers": ('"layers": [', '"layers": [], "old": ['), "duplicate key": ('"version": 1,', '"version": 1, "version": 1,'),
+                         "duplicate inner key": ('"trainable": false,', '"trainable": false, "trainable": false,'),
+                         "activation": ('"tanh"', '"gelu"'), "lr_scale": ('"lr_scale": 0.5', '"lr_scale": -1.0'), "lr_scale 0": ('"lr_scale": 0.5', '"lr_scale": -0.0'),
+                         "task weight": ('"task_weight": [1.0', '"task_weight": [-5.0'), "pos weight": ('"pos_weight": [3.0', '"pos_weight": [0.0'),
+                         "loss kind": ('"binary_cross_entropy"', '"hinge"'), "reduction": ('"per_example"', '"mean"'),
+                         "inputs fraction": ('"inputs": 4,', '"inputs": 4.5,'), "version": ('"version": 1', '"version": 2'),
+                         "inexact integer": ('"version": 1', '"version": 9007199254740993'), "leading zero": ('"lr_scale": 0.5', '"lr_scale": 00.5'),
+                         "trailing comma": ('"t2"]', '"t2",]'), "unknown field": ('"version": 1,', '"version": 1, "comment": "x",'),
+                         "format": ('"plainnet-model"', '"plainnet-vector"'), "features": ('"f2", "f3"]', '"f2"]'), "tasks": ('"t2"]', '"t2", "t3"]'),
+                         "b short": ('"b": [', '"b": [1.0, '), "string number": ('"lr_scale": 0.5', '"lr_scale": "0.5"'), "tru": ("true", "tru"),
+                         "control character": ('"t0"', '"t' + chr(9) + '0"'), "bad escape": ('"t0"', '"t' + chr(92) + 'x0"'),
+                         "after the value": (None, " x"), "top-level array": (None, "array"), "empty": (None, "empty"),
+                         "standardize array": ('"standardize": {', '"standardize": [], "x": {'), "deep": (None, "deep")}
+            for name, m in mutations.items():
+                if m[0] is None:
+                    bad = {"after the value": text + m[1], "top-level array": "[1, 2]", "empty": "", "deep": "[" * 70 + "]" * 70}[name]
+                else:
+                    bad = text
+                    for a, b in zip(m[0::2], m[1::2]):
+                        assert a in bad, name
+                        bad = bad.replace(a, b, 1)
+                path = os.path.join(corpus, name.replace(" ", "_") + ".json")
+                open(path, "w", encoding="utf-8").write(bad)
+                run("model " + name.replace(" ", "_"), to_torch, [path, "--save", os.path.join(d, "corpus.pt")])
+            open(os.path.join(corpus, "latin1.json"), "wb").write(text.replace('"t0"', '"t' + chr(233) + '"').encode("latin-1"))
+            run("model latin1", to_torch, [os.path.join(corpus, "latin1.json"), "--save", os.path.join(d, "corpus.pt")])
             # compare's bound: rel·max(1, max|expected|)
             print("=== compare", flush=True)
             for e, t in (([0.0, 0.0], [1e-17, 0.0]), ([0.0], [1e-9]), ([100.0], [100.0 + 5e-11]), ([100.0], [100.0 + 2e-10])):
@@ -236,7 +390,7 @@ class PyTorchExampleTest {
             run("moved check", to_torch, [os.path.join(d, "bce.json"), "--check", "--jar", jar, "--rows", "6", "--seed", "2"])
             """;
         Files.writeString(dir.resolve("driver.py"), driver);
-        pythonOut = run(List.of("python3", dir.resolve("driver.py").toString(), dir.toString(), "target/plainnet.jar", String.join(",", BAD_CSV.keySet())));
+        pythonOut = run(List.of(PYTHON, dir.resolve("driver.py").toString(), dir.toString(), "target/plainnet.jar", String.join(",", BAD_CSV.keySet())));
     }
 
     /** The output of the driver's run NAME and its exit code (the last line). */
@@ -250,7 +404,7 @@ class PyTorchExampleTest {
     }
 
     private static void skipWithoutTorch() {
-        assumeTrue(torchAvailable, "python3 with torch and numpy is not installed: skipping the PyTorch example");
+        requireTool(torchAvailable, System.getenv("CI"), "python3 with torch and numpy");
     }
 
     private static int exit(String section) {
@@ -369,9 +523,10 @@ class PyTorchExampleTest {
     @Test
     void toTorchSave_overTheModelOrIntoAFolder_oneLineExit2AndTheModelUntouched() throws Exception {
         skipWithoutTorch();
-        assertOneLineExit2("save model", "to_torch.py: ", "bce.json: expected a file other than the model file " + dir.resolve("bce.json") + ", found the model file itself");
-        assertOneLineExit2("save hard link", "to_torch.py: ", "bce.hard.json: expected a file other than the model file");
-        assertOneLineExit2("save folder", "to_torch.py: ", "folder.json: expected a file to write, found a folder");
+        assertOneLineExit2("save model", "to_torch.py: ", "bce.json: expected --save to differ from the input " + dir.resolve("bce.json")
+            + ", found the same file (writing it would replace the input); give another --save");
+        assertOneLineExit2("save hard link", "to_torch.py: ", "bce.hard.json: expected --save to differ from the input");
+        assertOneLineExit2("save folder", "to_torch.py: ", "folder.json: expected a file to write to, found a folder; give a file name in it, e.g. ");
         // the model still loads and writes the same text: it was not replaced by a torch zip
         Path model = dir.resolve("bce.json");
         assertThat(ModelFile.load(model).toJson()).isEqualTo(Files.readString(model));
@@ -386,7 +541,7 @@ class PyTorchExampleTest {
     @Test
     void fromTorch_outIsTheInput_oneLineExit2AndTheInputUntouched() throws Exception {
         skipWithoutTorch();
-        assertOneLineExit2("out input", "from_torch.py: ", "self.pt: expected a file other than the input");
+        assertOneLineExit2("out input", "from_torch.py: ", "self.pt: expected --out to differ from the input " + dir.resolve("self.pt") + ", found the same file");
         assertThat(Files.readAllBytes(dir.resolve("self.pt"))).isEqualTo(Files.readAllBytes(dir.resolve("bce.pt")));
         assertNoTemporaryFile();
     }
@@ -427,7 +582,7 @@ class PyTorchExampleTest {
         expected.put("bad dropout", new String[] {"module 1 (Dropout): unsupported module"});
         expected.put("bad conv", new String[] {"module 0 (Conv2d): unsupported module"});
         expected.put("bad nan", new String[] {"layer 1 (module 2, Linear) weight[1][2]: expected a finite number, found nan"});
-        expected.put("bad folder", new String[] {"folder.json: expected a file to write, found a folder"});
+        expected.put("bad folder", new String[] {"folder.json: expected a file to write to, found a folder"});
         for (Map.Entry<String, String[]> e : expected.entrySet()) {
             String s = section(e.getKey());
             assertThat(exit(s)).as(s).isEqualTo(2);
@@ -440,5 +595,145 @@ class PyTorchExampleTest {
         try (var s = Files.list(dir)) {
             assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // issue 20: safe loading, output files, plainnet's input checks, CI
+
+    @Test
+    void requireTool_missingUnderCi_failsInsteadOfSkipping() {
+        // under CI a missing tool is a failure (a test that always skips in CI rots unseen) ...
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> requireTool(false, "true", "torch"))
+            .isInstanceOf(AssertionError.class).hasMessageContaining("CI=true").hasMessageContaining("torch");
+        // ... elsewhere a skip, and nothing at all when the tool is there
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> requireTool(false, null, "torch"))
+            .isInstanceOf(org.opentest4j.TestAbortedException.class);
+        requireTool(true, "true", "torch");
+    }
+
+    @Test
+    void fromTorch_picklThatRunsCode_notRunByDefaultOnlyWithTrustPickle() {
+        skipWithoutTorch();
+        assertOneLineExit2("evil default", "from_torch.py: ", "evil.pt: expected a state dict or a file of to_torch.py --save, which load without running code, found a pickle that runs code to load");
+        assertThat(body(section("evil default"))).contains("system").contains("give --trust-pickle to load it anyway");
+        assertThat(body(section("marker after default")).trim()).as("the pickle's command ran without --trust-pickle").isEqualTo("False");
+        // the control: the same file with the flag does run the command, so the pickle above was live
+        assertThat(body(section("marker after trust")).trim()).isEqualTo("True");
+        assertThat(exit(section("evil trusted"))).isEqualTo(2);
+    }
+
+    @Test
+    void fromTorch_wholeModule_needsTrustPickle_stateDictNeedsActivations() throws Exception {
+        skipWithoutTorch();
+        assertOneLineExit2("torch pickle default", "from_torch.py: ", "torch.pt: expected a state dict or a file of to_torch.py --save");
+        assertThat(body(section("torch pickle default"))).contains("torch.nn.modules.container.Sequential", "--trust-pickle");
+        assertOneLineExit2("torch sd no activations", "from_torch.py: ", "torch_sd.pt: expected --activations for a state dict");
+        assertThat(exit(section("torch sd"))).as(section("torch sd")).isZero();
+        // the state dict gives the pickled module's file, except that a state dict holds no requires_grad
+        String pickled = Files.readString(dir.resolve("torch.json"));
+        String fromStateDict = Files.readString(dir.resolve("torch_sd.json"));
+        assertThat(pickled).containsOnlyOnce("\"trainable\": false");
+        assertThat(fromStateDict).isEqualTo(pickled.replace("\"trainable\": false", "\"trainable\": true"));
+        assertThat(ModelFile.load(dir.resolve("torch_sd.json")).toJson()).isEqualTo(fromStateDict);
+        assertThat(Files.readString(dir.resolve("keep.json"))).isEqualTo("keep me\n");
+    }
+
+    @Test
+    void fromTorch_aModelPlainnetRefuses_isNeverWritten() {
+        skipWithoutTorch();
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("kind", "kind.pt: field plainnet.loss.kind: expected one of binary_cross_entropy, softmax_cross_entropy, squared_error, found \"hinge\"");
+        expected.put("lr_scale", "lr_scale.pt: field plainnet.lr_scale[0]: expected a finite number > 0, found -1.0");
+        expected.put("task_weight", "task_weight.pt: field plainnet.loss.task_weight: expected numbers >= 0, found -5.0 at index 0");
+        expected.put("pos_weight", "pos_weight.pt: field plainnet.loss.pos_weight: expected numbers > 0, found 0.0 at index 1");
+        expected.put("features", "features.pt: field plainnet.features: expected 3 names (one per input of layer 0), found 2");
+        expected.put("std", "std.pt: module 0 (Standardize) std[1]: expected a number > 0, found 0.0");
+        expected.put("linear0 sd", "linear0_sd.pt: state_dict[0.weight]: expected at least 1 input and 1 output (plainnet has no empty layer), found Linear(3, 0)");
+        expected.put("linear0 trusted", "linear0.pt: layer 0 (module 0, Linear): expected at least 1 input and 1 output (plainnet has no empty layer), found Linear(3, 0)");
+        expected.put("garbage", "garbage.pt: expected a file written by torch.save, found a file torch.load(weights_only=True) cannot read");
+        expected.put("list", "list.pt: expected a state dict of an nn.Sequential or a file of to_torch.py --save, found list");
+        expected.put("missing", "missing.pt: expected a file written by torch.save, found no such file");
+        expected.put("activations", "--activations: expected one of identity, relu, leaky_relu(SLOPE) with 0 < SLOPE < 1, sigmoid, tanh at item 2, found \"leaky_relu(5)\"");
+        for (Map.Entry<String, String> e : expected.entrySet()) assertOneLineExit2("never " + e.getKey(), "from_torch.py: ", e.getValue());
+        assertThat(dir.resolve("keep.json")).hasContent("keep me");
+    }
+
+    /** plainnet's own message for an --out, from {@code plainnet predict --out OUT} (after "plainnet predict: "). */
+    private static String plainnetOutMessage(Path out) throws Exception {
+        Process p = new ProcessBuilder("java", "-jar", "target/plainnet.jar", "predict", "--model", dir.resolve("bce.json").toString(),
+            "--data", dir.resolve("bce.csv").toString(), "--out", out.toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(text).isEqualTo(2);
+        assertThat(text).startsWith("plainnet predict: ");
+        return text.substring("plainnet predict: ".length());
+    }
+
+    @Test
+    void outputs_fifoLinkToNothingOrNoFolder_refusedWithPlainnetsMessageAndLeftAsTheyWere() throws Exception {
+        skipWithoutTorch();
+        Path fifo = dir.resolve("fifo");
+        String plainFifo = plainnetOutMessage(fifo);
+        assertThat(body(section("save fifo")).trim()).isEqualTo("to_torch.py: " + plainFifo.replace("--out", "--save"));
+        assertThat(body(section("out fifo")).trim()).isEqualTo("from_torch.py: " + plainFifo);
+        assertThat(plainFifo).contains("expected a regular file to write to, found a device, pipe or other special file");
+        assertThat(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther())
+            .as("the FIFO is still a FIFO").isTrue();
+        Path dangling = dir.resolve("dangling");
+        assertThat(body(section("save dangling")).trim()).isEqualTo("to_torch.py: " + plainnetOutMessage(dangling).replace("--out", "--save"));
+        assertThat(Files.isSymbolicLink(dangling) && !Files.exists(dangling)).isTrue();
+        assertThat(body(section("save nodir")).trim()).isEqualTo("to_torch.py: " + plainnetOutMessage(dir.resolve("nodir").resolve("x.pt")));
+        for (String name : List.of("save fifo", "out fifo", "save dangling", "save nodir")) assertThat(exit(section(name))).isEqualTo(2);
+        assertOneLineExit2("rows 0", "to_torch.py: ", "--rows: expected a whole number >= 1, found 0");
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void fullDisk_oneLineErrorExit2AndTheOldFilesKept() {
+        skipWithoutTorch();
+        assertThat(exit(section("big save"))).as(section("big save")).isZero();
+        assertOneLineExit2("full save", "to_torch.py: ", "net.pt: cannot write the file: No space left on device; the previous file, if any, is unchanged");
+        assertOneLineExit2("full out", "from_torch.py: ", "m.json: cannot write the file: No space left on device; the previous file, if any, is unchanged");
+        String full = body(section("full disk")).trim();
+        System.out.println("PyTorchExampleTest: full disk " + (full.startsWith("real") ? "on a 64 KiB tmpfs" : "simulated by a writer that fails with ENOSPC (no tmpfs could be mounted)"));
+        // both old files kept, and no temporary file left on the full disk
+        assertThat(full).matches("(real|simulated) True True \\['m.json', 'net.pt'\\]");
+    }
+
+    @Test
+    void toTorch_aModelFilePlainnetRefuses_refusedWithPlainnetsMessage() throws Exception {
+        skipWithoutTorch();
+        List<Path> files;
+        try (var s = Files.list(dir.resolve("corpus"))) {
+            files = s.sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(40);
+        for (Path f : files) {
+            String name = f.getFileName().toString().replace(".json", "");
+            String plain;
+            try {
+                ModelFile.load(f);
+                plain = null;
+            } catch (plainnet.io.FormatException e) {
+                plain = e.getMessage();
+            }
+            assertThat(plain).as(name + ": every mutation is one plainnet refuses").isNotNull();
+            String s = section("model " + name);
+            assertThat(exit(s)).as(s).isEqualTo(2);
+            assertThat(body(s).trim()).as(name).isEqualTo("to_torch.py: " + plain);
+        }
+        // by hand, the cases of the issue: a transposed W, NaN, a std of 0, a leaky slope of 5, no layers, a key twice
+        String corpus = dir.resolve("corpus") + "/";
+        assertThat(body(section("model transposed_W")).trim()).isEqualTo("to_torch.py: " + corpus + "transposed_W.json: field layers[0].W: expected 4 rows, found 6");
+        assertThat(body(section("model nan"))).contains("expected a value (object, array, string, number, true, false or null), found 'NaN'");
+        assertThat(body(section("model std_0"))).contains("std_0.json: field standardize.std: expected numbers > 0, found 0.0 at index 0");
+        assertThat(body(section("model slope_5"))).contains("slope_5.json: field layers[1].slope: expected a number in (0, 1), found 5.0");
+        assertThat(body(section("model no_layers"))).contains("no_layers.json: field layers: expected at least 1 layer, found none");
+        assertThat(body(section("model duplicate_key"))).contains("duplicate_key.json:3:").contains(": expected each key once in an object, found the key \"version\" again");
+        // and plainnet's command line says the same
+        Process p = new ProcessBuilder("java", "-jar", "target/plainnet.jar", "info", "--model", corpus + "transposed_W.json").redirectErrorStream(true).start();
+        String info = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(info).isEqualTo("plainnet info: " + corpus + "transposed_W.json: field layers[0].W: expected 4 rows, found 6");
     }
 }
