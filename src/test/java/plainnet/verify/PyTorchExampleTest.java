@@ -695,7 +695,7 @@ class PyTorchExampleTest {
         assertOneLineExit2("full save", "to_torch.py: ", "net.pt: cannot write the file: No space left on device; the previous file, if any, is unchanged");
         assertOneLineExit2("full out", "from_torch.py: ", "m.json: cannot write the file: No space left on device; the previous file, if any, is unchanged");
         String full = body(section("full disk")).trim();
-        System.out.println("PyTorchExampleTest: full disk " + (full.startsWith("real") ? "on a 64 KiB tmpfs" : "simulated by a writer that fails with ENOSPC (no tmpfs could be mounted)"));
+        System.out.println("PyTorchExampleTest: full disk " + (full.startsWith("real") ? "on a 64 KiB tmpfs" : "simulated by a writer that raises ENOSPC (no tmpfs could be mounted)"));
         // both old files kept, and no temporary file left on the full disk
         assertThat(full).matches("(real|simulated) True True \\['m.json', 'net.pt'\\]");
     }
