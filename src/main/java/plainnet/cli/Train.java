@@ -98,7 +98,7 @@ final class Train {
             writeHistory(history, save ? r.keptEpoch : 0, err, o);
             if (!save) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, standardize));
-            report(out, net, loss, parts, d.outputs, outFile, r.diverged ? null : keptNote(o, r, 0, r.history.size()));
+            report(out, net, loss, parts, d.outputs, outFile, r.diverged ? null : keptNote(o, r, 0, r.history.size(), 1));
             return r.diverged ? 1 : 0;
         } finally {
             hook.unregister();
@@ -206,7 +206,9 @@ final class Train {
             writeHistory(history, save ? keptEpoch : 0, err, o);
             if (!save) return 1;
             hook.save(new ModelFile(net, loss, d.features, d.outputs, source.standardize));
-            report(out, net, loss, parts, d.outputs, outFile, r.diverged ? null : keptNote(o, r, offset, offset + r.history.size()));
+            // early stopping chooses within a stage: stage 2, or the last stage of gradual unfreezing
+            int first = offset > 0 ? offset + 1 : gradual ? lastStageStart(freeze, o.integer("epochs", 1)) : 1;
+            report(out, net, loss, parts, d.outputs, outFile, r.diverged ? null : keptNote(o, r, offset, offset + r.history.size(), first));
             return r.diverged ? 1 : 0;
         } finally {
             hook.unregister();
@@ -233,14 +235,25 @@ final class Train {
     }
 
     /**
-     * With --patience, the line of the report that says which epoch's weights were saved: the one
-     * with the lowest validation loss (SPEC.md §19), numbered across the stages ({@code offset}
-     * epochs before the last stage, {@code last} epochs in all); null without --patience.
+     * The first epoch of gradual unfreezing's last stage, the one its early stopping chooses in:
+     * K + 1 with K = min(h, E − 1), h the lowest trainable layer when it starts (SPEC.md §19).
      */
-    private static String keptNote(Options o, Trainer.Result r, int offset, int last) throws UsageException {
+    static int lastStageStart(int h, int epochs) {
+        return Math.min(h, epochs - 1) + 1;
+    }
+
+    /**
+     * With --patience, the line of the report that says which epoch's weights were saved: the one
+     * with the lowest validation loss (SPEC.md §19) among the epochs {@code first} … {@code last}
+     * of the stage it was chosen in (early stopping acts within a stage), numbered across the
+     * stages ({@code offset} epochs before the last stage, {@code last} epochs in all); null
+     * without --patience.
+     */
+    private static String keptNote(Options o, Trainer.Result r, int offset, int last, int first) throws UsageException {
         if (o.integer("patience", 0) == 0 || r.keptEpoch == 0) return null;
         double v = r.history.get(r.keptEpoch - 1).validationLoss;
-        return "kept the weights of epoch " + (offset + r.keptEpoch) + " of " + last + ", the lowest validation loss (" + Training.fixed(v, 5) + ")"
+        String among = first > 1 ? " of epochs " + first + "-" + last + ", the last stage" : "";
+        return "kept the weights of epoch " + (offset + r.keptEpoch) + " of " + last + ", the lowest validation loss" + among + " (" + Training.fixed(v, 5) + ")"
             + (r.keptEpoch == r.history.size() ? "" : r.stoppedEarly ? "; early stopping (--patience " + o.get("patience") + ")" : ", not the last epoch's");
     }
 
@@ -433,6 +446,7 @@ final class Train {
         boolean quiet = o.has("quiet");
         if (!quiet) err.println("plainnet: " + stage + ": " + train.x.length + " rows" + (val == null ? "" : ", validation " + val.x.length + " rows"));
         int offset = history == null ? 0 : history.epochs();
+        int first = gradual ? lastStageStart(net.lowestTrainable(), epochs) : 1; // early stopping chooses within the last stage
         java.util.function.Consumer<Trainer.Epoch> listener = e -> {
             // the lowest trainable layer is read now, while the epoch's freezing is in place (gradual unfreezing changes it)
             if (history != null) history.add(e, offset, stageNumber, net.lowestTrainable(), loss, val == null ? null : val.t);
@@ -442,7 +456,8 @@ final class Train {
             : tr.fit(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t, listener);
         if (r.stoppedEarly && !quiet) err.println("plainnet: early stopping after epoch " + r.history.size() + "; keeping the weights of epoch " + r.keptEpoch);
         else if (tr.patience > 0 && !r.diverged && r.keptEpoch < r.history.size() && !quiet) {
-            err.println("plainnet: keeping the weights of epoch " + r.keptEpoch + ", which had the lowest validation loss, not those of the last epoch " + r.history.size());
+            err.println("plainnet: keeping the weights of epoch " + r.keptEpoch + ", which had the lowest validation loss"
+                + (first > 1 ? " of epochs " + first + "-" + r.history.size() + " (the last stage)" : "") + ", not those of the last epoch " + r.history.size());
         }
         return r;
     }

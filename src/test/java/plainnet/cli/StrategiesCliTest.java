@@ -101,6 +101,31 @@ class StrategiesCliTest {
     }
 
     @Test
+    void gradualWithPatience_keptNoteNamesTheLastStagesEpochs_andItsValueIsTheirLowest() throws Exception {
+        // kept layers 0, 1, new head 2, E = 5: stages of epochs 1, 2 and 3-5 (K = min(2, 4) = 2). Early
+        // stopping chooses within the last stage, so the note must not call its choice the lowest of all
+        // epochs (a high rate makes the first epochs' validation loss the lowest here).
+        assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "cls", "--loss", "softmax", "--epochs", "5", "--lr", "0.5",
+            "--unfreeze", "gradual", "--split", "0.3", "--patience", "3", "--quiet", "--history", "@gp.csv", "--out", "@gp.json")).as(cli.err).isZero();
+        Matcher m = Pattern.compile("kept the weights of epoch (\\d+) of 5, the lowest validation loss of epochs 3-5, the last stage \\(([0-9.]+)\\)").matcher(cli.out);
+        assertThat(m.find()).as(cli.out).isTrue();
+        List<String[]> rows = csv("gp.csv").subList(1, 6);
+        double bestLast = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        for (String[] r : rows.subList(2, 5)) {
+            double v = Double.parseDouble(r[5]);
+            if (v < bestLast) {
+                bestLast = v;
+                bestEpoch = Integer.parseInt(r[0]);
+            }
+        }
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo(bestEpoch);
+        assertThat(Double.parseDouble(m.group(2))).isCloseTo(bestLast, org.assertj.core.data.Offset.offset(5e-6));
+        assertThat(rows.get(2)[2]).as("the last stage trains every layer").isEqualTo("0");
+        assertThat(rows.get(1)[2]).as("epoch 2 is its own stage").isEqualTo("1");
+    }
+
+    @Test
     void history_anInputOrTheModel_refusedBeforeAnyWork_filesUnchanged() throws Exception {
         byte[] data = Files.readAllBytes(dir.resolve("d.csv")), model = Files.readAllBytes(dir.resolve("m.json"));
         assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", "@d.csv", "--out", "@n.json")).isEqualTo(2);
