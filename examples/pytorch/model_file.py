@@ -308,14 +308,19 @@ class _Json:
         literal = text[start:self.pos]
         v = float(literal)
         if math.isinf(v):
-            raise BadInput(f"{self.file}:{self.line}:{start_column}: expected a number within the double range (|x| <= 1.7976931348623157E308), found {literal}")
+            raise BadInput(f"{self.file}:{self.line}:{start_column}: expected a number within the double range (|x| <= 1.7976931348623157E308), found {_shown(literal)}")
+        # An underflow is refused as an overflow is (SPEC §15): a nonzero literal must not read as 0
+        # without a word (1e-400). A zero reads as 0 whatever its exponent (0.0e4999999523447794).
+        if v == 0.0 and not _exact(literal, v):
+            raise BadInput(f"{self.file}:{self.line}:{start_column}: expected 0 or a number that rounds to a nonzero double (|x| > 2.4703282292062328E-324, half the smallest"
+                           f" double 4.9E-324), found {_shown(literal)}, which would read as 0")
         # An integer must not be replaced by a neighbour without a word (SPEC §15): 9007199254740993
         # would read as 2^53.
         integer_literal = not any(c in literal for c in ".eE")
         whole_up_to_2p53 = v == math.floor(v) and abs(v) <= 2.0 ** 53
         if len(literal) > 15 and (integer_literal or whole_up_to_2p53) and not _exact(literal, v):
             raise BadInput(f"{self.file}:{self.line}:{start_column}: expected a number that a double holds exactly (whole numbers up to 2^53 = 9007199254740992), found "
-                           f"{literal}, which would read as {format(Decimal(v), 'f')}")
+                           f"{_shown(literal)}, which would read as {format(Decimal(v), 'f')}")
         return v
 
     def digit(self):
@@ -364,6 +369,11 @@ class _Json:
 
     def error(self, expected, found):
         return BadInput(f"{self.file}:{self.line}:{self.pos - self.line_start + 1}: {expected}, found {found}")
+
+
+def _shown(literal):
+    """A literal for a message, as Json.shown: as it is up to 40 characters, else its first 20 and its length."""
+    return literal if len(literal) <= 40 else f"{literal[:20]}… (a number of {len(literal)} characters)"
 
 
 def _exact(literal, v):

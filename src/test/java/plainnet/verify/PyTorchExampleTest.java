@@ -58,7 +58,7 @@ import plainnet.io.ModelFile;
  * {@code --trust-pickle} (and, as the control, is run with it); a whole pickled module needs the flag,
  * a state dict {@code --activations}; models plainnet refuses are never written by from_torch.py
  * (a Linear(3, 0), an unknown loss kind, lr_scale −1, task weight −5, …) and are refused by
- * to_torch.py with plainnet's own message (40 mutations of a model file, each compared with
+ * to_torch.py with plainnet's own message (42 mutations of a model file, each compared with
  * {@code ModelFile.load}); --save and --out refuse a FIFO, a link to nothing and a missing folder
  * with {@code plainnet predict --out}'s message; a full disk (a 64 KiB tmpfs as root, else a writer
  * failing with ENOSPC) is one line and keeps the old files.
@@ -347,6 +347,7 @@ class PyTorchExampleTest {
             mutations = {"transposed W": ('"inputs": 4,', '"inputs": 6,', '"outputs": 6,', '"outputs": 4,'),
                          "nan": ('"lr_scale": 0.5', '"lr_scale": NaN'), "infinity": ('"lr_scale": 0.5', '"lr_scale": Infinity'),
                          "minus infinity": ('"lr_scale": 0.5', '"lr_scale": -Infinity'), "1e400": ('"lr_scale": 0.5', '"lr_scale": 1e400'),
+                         "underflow": ('"lr_scale": 0.5', '"lr_scale": 1e-400'), "long literal": ('"version": 1', '"version": 9007199254740993' + '0' * 40),
                          "std 0": ('"std": [2.0,', '"std": [0.0,'), "std negative": ('"std": [2.0,', '"std": [-2.0,'),
                          "slope 5": ('"slope": 0.2', '"slope": 5.0'), "slope 0": ('"slope": 0.2', '"slope": 0.0'), "slope missing": ('"slope": 0.2,', ''),
                          "no layers": ('"layers": [', '"layers": [], "old": ['), "duplicate key": ('"version": 1,', '"version": 1, "version": 1,'),
