@@ -450,7 +450,7 @@ public final class Network {
         for (Dense layer : layers) layer.reference = reference;
     }
 
-    /** Drops the buffers and the remembered input after a change of the layer list. */
+    /** Drops the buffers and the remembered input after a change of the layer list, and records its widths (I, then O_l) for new buffers. */
     private void invalidate() {
         x = null;
         buffers = null;
