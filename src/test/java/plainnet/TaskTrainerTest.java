@@ -1,0 +1,133 @@
+package plainnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static plainnet.Assert.assertSameBits;
+import static plainnet.Assert.copy;
+import static plainnet.Assert.gaussian;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Training a task network and adding or removing a task on a trained one (SPEC.md §26): with the
+ * old parts frozen, the old tasks' outputs keep their bits; removing a task keeps the rest; the
+ * frozen-trunk feature cache changes no bit.
+ *
+ * <p>Index letters: N rows (n), I inputs, K columns of all groups (k).
+ */
+class TaskTrainerTest {
+
+    private static final long SEED = 4626L;
+    private static final int N = 60, I = 3;
+
+    /** A task network of the groups a (softmax 3), b (bce 2), trained for 5 epochs on fully labeled data. */
+    private static TaskNetwork trained(Rng rng, double[][] x) {
+        GroupedLoss loss = new GroupedLoss(
+            new Group("a", 3, new SoftmaxCrossEntropy()),
+            new Group("b", 2, new BinaryCrossEntropy(), 0.5));
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
+        TaskTrainer trainer = new TaskTrainer(tn, Optimizer.adam(0.01));
+        trainer.epochs = 5;
+        trainer.batch = 8;
+        TaskTrainer.Result r = trainer.fit(x, TaskFixtures.targets(loss, rng, N, 1.0), null);
+        assertThat(r.diverged).isFalse();
+        return tn;
+    }
+
+    /** The outputs of group g on x, copied. */
+    private static double[][] output(TaskNetwork tn, double[][] x, int g) {
+        tn.forward(x);
+        return copy(tn.output(g));
+    }
+
+    private static void freezeAll(TaskNetwork tn) {
+        tn.trunk().freeze(0, tn.trunk().size());
+        for (int g = 0; g < tn.groupCount(); g++) tn.tower(g).freeze(0, tn.tower(g).size());
+    }
+
+    @Test
+    void addTask_oldPartsFrozen_oldOutputsBitIdenticalAndTheNewTaskLearns() {
+        Rng rng = new Rng(SEED);
+        double[][] x = gaussian(rng, N, I, 1.0);
+        TaskNetwork tn = trained(rng, x);
+        double[][] xTest = gaussian(rng, 11, I, 1.0);
+        double[][] a = output(tn, xTest, 0), b = output(tn, xTest, 1);
+        List<Dense> old = tn.layers();
+        double[][][] W = new double[old.size()][][];
+        for (int j = 0; j < old.size(); j++) W[j] = copy(old.get(j).W);
+
+        freezeAll(tn);
+        Rng fresh = new Rng(99);
+        tn.addTask(new Group("c", 1, new MeanSquaredError()), TaskFixtures.net(fresh, 4, new int[] {3, 1}, Activation.TANH));
+        assertThat(tn.outputs()).isEqualTo(6);
+        // Data labels only c: a and b's columns are unlabeled (NaN, never read).
+        Targets t = TaskFixtures.targets(tn.loss(), rng, N, 1.0, "a", "b");
+        TaskTrainer trainer = new TaskTrainer(tn, Optimizer.adam(0.02));
+        trainer.epochs = 30;
+        trainer.batch = 10;
+        TaskTrainer.Result r = trainer.fit(x, t, null);
+
+        assertSameBits("outputs of a", a, output(tn, xTest, 0));
+        assertSameBits("outputs of b", b, output(tn, xTest, 1));
+        for (int j = 0; j < old.size(); j++) assertSameBits("W of old layer " + j, W[j], old.get(j).W);
+        assertThat(r.history.get(29).groupLoss(2)).isLessThan(0.8 * r.history.get(0).groupLoss(2));
+        assertThat(r.history.get(29).groupLoss(0)).isZero();
+    }
+
+    @Test
+    void removeTask_restBitIdentical() {
+        Rng rng = new Rng(SEED + 1);
+        double[][] x = gaussian(rng, N, I, 1.0);
+        TaskNetwork tn = trained(rng, x);
+        double[][] b = output(tn, x, 1);
+        Network removed = tn.removeTask("a");
+        assertThat(removed.outputs()).isEqualTo(3);
+        assertThat(tn.groupCount()).isEqualTo(1);
+        assertThat(tn.outputs()).isEqualTo(2);
+        assertSameBits("outputs of b", b, output(tn, x, 0));
+        assertSameBits("z is b's columns", b, tn.forward(x));
+    }
+
+    /** The features of a frozen trunk, or of its frozen lower layers, cached or not: the same bits. */
+    @Test
+    void cacheFeatures_frozenTrunkOrItsLowerLayers_sameBitsAsWithout() {
+        for (int frozen = 1; frozen <= 2; frozen++) {
+            Rng rng = new Rng(SEED + 2);
+            double[][] x = gaussian(rng, N, I, 1.0);
+            GroupedLoss loss = TaskFixtures.mixed();
+            TaskNetwork cached = TaskFixtures.towers(rng, I, loss, Activation.LEAKY_RELU);
+            cached.trunk().freeze(0, frozen);
+            TaskNetwork plain = cached.copy();
+            Targets t = TaskFixtures.targets(loss, rng, N, 0.5);
+            TaskTrainer tc = new TaskTrainer(cached, Optimizer.momentum(0.05, 0.9));
+            TaskTrainer tp = new TaskTrainer(plain, Optimizer.momentum(0.05, 0.9));
+            tp.cacheFeatures = false;
+            tc.epochs = tp.epochs = 4;
+            tc.batch = tp.batch = 7;
+            TaskTrainer.Result rc = tc.fit(x, t, null);
+            TaskTrainer.Result rp = tp.fit(x, t, null);
+            List<Dense> lc = cached.layers(), lp = plain.layers();
+            for (int j = 0; j < lc.size(); j++) {
+                assertSameBits(frozen + " frozen: W of layer " + j, lp.get(j).W, lc.get(j).W);
+                assertSameBits(frozen + " frozen: b of layer " + j, lp.get(j).b, lc.get(j).b);
+            }
+            assertSameBits("train loss", new double[] {rp.history.get(3).trainLoss}, new double[] {rc.history.get(3).trainLoss});
+            assertThat(lc.get(2).W[0][0]).as("a tower trained").isNotEqualTo(TaskFixtures.towers(new Rng(SEED + 2), I, loss, Activation.LEAKY_RELU).tower(0).layer(0).W[0][0]);
+        }
+    }
+
+    @Test
+    void fit_badArguments_clearMessages() {
+        Rng rng = new Rng(SEED + 3);
+        GroupedLoss loss = TaskFixtures.mixed();
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
+        TaskTrainer trainer = new TaskTrainer(tn, Optimizer.sgd(0.1));
+        double[][] x = gaussian(rng, 4, I, 1.0);
+        assertThatThrownBy(() -> trainer.fit(x, Targets.of(new double[4][6]), null))
+            .hasMessage("training targets: expected 4 rows and 7 columns (all groups), found 4 rows and 6 columns");
+        freezeAll(tn);
+        assertThatThrownBy(() -> trainer.fit(x, TaskFixtures.targets(loss, rng, 4, 1.0), null))
+            .hasMessage("training: expected at least one trainable layer, found every layer of the trunk and the towers frozen");
+    }
+}
