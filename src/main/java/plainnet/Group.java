@@ -30,7 +30,7 @@ public final class Group {
      * @param name the group's name, not empty
      * @param K    its number of output columns, ≥ 1
      * @param loss its loss J_g
-     * @throws IllegalArgumentException on an empty name, K &lt; 1 or a null loss
+     * @throws IllegalArgumentException on an empty name, K &lt; 1, or a null loss or a {@link GroupedLoss}
      */
     public Group(String name, int K, Loss loss) {
         this(name, K, loss, 1.0);
@@ -43,7 +43,7 @@ public final class Group {
      * @param K      its number of output columns, ≥ 1
      * @param loss   its loss J_g
      * @param weight the task weight w_g, finite and ≥ 0
-     * @throws IllegalArgumentException on an empty name, K &lt; 1, a null loss or a bad weight
+     * @throws IllegalArgumentException on an empty name, K &lt; 1, a null loss or a {@link GroupedLoss}, or a bad weight
      */
     public Group(String name, int K, Loss loss, double weight) {
         if (name == null || name.isEmpty()) {
@@ -51,6 +51,9 @@ public final class Group {
         }
         Check.size("group " + name + ": number of columns K", K);
         if (loss == null) throw new IllegalArgumentException("group " + name + ": expected a loss, found null");
+        if (loss instanceof GroupedLoss) {
+            throw new IllegalArgumentException("group " + name + ": expected the loss of one group, found a GroupedLoss (list its groups instead)");
+        }
         Check.positive("group " + name + ": task weight", weight, false);
         this.name = name;
         this.K = K;

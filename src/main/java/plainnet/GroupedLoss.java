@@ -23,7 +23,8 @@ import java.util.List;
  * <p>It is a {@link Loss} over all K columns, so a plain {@link Network} whose last layer has K
  * outputs trains on it with {@link Trainer} and is checked by {@link GradCheck} as it is. Targets
  * are one {@link Targets} (N, K) of all columns, each group's columns as its loss reads them (see
- * {@link Group}). Immutable.
+ * {@link Group}). Immutable. Each call copies every group's columns of z and of the targets
+ * (O(N·K), small beside a network's forward), so, unlike a plain loss, it allocates per batch.
  *
  * <p>Index letters: N rows (n), K columns of all groups, G groups (g), K_g columns of group g (k).
  */

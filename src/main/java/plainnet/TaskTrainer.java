@@ -57,9 +57,12 @@ public final class TaskTrainer {
          *
          * @param g the group index
          * @return Σ_b B_b·J_{g,b} / N
-         * @throws ArrayIndexOutOfBoundsException unless 0 ≤ g &lt; G
+         * @throws IllegalArgumentException unless 0 ≤ g &lt; G
          */
         public double groupLoss(int g) {
+            if (g < 0 || g >= groupLoss.length) {
+                throw new IllegalArgumentException("group index: expected 0 <= g < " + groupLoss.length + ", found " + g);
+            }
             return groupLoss[g];
         }
     }

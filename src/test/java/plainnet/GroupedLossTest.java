@@ -136,6 +136,8 @@ class GroupedLossTest {
         assertThatThrownBy(() -> new Group("a", 0, new MeanSquaredError())).hasMessage("group a: number of columns K: expected at least 1, found 0");
         assertThatThrownBy(() -> new Group("a", 1, new MeanSquaredError(), -1.0)).hasMessage("group a: task weight: expected a finite number >= 0, found -1.0");
         GroupedLoss loss = TaskFixtures.mixed();
+        assertThatThrownBy(() -> new Group("all", 7, loss))
+            .hasMessage("group all: expected the loss of one group, found a GroupedLoss (list its groups instead)");
         assertThatThrownBy(() -> loss.forward(new double[2][6], Targets.of(new double[2][6])))
             .hasMessage("targets: expected 7 columns (the groups' a 3 + b 2 + c 2), found 6");
         assertThatThrownBy(() -> loss.reduction()).isInstanceOf(IllegalStateException.class);

@@ -117,6 +117,65 @@ class TaskTrainerTest {
         }
     }
 
+    /** One SGD step with lrScale 0.5 on tower a's layer 0: that layer moves half as far; every other layer has the bits of the step without it. */
+    @Test
+    void step_lrScaleOnATowerLayer_halvesItsStepOnly() {
+        Rng rng = new Rng(SEED + 4);
+        GroupedLoss loss = TaskFixtures.mixed();
+        TaskNetwork one = TaskFixtures.towers(rng, I, loss, Activation.TANH);
+        TaskNetwork half = one.copy();
+        TaskNetwork start = one.copy();
+        half.tower(0).layer(0).setLrScale(0.5);
+        double[][] x = gaussian(rng, 8, I, 1.0);
+        Targets t = TaskFixtures.targets(loss, rng, 8, 0.8);
+        for (TaskNetwork tn : new TaskNetwork[] {one, half}) {
+            double[][] z = tn.forward(x);
+            double[][] dz = new double[8][loss.columns()];
+            loss.backward(dz, z, t);
+            tn.zeroGrad();
+            tn.backward(dz);
+            tn.step(Optimizer.sgd(0.5));
+        }
+        List<Dense> a = one.layers(), b = half.layers(), s = start.layers();
+        for (int j = 0; j < a.size(); j++) {
+            if (j == 2) continue; // tower a's layer 0: the trunk's two layers come first
+            assertSameBits("W of layer " + j, a.get(j).W, b.get(j).W);
+        }
+        for (int o = 0; o < 3; o++) {
+            for (int i = 0; i < 4; i++) {
+                double full = a.get(2).W[o][i] - s.get(2).W[o][i];
+                double halfStep = b.get(2).W[o][i] - s.get(2).W[o][i];
+                assertThat(full).isNotZero();
+                Assert.assertClose("step of W[" + o + "][" + i + "]", 0.5 * full, halfStep, 1e-12 * Math.abs(full) + 1e-15);
+            }
+        }
+    }
+
+    /** Two threads in the trunk and the towers (every job split) train to the same bits as one. */
+    @Test
+    void fit_twoThreads_sameBitsAsOne() {
+        Rng rng = new Rng(SEED + 5);
+        GroupedLoss loss = TaskFixtures.mixed();
+        TaskNetwork serial = TaskFixtures.towers(rng, I, loss, Activation.RELU);
+        TaskNetwork threaded = serial.copy();
+        threaded.trunk().setThreads(2, 0);
+        for (int g = 0; g < threaded.groupCount(); g++) threaded.tower(g).setThreads(2, 0);
+        double[][] x = gaussian(rng, N, I, 1.0);
+        Targets t = TaskFixtures.targets(loss, rng, N, 0.7);
+        try {
+            for (TaskNetwork tn : new TaskNetwork[] {serial, threaded}) {
+                TaskTrainer trainer = new TaskTrainer(tn, Optimizer.adam(0.01));
+                trainer.epochs = 2;
+                trainer.batch = 16;
+                trainer.fit(x, t, null);
+            }
+        } finally {
+            threaded.setThreads(1);
+        }
+        List<Dense> a = serial.layers(), b = threaded.layers();
+        for (int j = 0; j < a.size(); j++) assertSameBits("W of layer " + j, a.get(j).W, b.get(j).W);
+    }
+
     @Test
     void fit_badArguments_clearMessages() {
         Rng rng = new Rng(SEED + 3);
