@@ -10,10 +10,11 @@ import java.util.function.Consumer;
  * Mini-batch training of a {@link TaskNetwork} on its {@link GroupedLoss}: the loop of
  * {@link Trainer} (SPEC.md §19: the seeded shuffle, the batches, the step decay, the divergence
  * stop) with the trunk and the towers stepped together, each epoch's loss reported per group, and
- * feature caching below the trunk's lowest trainable layer. No validation or early stopping. See
- * SPEC.md §26.
+ * feature caching below the trunk's lowest trainable layer, and an optional validation loss per
+ * group after each epoch. No early stopping yet. See SPEC.md §26.
  *
- * <p>Index letters: N training rows (n), B rows of a mini-batch, G groups (g), K = Σ_g K_g columns.
+ * <p>Index letters: N training rows (n), V validation rows, B rows of a mini-batch, G groups (g),
+ * K = Σ_g K_g columns.
  *
  * <p>The settings are plain fields with defaults, checked when {@link #fit} starts.
  */
@@ -43,13 +44,30 @@ public final class TaskTrainer {
         public final double lr;
         /** Σ_b B_b·J_b / N over the epoch's mini-batches, J_b = Σ_g w_g·J_g of batch b. */
         public final double trainLoss;
-        private final double[] groupLoss; // (G) Σ_b B_b·J_{g,b} / N, before the weights w_g
+        /** J of the whole validation set as one batch after the epoch, or NaN without validation data. */
+        public final double validationLoss;
+        private final double[] groupLoss;           // (G) Σ_b B_b·J_{g,b} / N, before the weights w_g
+        private final double[] groupValidationLoss; // (G) J_g of the validation set, or null
 
-        Epoch(int epoch, double lr, double trainLoss, double[] groupLoss) {
+        Epoch(int epoch, double lr, double trainLoss, double[] groupLoss, double validationLoss, double[] groupValidationLoss) {
             this.epoch = epoch;
             this.lr = lr;
             this.trainLoss = trainLoss;
             this.groupLoss = groupLoss;
+            this.validationLoss = validationLoss;
+            this.groupValidationLoss = groupValidationLoss;
+        }
+
+        /**
+         * Group g's loss on the validation set after the epoch, before its task weight.
+         *
+         * @param g the group index
+         * @return J_g of the validation set as one batch, or NaN without validation data
+         * @throws IllegalArgumentException unless 0 ≤ g &lt; G
+         */
+        public double groupValidationLoss(int g) {
+            groupLoss(g); // checks g
+            return groupValidationLoss == null ? Double.NaN : groupValidationLoss[g];
         }
 
         /**
@@ -101,17 +119,34 @@ public final class TaskTrainer {
     }
 
     /**
-     * Trains on (x, t) (SPEC.md §26). x and t must not change during the call.
+     * Trains on (x, t) without validation data: {@link #fit(double[][], Targets, double[][], Targets, Consumer)}
+     * with xVal and tVal null.
+     *
+     * @param x        training inputs (N, I), finite
+     * @param t        training targets (N, K) of all groups
+     * @param listener called with each epoch's record, or null
+     * @return the epochs' records and how training ended
+     * @throws IllegalArgumentException as the full form
+     */
+    public Result fit(double[][] x, Targets t, Consumer<Epoch> listener) {
+        return fit(x, t, null, null, listener);
+    }
+
+    /**
+     * Trains on (x, t), computing the loss of (xVal, tVal) after each epoch when they are given
+     * (SPEC.md §26). x, t, xVal and tVal must not change during the call.
      *
      * @param x        training inputs (N, I), finite
      * @param t        training targets (N, K) of all groups; a task without labels in these rows has its columns unlabeled
+     * @param xVal     validation inputs (V, I), or null
+     * @param tVal     validation targets (V, K), or null
      * @param listener called with each epoch's record, or null
      * @return the epochs' records and how training ended
      * @throws IllegalArgumentException on bad settings or shapes, a non-finite x, when no layer is
      *         trainable, or when the cached features are not finite
      */
-    public Result fit(double[][] x, Targets t, Consumer<Epoch> listener) {
-        checkSettings(x, t);
+    public Result fit(double[][] x, Targets t, double[][] xVal, Targets tVal, Consumer<Epoch> listener) {
+        checkSettings(x, t, xVal, tVal);
         double lr0 = opt.lr();
         Network trunk = net.trunk();
         int lo = trunk.lowestTrainable();
@@ -119,6 +154,7 @@ public final class TaskTrainer {
         // features in every epoch; each row's forward depends on that row only, so no bit changes.
         TaskNetwork trained = net;
         double[][] inputs = x;          // (N, I), or the cached features
+        double[][] valInputs = xVal;    // (V, I), or the cached features, or null
         boolean features = false;       // inputs are the whole (frozen) trunk's outputs
         if (cacheFeatures && lo != 0) {
             List<Dense> below = new ArrayList<Dense>();
@@ -127,6 +163,7 @@ public final class TaskTrainer {
             Network base = new Network(below);
             inputs = features(base, x);
             Check.matrix("frozen-trunk features", inputs, -1, base.outputs());
+            valInputs = xVal == null ? null : features(base, xVal);
             if (above.isEmpty()) {
                 features = true;
             } else {
@@ -140,16 +177,17 @@ public final class TaskTrainer {
             }
         }
         try {
-            return loop(x.length, t, trained, inputs, features, lr0, listener);
+            return loop(x.length, t, tVal, trained, inputs, valInputs, features, lr0, listener);
         } finally {
             opt.setLr(lr0);
         }
     }
 
     /** The epochs of {@link #fit}. */
-    private Result loop(int N, Targets t, TaskNetwork trained, double[][] inputs, boolean features, double lr0, Consumer<Epoch> listener) {
+    private Result loop(int N, Targets t, Targets tVal, TaskNetwork trained, double[][] inputs, double[][] valInputs, boolean features,
+                        double lr0, Consumer<Epoch> listener) {
         int G = net.groupCount();
-        int[] order = new int[N];
+        int[] order = new int[N]; // (N) the row order, shuffled each epoch
         for (int n = 0; n < N; n++) order[n] = n;
         Rng rng = new Rng(seed);
         List<Epoch> history = new ArrayList<Epoch>();
@@ -187,11 +225,19 @@ public final class TaskTrainer {
                 trained.step(opt);
             }
             for (int g = 0; g < G; g++) groupSum[g] /= N;
-            Epoch record = new Epoch(e + 1, lr, sum / N, groupSum);
+            double valLoss = Double.NaN;
+            double[] groupVal = null; // (G) J_g of the validation set
+            if (valInputs != null) {
+                groupVal = new double[G];
+                double[][] zVal = features ? trained.forwardFeatures(valInputs) : trained.forward(valInputs); // (V, K)
+                valLoss = loss.forward(zVal, tVal, groupVal);
+            }
+            Epoch record = new Epoch(e + 1, lr, sum / N, groupSum, valLoss, groupVal);
             history.add(record);
             if (listener != null) listener.accept(record);
-            String what = Double.isNaN(record.trainLoss) || Double.isInfinite(record.trainLoss)
-                ? "the epoch's train loss was " + record.trainLoss : nonFiniteWeight(net);
+            String what = Double.isNaN(record.trainLoss) || Double.isInfinite(record.trainLoss) ? "the epoch's train loss was " + record.trainLoss
+                : valInputs != null && (Double.isNaN(valLoss) || Double.isInfinite(valLoss)) ? "the validation loss was " + valLoss
+                : nonFiniteWeight(net);
             if (what != null) {
                 restore(net, good);
                 return new Result(history, true, e + 1, step, what);
@@ -250,7 +296,7 @@ public final class TaskTrainer {
         }
     }
 
-    private void checkSettings(double[][] x, Targets t) {
+    private void checkSettings(double[][] x, Targets t, double[][] xVal, Targets tVal) {
         Check.size("epochs", epochs);
         Check.size("batch size", batch);
         if (decayEvery < 0) throw new IllegalArgumentException("decayEvery: expected 0 (constant) or a number of epochs >= 1, found " + decayEvery);
@@ -259,6 +305,16 @@ public final class TaskTrainer {
         if (t == null || t.rows() != x.length || t.columns() != net.outputs()) {
             throw new IllegalArgumentException("training targets: expected " + x.length + " rows and " + net.outputs() + " columns (all groups), found "
                 + (t == null ? "null" : t.rows() + " rows and " + t.columns() + " columns"));
+        }
+        if ((xVal == null) != (tVal == null)) {
+            throw new IllegalArgumentException("validation: expected both inputs and targets or neither, found only " + (xVal == null ? "targets" : "inputs"));
+        }
+        if (xVal != null) {
+            Check.matrix("validation inputs", xVal, -1, net.inputs());
+            if (tVal.rows() != xVal.length || tVal.columns() != net.outputs()) {
+                throw new IllegalArgumentException("validation targets: expected " + xVal.length + " rows and " + net.outputs() + " columns (all groups), found "
+                    + tVal.rows() + " rows and " + tVal.columns() + " columns");
+            }
         }
         if (net.trainableParameterCount() == 0) throw new IllegalArgumentException("training: expected at least one trainable layer, found every layer of the trunk and the towers frozen");
     }

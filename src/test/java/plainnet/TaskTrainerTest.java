@@ -176,6 +176,35 @@ class TaskTrainerTest {
         for (int j = 0; j < a.size(); j++) assertSameBits("W of layer " + j, a.get(j).W, b.get(j).W);
     }
 
+    /** The validation loss of each epoch is the grouped loss of the network after that epoch on the validation set, cached trunk or not. */
+    @Test
+    void fit_validation_lossOfTheNetworkAfterEachEpoch() {
+        for (boolean frozenTrunk : new boolean[] {false, true}) {
+            Rng rng = new Rng(SEED + 6);
+            GroupedLoss loss = TaskFixtures.mixed();
+            TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
+            if (frozenTrunk) tn.trunk().freeze(0, 2);
+            double[][] x = gaussian(rng, N, I, 1.0), xVal = gaussian(rng, 13, I, 1.0);
+            Targets t = TaskFixtures.targets(loss, rng, N, 0.7), tVal = TaskFixtures.targets(loss, rng, 13, 0.7);
+            double[][] expected = new double[3][4]; // [epoch] J, then J_g
+            TaskTrainer trainer = new TaskTrainer(tn, Optimizer.adam(0.01));
+            trainer.epochs = 3;
+            trainer.batch = 9;
+            TaskTrainer.Result r = trainer.fit(x, t, xVal, tVal, epoch -> {
+                double[] Jg = new double[3];
+                TaskNetwork check = tn.copy(); // computed apart from the trainer's networks
+                expected[epoch.epoch - 1][0] = loss.forward(check.forward(xVal), tVal, Jg);
+                System.arraycopy(Jg, 0, expected[epoch.epoch - 1], 1, 3);
+            });
+            for (int e = 0; e < 3; e++) {
+                TaskTrainer.Epoch epoch = r.history.get(e);
+                double[] found = {epoch.validationLoss, epoch.groupValidationLoss(0), epoch.groupValidationLoss(1), epoch.groupValidationLoss(2)};
+                assertSameBits("validation losses of epoch " + (e + 1) + (frozenTrunk ? ", frozen trunk" : ""), expected[e], found);
+            }
+            assertThat(r.history.get(2).groupValidationLoss(0)).isPositive();
+        }
+    }
+
     @Test
     void fit_badArguments_clearMessages() {
         Rng rng = new Rng(SEED + 3);
@@ -188,5 +217,7 @@ class TaskTrainerTest {
         freezeAll(tn);
         assertThatThrownBy(() -> trainer.fit(x, TaskFixtures.targets(loss, rng, 4, 1.0), null))
             .hasMessage("training: expected at least one trainable layer, found every layer of the trunk and the towers frozen");
+        assertThatThrownBy(() -> trainer.fit(x, TaskFixtures.targets(loss, rng, 4, 1.0), x, null, null))
+            .hasMessage("validation: expected both inputs and targets or neither, found only inputs");
     }
 }
