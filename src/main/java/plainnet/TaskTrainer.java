@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * {@link Trainer} (SPEC.md §19: the seeded shuffle, the batches, the step decay, the divergence
  * stop) with the trunk and the towers stepped together, each epoch's loss reported per group, and
  * feature caching below the trunk's lowest trainable layer, and an optional validation loss per
- * group after each epoch. No early stopping yet. See SPEC.md §26.
+ * group after each epoch with early stopping on it. See SPEC.md §26.
  *
  * <p>Index letters: N training rows (n), V validation rows, B rows of a mini-batch, G groups (g),
  * K = Σ_g K_g columns.
@@ -30,6 +30,8 @@ public final class TaskTrainer {
     public int decayEvery = 0;
     /** The step-decay factor γ, 0 &lt; γ ≤ 1. */
     public double decayFactor = 0.1;
+    /** Early stopping on the validation loss J (as {@link Trainer#patience}): stop after this many epochs without a lower one; 0 = off. Needs validation data. */
+    public int patience = 0;
     /** Compute the outputs of the frozen trunk layers below the trunk's lowest trainable layer (the whole trunk when it is frozen) once per fit. */
     public boolean cacheFeatures = true;
 
@@ -89,6 +91,10 @@ public final class TaskTrainer {
     public static final class Result {
         /** One record per completed epoch. */
         public final List<Epoch> history;
+        /** The epoch whose weights the network holds at the end (the best one under early stopping, the last good one after divergence). */
+        public final int keptEpoch;
+        /** True when early stopping ended training before the last epoch. */
+        public final boolean stoppedEarly;
         /** True when training diverged (as {@link Trainer.Result#diverged}); the weights of the last good epoch are restored. */
         public final boolean diverged;
         /** The epoch (from 1) and step (from 1) where training diverged, or 0. */
@@ -96,8 +102,10 @@ public final class TaskTrainer {
         /** What diverged in words, or null. */
         public final String divergence;
 
-        Result(List<Epoch> history, boolean diverged, int divergedEpoch, int divergedStep, String divergence) {
+        Result(List<Epoch> history, int keptEpoch, boolean stoppedEarly, boolean diverged, int divergedEpoch, int divergedStep, String divergence) {
             this.history = Collections.unmodifiableList(history);
+            this.keptEpoch = keptEpoch;
+            this.stoppedEarly = stoppedEarly;
             this.diverged = diverged;
             this.divergedEpoch = divergedEpoch;
             this.divergedStep = divergedStep;
@@ -192,6 +200,9 @@ public final class TaskTrainer {
         Rng rng = new Rng(seed);
         List<Epoch> history = new ArrayList<Epoch>();
         double[][][] good = snapshot(net); // W, b at the end of the last good epoch
+        double[][][] best = null;          // W, b of the lowest validation loss (early stopping)
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0, sinceBest = 0;
         double limit = Double.NaN;         // Trainer.BLOWUP · max(1, J₁)
         Batches batches = new Batches(N, batch, t.columns());
         double[] Jg = new double[G];       // (G) the batch's J_g
@@ -216,7 +227,7 @@ public final class TaskTrainer {
                     String what = J > limit && !Double.isInfinite(J)
                         ? String.format(Locale.ROOT, "the batch loss %.3g exceeded the blow-up limit %.3g", J, limit)
                         : "the batch loss was " + J;
-                    return new Result(history, true, e + 1, step, what);
+                    return new Result(history, history.size(), false, true, e + 1, step, what);
                 }
                 sum += B * J;
                 for (int g = 0; g < G; g++) groupSum[g] += B * Jg[g];
@@ -240,11 +251,26 @@ public final class TaskTrainer {
                 : nonFiniteWeight(net);
             if (what != null) {
                 restore(net, good);
-                return new Result(history, true, e + 1, step, what);
+                return new Result(history, history.size() - 1, false, true, e + 1, step, what);
             }
             good = snapshot(net);
+            if (patience > 0) {
+                if (valLoss < bestLoss) { // strictly lower: this epoch becomes the best
+                    bestLoss = valLoss;
+                    bestEpoch = e + 1;
+                    best = good;
+                    sinceBest = 0;
+                } else if (++sinceBest >= patience) {
+                    restore(net, best);
+                    return new Result(history, bestEpoch, e + 1 < epochs, false, 0, 0, null);
+                }
+            }
         }
-        return new Result(history, false, 0, 0, null);
+        if (patience > 0 && best != null) {
+            restore(net, best);
+            return new Result(history, bestEpoch, false, false, 0, 0, null);
+        }
+        return new Result(history, epochs, false, false, 0, 0, null);
     }
 
     /** "weight W[o][i] of layer j became v" for the first trainable W or b entry that is NaN or infinite (j counts {@link TaskNetwork#layers}), or null. */
@@ -306,6 +332,8 @@ public final class TaskTrainer {
             throw new IllegalArgumentException("training targets: expected " + x.length + " rows and " + net.outputs() + " columns (all groups), found "
                 + (t == null ? "null" : t.rows() + " rows and " + t.columns() + " columns"));
         }
+        if (patience < 0) throw new IllegalArgumentException("patience: expected 0 (off) or a number of epochs >= 1, found " + patience);
+        if (patience > 0 && xVal == null) throw new IllegalArgumentException("patience: early stopping needs validation data, found none");
         if ((xVal == null) != (tVal == null)) {
             throw new IllegalArgumentException("validation: expected both inputs and targets or neither, found only " + (xVal == null ? "targets" : "inputs"));
         }

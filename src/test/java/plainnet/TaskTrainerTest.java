@@ -205,6 +205,32 @@ class TaskTrainerTest {
         }
     }
 
+    /**
+     * Early stopping: the kept epoch is the first with the lowest validation loss, the network ends
+     * with that epoch's weights (copied by the listener), and training stops patience epochs later.
+     */
+    @Test
+    void fit_patience_keepsTheBestEpochsWeights() {
+        Rng rng = new Rng(SEED + 7);
+        GroupedLoss loss = TaskFixtures.mixed();
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
+        double[][] x = gaussian(rng, 20, I, 1.0), xVal = gaussian(rng, 20, I, 1.0);
+        Targets t = TaskFixtures.targets(loss, rng, 20, 0.9), tVal = TaskFixtures.targets(loss, rng, 20, 0.9);
+        List<TaskNetwork> copies = new java.util.ArrayList<TaskNetwork>();
+        TaskTrainer trainer = new TaskTrainer(tn, Optimizer.adam(0.05)); // a large step on 20 rows: it overfits
+        trainer.epochs = 60;
+        trainer.batch = 4;
+        trainer.patience = 3;
+        TaskTrainer.Result r = trainer.fit(x, t, xVal, tVal, epoch -> copies.add(tn.copy()));
+        int best = 0;
+        for (int e = 1; e < r.history.size(); e++) if (r.history.get(e).validationLoss < r.history.get(best).validationLoss) best = e;
+        assertThat(r.stoppedEarly).as("overfitting stops training early").isTrue();
+        assertThat(r.keptEpoch).isEqualTo(best + 1);
+        assertThat(r.history).hasSize(best + 1 + 3);
+        List<Dense> kept = copies.get(best).layers(), end = tn.layers();
+        for (int j = 0; j < end.size(); j++) assertSameBits("W of layer " + j, kept.get(j).W, end.get(j).W);
+    }
+
     @Test
     void fit_badArguments_clearMessages() {
         Rng rng = new Rng(SEED + 3);
