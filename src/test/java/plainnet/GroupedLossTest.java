@@ -152,7 +152,7 @@ class GroupedLossTest {
     void trainer_oneGroup_sameWeightsAsThePlainLoss(Loss plain, int K) {
         Rng rng = new Rng(SEED + 3);
         Network a = TaskFixtures.net(rng, 4, new int[] {6, K}, Activation.TANH);
-        Network b = a.copy();
+        Network b = TaskFixtures.reference(a.copy());
         GroupedLoss grouped = new GroupedLoss(new Group("task", K, plain));
         double[][] x = gaussian(rng, 20, 4, 1.0);
         Targets t = TaskFixtures.targets(grouped, rng, 20, 0.6);

@@ -71,7 +71,26 @@ final class TaskFixtures {
             for (int o = 0; o < widths[l]; o++) layers[l].b[o] = 0.1 * rng.nextGaussian();
             in = widths[l];
         }
-        return new Network(layers);
+        return reference(new Network(layers));
+    }
+
+    /**
+     * The naive reference kernels in every layer (the same bits as the fast ones, SPEC.md §23,
+     * proven by KernelsTest). These tests compare formulations, not kernels; and their many calls
+     * at tiny sizes trained the JIT so that KernelsTest's zero-allocation checks on the Vector API
+     * path failed when it ran after them in the same JVM. {@link Network#copy} does not keep the
+     * setting: call this on copies too.
+     */
+    static Network reference(Network net) {
+        net.setReference(true);
+        return net;
+    }
+
+    /** {@link #reference(Network)} for the trunk and every tower. */
+    static TaskNetwork reference(TaskNetwork tn) {
+        reference(tn.trunk());
+        for (int g = 0; g < tn.groupCount(); g++) reference(tn.tower(g));
+        return tn;
     }
 
     /** A trunk I → 5 → 4 and towers 4 → 3 → K_g for the groups of {@code loss}, hidden layers {@code hidden}. */

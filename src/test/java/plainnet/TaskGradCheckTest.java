@@ -31,23 +31,6 @@ class TaskGradCheckTest {
         return b.build();
     }
 
-    /**
-     * The naive reference kernels in every part (the same bits, SPEC.md §23). The thousands of tiny
-     * forward passes of a gradient check would otherwise train the JIT on the fast kernels at sizes
-     * no training uses, which made KernelsTest's allocation checks on the Vector API path fail when
-     * it ran after this class in the same JVM.
-     */
-    private static TaskNetwork reference(TaskNetwork tn) {
-        tn.trunk().setReference(true);
-        for (int g = 0; g < tn.groupCount(); g++) tn.tower(g).setReference(true);
-        return tn;
-    }
-
-    private static Network reference(Network net) {
-        net.setReference(true);
-        return net;
-    }
-
     private static void assertPassed(GradCheck.Report report, int arrays) {
         assertThat(report.passed()).as("%s", report).isTrue();
         assertThat(report.arrays).hasSize(arrays);
@@ -60,7 +43,7 @@ class TaskGradCheckTest {
     void groupedLoss_eachKindInAGroup_passes(Loss kind, int K) {
         Rng rng = new Rng(SEED);
         GroupedLoss loss = new GroupedLoss(new Group("task", K, kind, 0.6), new Group("other", 2, new BinaryCrossEntropy(), 1.4));
-        Network net = reference(TaskFixtures.net(rng, I, new int[] {4, K + 2}, Activation.TANH));
+        Network net = TaskFixtures.net(rng, I, new int[] {4, K + 2}, Activation.TANH);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.6);
         assertPassed(GradCheck.run(net, loss, gaussian(rng, N, I, 1.0), t), 5);
     }
@@ -69,7 +52,7 @@ class TaskGradCheckTest {
     void groupedLoss_mixedGroups_passes() {
         Rng rng = new Rng(SEED + 1);
         GroupedLoss loss = TaskFixtures.mixed();
-        Network net = reference(TaskFixtures.net(rng, I, new int[] {4, loss.columns()}, Activation.SIGMOID));
+        Network net = TaskFixtures.net(rng, I, new int[] {4, loss.columns()}, Activation.SIGMOID);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.6);
         assertPassed(GradCheck.run(net, loss, gaussian(rng, N, I, 1.0), t, 0.01, GradCheck.EPS, GradCheck.THRESHOLD), 5);
     }
@@ -79,7 +62,7 @@ class TaskGradCheckTest {
     void towers_mixedGroups_passes() {
         Rng rng = new Rng(SEED + 2);
         GroupedLoss loss = TaskFixtures.mixed();
-        TaskNetwork tn = reference(TaskFixtures.towers(rng, I, loss, Activation.TANH));
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.6);
         assertPassed(TaskGradCheck.run(tn, gaussian(rng, N, I, 1.0), t, 0.02, GradCheck.EPS, GradCheck.THRESHOLD), 17);
     }
@@ -89,7 +72,7 @@ class TaskGradCheckTest {
     void towers_reluLayers_passes() {
         Rng rng = new Rng(SEED + 3);
         GroupedLoss loss = TaskFixtures.mixed();
-        TaskNetwork tn = reference(TaskFixtures.towers(rng, I, loss, Activation.RELU));
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.RELU);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.6);
         GradCheck.Report report = TaskGradCheck.run(tn, gaussian(rng, N, I, 1.0), t);
         assertThat(report.passed()).as("%s", report).isTrue();
@@ -100,7 +83,7 @@ class TaskGradCheckTest {
     void towers_frozenTrunk_passesWithoutTrunkArrays() {
         Rng rng = new Rng(SEED + 4);
         GroupedLoss loss = TaskFixtures.mixed();
-        TaskNetwork tn = reference(TaskFixtures.towers(rng, I, loss, Activation.TANH));
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
         tn.trunk().freeze(0, 2);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.6);
         GradCheck.Report report = TaskGradCheck.run(tn, gaussian(rng, N, I, 1.0), t);
@@ -113,7 +96,7 @@ class TaskGradCheckTest {
     void towers_frozenTower_passes() {
         Rng rng = new Rng(SEED + 5);
         GroupedLoss loss = TaskFixtures.mixed();
-        TaskNetwork tn = reference(TaskFixtures.towers(rng, I, loss, Activation.TANH));
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
         tn.tower(0).freeze(0, 2);
         tn.tower(2).freeze(1, 2);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.6);
@@ -124,7 +107,7 @@ class TaskGradCheckTest {
     void towers_allUnlabeledGroup_passesAndItsTowerHasZeroGradient() {
         Rng rng = new Rng(SEED + 6);
         GroupedLoss loss = TaskFixtures.mixed();
-        TaskNetwork tn = reference(TaskFixtures.towers(rng, I, loss, Activation.TANH));
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.6, "a");
         GradCheck.Report report = TaskGradCheck.run(tn, gaussian(rng, N, I, 1.0), t);
         assertPassed(report, 17);
@@ -154,7 +137,7 @@ class TaskGradCheckTest {
             }
         };
         GroupedLoss loss = new GroupedLoss(new Group("a", 2, new BinaryCrossEntropy()), new Group("b", 2, wrong));
-        TaskNetwork tn = reference(TaskFixtures.towers(rng, I, loss, Activation.TANH));
+        TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
         Targets t = TaskFixtures.targets(loss, rng, N, 1.0);
         GradCheck.Report report = TaskGradCheck.run(tn, gaussian(rng, N, I, 1.0), t);
         assertThat(report.passed()).isFalse();

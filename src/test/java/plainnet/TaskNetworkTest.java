@@ -25,10 +25,10 @@ class TaskNetworkTest {
 
     /** The trunk (copies of layers 0 … L−2 of net) and one tower (a copy of its last layer) for one group. */
     private static TaskNetwork split(Network net, Group group) {
-        Network c = net.copy();
+        Network c = TaskFixtures.reference(net.copy());
         List<Dense> trunk = new ArrayList<Dense>();
         for (int l = 0; l < c.size() - 1; l++) trunk.add(c.layer(l));
-        return new TaskNetwork(new Network(trunk), Arrays.asList(group), Arrays.asList(new Network(c.layer(c.size() - 1))));
+        return TaskFixtures.reference(new TaskNetwork(new Network(trunk), Arrays.asList(group), Arrays.asList(new Network(c.layer(c.size() - 1)))));
     }
 
     /** The layers of a task network in {@link TaskNetwork#layers} order have the bits of the layers of net, in order. */
@@ -100,7 +100,7 @@ class TaskNetworkTest {
             }
         }
         Network c = trunk.copy();
-        Network plain = new Network(c.layer(0), c.layer(1), new Dense(W, b, Activation.IDENTITY));
+        Network plain = TaskFixtures.reference(new Network(c.layer(0), c.layer(1), new Dense(W, b, Activation.IDENTITY)));
         TaskNetwork tn = new TaskNetwork(trunk, loss.groups(), towers);
 
         double[][] x = gaussian(rng, 31, I, 1.0);
@@ -150,7 +150,7 @@ class TaskNetworkTest {
             }
         }
         Network trunk = tn.trunk().copy();
-        Network wide = new Network(trunk.layer(0), trunk.layer(1), new Dense(W1, b1, Activation.TANH), new Dense(W2, b2, Activation.IDENTITY));
+        Network wide = TaskFixtures.reference(new Network(trunk.layer(0), trunk.layer(1), new Dense(W1, b1, Activation.TANH), new Dense(W2, b2, Activation.IDENTITY)));
         double[][] x = gaussian(rng, 40, I, 1.0);
         Targets t = TaskFixtures.targets(loss, rng, 40, 0.6);
 
@@ -214,7 +214,7 @@ class TaskNetworkTest {
         Rng rng = new Rng(SEED + 3);
         GroupedLoss loss = TaskFixtures.mixed();
         TaskNetwork tn = TaskFixtures.towers(rng, I, loss, Activation.TANH);
-        TaskNetwork without = tn.copy();
+        TaskNetwork without = TaskFixtures.reference(tn.copy());
         without.removeTask("b");
         double[][] x = gaussian(rng, N, I, 1.0);
         Targets t = TaskFixtures.targets(loss, rng, N, 0.7, "b");
@@ -253,7 +253,7 @@ class TaskNetworkTest {
         Rng rng = new Rng(SEED + 4);
         GroupedLoss loss = TaskFixtures.mixed();
         TaskNetwork all = TaskFixtures.towers(rng, I, loss, Activation.LEAKY_RELU);
-        TaskNetwork frozenTrunk = all.copy(), frozenTower = all.copy();
+        TaskNetwork frozenTrunk = TaskFixtures.reference(all.copy()), frozenTower = TaskFixtures.reference(all.copy());
         frozenTrunk.trunk().freeze(0, 2);
         frozenTower.tower(1).freeze(0, 2);
         double[][] x = gaussian(rng, N, I, 1.0);

@@ -98,7 +98,7 @@ class TaskTrainerTest {
             GroupedLoss loss = TaskFixtures.mixed();
             TaskNetwork cached = TaskFixtures.towers(rng, I, loss, Activation.LEAKY_RELU);
             cached.trunk().freeze(0, frozen);
-            TaskNetwork plain = cached.copy();
+            TaskNetwork plain = TaskFixtures.reference(cached.copy());
             Targets t = TaskFixtures.targets(loss, rng, N, 0.5);
             TaskTrainer tc = new TaskTrainer(cached, Optimizer.momentum(0.05, 0.9));
             TaskTrainer tp = new TaskTrainer(plain, Optimizer.momentum(0.05, 0.9));
@@ -123,7 +123,7 @@ class TaskTrainerTest {
         Rng rng = new Rng(SEED + 4);
         GroupedLoss loss = TaskFixtures.mixed();
         TaskNetwork one = TaskFixtures.towers(rng, I, loss, Activation.TANH);
-        TaskNetwork half = one.copy();
+        TaskNetwork half = TaskFixtures.reference(one.copy());
         TaskNetwork start = one.copy();
         half.tower(0).layer(0).setLrScale(0.5);
         double[][] x = gaussian(rng, 8, I, 1.0);
@@ -157,6 +157,8 @@ class TaskTrainerTest {
         Rng rng = new Rng(SEED + 5);
         GroupedLoss loss = TaskFixtures.mixed();
         TaskNetwork serial = TaskFixtures.towers(rng, I, loss, Activation.RELU);
+        serial.trunk().setReference(false); // the fast kernels: the threads split their jobs
+        for (int g = 0; g < serial.groupCount(); g++) serial.tower(g).setReference(false);
         TaskNetwork threaded = serial.copy();
         threaded.trunk().setThreads(2, 0);
         for (int g = 0; g < threaded.groupCount(); g++) threaded.tower(g).setThreads(2, 0);
@@ -192,7 +194,7 @@ class TaskTrainerTest {
             trainer.batch = 9;
             TaskTrainer.Result r = trainer.fit(x, t, xVal, tVal, epoch -> {
                 double[] Jg = new double[3];
-                TaskNetwork check = tn.copy(); // computed apart from the trainer's networks
+                TaskNetwork check = TaskFixtures.reference(tn.copy()); // computed apart from the trainer's networks
                 expected[epoch.epoch - 1][0] = loss.forward(check.forward(xVal), tVal, Jg);
                 System.arraycopy(Jg, 0, expected[epoch.epoch - 1], 1, 3);
             });
