@@ -130,8 +130,12 @@ public final class Network {
         return buffers.dx;
     }
 
-    /** Backward from layer L−1 down to layer lo; layer 0 writes dx only when toInput. */
-    private void backward(double[][] dout, int lo, boolean toInput) {
+    /**
+     * Backward from layer L−1 down to layer lo; layer 0 writes dx only when toInput. Package-private
+     * for {@link TaskNetwork}, which runs a tower down to its layer 0 (lo = 0, no dx) and sums the
+     * towers' input gradients itself (SPEC.md §27).
+     */
+    void backward(double[][] dout, int lo, boolean toInput) {
         checkForward("backward");
         Check.shape("dout", dout, buffers.N, outputs());
         if (ownsBuffer(dout)) {
@@ -219,6 +223,11 @@ public final class Network {
         checkIndex("layer index", l, layers.size());
         checkForward("activation");
         return buffers.a[l];
+    }
+
+    /** dz_l (N, O_l) of the last backward that reached layer l, a buffer owned by the network (for {@link TaskNetwork}). */
+    double[][] preActivationGradient(int l) {
+        return buffers.dz[l];
     }
 
     private void checkForward(String what) {
