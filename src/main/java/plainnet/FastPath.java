@@ -48,6 +48,9 @@ final class FastPath {
         w.f = f;
         if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
             p.run(w.fewJob, N, (long) N * O * I); // z, then a = f(z), row by row
+        } else if (Kernels.WIDE != null) {
+            // Parts of the rows n, one per thread: z = b, x packed, z += x·Wᵀ (B_io = W_oi), a = f(z).
+            p.run(w.forwardTilesJob, w.parts(p, N, I, O), (long) N * O * I);
         } else {
             // Chunks of at most COLS rows: xT and zT stay small however large the batch.
             int cols = Math.min(N, Kernels.COLS);
@@ -94,7 +97,12 @@ final class FastPath {
         w.db = db;
         w.dz = dz;
         w.x = x;
-        p.run(w.weightsJob, O, (long) O * dz.length * x[0].length);
+        if (Kernels.WIDE != null) {
+            if (w.dzT == null || w.dzT.length != O || w.dzT[0].length < dz.length) w.dzT = new double[O][dz.length];
+            p.run(w.weightsTilesJob, w.parts(p, O, dz.length, x[0].length), (long) O * dz.length * x[0].length);
+        } else {
+            p.run(w.weightsJob, O, (long) O * dz.length * x[0].length);
+        }
         w.clear();
     }
 
@@ -108,7 +116,11 @@ final class FastPath {
         w.dx = dx;
         w.dz = dz;
         w.W = W;
-        p.run(w.inputJob, N, (long) N * W.length * W[0].length);
+        if (Kernels.WIDE != null) {
+            p.run(w.inputTilesJob, w.parts(p, N, W.length, W[0].length), (long) N * W.length * W[0].length);
+        } else {
+            p.run(w.inputJob, N, (long) N * W.length * W[0].length);
+        }
         w.clear();
     }
 
@@ -144,6 +156,12 @@ final class FastPath {
         private double[][] xT, zT;
         private int n0, C; // the current chunk: rows n0 … n0 + C − 1 of the batch
 
+        // The Vector API kernels' product in progress, out (R, J) += A (R, K)·B (K, J), its rows
+        // cut into `parts`; dzT (O, ≥ N), dz transposed for the weights product (A = dzᵀ), grown
+        // when a batch needs more columns, so that a step allocates nothing after warm-up.
+        private double[][] dzT;
+        private int K, J, R, parts;
+
         // The arguments of the current call; null between calls.
         private double[][] z, a, x, W, dz, da, dx, dW; // (N, O), (N, O), (N, I), (O, I), (N, O), (N, O), (N, I), (O, I)
         private double[] b, db;                         // (O)
@@ -161,13 +179,58 @@ final class FastPath {
         private final Parallel.Range weightsJob = this::weightRows;
         private final Parallel.Range inputJob = this::inputRows;
         private final Parallel.Range updateJob = this::updateRows;
+        private final Parallel.Range forwardTilesJob = this::forwardParts;
+        private final Parallel.Range weightsTilesJob = this::weightsParts;
+        private final Parallel.Range inputTilesJob = this::inputParts;
+
+        /**
+         * Sets up the product out (R, J) += A (R, K)·B (K, J) and returns the number of parts its
+         * rows are cut into: one per thread (each part packs every block of B once, so fewer,
+         * larger parts pack less), whole tiles each.
+         */
+        private int parts(Parallel p, int R, int K, int J) {
+            this.K = K;
+            this.J = J;
+            this.R = R;
+            parts = Math.min((R + Kernels.TILE - 1) / Kernels.TILE, p.threads);
+            return parts;
+        }
+
+        /** The first row of part q: whole tiles, the parts as even as they can be. */
+        private int row(int q) {
+            int tiles = (R + Kernels.TILE - 1) / Kernels.TILE;
+            return Math.min(R, (int) ((long) tiles * q / parts) * Kernels.TILE);
+        }
+
+        // Each of the next three takes the parts [from, to) of the rows of its output and adds the
+        // product onto them.
+
+        private void forwardParts(int from, int to) {  // rows n of z
+            int r0 = row(from), r1 = row(to);
+            for (int n = r0; n < r1; n++) System.arraycopy(b, 0, z[n], 0, J);  // z_no starts at b_o
+            Kernels.WIDE.product(z, x, W, false, K, J, r0, r1);                  // z += x·Wᵀ: A = x, B_io = W_oi
+            f.forward(a, z, r0, r1);
+        }
+
+        private void weightsParts(int from, int to) {  // rows o of dW
+            int r0 = row(from), r1 = row(to);
+            Kernels.bias(db, dz, r0, r1);
+            Kernels.transpose(dzT, dz, 0, 0, K, r0, r1);                         // dzT_on = dz_no for these o
+            Kernels.WIDE.product(dW, dzT, x, true, K, J, r0, r1);                // dW += dzᵀ·x: A = dzT, B_ni = x_ni
+        }
+
+        private void inputParts(int from, int to) {  // rows n of dx
+            int r0 = row(from), r1 = row(to);
+            for (int n = r0; n < r1; n++) java.util.Arrays.fill(dx[n], 0, J, 0.0); // dx_ni starts at +0.0
+            Kernels.WIDE.product(dx, dz, W, true, K, J, r0, r1);                  // dx += dz·W: A = dz, B_oi = W_oi
+        }
 
         private void transposeInRows(int from, int to) {
             Kernels.transpose(xT, x, n0, 0, C, from, to);   // xT_ic = x_(n0+c)i, rows i
         }
 
         private void forwardRows(int from, int to) {
-            Kernels.forwardFast(zT, xT, W, b, C, from, to);  // zT = W·xT + b, rows o
+            Kernels.forwardPlain(zT, xT, W, b, C, from, to);  // zT = W·xT + b, rows o
         }
 
         private void transposeOutRows(int from, int to) {  // rows n0 + from … n0 + to − 1 of z
@@ -185,11 +248,12 @@ final class FastPath {
         }
 
         private void weightRows(int from, int to) {
-            Kernels.weightsFast(dW, db, dz, x, from, to);
+            Kernels.bias(db, dz, from, to);
+            Kernels.weightsPlain(dW, dz, x, from, to);
         }
 
         private void inputRows(int from, int to) {
-            Kernels.inputFast(dx, dz, W, from, to);
+            Kernels.inputPlain(dx, dz, W, from, to);
         }
 
         private void updateRows(int from, int to) {

@@ -56,14 +56,12 @@ final class Kernels {
      * there and the plain kernels run.
      */
     interface Wide {
-        /** As {@link #forwardFast}. */
-        void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to);
-
-        /** As {@link #weightsFast}, without db. */
-        void weights(double[][] dW, double[][] dz, double[][] x, int from, int to);
-
-        /** As {@link #inputFast}. */
-        void input(double[][] dx, double[][] dz, double[][] W, int from, int to);
+        /**
+         * out_rj += Σₖ A_rk·B_kj for k ascending (k in [0, K)), for the rows [from, to) of out
+         * and its columns [0, J): A_rk = A[r][k]; B_kj = B[k][j] (bKFirst) or B[j][k], packed by
+         * {@link #pack} a block at a time. Each element's sum starts from its value in out.
+         */
+        void product(double[][] out, double[][] A, double[][] B, boolean bKFirst, int K, int J, int from, int to);
 
         /** "vector (B-bit)". */
         String name();
@@ -207,12 +205,6 @@ final class Kernels {
      * transposes x into xT and zT back into z: that moves C·(I + O) numbers, fewer than W's O·I
      * for the usual batch sizes, and W is read where it is (no second copy of it in the cache).
      */
-    static void forwardFast(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
-        if (WIDE != null) WIDE.forward(zT, xT, W, b, C, from, to);
-        else forwardPlain(zT, xT, W, b, C, from, to);
-    }
-
-    /** {@link #forwardFast} in plain Java: passes of 4 rows o × 2 terms i over a row of C columns. */
     static void forwardPlain(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
         int I = W[0].length;
         for (int o = from; o < to; o++) java.util.Arrays.fill(zT[o], 0, C, b[o]);
@@ -260,7 +252,7 @@ final class Kernels {
 
     /**
      * As {@link #forwardNaive}, for few outputs (O ≤ {@link #FEW_OUTPUTS}, a head of 10 classes,
-     * say) or few rows (N &lt; {@link #FEW_ROWS}), where the transposes of {@link #forwardFast}
+     * say) or few rows (N &lt; {@link #FEW_ROWS}), where the transposes of {@link #forwardPlain}
      * would cost more than they save: four outputs' dot products at once. Each is still its own sum from b_o in i order; four
      * independent chains keep the adder busy instead of waiting on one chain.
      */
@@ -293,24 +285,22 @@ final class Kernels {
         }
     }
 
-    /**
-     * As {@link #weightsNaive}: dW_o streams rows of x, n ascending onto dW. Loops: columns i in
-     * blocks of COLS; inside, rows n of x in blocks of ROWS; inside, 4 o's; inside, pairs of n;
-     * innermost i, streaming. The dW part runs on {@link #WIDE} when loaded, else
-     * {@link #weightsPlain}; db is a short sum per o either way.
-     */
-    static void weightsFast(double[][] dW, double[] db, double[][] dz, double[][] x, int from, int to) {
+    /** db_o += Σₙ dz_no (n ascending, onto db_o) for the outputs [from, to): the db part of {@link #weightsNaive}. db (O), dz (N, O). */
+    static void bias(double[] db, double[][] dz, int from, int to) {
         int N = dz.length;
         for (int o = from; o < to; o++) {
             double s = db[o];
             for (int n = 0; n < N; n++) s += dz[n][o];
             db[o] = s;
         }
-        if (WIDE != null) WIDE.weights(dW, dz, x, from, to);
-        else weightsPlain(dW, dz, x, from, to);
     }
 
-    /** The dW part of {@link #weightsFast} in plain Java: passes of 4 rows o × 2 terms n over a block of columns i. */
+    /**
+     * As the dW part of {@link #weightsNaive}: dW_o streams rows of x, n ascending onto dW.
+     * Loops: columns i in blocks of COLS; inside, rows n of x in blocks of ROWS; inside, 4 o's;
+     * inside, pairs of n; innermost i, streaming. Passes of 4 rows o × 2 terms n over a block of
+     * columns i.
+     */
     static void weightsPlain(double[][] dW, double[][] dz, double[][] x, int from, int to) {
         int N = dz.length, I = dW[0].length;
         for (int i0 = 0; i0 < I; i0 += COLS) {
@@ -360,14 +350,8 @@ final class Kernels {
     /**
      * As {@link #inputNaive}: dx_n streams rows of W, o ascending from +0.0. Loops: columns i in
      * blocks of COLS; inside, rows o of W in blocks of ROWS; inside, 4 n's; inside, pairs of o;
-     * innermost i, streaming.
+     * innermost i, streaming. Passes of 4 rows n × 2 terms o over a block of columns i.
      */
-    static void inputFast(double[][] dx, double[][] dz, double[][] W, int from, int to) {
-        if (WIDE != null) WIDE.input(dx, dz, W, from, to);
-        else inputPlain(dx, dz, W, from, to);
-    }
-
-    /** {@link #inputFast} in plain Java: passes of 4 rows n × 2 terms o over a block of columns i. */
     static void inputPlain(double[][] dx, double[][] dz, double[][] W, int from, int to) {
         int O = W.length, I = W[0].length;
         for (int i0 = 0; i0 < I; i0 += COLS) {
@@ -414,5 +398,50 @@ final class Kernels {
                 }
             }
         }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // packed operands, for the Vector API kernels (WIDE)
+
+    /** Rows of a register tile of the Vector API product ({@link Wide#product}). */
+    static final int TILE = 4;
+
+    /**
+     * Packs a panel of one operand of a product out_rj += Σₖ A_rk·B_kj (both operands have this
+     * form: A_rk with r as j) into P, k-major and contiguous, as BLAS libraries do, so that the
+     * product reads it in order:
+     *
+     * <pre>
+     *   P[off + (k − k0)·w + q] = B_k(j0+q)    for k in [k0, k1), q in [0, w)
+     *   B_kj = M[k][j] (kFirst: M (K, ≥ J))  or  M[j][k] (M (≥ J, K));  +0.0 where j0 + q ≥ J
+     * </pre>
+     *
+     * P (≥ off + (k1 − k0)·w). Only copies numbers: the sums are unchanged. B of the forward is Wᵀ
+     * (columns o), of weights x (columns i), of input W (columns i).
+     */
+    static void pack(double[] P, int off, double[][] M, boolean kFirst, int k0, int k1, int j0, int J, int w) {
+        int cols = Math.min(w, J - j0);
+        if (kFirst) {
+            for (int k = k0, d = off; k < k1; k++, d += w) {
+                double[] m = M[k];
+                for (int q = 0; q < cols; q++) P[d + q] = m[j0 + q];
+            }
+        } else {
+            int q = 0;
+            for (; q + 3 < cols; q += 4) { // four rows of M side by side: four numbers in a row of P per k
+                double[] m0 = M[j0 + q], m1 = M[j0 + q + 1], m2 = M[j0 + q + 2], m3 = M[j0 + q + 3];
+                for (int k = k0, d = off + q; k < k1; k++, d += w) {
+                    P[d] = m0[k];
+                    P[d + 1] = m1[k];
+                    P[d + 2] = m2[k];
+                    P[d + 3] = m3[k];
+                }
+            }
+            for (; q < cols; q++) {
+                double[] m0 = M[j0 + q];
+                for (int k = k0, d = off + q; k < k1; k++, d += w) P[d] = m0[k];
+            }
+        }
+        if (cols < w) for (int k = k0, d = off; k < k1; k++, d += w) java.util.Arrays.fill(P, d + cols, d + w, 0.0);
     }
 }

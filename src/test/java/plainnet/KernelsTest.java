@@ -132,28 +132,23 @@ class KernelsTest {
             double[] b = Assert.gaussian(rng, 1, O, 1.0)[0];  // (O)
             String what = "case " + c + " N " + N + " I " + I + " O " + O;
 
-            // forward on the transposed batch, in chunks of at most COLS rows as Dense runs it,
-            // with spare columns in xT and zT; and the few-outputs kernel
+            // forward: the plain path on the transposed batch, in chunks of at most COLS rows as
+            // FastPath runs it, with spare columns in xT and zT; the few-outputs kernel; every path
             double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
             double[][] xT = Assert.gaussian(rng, I, Kernels.COLS + 3, 1.0), zT = Assert.gaussian(rng, O, Kernels.COLS + 3, 1.0);
             Kernels.forwardNaive(z1, x, W, b, 0, N);
             for (int n0 = 0; n0 < N; n0 += Kernels.COLS) {
                 int C = Math.min(Kernels.COLS, N - n0);
                 Kernels.transpose(xT, x, n0, 0, C, 0, I);
-                Kernels.forwardFast(zT, xT, W, b, C, 0, O);
+                Kernels.forwardPlain(zT, xT, W, b, C, 0, O);
                 Kernels.transpose(z2, zT, 0, n0, O, n0, n0 + C);
             }
             Kernels.forwardFew(z3, x, W, b, 0, N);
             Assert.assertSameBits(what + " z", z1, z2);
             Assert.assertSameBits(what + " z (few outputs)", z1, z3);
             for (Path path : PATHS) {
-                double[][] z4 = new double[N][O];
-                for (int n0 = 0; n0 < N; n0 += Kernels.COLS) {
-                    int C = Math.min(Kernels.COLS, N - n0);
-                    Kernels.transpose(xT, x, n0, 0, C, 0, I);
-                    path.forward(zT, xT, W, b, C, 0, O);
-                    Kernels.transpose(z4, zT, 0, n0, O, n0, n0 + C);
-                }
+                double[][] z4 = Assert.gaussian(rng, N, O, 1.0);
+                path.forward(z4, x, W, b, 0, N);
                 Assert.assertSameBits(what + " z (" + path + ")", z1, z4);
             }
 
@@ -162,7 +157,8 @@ class KernelsTest {
             double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
             double[][] dW0 = Assert.copy(dW1);
             Kernels.weightsNaive(dW1, db1[0], dz, x, 0, O);
-            Kernels.weightsFast(dW2, db2[0], dz, x, 0, O);
+            Kernels.bias(db2[0], dz, 0, O);
+            Kernels.weightsPlain(dW2, dz, x, 0, O);
             Assert.assertSameBits(what + " dW", dW1, dW2);
             Assert.assertSameBits(what + " db", db1, db2);
             for (Path path : PATHS) {
@@ -174,7 +170,7 @@ class KernelsTest {
             // dx is overwritten: start the outputs from different garbage
             double[][] dx1 = Assert.gaussian(rng, N, I, 1.0), dx2 = Assert.gaussian(rng, N, I, 1.0);
             Kernels.inputNaive(dx1, dz, W, 0, N);
-            Kernels.inputFast(dx2, dz, W, 0, N);
+            Kernels.inputPlain(dx2, dz, W, 0, N);
             Assert.assertSameBits(what + " dx", dx1, dx2);
             for (Path path : PATHS) {
                 double[][] dx3 = Assert.gaussian(rng, N, I, 1.0);
@@ -203,21 +199,18 @@ class KernelsTest {
             double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
             Kernels.forwardNaive(z1, x, W, b, nFrom, nTo);
             Kernels.forwardFew(z2, x, W, b, nFrom, nTo);
-            // the transposed forward: xT for all of x, zT for the outputs [oFrom, oTo), z back for rows [nFrom, nTo)
+            // the plain transposed forward: xT for all of x, zT for the outputs [oFrom, oTo), z back for rows [nFrom, nTo)
             double[][] xT = new double[I][N], zT = new double[O][N];
             Kernels.transpose(xT, x, 0, 0, N, 0, I);
-            Kernels.forwardFast(zT, xT, W, b, N, oFrom, oTo);
-            Kernels.forwardFast(zT, xT, W, b, N, 0, oFrom);
-            Kernels.forwardFast(zT, xT, W, b, N, oTo, O);
+            Kernels.forwardPlain(zT, xT, W, b, N, oFrom, oTo);
+            Kernels.forwardPlain(zT, xT, W, b, N, 0, oFrom);
+            Kernels.forwardPlain(zT, xT, W, b, N, oTo, O);
             Kernels.transpose(z3, zT, 0, 0, O, nFrom, nTo);
             Assert.assertSameBits(what + " z (few)", z1, z2);
             Assert.assertSameBits(what + " z (transposed)", z1, z3);
             for (Path path : PATHS) {
-                double[][] z4 = new double[N][O], zT4 = new double[O][N];
-                path.forward(zT4, xT, W, b, N, oFrom, oTo);
-                path.forward(zT4, xT, W, b, N, 0, oFrom);
-                path.forward(zT4, xT, W, b, N, oTo, O);
-                Kernels.transpose(z4, zT4, 0, 0, O, nFrom, nTo);
+                double[][] z4 = new double[N][O];
+                path.forward(z4, x, W, b, nFrom, nTo);
                 Assert.assertSameBits(what + " z (" + path + ")", z1, z4);
             }
 
@@ -225,7 +218,8 @@ class KernelsTest {
             double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
             double[][] dW0 = Assert.copy(dW1);
             Kernels.weightsNaive(dW1, db1[0], dz, x, oFrom, oTo);
-            Kernels.weightsFast(dW2, db2[0], dz, x, oFrom, oTo);
+            Kernels.bias(db2[0], dz, oFrom, oTo);
+            Kernels.weightsPlain(dW2, dz, x, oFrom, oTo);
             Assert.assertSameBits(what + " dW", dW1, dW2);
             Assert.assertSameBits(what + " db", db1, db2);
             for (Path path : PATHS) {
@@ -236,7 +230,7 @@ class KernelsTest {
 
             double[][] dx1 = new double[N][I], dx2 = new double[N][I];
             Kernels.inputNaive(dx1, dz, W, nFrom, nTo);
-            Kernels.inputFast(dx2, dz, W, nFrom, nTo);
+            Kernels.inputPlain(dx2, dz, W, nFrom, nTo);
             Assert.assertSameBits(what + " dx", dx1, dx2);
             for (Path path : PATHS) {
                 double[][] dx3 = new double[N][I];
@@ -268,16 +262,17 @@ class KernelsTest {
     }
 
     /**
-     * Shapes at the edges of the tiles and blocks of both fast paths: tiles of 4 rows × 2 terms
-     * (plain) or 4 rows × 2 vectors of 2, 4 or 8 lanes (vector), blocks of 16 terms × 256 columns.
+     * Shapes at the edges of the tiles and blocks of both fast paths: plain, passes of 4 rows × 2
+     * terms in blocks of 16 terms × 256 columns; vector, tiles of 4 rows × 4 vectors (16 or 32
+     * columns for 4 or 8 lanes) in blocks of 128 terms.
      */
     @Test
     void everyPath_shapesAcrossTileEdges_sameBitsAsNaive() {
         Rng rng = new Rng(404);
         int[] rows = {1, 2, 3, 4, 5, 7, 8, 9, 13, 33};
-        int[] terms = {1, 2, 3, 15, 16, 17, 31, 32, 33, 129};
-        int[] cols = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 255, 256, 257};
-        for (int c = 0; c < 40; c++) {
+        int[] terms = {1, 2, 3, 15, 16, 17, 31, 32, 33, 127, 128, 129, 257};
+        int[] cols = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257};
+        for (int c = 0; c < 60; c++) {
             int N = c % 2 == 0 ? rows[rng.nextInt(rows.length)] : cols[rng.nextInt(cols.length)];
             int I = c % 3 == 0 ? terms[rng.nextInt(terms.length)] : cols[rng.nextInt(cols.length)];
             int O = c % 3 == 1 ? terms[rng.nextInt(terms.length)] : rows[rng.nextInt(rows.length)];
@@ -293,10 +288,8 @@ class KernelsTest {
             double[][] dx1 = new double[N][I];
             Kernels.inputNaive(dx1, dz, W, 0, N);
             for (Path path : PATHS) {
-                double[][] xT = new double[I][N], zT = Assert.gaussian(rng, O, N, 1.0), z = new double[N][O];
-                Kernels.transpose(xT, x, 0, 0, N, 0, I);
-                path.forward(zT, xT, W, b, N, 0, O);
-                Kernels.transpose(z, zT, 0, 0, O, 0, N);
+                double[][] z = Assert.gaussian(rng, N, O, 1.0);
+                path.forward(z, x, W, b, 0, N);
                 Assert.assertSameBits(what + " z (" + path + ")", z1, z);
                 double[][] dW = Assert.copy(dW0);
                 path.weights(dW, dz, x, 0, O);
@@ -308,9 +301,12 @@ class KernelsTest {
         }
     }
 
-    /** A fast kernel path: the plain Java kernels, or the Vector API ones when loaded. */
+    /**
+     * A fast kernel path, on rows [from, to) of its output as FastPath's threads call it: the plain
+     * Java kernels, or the Vector API product when loaded.
+     */
     private interface Path {
-        void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to);
+        void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to);
 
         void weights(double[][] dW, double[][] dz, double[][] x, int from, int to);
 
@@ -323,7 +319,17 @@ class KernelsTest {
     private static List<Path> paths() {
         List<Path> p = new ArrayList<>();
         p.add(new Path() {
-            @Override public void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) { Kernels.forwardPlain(zT, xT, W, b, C, from, to); }
+            @Override public void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
+                // rows [from, to) of x transposed in chunks of at most COLS columns, as FastPath does
+                int I = W[0].length, O = W.length;
+                double[][] xT = new double[I][Kernels.COLS], zT = new double[O][Kernels.COLS];
+                for (int n0 = from; n0 < to; n0 += Kernels.COLS) {
+                    int C = Math.min(Kernels.COLS, to - n0);
+                    Kernels.transpose(xT, x, n0, 0, C, 0, I);
+                    Kernels.forwardPlain(zT, xT, W, b, C, 0, O);
+                    Kernels.transpose(z, zT, 0, n0, O, n0, n0 + C);
+                }
+            }
             @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { Kernels.weightsPlain(dW, dz, x, from, to); }
             @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) { Kernels.inputPlain(dx, dz, W, from, to); }
             @Override public String toString() { return "plain"; }
@@ -331,9 +337,20 @@ class KernelsTest {
         Kernels.Wide w = Kernels.WIDE;
         if (w != null) {
             p.add(new Path() {
-                @Override public void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) { w.forward(zT, xT, W, b, C, from, to); }
-                @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { w.weights(dW, dz, x, from, to); }
-                @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) { w.input(dx, dz, W, from, to); }
+                @Override public void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
+                    for (int n = from; n < to; n++) System.arraycopy(b, 0, z[n], 0, W.length);
+                    w.product(z, x, W, false, W[0].length, W.length, from, to);
+                }
+                @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) {
+                    int N = dz.length;
+                    double[][] dzT = Assert.gaussian(new Rng(1), dW.length, N + 2, 1.0); // spare columns, as FastPath's grown buffer has
+                    Kernels.transpose(dzT, dz, 0, 0, N, from, to);
+                    w.product(dW, dzT, x, true, N, dW[0].length, from, to);
+                }
+                @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) {
+                    for (int n = from; n < to; n++) java.util.Arrays.fill(dx[n], 0.0);
+                    w.product(dx, dz, W, true, W.length, W[0].length, from, to);
+                }
                 @Override public String toString() { return w.name(); }
             });
         }
