@@ -48,23 +48,14 @@ final class FastPath {
         w.f = f;
         if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
             p.run(w.fewJob, N, (long) N * O * I); // z, then a = f(z), row by row
-        } else if (Kernels.WIDE != null) {
+        } else if (Kernels.WIDE != null && N >= Kernels.WIDE_ROWS) {
             // Parts of the rows n, one per thread: z = b, x packed, z += x·Wᵀ (B_io = W_oi), a = f(z).
             p.run(w.forwardTilesJob, w.parts(p, N, I, O), (long) N * O * I);
         } else {
-            // Chunks of at most COLS rows: xT and zT stay small however large the batch.
-            int cols = Math.min(N, Kernels.COLS);
-            if (w.xT == null || w.xT.length != I || w.zT.length != O || w.xT[0].length < cols) {
-                w.xT = new double[I][cols];
-                w.zT = new double[O][cols];
-            }
-            for (w.n0 = 0; w.n0 < N; w.n0 += w.C) {
-                w.C = Math.min(Kernels.COLS, N - w.n0);
-                // Each phase writes whole rows of its own output, so threads never share a row.
-                p.run(w.transposeInJob, I, (long) I * w.C);
-                p.run(w.forwardJob, O, (long) O * I * w.C);
-                p.run(w.transposeOutJob, w.C, (long) O * w.C); // z, then a = f(z), row by row
-            }
+            // WT = Wᵀ (I, O), by rows i; then rows n: z = b, z += x·WT streaming rows of WT, a = f(z).
+            if (w.WT == null) w.WT = new double[I][O]; // a Work serves one layer: I and O never change
+            p.run(w.transposeJob, I, (long) I * O);
+            p.run(w.forwardJob, N, (long) N * O * I);
         }
         w.clear();
     }
@@ -97,7 +88,7 @@ final class FastPath {
         w.db = db;
         w.dz = dz;
         w.x = x;
-        if (Kernels.WIDE != null) {
+        if (Kernels.WIDE != null && O >= Kernels.WIDE_ROWS) {
             if (w.dzT == null || w.dzT.length != O || w.dzT[0].length < dz.length) w.dzT = new double[O][dz.length];
             p.run(w.weightsTilesJob, w.parts(p, O, dz.length, x[0].length), (long) O * dz.length * x[0].length);
         } else {
@@ -116,7 +107,7 @@ final class FastPath {
         w.dx = dx;
         w.dz = dz;
         w.W = W;
-        if (Kernels.WIDE != null) {
+        if (Kernels.WIDE != null && N >= Kernels.WIDE_ROWS) {
             p.run(w.inputTilesJob, w.parts(p, N, W.length, W[0].length), (long) N * W.length * W[0].length);
         } else {
             p.run(w.inputJob, N, (long) N * W.length * W[0].length);
@@ -152,9 +143,8 @@ final class FastPath {
      * Serves one call at a time.
      */
     static final class Work {
-        /** A chunk of the batch transposed: xT (I, ≥ C), zT (O, ≥ C) of the layer last run; a chunk uses the first C columns. */
-        private double[][] xT, zT;
-        private int n0, C; // the current chunk: rows n0 … n0 + C − 1 of the batch
+        /** Wᵀ (I, O) of the layer, for the plain forward; made at the first call. */
+        private double[][] WT;
 
         // The Vector API kernels' product in progress, out (R, J) += A (R, K)·B (K, J), its rows
         // cut into `parts`; dzT (O, ≥ N), dz transposed for the weights product (A = dzᵀ), grown
@@ -171,9 +161,8 @@ final class FastPath {
         private Optimizer.State state;
         private double eta, c1, c2;
 
-        private final Parallel.Range transposeInJob = this::transposeInRows;
+        private final Parallel.Range transposeJob = this::transposeRows;
         private final Parallel.Range forwardJob = this::forwardRows;
-        private final Parallel.Range transposeOutJob = this::transposeOutRows;
         private final Parallel.Range fewJob = this::fewRows;
         private final Parallel.Range activationJob = this::activationRows;
         private final Parallel.Range weightsJob = this::weightRows;
@@ -225,17 +214,13 @@ final class FastPath {
             Kernels.WIDE.product(dx, dz, W, true, K, J, r0, r1);                  // dx += dz·W: A = dz, B_oi = W_oi
         }
 
-        private void transposeInRows(int from, int to) {
-            Kernels.transpose(xT, x, n0, 0, C, from, to);   // xT_ic = x_(n0+c)i, rows i
+        private void transposeRows(int from, int to) {
+            Kernels.transpose(WT, W, 0, 0, W.length, from, to);   // WT_io = W_oi, rows i
         }
 
         private void forwardRows(int from, int to) {
-            Kernels.forwardPlain(zT, xT, W, b, C, from, to);  // zT = W·xT + b, rows o
-        }
-
-        private void transposeOutRows(int from, int to) {  // rows n0 + from … n0 + to − 1 of z
-            Kernels.transpose(z, zT, 0, n0, W.length, n0 + from, n0 + to);   // z_no = zT_o(n−n0)
-            f.forward(a, z, n0 + from, n0 + to);
+            Kernels.forwardPlain(z, x, WT, b, from, to);         // z = b + x·WT, rows n
+            f.forward(a, z, from, to);
         }
 
         private void fewRows(int from, int to) {

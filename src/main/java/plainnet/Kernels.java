@@ -197,63 +197,24 @@ final class Kernels {
     static final int ROWS = 16, COLS = 256;
 
     /**
-     * As {@link #forwardNaive}, on a transposed chunk of C ≤ COLS rows of the batch: zT = W·xT + b
-     * for the rows [from, to) of zT, that is z_(n0+c),o for those o and every c. zT (O, ≥ C),
-     * xT (I, ≥ C), W (O, I), b (O). zT_o starts at b_o and adds W_oi·xT_i for i ascending,
-     * streaming rows of xT. Loops: i in blocks of ROWS; inside, 4 o's; inside, pairs of i;
-     * innermost c, streaming (a row of xT is one block of columns, hence C ≤ COLS). The caller
-     * transposes x into xT and zT back into z: that moves C·(I + O) numbers, fewer than W's O·I
-     * for the usual batch sizes, and W is read where it is (no second copy of it in the cache).
+     * As {@link #forwardNaive}, streaming rows of Wᵀ: z_n starts at b and adds x_ni·WT_i for i
+     * ascending, for the rows [from, to) of z. z (N, O), x (N, I), WT (I, O) = W transposed (the
+     * caller makes it with {@link #transpose}), b (O). The loops are those of
+     * {@link #inputPlain}: the innermost runs over a block of up to COLS outputs o, long enough
+     * for the JIT's 512-bit vector loops. (The earlier forward streamed a transposed chunk of
+     * the batch, N ≤ 256 columns: at N = 64 HotSpot 17 with 512-bit vectors vectorised that loop
+     * in some runs and not in others, 0.8 against 2.3 ms for 784 → 256, which made the
+     * frozen-base step slower than the full one.)
      */
-    static void forwardPlain(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
-        int I = W[0].length;
-        for (int o = from; o < to; o++) java.util.Arrays.fill(zT[o], 0, C, b[o]);
-        for (int i0 = 0; i0 < I; i0 += ROWS) {
-            int i1 = Math.min(I, i0 + ROWS);
-            int o = from;
-            for (; o + 3 < to; o += 4) {
-                double[] z0 = zT[o], z1 = zT[o + 1], z2 = zT[o + 2], z3 = zT[o + 3];
-                double[] w0 = W[o], w1 = W[o + 1], w2 = W[o + 2], w3 = W[o + 3];
-                int i = i0;
-                for (; i + 1 < i1; i += 2) {
-                    double[] r0 = xT[i], r1 = xT[i + 1];
-                    double a00 = w0[i], a01 = w0[i + 1], a10 = w1[i], a11 = w1[i + 1];
-                    double a20 = w2[i], a21 = w2[i + 1], a30 = w3[i], a31 = w3[i + 1];
-                    for (int c = 0; c < C; c++) {
-                        double x0 = r0[c], x1 = r1[c];
-                        z0[c] = z0[c] + a00 * x0 + a01 * x1;
-                        z1[c] = z1[c] + a10 * x0 + a11 * x1;
-                        z2[c] = z2[c] + a20 * x0 + a21 * x1;
-                        z3[c] = z3[c] + a30 * x0 + a31 * x1;
-                    }
-                }
-                if (i < i1) {
-                    double[] r0 = xT[i];
-                    double a0 = w0[i], a1 = w1[i], a2 = w2[i], a3 = w3[i];
-                    for (int c = 0; c < C; c++) {
-                        double x0 = r0[c];
-                        z0[c] = z0[c] + a0 * x0;
-                        z1[c] = z1[c] + a1 * x0;
-                        z2[c] = z2[c] + a2 * x0;
-                        z3[c] = z3[c] + a3 * x0;
-                    }
-                }
-            }
-            for (; o < to; o++) {
-                double[] z0 = zT[o], w0 = W[o];
-                for (int i = i0; i < i1; i++) {
-                    double[] r0 = xT[i];
-                    double a0 = w0[i];
-                    for (int c = 0; c < C; c++) z0[c] = z0[c] + a0 * r0[c];
-                }
-            }
-        }
+    static void forwardPlain(double[][] z, double[][] x, double[][] WT, double[] b, int from, int to) {
+        for (int n = from; n < to; n++) System.arraycopy(b, 0, z[n], 0, b.length);
+        addRows(z, x, WT, from, to);
     }
 
     /**
      * As {@link #forwardNaive}, for few outputs (O ≤ {@link #FEW_OUTPUTS}, a head of 10 classes,
-     * say) or few rows (N &lt; {@link #FEW_ROWS}), where the transposes of {@link #forwardPlain}
-     * would cost more than they save: four outputs' dot products at once. Each is still its own sum from b_o in i order; four
+     * say) or few rows (N &lt; {@link #FEW_ROWS}), where the transpose of W in {@link #forwardPlain}
+     * would cost more than it saves: four outputs' dot products at once. Each is still its own sum from b_o in i order; four
      * independent chains keep the adder busy instead of waiting on one chain.
      */
     static void forwardFew(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
@@ -353,51 +314,48 @@ final class Kernels {
      * innermost i, streaming. Passes of 4 rows n × 2 terms o over a block of columns i.
      */
     static void inputPlain(double[][] dx, double[][] dz, double[][] W, int from, int to) {
-        int O = W.length, I = W[0].length;
-        for (int i0 = 0; i0 < I; i0 += COLS) {
-            int i1 = Math.min(I, i0 + COLS);
-            for (int n = from; n < to; n++) java.util.Arrays.fill(dx[n], i0, i1, 0.0);
-            for (int o0 = 0; o0 < O; o0 += ROWS) {
-                int o1 = Math.min(O, o0 + ROWS);
-                int n = from;
-                for (; n + 3 < to; n += 4) {
-                    double[] e0 = dx[n], e1 = dx[n + 1], e2 = dx[n + 2], e3 = dx[n + 3];
-                    double[] g0 = dz[n], g1 = dz[n + 1], g2 = dz[n + 2], g3 = dz[n + 3];
-                    int o = o0;
-                    for (; o + 1 < o1; o += 2) {
-                        double[] w0 = W[o], w1 = W[o + 1];
-                        double a00 = g0[o], a01 = g0[o + 1], a10 = g1[o], a11 = g1[o + 1];
-                        double a20 = g2[o], a21 = g2[o + 1], a30 = g3[o], a31 = g3[o + 1];
-                        for (int i = i0; i < i1; i++) {
-                            double r0 = w0[i], r1 = w1[i];
-                            e0[i] = e0[i] + a00 * r0 + a01 * r1;
-                            e1[i] = e1[i] + a10 * r0 + a11 * r1;
-                            e2[i] = e2[i] + a20 * r0 + a21 * r1;
-                            e3[i] = e3[i] + a30 * r0 + a31 * r1;
+        for (int n = from; n < to; n++) java.util.Arrays.fill(dx[n], 0.0);
+        addRows(dx, dz, W, from, to);
+    }
+
+    /**
+     * out_r += Σₖ A_rk·B_k (k ascending, onto out_r) for the rows [from, to): out (≥ to, J),
+     * A (≥ to, K), B (K, J), the form of {@link #inputPlain} and {@link #forwardPlain}. Loops:
+     * columns j in blocks of COLS; inside, rows k of B in blocks of ROWS; inside, 4 r's; inside,
+     * pairs of k; innermost j, streaming.
+     */
+    private static void addRows(double[][] out, double[][] A, double[][] B, int from, int to) {
+        int K = B.length, J = B[0].length;
+        for (int j0 = 0; j0 < J; j0 += COLS) {
+            int j1 = Math.min(J, j0 + COLS);
+            for (int k0 = 0; k0 < K; k0 += ROWS) {
+                int k1 = Math.min(K, k0 + ROWS);
+                int r = from;
+                for (; r + 1 < to; r += 2) {
+                    double[] e0 = out[r], e1 = out[r + 1], g0 = A[r], g1 = A[r + 1];
+                    int k = k0;
+                    for (; k + 1 < k1; k += 2) {
+                        double[] w0 = B[k], w1 = B[k + 1];
+                        double a00 = g0[k], a01 = g0[k + 1], a10 = g1[k], a11 = g1[k + 1];
+                        for (int j = j0; j < j1; j++) {
+                            double r0 = w0[j], r1 = w1[j];
+                            e0[j] = e0[j] + a00 * r0 + a01 * r1;
+                            e1[j] = e1[j] + a10 * r0 + a11 * r1;
                         }
                     }
-                    if (o < o1) {
-                        double[] w0 = W[o];
-                        double a0 = g0[o], a1 = g1[o], a2 = g2[o], a3 = g3[o];
-                        for (int i = i0; i < i1; i++) {
-                            double r0 = w0[i];
-                            e0[i] = e0[i] + a0 * r0;
-                            e1[i] = e1[i] + a1 * r0;
-                            e2[i] = e2[i] + a2 * r0;
-                            e3[i] = e3[i] + a3 * r0;
-                        }
+                    if (k < k1) { // the last term of an odd block
+                        addRow(e0, g0[k], B[k], j0, j1);
+                        addRow(e1, g1[k], B[k], j0, j1);
                     }
                 }
-                for (; n < to; n++) {
-                    double[] e0 = dx[n], g0 = dz[n];
-                    for (int o = o0; o < o1; o++) {
-                        double[] w0 = W[o];
-                        double a0 = g0[o];
-                        for (int i = i0; i < i1; i++) e0[i] = e0[i] + a0 * w0[i];
-                    }
-                }
+                for (; r < to; r++) for (int k = k0; k < k1; k++) addRow(out[r], A[r][k], B[k], j0, j1);
             }
         }
+    }
+
+    /** e_j += a·w_j for j in [j0, j1). */
+    private static void addRow(double[] e, double a, double[] w, int j0, int j1) {
+        for (int j = j0; j < j1; j++) e[j] = e[j] + a * w[j];
     }
 
     // ----------------------------------------------------------------------------------------
@@ -405,6 +363,14 @@ final class Kernels {
 
     /** Rows of a register tile of the Vector API product ({@link Wide#product}). */
     static final int TILE = 4;
+
+    /**
+     * Products with fewer output rows than this (a head of 10 outputs' dW, a batch of a few rows)
+     * run on the plain kernels even where {@link #WIDE} is loaded: each block of B that the
+     * Vector API product packs serves too few tiles of rows to repay the packing (measured: the
+     * head's dW at 256 → 10, batch 64, took 4× as long packed).
+     */
+    static final int WIDE_ROWS = 16;
 
     /**
      * Packs a panel of one operand of a product out_rj += Σₖ A_rk·B_kj (both operands have this

@@ -121,8 +121,8 @@ class KernelsTest {
     void fastKernels_shapesAcrossBlockEdges_sameBitsAsNaive() {
         Rng rng = new Rng(99);
         for (int c = 0; c < 40; c++) {
-            // Each product streams one operand in blocks of ROWS rows × COLS columns (the forward
-            // streams rows of xT, so N is cut into COLS columns there).
+            // Each plain product streams one operand in blocks of ROWS rows × COLS columns (the
+            // forward streams rows of Wᵀ, O columns).
             int N = c % 4 == 0 ? blockWidth(rng, Kernels.COLS) : c % 2 == 0 ? blockWidth(rng, Kernels.ROWS) : 1 + rng.nextInt(3 * Kernels.ROWS);
             int I = c % 3 == 0 ? blockWidth(rng, Kernels.COLS) : blockWidth(rng, Kernels.ROWS);
             int O = c % 3 == 1 ? blockWidth(rng, Kernels.COLS) : Kernels.FEW_OUTPUTS + blockWidth(rng, Kernels.ROWS);
@@ -132,17 +132,13 @@ class KernelsTest {
             double[] b = Assert.gaussian(rng, 1, O, 1.0)[0];  // (O)
             String what = "case " + c + " N " + N + " I " + I + " O " + O;
 
-            // forward: the plain path on the transposed batch, in chunks of at most COLS rows as
-            // FastPath runs it, with spare columns in xT and zT; the few-outputs kernel; every path
-            double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
-            double[][] xT = Assert.gaussian(rng, I, Kernels.COLS + 3, 1.0), zT = Assert.gaussian(rng, O, Kernels.COLS + 3, 1.0);
+            // forward: the plain path on Wᵀ (with spare rows and columns in WT), the few-outputs
+            // kernel, and every path
+            double[][] z1 = new double[N][O], z2 = Assert.gaussian(rng, N, O, 1.0), z3 = new double[N][O];
+            double[][] WT = new double[I][O];
             Kernels.forwardNaive(z1, x, W, b, 0, N);
-            for (int n0 = 0; n0 < N; n0 += Kernels.COLS) {
-                int C = Math.min(Kernels.COLS, N - n0);
-                Kernels.transpose(xT, x, n0, 0, C, 0, I);
-                Kernels.forwardPlain(zT, xT, W, b, C, 0, O);
-                Kernels.transpose(z2, zT, 0, n0, O, n0, n0 + C);
-            }
+            Kernels.transpose(WT, W, 0, 0, O, 0, I);
+            Kernels.forwardPlain(z2, x, WT, b, 0, N);
             Kernels.forwardFew(z3, x, W, b, 0, N);
             Assert.assertSameBits(what + " z", z1, z2);
             Assert.assertSameBits(what + " z (few outputs)", z1, z3);
@@ -199,15 +195,14 @@ class KernelsTest {
             double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
             Kernels.forwardNaive(z1, x, W, b, nFrom, nTo);
             Kernels.forwardFew(z2, x, W, b, nFrom, nTo);
-            // the plain transposed forward: xT for all of x, zT for the outputs [oFrom, oTo), z back for rows [nFrom, nTo)
-            double[][] xT = new double[I][N], zT = new double[O][N];
-            Kernels.transpose(xT, x, 0, 0, N, 0, I);
-            Kernels.forwardPlain(zT, xT, W, b, N, oFrom, oTo);
-            Kernels.forwardPlain(zT, xT, W, b, N, 0, oFrom);
-            Kernels.forwardPlain(zT, xT, W, b, N, oTo, O);
-            Kernels.transpose(z3, zT, 0, 0, O, nFrom, nTo);
+            // the plain forward on Wᵀ, transposed in three ranges of rows i as threads do
+            double[][] WT = new double[I][O];
+            int iMid = rng.nextInt(I + 1);
+            Kernels.transpose(WT, W, 0, 0, O, iMid, I);
+            Kernels.transpose(WT, W, 0, 0, O, 0, iMid);
+            Kernels.forwardPlain(z3, x, WT, b, nFrom, nTo);
             Assert.assertSameBits(what + " z (few)", z1, z2);
-            Assert.assertSameBits(what + " z (transposed)", z1, z3);
+            Assert.assertSameBits(what + " z (plain, on Wᵀ)", z1, z3);
             for (Path path : PATHS) {
                 double[][] z4 = new double[N][O];
                 path.forward(z4, x, W, b, nFrom, nTo);
@@ -320,15 +315,9 @@ class KernelsTest {
         List<Path> p = new ArrayList<>();
         p.add(new Path() {
             @Override public void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
-                // rows [from, to) of x transposed in chunks of at most COLS columns, as FastPath does
-                int I = W[0].length, O = W.length;
-                double[][] xT = new double[I][Kernels.COLS], zT = new double[O][Kernels.COLS];
-                for (int n0 = from; n0 < to; n0 += Kernels.COLS) {
-                    int C = Math.min(Kernels.COLS, to - n0);
-                    Kernels.transpose(xT, x, n0, 0, C, 0, I);
-                    Kernels.forwardPlain(zT, xT, W, b, C, 0, O);
-                    Kernels.transpose(z, zT, 0, n0, O, n0, n0 + C);
-                }
+                double[][] WT = new double[W[0].length][W.length];
+                Kernels.transpose(WT, W, 0, 0, W.length, 0, W[0].length);
+                Kernels.forwardPlain(z, x, WT, b, from, to);
             }
             @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { Kernels.weightsPlain(dW, dz, x, from, to); }
             @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) { Kernels.inputPlain(dx, dz, W, from, to); }
@@ -359,9 +348,8 @@ class KernelsTest {
 
     @Test
     void forward_batchesLargerThanOneChunk_sameBitsAsNaive_forAnyThreadCount() {
-        // Dense runs the fast forward on chunks of at most COLS rows and keeps its transposed
-        // buffers from one batch to the next: batches of several chunks, then smaller and larger
-        // ones through the same layers.
+        // A network keeps its work arrays (Wᵀ, dzᵀ) from one batch to the next: batches of
+        // several blocks of COLS rows, then smaller and larger ones through the same layers.
         Rng rng = new Rng(5);
         Network naive = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, true, 1);
         Network fast = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, false, 1);
@@ -492,7 +480,7 @@ class KernelsTest {
     void denseAlone_afterWarmUp_allocatesNothing() {
         Rng rng = new Rng(4);
         Dense layer = new Dense(40, 24, Activation.TANH, rng);
-        for (int N : new int[] {300, 20, 3}) { // two chunks of the transposed path, one, and the few-rows path
+        for (int N : new int[] {300, 20, 3}) { // the Vector API path (where loaded), the plain one below WIDE_ROWS, and the few-rows path
             double[][] x = Assert.gaussian(rng, N, 40, 1.0);
             double[][] z = new double[N][24], a = new double[N][24], da = Assert.gaussian(rng, N, 24, 1.0), dz = new double[N][24], dx = new double[N][40];
             assertThat(allocatedBy500Calls(() -> layer.forward(z, a, x))).as("bytes allocated by 500 Dense.forward, N = " + N).isLessThanOrEqualTo(0);
