@@ -12,14 +12,13 @@ import java.util.List;
  *     optimizer's rows). Each runs the naive kernels of {@link Kernels} when {@code reference}
  *     is set, else the fast ones split over the threads of a {@link Parallel}; the bits are the
  *     same either way.
- * <li>{@link Work}: the scratch of one caller: the transposed chunk buffers of the forward and
- *     the thread-job objects, made once so that a call allocates nothing.
+ * <li>{@link Work}: the scratch of one caller: Wᵀ for the plain forward, dzᵀ for the Vector API
+ *     weights product, and the thread-job objects, made once so that a call allocates nothing.
  * <li>{@link Buffers}: a network's arrays for one batch size, cached for its most recent sizes.
  * <li>{@link Batches}: the training loop's mini-batch views.
  * </ul>
  *
- * <p>Index letters as in Dense: N rows of the batch (n), I inputs (i), O outputs (o); C columns
- * of a chunk of the batch (c).
+ * <p>Index letters as in Dense: N rows of the batch (n), I inputs (i), O outputs (o).
  */
 final class FastPath {
 
@@ -49,8 +48,8 @@ final class FastPath {
         if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
             p.run(w.fewJob, N, (long) N * O * I); // z, then a = f(z), row by row
         } else if (Kernels.WIDE != null && N >= Kernels.WIDE_ROWS) {
-            // Parts of the rows n, one per thread: z = b, x packed, z += x·Wᵀ (B_io = W_oi), a = f(z).
-            p.run(w.forwardTilesJob, w.parts(p, N, I, O), (long) N * O * I);
+            // Parts of the rows n, one per thread: z = b, z += x·Wᵀ (Wᵀ packed a block at a time), a = f(z).
+            p.run(w.forwardPartsJob, w.parts(p, N, I, O), (long) N * O * I);
         } else {
             // WT = Wᵀ (I, O), by rows i; then rows n: z = b, z += x·WT streaming rows of WT, a = f(z).
             if (w.WT == null) w.WT = new double[I][O]; // a Work serves one layer: I and O never change
@@ -90,7 +89,7 @@ final class FastPath {
         w.x = x;
         if (Kernels.WIDE != null && O >= Kernels.WIDE_ROWS) {
             if (w.dzT == null || w.dzT.length != O || w.dzT[0].length < dz.length) w.dzT = new double[O][dz.length];
-            p.run(w.weightsTilesJob, w.parts(p, O, dz.length, x[0].length), (long) O * dz.length * x[0].length);
+            p.run(w.weightsPartsJob, w.parts(p, O, dz.length, x[0].length), (long) O * dz.length * x[0].length);
         } else {
             p.run(w.weightsJob, O, (long) O * dz.length * x[0].length);
         }
@@ -108,7 +107,7 @@ final class FastPath {
         w.dz = dz;
         w.W = W;
         if (Kernels.WIDE != null && N >= Kernels.WIDE_ROWS) {
-            p.run(w.inputTilesJob, w.parts(p, N, W.length, W[0].length), (long) N * W.length * W[0].length);
+            p.run(w.inputPartsJob, w.parts(p, N, W.length, W[0].length), (long) N * W.length * W[0].length);
         } else {
             p.run(w.inputJob, N, (long) N * W.length * W[0].length);
         }
@@ -138,8 +137,7 @@ final class FastPath {
 
     /**
      * The scratch of one caller (a network keeps one per layer; a layer used on its own keeps
-     * one per calling thread): the forward's transposed chunk of the batch, and the arguments of the
-     * current call in fields, read by thread jobs made once, so that a call allocates nothing.
+     * one per calling thread): Wᵀ, dzᵀ, and the arguments of the current call in fields, read by thread jobs made once, so that a call allocates nothing.
      * Serves one call at a time.
      */
     static final class Work {
@@ -168,9 +166,9 @@ final class FastPath {
         private final Parallel.Range weightsJob = this::weightRows;
         private final Parallel.Range inputJob = this::inputRows;
         private final Parallel.Range updateJob = this::updateRows;
-        private final Parallel.Range forwardTilesJob = this::forwardParts;
-        private final Parallel.Range weightsTilesJob = this::weightsParts;
-        private final Parallel.Range inputTilesJob = this::inputParts;
+        private final Parallel.Range forwardPartsJob = this::forwardParts;
+        private final Parallel.Range weightsPartsJob = this::weightsParts;
+        private final Parallel.Range inputPartsJob = this::inputParts;
 
         /**
          * Sets up the product out (R, J) += A (R, K)·B (K, J) and returns the number of parts its
@@ -204,7 +202,7 @@ final class FastPath {
         private void weightsParts(int from, int to) {  // rows o of dW
             int r0 = row(from), r1 = row(to);
             Kernels.bias(db, dz, r0, r1);
-            Kernels.transpose(dzT, dz, 0, 0, K, r0, r1);                         // dzT_on = dz_no for these o
+            Kernels.transpose(dzT, dz, r0, r1);                                  // dzT_on = dz_no for these o
             Kernels.WIDE.product(dW, dzT, x, true, K, J, r0, r1);                // dW += dzᵀ·x: A = dzT, B_ni = x_ni
         }
 
@@ -215,7 +213,7 @@ final class FastPath {
         }
 
         private void transposeRows(int from, int to) {
-            Kernels.transpose(WT, W, 0, 0, W.length, from, to);   // WT_io = W_oi, rows i
+            Kernels.transpose(WT, W, from, to);                  // WT_io = W_oi, rows i
         }
 
         private void forwardRows(int from, int to) {

@@ -14,31 +14,32 @@ package plainnet;
  *
  * Why the fast kernels are faster: Java never reorders a floating-point sum, so the naive forward
  * (a dot product, {@code s += x[i]*w[i]}) is one long chain of dependent additions and never
- * vectorises. The fast kernels instead stream a whole row ({@code c[j] += a*r[j]}), which the JIT
- * turns into vector instructions; they keep each element's own order of additions, and only
- * interleave the work on different elements. Each pass handles 4 rows × 2 terms: the second term is
- * added after the first ({@code c[j] = c[j] + a0*r0[j] + a1*r1[j]} evaluates left to right), so
- * the order is that of two separate passes, while each load of r0, r1 serves four rows:
+ * vectorises. The plain fast kernels instead stream a whole row ({@code c[j] += a*r[j]}), which
+ * the JIT turns into vector instructions; they keep each element's own order of additions, and
+ * only interleave the work on different elements. A pass handles 2 rows × 2 terms (forward and
+ * input, {@link #addRows}) or 4 rows × 2 terms (weights): the second term is added after the
+ * first ({@code c[j] = c[j] + a0*r0[j] + a1*r1[j]} evaluates left to right), so the order is that
+ * of two separate passes, while each load of r0, r1 serves several rows:
  *
  * <pre>
  *   one pass, for every j of the block (one vector of j's at a time):
- *     c0[j] = c0[j] + a00·r0[j] + a01·r1[j]        c0 … c3: 4 output rows (loaded and stored once)
+ *     c0[j] = c0[j] + a00·r0[j] + a01·r1[j]        c0, c1:  output rows (loaded and stored once)
  *     c1[j] = c1[j] + a10·r0[j] + a11·r1[j]        r0, r1:  2 rows of the streamed operand,
- *     c2[j] = c2[j] + a20·r0[j] + a21·r1[j]                 terms k and k+1 of the summed index
- *     c3[j] = c3[j] + a30·r0[j] + a31·r1[j]        a_rt:    scalars, the other operand
+ *                                                           terms k and k+1 of the summed index
+ *                                                  a_rt:    scalars, the other operand
  * </pre>
  *
- * Measured at 1024 → 1024, batch 256, on HotSpot 17 with 256-bit vectors: 1.2–2× the 2 × 2
- * passes these replaced; 4 rows × 4 terms is not vectorised by C2 (a third of the speed), 2 rows
- * × 4 terms is as fast as 4 × 2. Rows and terms left over go one at a time, in the same order.
- * The streamed operand is visited in blocks that fit the L1 cache ({@link #ROWS} × {@link #COLS});
- * blocks of the summed index go in ascending order, so blocking does not change any element's
- * order either. Where the JVM has the Vector API, {@link #WIDE} runs instead (same bits).
+ * The streamed rows are at least a block of outputs or inputs long (up to {@link #COLS}), never
+ * the batch: HotSpot 17 with 512-bit vectors vectorised a 64-long loop in some runs and not in
+ * others. Rows and terms left over go one at a time, in the same order. The streamed operand is
+ * visited in blocks that fit the L1 cache ({@link #ROWS} × {@link #COLS}); blocks of the summed
+ * index go in ascending order, so blocking does not change any element's order either. Where
+ * the JVM has the Vector API, {@link #WIDE} runs the products instead (same bits): a register
+ * tile of sums over blocks of the other operand packed by {@link #pack}.
  *
  * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
- * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I inputs (i), O
- * outputs (o), C rows of a chunk of the batch (c). Layout: row arrays; xT (I, C) and zT (O, C) are
- * a chunk of x and of z transposed.
+ * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I
+ * inputs (i), O outputs (o). Layout: row arrays; WT (I, O) is W transposed, dzT (O, N) dz.
  */
 final class Kernels {
 
@@ -149,33 +150,32 @@ final class Kernels {
     // fast kernels: the same sums in the same order
 
     /**
-     * Transpose with offsets, for the rows [from, to) of t: t_rc = m_(m0+c)(r−r0) for c in
-     * [0, cols). t (≥ to, ≥ cols), m (≥ m0 + cols, ≥ to − r0). Used as xT_ic = x_(n0+c)i (a chunk
-     * of the batch, m0 = n0, cols = C) and z_no = zT_o(n−n0) (back, r0 = n0, cols = O). Eight rows
-     * of m are read side by side, so each row of t gets 8 contiguous entries per visit and every
-     * row of m is read in order (1.5–3× faster than 8 × 8 tiles here).
+     * t = mᵀ for the rows [from, to) of t: t_rc = m_cr for c in [0, M), M = m.length. t (≥ to, ≥ M),
+     * m (M, ≥ to). Used for Wᵀ (the plain forward) and dzᵀ (the Vector API weights product). Eight
+     * rows of m are read side by side, so each row of t gets 8 contiguous entries per visit and
+     * every row of m is read in order (1.5–3× faster than 8 × 8 tiles here).
      */
-    static void transpose(double[][] t, double[][] m, int m0, int r0, int cols, int from, int to) {
+    static void transpose(double[][] t, double[][] m, int from, int to) {
+        int cols = m.length;
         int c = 0;
         for (; c + 7 < cols; c += 8) {
-            double[] m_0 = m[m0 + c], m_1 = m[m0 + c + 1], m_2 = m[m0 + c + 2], m_3 = m[m0 + c + 3];
-            double[] m_4 = m[m0 + c + 4], m_5 = m[m0 + c + 5], m_6 = m[m0 + c + 6], m_7 = m[m0 + c + 7];
+            double[] m_0 = m[c], m_1 = m[c + 1], m_2 = m[c + 2], m_3 = m[c + 3];
+            double[] m_4 = m[c + 4], m_5 = m[c + 5], m_6 = m[c + 6], m_7 = m[c + 7];
             for (int r = from; r < to; r++) {
                 double[] tr = t[r];
-                int j = r - r0;
-                tr[c] = m_0[j];
-                tr[c + 1] = m_1[j];
-                tr[c + 2] = m_2[j];
-                tr[c + 3] = m_3[j];
-                tr[c + 4] = m_4[j];
-                tr[c + 5] = m_5[j];
-                tr[c + 6] = m_6[j];
-                tr[c + 7] = m_7[j];
+                tr[c] = m_0[r];
+                tr[c + 1] = m_1[r];
+                tr[c + 2] = m_2[r];
+                tr[c + 3] = m_3[r];
+                tr[c + 4] = m_4[r];
+                tr[c + 5] = m_5[r];
+                tr[c + 6] = m_6[r];
+                tr[c + 7] = m_7[r];
             }
         }
         for (; c < cols; c++) {
-            double[] m_0 = m[m0 + c];
-            for (int r = from; r < to; r++) t[r][c] = m_0[r - r0];
+            double[] m_0 = m[c];
+            for (int r = from; r < to; r++) t[r][c] = m_0[r];
         }
     }
 
@@ -187,12 +187,12 @@ final class Kernels {
     static final int FEW_OUTPUTS = 16, FEW_ROWS = 8;
 
     /**
-     * Block sizes of the fast kernels: a block of {@code ROWS} rows of the streamed operand, each
-     * cut to {@code COLS} columns (16 × 256 doubles = 32 KB, of 48 KB of L1 here), stays in the L1 cache while every
-     * tile of 4 output rows (one pass of the kernels below) passes over it, instead of being
-     * fetched again from L2 for each tile. (The one measurement, 784-256 at batch 64, is from the
-     * earlier 2-row tiles: 9 → 11 GFLOP/s; not repeated for the 4-row ones.) Blocks are
-     * visited with the summed index ascending, so each element still adds its terms in order.
+     * Block sizes of the plain fast kernels: a block of {@code ROWS} rows of the streamed operand,
+     * each cut to {@code COLS} columns (16 × 256 doubles = 32 KB, of 48 KB of L1 here), stays in
+     * the L1 cache while every pass of output rows passes over it, instead of being fetched again
+     * from L2 for each pass. (The one measurement, 784-256 at batch 64, is from earlier 2-row
+     * passes: 9 → 11 GFLOP/s.) Blocks are visited with the summed index ascending, so each element
+     * still adds its terms in order.
      */
     static final int ROWS = 16, COLS = 256;
 

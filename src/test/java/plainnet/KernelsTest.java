@@ -137,7 +137,7 @@ class KernelsTest {
             double[][] z1 = new double[N][O], z2 = Assert.gaussian(rng, N, O, 1.0), z3 = new double[N][O];
             double[][] WT = new double[I][O];
             Kernels.forwardNaive(z1, x, W, b, 0, N);
-            Kernels.transpose(WT, W, 0, 0, O, 0, I);
+            Kernels.transpose(WT, W, 0, I);
             Kernels.forwardPlain(z2, x, WT, b, 0, N);
             Kernels.forwardFew(z3, x, W, b, 0, N);
             Assert.assertSameBits(what + " z", z1, z2);
@@ -198,8 +198,8 @@ class KernelsTest {
             // the plain forward on Wᵀ, transposed in three ranges of rows i as threads do
             double[][] WT = new double[I][O];
             int iMid = rng.nextInt(I + 1);
-            Kernels.transpose(WT, W, 0, 0, O, iMid, I);
-            Kernels.transpose(WT, W, 0, 0, O, 0, iMid);
+            Kernels.transpose(WT, W, iMid, I);
+            Kernels.transpose(WT, W, 0, iMid);
             Kernels.forwardPlain(z3, x, WT, b, nFrom, nTo);
             Assert.assertSameBits(what + " z (few)", z1, z2);
             Assert.assertSameBits(what + " z (plain, on Wᵀ)", z1, z3);
@@ -316,7 +316,7 @@ class KernelsTest {
         p.add(new Path() {
             @Override public void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
                 double[][] WT = new double[W[0].length][W.length];
-                Kernels.transpose(WT, W, 0, 0, W.length, 0, W[0].length);
+                Kernels.transpose(WT, W, 0, W[0].length);
                 Kernels.forwardPlain(z, x, WT, b, from, to);
             }
             @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { Kernels.weightsPlain(dW, dz, x, from, to); }
@@ -333,7 +333,7 @@ class KernelsTest {
                 @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) {
                     int N = dz.length;
                     double[][] dzT = Assert.gaussian(new Rng(1), dW.length, N + 2, 1.0); // spare columns, as FastPath's grown buffer has
-                    Kernels.transpose(dzT, dz, 0, 0, N, from, to);
+                    Kernels.transpose(dzT, dz, from, to);
                     w.product(dW, dzT, x, true, N, dW[0].length, from, to);
                 }
                 @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) {
