@@ -12,12 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>All three products of a dense layer are out_rj += Σₖ A_rk·B_kj over k ascending, each output
  * element out_rj its own sum (forward: out = z, A = x, B = Wᵀ, from b; weights: out = dW, A = dzᵀ,
- * B = x, onto dW; input: out = dx, A = dz, B = W, from +0.0). Both operands arrive packed by
- * {@link Kernels#pack}: A in tiles of {@link Kernels#TILE} = 4 rows, B in panels of
- * {@link #NR} = 4 vectors of columns, each k-major and contiguous, so the innermost loop reads
- * two streams in order from the L1 cache. A tile of 4 rows × 4 vectors of sums (16 registers of
- * the 32 that AVX-512 has) stays in registers while k runs over a block of {@link #KC} terms;
- * each term is a separate {@code mul} and then {@code add} (never {@code fma}, whose single
+ * B = x, onto dW; input: out = dx, A = dz, B = W, from +0.0). B is packed by {@link Kernels#pack}
+ * one block at a time, {@link #KC} terms × {@link #NR} columns, k-major and contiguous, into a
+ * buffer of the calling thread, so the innermost loop reads it in order from the L1 cache; A is
+ * read where it is, a row at a time. A tile of 4 rows × 4 vectors of sums (16 registers of the
+ * 32 that AVX-512 has; 4 rows × 2 vectors for vectors of fewer than 8 lanes, AVX2's 16
+ * registers) stays in registers while k runs over the block; each term is a separate
+ * {@code mul} and then {@code add} (never {@code fma}, whose single
  * rounding would change the bits). With V lanes (8 for 512-bit vectors):
  *
  * <pre>
@@ -30,10 +31,10 @@ import jdk.incubator.vector.VectorSpecies;
  *            └──────┴──────┴──────┴──────┘      then store the 16 sums into out
  * </pre>
  *
- * Loops: k in blocks of KC (ascending); inside, panels of B (a block of one panel, KC × NR
- * numbers, 32 KB at 512 bits, stays in L1); inside, tiles of 4 rows; innermost k. A tile loads its
+ * Loops: k in blocks of KC (ascending); inside, blocks of NR columns (pack the block of B, KC × NR
+ * numbers, 32 KB at 512 bits); inside, tiles of 4 rows; innermost k. A tile loads its
  * sums from out at the start of a block and stores them at its end, so each element's chain of
- * additions is the one of SPEC.md. A last panel narrower than NR and a last tile of fewer than 4
+ * additions is the one of SPEC.md. A last block narrower than NR and a last tile of fewer than 4
  * rows go one vector of 4 rows, then one vector of one row, then one column at a time, in the same
  * order.
  *
@@ -44,8 +45,14 @@ final class VectorKernels implements Kernels.Wide {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     /** Lanes per vector. */
     static final int V = S.length();
-    /** Columns of a tile and of a packed block of B: 4 vectors. */
-    static final int NR = 4 * V;
+    /**
+     * Vectors per row of a tile: 4 where vectors have 8 lanes or more (AVX-512: 16 sums of 32
+     * registers), else 2 (AVX2: 8 sums of 16 registers; a 4 × 4 tile of 4-lane vectors spills, 0.8×
+     * the speed of the earlier 4 × 2 kernels, measured with HotSpot held to AVX2).
+     */
+    static final int NV = V >= 8 ? 4 : 2;
+    /** Columns of a tile and of a packed block of B: NV vectors. */
+    static final int NR = NV * V;
     /** Rows of a tile of A (as {@link Kernels#TILE}). */
     static final int MR = Kernels.TILE;
     /**
@@ -75,7 +82,8 @@ final class VectorKernels implements Kernels.Wide {
                 int w = Math.min(NR, J - j);
                 Kernels.pack(Bp, 0, B, bKFirst, k0, k0 + kc, j, J, NR);  // B_k0…k0+kc−1, j…j+NR−1
                 int r = from;
-                if (w == NR) for (; r + MR <= to; r += MR) tile(out[r], out[r + 1], out[r + 2], out[r + 3], j, A[r], A[r + 1], A[r + 2], A[r + 3], k0, Bp, kc);
+                if (w == NR && NV == 4) for (; r + MR <= to; r += MR) tile(out[r], out[r + 1], out[r + 2], out[r + 3], j, A[r], A[r + 1], A[r + 2], A[r + 3], k0, Bp, kc);
+                if (w == NR && NV == 2) for (; r + MR <= to; r += MR) tile2(out[r], out[r + 1], out[r + 2], out[r + 3], j, A[r], A[r + 1], A[r + 2], A[r + 3], k0, Bp, kc);
                 for (; r < to; r += MR) edge(out, A, r, Math.min(to, r + MR), j, w, k0, Bp, kc);
             }
         }
@@ -132,6 +140,38 @@ final class VectorKernels implements Kernels.Wide {
         s31.intoArray(o3, j + V);
         s32.intoArray(o3, j + 2 * V);
         s33.intoArray(o3, j + 3 * V);
+    }
+
+    /** As {@link #tile} with 2 vectors per row (NV = 2, vectors of fewer than 8 lanes). */
+    private static void tile2(double[] o0, double[] o1, double[] o2, double[] o3, int j, double[] a0, double[] a1, double[] a2, double[] a3,
+                              int k0, double[] Bp, int kc) {
+        DoubleVector s00 = DoubleVector.fromArray(S, o0, j), s01 = DoubleVector.fromArray(S, o0, j + V);
+        DoubleVector s10 = DoubleVector.fromArray(S, o1, j), s11 = DoubleVector.fromArray(S, o1, j + V);
+        DoubleVector s20 = DoubleVector.fromArray(S, o2, j), s21 = DoubleVector.fromArray(S, o2, j + V);
+        DoubleVector s30 = DoubleVector.fromArray(S, o3, j), s31 = DoubleVector.fromArray(S, o3, j + V);
+        for (int k = k0, b = 0; k < k0 + kc; k++, b += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, Bp, b), b1 = DoubleVector.fromArray(S, Bp, b + V);
+            double g = a0[k];
+            s00 = s00.add(b0.mul(g));
+            s01 = s01.add(b1.mul(g));
+            g = a1[k];
+            s10 = s10.add(b0.mul(g));
+            s11 = s11.add(b1.mul(g));
+            g = a2[k];
+            s20 = s20.add(b0.mul(g));
+            s21 = s21.add(b1.mul(g));
+            g = a3[k];
+            s30 = s30.add(b0.mul(g));
+            s31 = s31.add(b1.mul(g));
+        }
+        s00.intoArray(o0, j);
+        s01.intoArray(o0, j + V);
+        s10.intoArray(o1, j);
+        s11.intoArray(o1, j + V);
+        s20.intoArray(o2, j);
+        s21.intoArray(o2, j + V);
+        s30.intoArray(o3, j);
+        s31.intoArray(o3, j + V);
     }
 
     /**
