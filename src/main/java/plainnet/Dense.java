@@ -129,8 +129,8 @@ public final class Dense {
     /**
      * z = x·Wᵀ + b, a = f(z) (SPEC.md §4).
      *
-     * <p>Needs no network: the work arrays of the fast path (a transposed chunk of at most
-     * 256 rows of x and of z) are the calling thread's own, made at its first call and reused
+     * <p>Needs no network: the work arrays of the fast path (Wᵀ for the plain kernels, dzᵀ for the
+     * Vector API ones) are the calling thread's own, made at its first call and reused
      * after (SPEC.md §23), so a layer may serve calls from several threads at once, each with its
      * own z, a, and a call allocates nothing after warm-up. A network uses its own instead.
      *

@@ -13,14 +13,13 @@ package plainnet;
  *     {@link #activationBackward}, {@link #weights}, {@link #input}. Each runs the naive kernels
  *     of {@link Kernels} when {@code reference} is set, else the fast ones split over the threads
  *     of a {@link Parallel}; the bits are the same either way.
- * <li>{@link Work}: the scratch of one caller: the transposed chunk buffers of the forward and
- *     the thread-job objects, made once so that a call allocates nothing.
+ * <li>{@link Work}: the scratch of one caller: Wᵀ for the plain forward, dzᵀ for the Vector API
+ *     weights product, and the thread-job objects, made once so that a call allocates nothing.
  * <li>{@link Buffers}: a network's arrays for one batch size, from its layer widths, cached for
  *     its most recent sizes.
  * </ul>
  *
- * <p>Index letters as in Dense: N rows of the batch (n), I inputs (i), O outputs (o); C columns
- * of a chunk of the batch (c); L layers (l).
+ * <p>Index letters as in Dense: N rows of the batch (n), I inputs (i), O outputs (o); L layers (l).
  */
 final class FastPath {
 
@@ -49,20 +48,14 @@ final class FastPath {
         w.f = f;
         if (O <= Kernels.FEW_OUTPUTS || N < Kernels.FEW_ROWS) {
             p.run(w.fewJob, N, (long) N * O * I); // z, then a = f(z), row by row
+        } else if (Kernels.WIDE != null && N >= Kernels.WIDE_ROWS) {
+            // Parts of the rows n, one per thread: z = b, z += x·Wᵀ (Wᵀ packed a block at a time), a = f(z).
+            p.run(w.forwardPartsJob, w.parts(p, N, I, O), (long) N * O * I);
         } else {
-            // Chunks of at most COLS rows: xT and zT stay small however large the batch.
-            int cols = Math.min(N, Kernels.COLS);
-            if (w.xT == null || w.xT.length != I || w.zT.length != O || w.xT[0].length < cols) {
-                w.xT = new double[I][cols];
-                w.zT = new double[O][cols];
-            }
-            for (w.n0 = 0; w.n0 < N; w.n0 += w.C) {
-                w.C = Math.min(Kernels.COLS, N - w.n0);
-                // Each phase writes whole rows of its own output, so threads never share a row.
-                p.run(w.transposeInJob, I, (long) I * w.C);
-                p.run(w.forwardJob, O, (long) O * I * w.C);
-                p.run(w.transposeOutJob, w.C, (long) O * w.C); // z, then a = f(z), row by row
-            }
+            // WT = Wᵀ (I, O), by rows i; then rows n: z = b, z += x·WT streaming rows of WT, a = f(z).
+            if (w.WT == null) w.WT = new double[I][O]; // a Work serves one layer: I and O never change
+            p.run(w.transposeJob, I, (long) I * O);
+            p.run(w.forwardJob, N, (long) N * O * I);
         }
         w.clear();
     }
@@ -95,7 +88,12 @@ final class FastPath {
         w.db = db;
         w.dz = dz;
         w.x = x;
-        p.run(w.weightsJob, O, (long) O * dz.length * x[0].length);
+        if (Kernels.WIDE != null && O >= Kernels.WIDE_ROWS) {
+            if (w.dzT == null || w.dzT.length != O || w.dzT[0].length < dz.length) w.dzT = new double[O][dz.length];
+            p.run(w.weightsPartsJob, w.parts(p, O, dz.length, x[0].length), (long) O * dz.length * x[0].length);
+        } else {
+            p.run(w.weightsJob, O, (long) O * dz.length * x[0].length);
+        }
         w.clear();
     }
 
@@ -109,7 +107,11 @@ final class FastPath {
         w.dx = dx;
         w.dz = dz;
         w.W = W;
-        p.run(w.inputJob, N, (long) N * W.length * W[0].length);
+        if (Kernels.WIDE != null && N >= Kernels.WIDE_ROWS) {
+            p.run(w.inputPartsJob, w.parts(p, N, W.length, W[0].length), (long) N * W.length * W[0].length);
+        } else {
+            p.run(w.inputJob, N, (long) N * W.length * W[0].length);
+        }
         w.clear();
     }
 
@@ -117,39 +119,83 @@ final class FastPath {
 
     /**
      * The scratch of one caller (a network keeps one per layer; a layer used on its own keeps
-     * one per calling thread): the forward's transposed chunk of the batch, and the arguments of the
-     * current call in fields, read by thread jobs made once, so that a call allocates nothing.
+     * one per calling thread): Wᵀ, dzᵀ, and the arguments of the current call in fields, read by thread jobs made once, so that a call allocates nothing.
      * Serves one call at a time.
      */
     static final class Work {
-        /** A chunk of the batch transposed: xT (I, ≥ C), zT (O, ≥ C) of the layer last run; a chunk uses the first C columns. */
-        private double[][] xT, zT;
-        private int n0, C; // the current chunk: rows n0 … n0 + C − 1 of the batch
+        /** Wᵀ (I, O) of the layer, for the plain forward; made at the first call. */
+        private double[][] WT;
+
+        // The Vector API kernels' product in progress, out (R, J) += A (R, K)·B (K, J), its rows
+        // cut into `parts`; dzT (O, ≥ N), dz transposed for the weights product (A = dzᵀ), grown
+        // when a batch needs more columns, so that a step allocates nothing after warm-up.
+        private double[][] dzT;
+        private int K, J, R, parts;
 
         // The arguments of the current call; null between calls.
         private double[][] z, a, x, W, dz, da, dx, dW; // (N, O), (N, O), (N, I), (O, I), (N, O), (N, O), (N, I), (O, I)
         private double[] b, db;                         // (O)
         private Activation f;
 
-        private final Parallel.Range transposeInJob = this::transposeInRows;
+        private final Parallel.Range transposeJob = this::transposeRows;
         private final Parallel.Range forwardJob = this::forwardRows;
-        private final Parallel.Range transposeOutJob = this::transposeOutRows;
         private final Parallel.Range fewJob = this::fewRows;
         private final Parallel.Range activationJob = this::activationRows;
         private final Parallel.Range weightsJob = this::weightRows;
         private final Parallel.Range inputJob = this::inputRows;
+        private final Parallel.Range forwardPartsJob = this::forwardParts;
+        private final Parallel.Range weightsPartsJob = this::weightsParts;
+        private final Parallel.Range inputPartsJob = this::inputParts;
 
-        private void transposeInRows(int from, int to) {
-            Kernels.transpose(xT, x, n0, 0, C, from, to);   // xT_ic = x_(n0+c)i, rows i
+        /**
+         * Sets up the product out (R, J) += A (R, K)·B (K, J) and returns the number of parts its
+         * rows are cut into: one per thread (each part packs every block of B once, so fewer,
+         * larger parts pack less), whole tiles each.
+         */
+        private int parts(Parallel p, int R, int K, int J) {
+            this.K = K;
+            this.J = J;
+            this.R = R;
+            parts = Math.min((R + Kernels.TILE - 1) / Kernels.TILE, p.threads);
+            return parts;
+        }
+
+        /** The first row of part q: whole tiles, the parts as even as they can be. */
+        private int row(int q) {
+            int tiles = (R + Kernels.TILE - 1) / Kernels.TILE;
+            return Math.min(R, (int) ((long) tiles * q / parts) * Kernels.TILE);
+        }
+
+        // Each of the next three takes the parts [from, to) of the rows of its output and adds the
+        // product onto them.
+
+        private void forwardParts(int from, int to) {  // rows n of z
+            int r0 = row(from), r1 = row(to);
+            for (int n = r0; n < r1; n++) System.arraycopy(b, 0, z[n], 0, J);  // z_no starts at b_o
+            Kernels.WIDE.product(z, x, W, false, K, J, r0, r1);                  // z += x·Wᵀ: A = x, B_io = W_oi
+            f.forward(a, z, r0, r1);
+        }
+
+        private void weightsParts(int from, int to) {  // rows o of dW
+            int r0 = row(from), r1 = row(to);
+            Kernels.bias(db, dz, r0, r1);
+            Kernels.transpose(dzT, dz, r0, r1);                                  // dzT_on = dz_no for these o
+            Kernels.WIDE.product(dW, dzT, x, true, K, J, r0, r1);                // dW += dzᵀ·x: A = dzT, B_ni = x_ni
+        }
+
+        private void inputParts(int from, int to) {  // rows n of dx
+            int r0 = row(from), r1 = row(to);
+            for (int n = r0; n < r1; n++) java.util.Arrays.fill(dx[n], 0, J, 0.0); // dx_ni starts at +0.0
+            Kernels.WIDE.product(dx, dz, W, true, K, J, r0, r1);                  // dx += dz·W: A = dz, B_oi = W_oi
+        }
+
+        private void transposeRows(int from, int to) {
+            Kernels.transpose(WT, W, from, to);                  // WT_io = W_oi, rows i
         }
 
         private void forwardRows(int from, int to) {
-            Kernels.forwardFast(zT, xT, W, b, C, from, to);  // zT = W·xT + b, rows o
-        }
-
-        private void transposeOutRows(int from, int to) {  // rows n0 + from … n0 + to − 1 of z
-            Kernels.transpose(z, zT, 0, n0, W.length, n0 + from, n0 + to);   // z_no = zT_o(n−n0)
-            f.forward(a, z, n0 + from, n0 + to);
+            Kernels.forwardPlain(z, x, WT, b, from, to);         // z = b + x·WT, rows n
+            f.forward(a, z, from, to);
         }
 
         private void fewRows(int from, int to) {
@@ -162,11 +208,12 @@ final class FastPath {
         }
 
         private void weightRows(int from, int to) {
-            Kernels.weightsFast(dW, db, dz, x, from, to);
+            Kernels.bias(db, dz, from, to);
+            Kernels.weightsPlain(dW, dz, x, from, to);
         }
 
         private void inputRows(int from, int to) {
-            Kernels.inputFast(dx, dz, W, from, to);
+            Kernels.inputPlain(dx, dz, W, from, to);
         }
 
         /** Drops the references to the caller's arrays. */

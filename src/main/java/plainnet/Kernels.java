@@ -14,31 +14,32 @@ package plainnet;
  *
  * Why the fast kernels are faster: Java never reorders a floating-point sum, so the naive forward
  * (a dot product, {@code s += x[i]*w[i]}) is one long chain of dependent additions and never
- * vectorises. The fast kernels instead stream a whole row ({@code c[j] += a*r[j]}), which the JIT
- * turns into vector instructions; they keep each element's own order of additions, and only
- * interleave the work on different elements. Each pass handles 4 rows × 2 terms: the second term is
- * added after the first ({@code c[j] = c[j] + a0*r0[j] + a1*r1[j]} evaluates left to right), so
- * the order is that of two separate passes, while each load of r0, r1 serves four rows:
+ * vectorises. The plain fast kernels instead stream a whole row ({@code c[j] += a*r[j]}), which
+ * the JIT turns into vector instructions; they keep each element's own order of additions, and
+ * only interleave the work on different elements. A pass handles 2 rows × 2 terms (forward and
+ * input, {@link #addRows}) or 4 rows × 2 terms (weights): the second term is added after the
+ * first ({@code c[j] = c[j] + a0*r0[j] + a1*r1[j]} evaluates left to right), so the order is that
+ * of two separate passes, while each load of r0, r1 serves several rows:
  *
  * <pre>
  *   one pass, for every j of the block (one vector of j's at a time):
- *     c0[j] = c0[j] + a00·r0[j] + a01·r1[j]        c0 … c3: 4 output rows (loaded and stored once)
+ *     c0[j] = c0[j] + a00·r0[j] + a01·r1[j]        c0, c1:  output rows (loaded and stored once)
  *     c1[j] = c1[j] + a10·r0[j] + a11·r1[j]        r0, r1:  2 rows of the streamed operand,
- *     c2[j] = c2[j] + a20·r0[j] + a21·r1[j]                 terms k and k+1 of the summed index
- *     c3[j] = c3[j] + a30·r0[j] + a31·r1[j]        a_rt:    scalars, the other operand
+ *                                                           terms k and k+1 of the summed index
+ *                                                  a_rt:    scalars, the other operand
  * </pre>
  *
- * Measured at 1024 → 1024, batch 256, on HotSpot 17 with 256-bit vectors: 1.2–2× the 2 × 2
- * passes these replaced; 4 rows × 4 terms is not vectorised by C2 (a third of the speed), 2 rows
- * × 4 terms is as fast as 4 × 2. Rows and terms left over go one at a time, in the same order.
- * The streamed operand is visited in blocks that fit the L1 cache ({@link #ROWS} × {@link #COLS});
- * blocks of the summed index go in ascending order, so blocking does not change any element's
- * order either. Where the JVM has the Vector API, {@link #WIDE} runs instead (same bits).
+ * The streamed rows are at least a block of outputs or inputs long (up to {@link #COLS}), never
+ * the batch: HotSpot 17 with 512-bit vectors vectorised a 64-long loop in some runs and not in
+ * others. Rows and terms left over go one at a time, in the same order. The streamed operand is
+ * visited in blocks that fit the L1 cache ({@link #ROWS} × {@link #COLS}); blocks of the summed
+ * index go in ascending order, so blocking does not change any element's order either. Where
+ * the JVM has the Vector API, {@link #WIDE} runs the products instead (same bits): a register
+ * tile of sums over blocks of the other operand packed by {@link #pack}.
  *
  * <p>Every kernel works on a range of rows [from, to) so that threads can split the work without
- * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I inputs (i), O
- * outputs (o), C rows of a chunk of the batch (c). Layout: row arrays; xT (I, C) and zT (O, C) are
- * a chunk of x and of z transposed.
+ * changing any element's sum (SPEC.md, "Fast kernels and threads"). Index letters: N rows (n), I
+ * inputs (i), O outputs (o). Layout: row arrays; WT (I, O) is W transposed, dzT (O, N) dz.
  */
 final class Kernels {
 
@@ -56,14 +57,12 @@ final class Kernels {
      * there and the plain kernels run.
      */
     interface Wide {
-        /** As {@link #forwardFast}. */
-        void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to);
-
-        /** As {@link #weightsFast}, without db. */
-        void weights(double[][] dW, double[][] dz, double[][] x, int from, int to);
-
-        /** As {@link #inputFast}. */
-        void input(double[][] dx, double[][] dz, double[][] W, int from, int to);
+        /**
+         * out_rj += Σₖ A_rk·B_kj for k ascending (k in [0, K)), for the rows [from, to) of out
+         * and its columns [0, J): A_rk = A[r][k]; B_kj = B[k][j] (bKFirst) or B[j][k], packed by
+         * {@link #pack} a block at a time. Each element's sum starts from its value in out.
+         */
+        void product(double[][] out, double[][] A, double[][] B, boolean bKFirst, int K, int J, int from, int to);
 
         /** "vector (B-bit)". */
         String name();
@@ -151,33 +150,32 @@ final class Kernels {
     // fast kernels: the same sums in the same order
 
     /**
-     * Transpose with offsets, for the rows [from, to) of t: t_rc = m_(m0+c)(r−r0) for c in
-     * [0, cols). t (≥ to, ≥ cols), m (≥ m0 + cols, ≥ to − r0). Used as xT_ic = x_(n0+c)i (a chunk
-     * of the batch, m0 = n0, cols = C) and z_no = zT_o(n−n0) (back, r0 = n0, cols = O). Eight rows
-     * of m are read side by side, so each row of t gets 8 contiguous entries per visit and every
-     * row of m is read in order (1.5–3× faster than 8 × 8 tiles here).
+     * t = mᵀ for the rows [from, to) of t: t_rc = m_cr for c in [0, M), M = m.length. t (≥ to, ≥ M),
+     * m (M, ≥ to). Used for Wᵀ (the plain forward) and dzᵀ (the Vector API weights product). Eight
+     * rows of m are read side by side, so each row of t gets 8 contiguous entries per visit and
+     * every row of m is read in order (1.5–3× faster than 8 × 8 tiles here).
      */
-    static void transpose(double[][] t, double[][] m, int m0, int r0, int cols, int from, int to) {
+    static void transpose(double[][] t, double[][] m, int from, int to) {
+        int cols = m.length;
         int c = 0;
         for (; c + 7 < cols; c += 8) {
-            double[] m_0 = m[m0 + c], m_1 = m[m0 + c + 1], m_2 = m[m0 + c + 2], m_3 = m[m0 + c + 3];
-            double[] m_4 = m[m0 + c + 4], m_5 = m[m0 + c + 5], m_6 = m[m0 + c + 6], m_7 = m[m0 + c + 7];
+            double[] m_0 = m[c], m_1 = m[c + 1], m_2 = m[c + 2], m_3 = m[c + 3];
+            double[] m_4 = m[c + 4], m_5 = m[c + 5], m_6 = m[c + 6], m_7 = m[c + 7];
             for (int r = from; r < to; r++) {
                 double[] tr = t[r];
-                int j = r - r0;
-                tr[c] = m_0[j];
-                tr[c + 1] = m_1[j];
-                tr[c + 2] = m_2[j];
-                tr[c + 3] = m_3[j];
-                tr[c + 4] = m_4[j];
-                tr[c + 5] = m_5[j];
-                tr[c + 6] = m_6[j];
-                tr[c + 7] = m_7[j];
+                tr[c] = m_0[r];
+                tr[c + 1] = m_1[r];
+                tr[c + 2] = m_2[r];
+                tr[c + 3] = m_3[r];
+                tr[c + 4] = m_4[r];
+                tr[c + 5] = m_5[r];
+                tr[c + 6] = m_6[r];
+                tr[c + 7] = m_7[r];
             }
         }
         for (; c < cols; c++) {
-            double[] m_0 = m[m0 + c];
-            for (int r = from; r < to; r++) t[r][c] = m_0[r - r0];
+            double[] m_0 = m[c];
+            for (int r = from; r < to; r++) t[r][c] = m_0[r];
         }
     }
 
@@ -189,79 +187,34 @@ final class Kernels {
     static final int FEW_OUTPUTS = 16, FEW_ROWS = 8;
 
     /**
-     * Block sizes of the fast kernels: a block of {@code ROWS} rows of the streamed operand, each
-     * cut to {@code COLS} columns (16 × 256 doubles = 32 KB, of 48 KB of L1 here), stays in the L1 cache while every
-     * tile of 4 output rows (one pass of the kernels below) passes over it, instead of being
-     * fetched again from L2 for each tile. (The one measurement, 784-256 at batch 64, is from the
-     * earlier 2-row tiles: 9 → 11 GFLOP/s; not repeated for the 4-row ones.) Blocks are
-     * visited with the summed index ascending, so each element still adds its terms in order.
+     * Block sizes of the plain fast kernels: a block of {@code ROWS} rows of the streamed operand,
+     * each cut to {@code COLS} columns (16 × 256 doubles = 32 KB, of 48 KB of L1 here), stays in
+     * the L1 cache while every pass of output rows passes over it, instead of being fetched again
+     * from L2 for each pass. (The one measurement, 784-256 at batch 64, is from earlier 2-row
+     * passes: 9 → 11 GFLOP/s.) Blocks are visited with the summed index ascending, so each element
+     * still adds its terms in order.
      */
     static final int ROWS = 16, COLS = 256;
 
     /**
-     * As {@link #forwardNaive}, on a transposed chunk of C ≤ COLS rows of the batch: zT = W·xT + b
-     * for the rows [from, to) of zT, that is z_(n0+c),o for those o and every c. zT (O, ≥ C),
-     * xT (I, ≥ C), W (O, I), b (O). zT_o starts at b_o and adds W_oi·xT_i for i ascending,
-     * streaming rows of xT. Loops: i in blocks of ROWS; inside, 4 o's; inside, pairs of i;
-     * innermost c, streaming (a row of xT is one block of columns, hence C ≤ COLS). The caller
-     * transposes x into xT and zT back into z: that moves C·(I + O) numbers, fewer than W's O·I
-     * for the usual batch sizes, and W is read where it is (no second copy of it in the cache).
+     * As {@link #forwardNaive}, streaming rows of Wᵀ: z_n starts at b and adds x_ni·WT_i for i
+     * ascending, for the rows [from, to) of z. z (N, O), x (N, I), WT (I, O) = W transposed (the
+     * caller makes it with {@link #transpose}), b (O). The loops are those of
+     * {@link #inputPlain}: the innermost runs over a block of up to COLS outputs o, long enough
+     * for the JIT's 512-bit vector loops. (The earlier forward streamed a transposed chunk of
+     * the batch, N ≤ 256 columns: at N = 64 HotSpot 17 with 512-bit vectors vectorised that loop
+     * in some runs and not in others, 0.8 against 2.3 ms for 784 → 256, which made the
+     * frozen-base step slower than the full one.)
      */
-    static void forwardFast(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
-        if (WIDE != null) WIDE.forward(zT, xT, W, b, C, from, to);
-        else forwardPlain(zT, xT, W, b, C, from, to);
-    }
-
-    /** {@link #forwardFast} in plain Java: passes of 4 rows o × 2 terms i over a row of C columns. */
-    static void forwardPlain(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) {
-        int I = W[0].length;
-        for (int o = from; o < to; o++) java.util.Arrays.fill(zT[o], 0, C, b[o]);
-        for (int i0 = 0; i0 < I; i0 += ROWS) {
-            int i1 = Math.min(I, i0 + ROWS);
-            int o = from;
-            for (; o + 3 < to; o += 4) {
-                double[] z0 = zT[o], z1 = zT[o + 1], z2 = zT[o + 2], z3 = zT[o + 3];
-                double[] w0 = W[o], w1 = W[o + 1], w2 = W[o + 2], w3 = W[o + 3];
-                int i = i0;
-                for (; i + 1 < i1; i += 2) {
-                    double[] r0 = xT[i], r1 = xT[i + 1];
-                    double a00 = w0[i], a01 = w0[i + 1], a10 = w1[i], a11 = w1[i + 1];
-                    double a20 = w2[i], a21 = w2[i + 1], a30 = w3[i], a31 = w3[i + 1];
-                    for (int c = 0; c < C; c++) {
-                        double x0 = r0[c], x1 = r1[c];
-                        z0[c] = z0[c] + a00 * x0 + a01 * x1;
-                        z1[c] = z1[c] + a10 * x0 + a11 * x1;
-                        z2[c] = z2[c] + a20 * x0 + a21 * x1;
-                        z3[c] = z3[c] + a30 * x0 + a31 * x1;
-                    }
-                }
-                if (i < i1) {
-                    double[] r0 = xT[i];
-                    double a0 = w0[i], a1 = w1[i], a2 = w2[i], a3 = w3[i];
-                    for (int c = 0; c < C; c++) {
-                        double x0 = r0[c];
-                        z0[c] = z0[c] + a0 * x0;
-                        z1[c] = z1[c] + a1 * x0;
-                        z2[c] = z2[c] + a2 * x0;
-                        z3[c] = z3[c] + a3 * x0;
-                    }
-                }
-            }
-            for (; o < to; o++) {
-                double[] z0 = zT[o], w0 = W[o];
-                for (int i = i0; i < i1; i++) {
-                    double[] r0 = xT[i];
-                    double a0 = w0[i];
-                    for (int c = 0; c < C; c++) z0[c] = z0[c] + a0 * r0[c];
-                }
-            }
-        }
+    static void forwardPlain(double[][] z, double[][] x, double[][] WT, double[] b, int from, int to) {
+        for (int n = from; n < to; n++) System.arraycopy(b, 0, z[n], 0, b.length);
+        addRows(z, x, WT, from, to);
     }
 
     /**
      * As {@link #forwardNaive}, for few outputs (O ≤ {@link #FEW_OUTPUTS}, a head of 10 classes,
-     * say) or few rows (N &lt; {@link #FEW_ROWS}), where the transposes of {@link #forwardFast}
-     * would cost more than they save: four outputs' dot products at once. Each is still its own sum from b_o in i order; four
+     * say) or few rows (N &lt; {@link #FEW_ROWS}), where the transpose of W in {@link #forwardPlain}
+     * would cost more than it saves: four outputs' dot products at once. Each is still its own sum from b_o in i order; four
      * independent chains keep the adder busy instead of waiting on one chain.
      */
     static void forwardFew(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
@@ -293,24 +246,22 @@ final class Kernels {
         }
     }
 
-    /**
-     * As {@link #weightsNaive}: dW_o streams rows of x, n ascending onto dW. Loops: columns i in
-     * blocks of COLS; inside, rows n of x in blocks of ROWS; inside, 4 o's; inside, pairs of n;
-     * innermost i, streaming. The dW part runs on {@link #WIDE} when loaded, else
-     * {@link #weightsPlain}; db is a short sum per o either way.
-     */
-    static void weightsFast(double[][] dW, double[] db, double[][] dz, double[][] x, int from, int to) {
+    /** db_o += Σₙ dz_no (n ascending, onto db_o) for the outputs [from, to): the db part of {@link #weightsNaive}. db (O), dz (N, O). */
+    static void bias(double[] db, double[][] dz, int from, int to) {
         int N = dz.length;
         for (int o = from; o < to; o++) {
             double s = db[o];
             for (int n = 0; n < N; n++) s += dz[n][o];
             db[o] = s;
         }
-        if (WIDE != null) WIDE.weights(dW, dz, x, from, to);
-        else weightsPlain(dW, dz, x, from, to);
     }
 
-    /** The dW part of {@link #weightsFast} in plain Java: passes of 4 rows o × 2 terms n over a block of columns i. */
+    /**
+     * As the dW part of {@link #weightsNaive}: dW_o streams rows of x, n ascending onto dW.
+     * Loops: columns i in blocks of COLS; inside, rows n of x in blocks of ROWS; inside, 4 o's;
+     * inside, pairs of n; innermost i, streaming. Passes of 4 rows o × 2 terms n over a block of
+     * columns i.
+     */
     static void weightsPlain(double[][] dW, double[][] dz, double[][] x, int from, int to) {
         int N = dz.length, I = dW[0].length;
         for (int i0 = 0; i0 < I; i0 += COLS) {
@@ -360,59 +311,103 @@ final class Kernels {
     /**
      * As {@link #inputNaive}: dx_n streams rows of W, o ascending from +0.0. Loops: columns i in
      * blocks of COLS; inside, rows o of W in blocks of ROWS; inside, 4 n's; inside, pairs of o;
-     * innermost i, streaming.
+     * innermost i, streaming. Passes of 4 rows n × 2 terms o over a block of columns i.
      */
-    static void inputFast(double[][] dx, double[][] dz, double[][] W, int from, int to) {
-        if (WIDE != null) WIDE.input(dx, dz, W, from, to);
-        else inputPlain(dx, dz, W, from, to);
+    static void inputPlain(double[][] dx, double[][] dz, double[][] W, int from, int to) {
+        for (int n = from; n < to; n++) java.util.Arrays.fill(dx[n], 0.0);
+        addRows(dx, dz, W, from, to);
     }
 
-    /** {@link #inputFast} in plain Java: passes of 4 rows n × 2 terms o over a block of columns i. */
-    static void inputPlain(double[][] dx, double[][] dz, double[][] W, int from, int to) {
-        int O = W.length, I = W[0].length;
-        for (int i0 = 0; i0 < I; i0 += COLS) {
-            int i1 = Math.min(I, i0 + COLS);
-            for (int n = from; n < to; n++) java.util.Arrays.fill(dx[n], i0, i1, 0.0);
-            for (int o0 = 0; o0 < O; o0 += ROWS) {
-                int o1 = Math.min(O, o0 + ROWS);
-                int n = from;
-                for (; n + 3 < to; n += 4) {
-                    double[] e0 = dx[n], e1 = dx[n + 1], e2 = dx[n + 2], e3 = dx[n + 3];
-                    double[] g0 = dz[n], g1 = dz[n + 1], g2 = dz[n + 2], g3 = dz[n + 3];
-                    int o = o0;
-                    for (; o + 1 < o1; o += 2) {
-                        double[] w0 = W[o], w1 = W[o + 1];
-                        double a00 = g0[o], a01 = g0[o + 1], a10 = g1[o], a11 = g1[o + 1];
-                        double a20 = g2[o], a21 = g2[o + 1], a30 = g3[o], a31 = g3[o + 1];
-                        for (int i = i0; i < i1; i++) {
-                            double r0 = w0[i], r1 = w1[i];
-                            e0[i] = e0[i] + a00 * r0 + a01 * r1;
-                            e1[i] = e1[i] + a10 * r0 + a11 * r1;
-                            e2[i] = e2[i] + a20 * r0 + a21 * r1;
-                            e3[i] = e3[i] + a30 * r0 + a31 * r1;
+    /**
+     * out_r += Σₖ A_rk·B_k (k ascending, onto out_r) for the rows [from, to): out (≥ to, J),
+     * A (≥ to, K), B (K, J), the form of {@link #inputPlain} and {@link #forwardPlain}. Loops:
+     * columns j in blocks of COLS; inside, rows k of B in blocks of ROWS; inside, 4 r's; inside,
+     * pairs of k; innermost j, streaming.
+     */
+    private static void addRows(double[][] out, double[][] A, double[][] B, int from, int to) {
+        int K = B.length, J = B[0].length;
+        for (int j0 = 0; j0 < J; j0 += COLS) {
+            int j1 = Math.min(J, j0 + COLS);
+            for (int k0 = 0; k0 < K; k0 += ROWS) {
+                int k1 = Math.min(K, k0 + ROWS);
+                int r = from;
+                for (; r + 1 < to; r += 2) {
+                    double[] e0 = out[r], e1 = out[r + 1], g0 = A[r], g1 = A[r + 1];
+                    int k = k0;
+                    for (; k + 1 < k1; k += 2) {
+                        double[] w0 = B[k], w1 = B[k + 1];
+                        double a00 = g0[k], a01 = g0[k + 1], a10 = g1[k], a11 = g1[k + 1];
+                        for (int j = j0; j < j1; j++) {
+                            double r0 = w0[j], r1 = w1[j];
+                            e0[j] = e0[j] + a00 * r0 + a01 * r1;
+                            e1[j] = e1[j] + a10 * r0 + a11 * r1;
                         }
                     }
-                    if (o < o1) {
-                        double[] w0 = W[o];
-                        double a0 = g0[o], a1 = g1[o], a2 = g2[o], a3 = g3[o];
-                        for (int i = i0; i < i1; i++) {
-                            double r0 = w0[i];
-                            e0[i] = e0[i] + a0 * r0;
-                            e1[i] = e1[i] + a1 * r0;
-                            e2[i] = e2[i] + a2 * r0;
-                            e3[i] = e3[i] + a3 * r0;
-                        }
+                    if (k < k1) { // the last term of an odd block
+                        addRow(e0, g0[k], B[k], j0, j1);
+                        addRow(e1, g1[k], B[k], j0, j1);
                     }
                 }
-                for (; n < to; n++) {
-                    double[] e0 = dx[n], g0 = dz[n];
-                    for (int o = o0; o < o1; o++) {
-                        double[] w0 = W[o];
-                        double a0 = g0[o];
-                        for (int i = i0; i < i1; i++) e0[i] = e0[i] + a0 * w0[i];
-                    }
-                }
+                for (; r < to; r++) for (int k = k0; k < k1; k++) addRow(out[r], A[r][k], B[k], j0, j1);
             }
         }
+    }
+
+    /** e_j += a·w_j for j in [j0, j1). */
+    private static void addRow(double[] e, double a, double[] w, int j0, int j1) {
+        for (int j = j0; j < j1; j++) e[j] = e[j] + a * w[j];
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // packed operands, for the Vector API kernels (WIDE)
+
+    /** Rows of a register tile of the Vector API product ({@link Wide#product}). */
+    static final int TILE = 4;
+
+    /**
+     * Products with fewer output rows than this (a head of 10 outputs' dW, a batch of a few rows)
+     * run on the plain kernels even where {@link #WIDE} is loaded: each block of B that the
+     * Vector API product packs serves too few tiles of rows to repay the packing (measured: the
+     * head's dW at 256 → 10, batch 64, took 4× as long packed).
+     */
+    static final int WIDE_ROWS = 16;
+
+    /**
+     * Packs a panel of one operand of a product out_rj += Σₖ A_rk·B_kj (both operands have this
+     * form: A_rk with r as j) into P, k-major and contiguous, as BLAS libraries do, so that the
+     * product reads it in order:
+     *
+     * <pre>
+     *   P[off + (k − k0)·w + q] = B_k(j0+q)    for k in [k0, k1), q in [0, w)
+     *   B_kj = M[k][j] (kFirst: M (K, ≥ J))  or  M[j][k] (M (≥ J, K));  +0.0 where j0 + q ≥ J
+     * </pre>
+     *
+     * P (≥ off + (k1 − k0)·w). Only copies numbers: the sums are unchanged. B of the forward is Wᵀ
+     * (columns o), of weights x (columns i), of input W (columns i).
+     */
+    static void pack(double[] P, int off, double[][] M, boolean kFirst, int k0, int k1, int j0, int J, int w) {
+        int cols = Math.min(w, J - j0);
+        if (kFirst) {
+            for (int k = k0, d = off; k < k1; k++, d += w) {
+                double[] m = M[k];
+                for (int q = 0; q < cols; q++) P[d + q] = m[j0 + q];
+            }
+        } else {
+            int q = 0;
+            for (; q + 3 < cols; q += 4) { // four rows of M side by side: four numbers in a row of P per k
+                double[] m0 = M[j0 + q], m1 = M[j0 + q + 1], m2 = M[j0 + q + 2], m3 = M[j0 + q + 3];
+                for (int k = k0, d = off + q; k < k1; k++, d += w) {
+                    P[d] = m0[k];
+                    P[d + 1] = m1[k];
+                    P[d + 2] = m2[k];
+                    P[d + 3] = m3[k];
+                }
+            }
+            for (; q < cols; q++) {
+                double[] m0 = M[j0 + q];
+                for (int k = k0, d = off + q; k < k1; k++, d += w) P[d] = m0[k];
+            }
+        }
+        if (cols < w) for (int k = k0, d = off; k < k1; k++, d += w) java.util.Arrays.fill(P, d + cols, d + w, 0.0);
     }
 }

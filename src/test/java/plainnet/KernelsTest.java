@@ -121,8 +121,8 @@ class KernelsTest {
     void fastKernels_shapesAcrossBlockEdges_sameBitsAsNaive() {
         Rng rng = new Rng(99);
         for (int c = 0; c < 40; c++) {
-            // Each product streams one operand in blocks of ROWS rows × COLS columns (the forward
-            // streams rows of xT, so N is cut into COLS columns there).
+            // Each plain product streams one operand in blocks of ROWS rows × COLS columns (the
+            // forward streams rows of Wᵀ, O columns).
             int N = c % 4 == 0 ? blockWidth(rng, Kernels.COLS) : c % 2 == 0 ? blockWidth(rng, Kernels.ROWS) : 1 + rng.nextInt(3 * Kernels.ROWS);
             int I = c % 3 == 0 ? blockWidth(rng, Kernels.COLS) : blockWidth(rng, Kernels.ROWS);
             int O = c % 3 == 1 ? blockWidth(rng, Kernels.COLS) : Kernels.FEW_OUTPUTS + blockWidth(rng, Kernels.ROWS);
@@ -132,28 +132,19 @@ class KernelsTest {
             double[] b = Assert.gaussian(rng, 1, O, 1.0)[0];  // (O)
             String what = "case " + c + " N " + N + " I " + I + " O " + O;
 
-            // forward on the transposed batch, in chunks of at most COLS rows as Dense runs it,
-            // with spare columns in xT and zT; and the few-outputs kernel
-            double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
-            double[][] xT = Assert.gaussian(rng, I, Kernels.COLS + 3, 1.0), zT = Assert.gaussian(rng, O, Kernels.COLS + 3, 1.0);
+            // forward: the plain path on Wᵀ (with spare rows and columns in WT), the few-outputs
+            // kernel, and every path
+            double[][] z1 = new double[N][O], z2 = Assert.gaussian(rng, N, O, 1.0), z3 = new double[N][O];
+            double[][] WT = new double[I][O];
             Kernels.forwardNaive(z1, x, W, b, 0, N);
-            for (int n0 = 0; n0 < N; n0 += Kernels.COLS) {
-                int C = Math.min(Kernels.COLS, N - n0);
-                Kernels.transpose(xT, x, n0, 0, C, 0, I);
-                Kernels.forwardFast(zT, xT, W, b, C, 0, O);
-                Kernels.transpose(z2, zT, 0, n0, O, n0, n0 + C);
-            }
+            Kernels.transpose(WT, W, 0, I);
+            Kernels.forwardPlain(z2, x, WT, b, 0, N);
             Kernels.forwardFew(z3, x, W, b, 0, N);
             Assert.assertSameBits(what + " z", z1, z2);
             Assert.assertSameBits(what + " z (few outputs)", z1, z3);
             for (Path path : PATHS) {
-                double[][] z4 = new double[N][O];
-                for (int n0 = 0; n0 < N; n0 += Kernels.COLS) {
-                    int C = Math.min(Kernels.COLS, N - n0);
-                    Kernels.transpose(xT, x, n0, 0, C, 0, I);
-                    path.forward(zT, xT, W, b, C, 0, O);
-                    Kernels.transpose(z4, zT, 0, n0, O, n0, n0 + C);
-                }
+                double[][] z4 = Assert.gaussian(rng, N, O, 1.0);
+                path.forward(z4, x, W, b, 0, N);
                 Assert.assertSameBits(what + " z (" + path + ")", z1, z4);
             }
 
@@ -162,7 +153,8 @@ class KernelsTest {
             double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
             double[][] dW0 = Assert.copy(dW1);
             Kernels.weightsNaive(dW1, db1[0], dz, x, 0, O);
-            Kernels.weightsFast(dW2, db2[0], dz, x, 0, O);
+            Kernels.bias(db2[0], dz, 0, O);
+            Kernels.weightsPlain(dW2, dz, x, 0, O);
             Assert.assertSameBits(what + " dW", dW1, dW2);
             Assert.assertSameBits(what + " db", db1, db2);
             for (Path path : PATHS) {
@@ -174,7 +166,7 @@ class KernelsTest {
             // dx is overwritten: start the outputs from different garbage
             double[][] dx1 = Assert.gaussian(rng, N, I, 1.0), dx2 = Assert.gaussian(rng, N, I, 1.0);
             Kernels.inputNaive(dx1, dz, W, 0, N);
-            Kernels.inputFast(dx2, dz, W, 0, N);
+            Kernels.inputPlain(dx2, dz, W, 0, N);
             Assert.assertSameBits(what + " dx", dx1, dx2);
             for (Path path : PATHS) {
                 double[][] dx3 = Assert.gaussian(rng, N, I, 1.0);
@@ -203,21 +195,17 @@ class KernelsTest {
             double[][] z1 = new double[N][O], z2 = new double[N][O], z3 = new double[N][O];
             Kernels.forwardNaive(z1, x, W, b, nFrom, nTo);
             Kernels.forwardFew(z2, x, W, b, nFrom, nTo);
-            // the transposed forward: xT for all of x, zT for the outputs [oFrom, oTo), z back for rows [nFrom, nTo)
-            double[][] xT = new double[I][N], zT = new double[O][N];
-            Kernels.transpose(xT, x, 0, 0, N, 0, I);
-            Kernels.forwardFast(zT, xT, W, b, N, oFrom, oTo);
-            Kernels.forwardFast(zT, xT, W, b, N, 0, oFrom);
-            Kernels.forwardFast(zT, xT, W, b, N, oTo, O);
-            Kernels.transpose(z3, zT, 0, 0, O, nFrom, nTo);
+            // the plain forward on Wᵀ, transposed in three ranges of rows i as threads do
+            double[][] WT = new double[I][O];
+            int iMid = rng.nextInt(I + 1);
+            Kernels.transpose(WT, W, iMid, I);
+            Kernels.transpose(WT, W, 0, iMid);
+            Kernels.forwardPlain(z3, x, WT, b, nFrom, nTo);
             Assert.assertSameBits(what + " z (few)", z1, z2);
-            Assert.assertSameBits(what + " z (transposed)", z1, z3);
+            Assert.assertSameBits(what + " z (plain, on Wᵀ)", z1, z3);
             for (Path path : PATHS) {
-                double[][] z4 = new double[N][O], zT4 = new double[O][N];
-                path.forward(zT4, xT, W, b, N, oFrom, oTo);
-                path.forward(zT4, xT, W, b, N, 0, oFrom);
-                path.forward(zT4, xT, W, b, N, oTo, O);
-                Kernels.transpose(z4, zT4, 0, 0, O, nFrom, nTo);
+                double[][] z4 = new double[N][O];
+                path.forward(z4, x, W, b, nFrom, nTo);
                 Assert.assertSameBits(what + " z (" + path + ")", z1, z4);
             }
 
@@ -225,7 +213,8 @@ class KernelsTest {
             double[][] db1 = Assert.gaussian(rng, 1, O, 1.0), db2 = Assert.copy(db1);
             double[][] dW0 = Assert.copy(dW1);
             Kernels.weightsNaive(dW1, db1[0], dz, x, oFrom, oTo);
-            Kernels.weightsFast(dW2, db2[0], dz, x, oFrom, oTo);
+            Kernels.bias(db2[0], dz, oFrom, oTo);
+            Kernels.weightsPlain(dW2, dz, x, oFrom, oTo);
             Assert.assertSameBits(what + " dW", dW1, dW2);
             Assert.assertSameBits(what + " db", db1, db2);
             for (Path path : PATHS) {
@@ -236,7 +225,7 @@ class KernelsTest {
 
             double[][] dx1 = new double[N][I], dx2 = new double[N][I];
             Kernels.inputNaive(dx1, dz, W, nFrom, nTo);
-            Kernels.inputFast(dx2, dz, W, nFrom, nTo);
+            Kernels.inputPlain(dx2, dz, W, nFrom, nTo);
             Assert.assertSameBits(what + " dx", dx1, dx2);
             for (Path path : PATHS) {
                 double[][] dx3 = new double[N][I];
@@ -268,16 +257,17 @@ class KernelsTest {
     }
 
     /**
-     * Shapes at the edges of the tiles and blocks of both fast paths: tiles of 4 rows × 2 terms
-     * (plain) or 4 rows × 2 vectors of 2, 4 or 8 lanes (vector), blocks of 16 terms × 256 columns.
+     * Shapes at the edges of the tiles and blocks of both fast paths: plain, passes of 4 rows × 2
+     * terms in blocks of 16 terms × 256 columns; vector, tiles of 4 rows × 4 vectors (16 or 32
+     * columns for 4 or 8 lanes) in blocks of 128 terms.
      */
     @Test
     void everyPath_shapesAcrossTileEdges_sameBitsAsNaive() {
         Rng rng = new Rng(404);
         int[] rows = {1, 2, 3, 4, 5, 7, 8, 9, 13, 33};
-        int[] terms = {1, 2, 3, 15, 16, 17, 31, 32, 33, 129};
-        int[] cols = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 255, 256, 257};
-        for (int c = 0; c < 40; c++) {
+        int[] terms = {1, 2, 3, 15, 16, 17, 31, 32, 33, 127, 128, 129, 257};
+        int[] cols = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257};
+        for (int c = 0; c < 60; c++) {
             int N = c % 2 == 0 ? rows[rng.nextInt(rows.length)] : cols[rng.nextInt(cols.length)];
             int I = c % 3 == 0 ? terms[rng.nextInt(terms.length)] : cols[rng.nextInt(cols.length)];
             int O = c % 3 == 1 ? terms[rng.nextInt(terms.length)] : rows[rng.nextInt(rows.length)];
@@ -293,10 +283,8 @@ class KernelsTest {
             double[][] dx1 = new double[N][I];
             Kernels.inputNaive(dx1, dz, W, 0, N);
             for (Path path : PATHS) {
-                double[][] xT = new double[I][N], zT = Assert.gaussian(rng, O, N, 1.0), z = new double[N][O];
-                Kernels.transpose(xT, x, 0, 0, N, 0, I);
-                path.forward(zT, xT, W, b, N, 0, O);
-                Kernels.transpose(z, zT, 0, 0, O, 0, N);
+                double[][] z = Assert.gaussian(rng, N, O, 1.0);
+                path.forward(z, x, W, b, 0, N);
                 Assert.assertSameBits(what + " z (" + path + ")", z1, z);
                 double[][] dW = Assert.copy(dW0);
                 path.weights(dW, dz, x, 0, O);
@@ -308,9 +296,12 @@ class KernelsTest {
         }
     }
 
-    /** A fast kernel path: the plain Java kernels, or the Vector API ones when loaded. */
+    /**
+     * A fast kernel path, on rows [from, to) of its output as FastPath's threads call it: the plain
+     * Java kernels, or the Vector API product when loaded.
+     */
     private interface Path {
-        void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to);
+        void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to);
 
         void weights(double[][] dW, double[][] dz, double[][] x, int from, int to);
 
@@ -323,7 +314,11 @@ class KernelsTest {
     private static List<Path> paths() {
         List<Path> p = new ArrayList<>();
         p.add(new Path() {
-            @Override public void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) { Kernels.forwardPlain(zT, xT, W, b, C, from, to); }
+            @Override public void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
+                double[][] WT = new double[W[0].length][W.length];
+                Kernels.transpose(WT, W, 0, W[0].length);
+                Kernels.forwardPlain(z, x, WT, b, from, to);
+            }
             @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { Kernels.weightsPlain(dW, dz, x, from, to); }
             @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) { Kernels.inputPlain(dx, dz, W, from, to); }
             @Override public String toString() { return "plain"; }
@@ -331,9 +326,20 @@ class KernelsTest {
         Kernels.Wide w = Kernels.WIDE;
         if (w != null) {
             p.add(new Path() {
-                @Override public void forward(double[][] zT, double[][] xT, double[][] W, double[] b, int C, int from, int to) { w.forward(zT, xT, W, b, C, from, to); }
-                @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) { w.weights(dW, dz, x, from, to); }
-                @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) { w.input(dx, dz, W, from, to); }
+                @Override public void forward(double[][] z, double[][] x, double[][] W, double[] b, int from, int to) {
+                    for (int n = from; n < to; n++) System.arraycopy(b, 0, z[n], 0, W.length);
+                    w.product(z, x, W, false, W[0].length, W.length, from, to);
+                }
+                @Override public void weights(double[][] dW, double[][] dz, double[][] x, int from, int to) {
+                    int N = dz.length;
+                    double[][] dzT = Assert.gaussian(new Rng(1), dW.length, N + 2, 1.0); // spare columns, as FastPath's grown buffer has
+                    Kernels.transpose(dzT, dz, from, to);
+                    w.product(dW, dzT, x, true, N, dW[0].length, from, to);
+                }
+                @Override public void input(double[][] dx, double[][] dz, double[][] W, int from, int to) {
+                    for (int n = from; n < to; n++) java.util.Arrays.fill(dx[n], 0.0);
+                    w.product(dx, dz, W, true, W.length, W[0].length, from, to);
+                }
                 @Override public String toString() { return w.name(); }
             });
         }
@@ -342,9 +348,8 @@ class KernelsTest {
 
     @Test
     void forward_batchesLargerThanOneChunk_sameBitsAsNaive_forAnyThreadCount() {
-        // Dense runs the fast forward on chunks of at most COLS rows and keeps its transposed
-        // buffers from one batch to the next: batches of several chunks, then smaller and larger
-        // ones through the same layers.
+        // A network keeps its work arrays (Wᵀ, dzᵀ) from one batch to the next: batches of
+        // several blocks of COLS rows, then smaller and larger ones through the same layers.
         Rng rng = new Rng(5);
         Network naive = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, true, 1);
         Network fast = network(5, new int[] {37, 41, 23}, Activation.TANH, 0, false, 1);
@@ -475,7 +480,7 @@ class KernelsTest {
     void denseAlone_afterWarmUp_allocatesNothing() {
         Rng rng = new Rng(4);
         Dense layer = new Dense(40, 24, Activation.TANH, rng);
-        for (int N : new int[] {300, 20, 3}) { // two chunks of the transposed path, one, and the few-rows path
+        for (int N : new int[] {300, 20, 3}) { // the Vector API path (where loaded), the plain one below WIDE_ROWS, and the few-rows path
             double[][] x = Assert.gaussian(rng, N, 40, 1.0);
             double[][] z = new double[N][24], a = new double[N][24], da = Assert.gaussian(rng, N, 24, 1.0), dz = new double[N][24], dx = new double[N][40];
             assertThat(allocatedBy500Calls(() -> layer.forward(z, a, x))).as("bytes allocated by 500 Dense.forward, N = " + N).isLessThanOrEqualTo(0);
