@@ -92,7 +92,13 @@ final class BenchCommand {
                 }
             }
         }
-        out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
+        String launcher = System.getProperty(VectorLauncher.STARTED);
+        if (launcher == null) {
+            out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
+        } else {
+            out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms (from the first JVM, which started this one with the Vector API; %d ms of it before this one)%n",
+                firstStep - Long.parseLong(launcher), ManagementFactory.getRuntimeMXBean().getStartTime() - Long.parseLong(launcher));
+        }
         out.printf(Locale.ROOT, "JVM: %s %s, %d processors, largest vector %s bytes (HotSpot's MaxVectorSize)%n",
             System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(), vmOption("MaxVectorSize"));
         out.printf(Locale.ROOT, "kernels: %s%n", Network.kernels());
