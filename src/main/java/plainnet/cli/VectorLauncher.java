@@ -33,8 +33,13 @@ final class VectorLauncher {
     /** Set in the JVM started here: the launcher's JVM start (ms since 1970), for bench's start-up line; also stops a second relaunch. */
     static final String STARTED = "plainnet.launcherStarted";
 
-    /** The commands that run the kernels; help, version, info, export and verify stay in this JVM. */
-    private static final List<String> COMMANDS = Arrays.asList("train", "transfer", "evaluate", "predict", "gradcheck", "vectors", "compute", "bench", "demo");
+    /**
+     * The commands whose time goes into training steps, where the Vector API kernels win back the
+     * second JVM's start many times over (README, "Performance"); the others (evaluate, predict,
+     * gradcheck, info, export, vectors, compute, verify, help, version) run in this JVM, where their
+     * time is mostly start-up and reading files.
+     */
+    private static final List<String> COMMANDS = Arrays.asList("train", "transfer", "bench", "demo");
 
     /**
      * Runs the command in a JVM with the Vector API where that is possible and not switched off.
@@ -43,7 +48,7 @@ final class VectorLauncher {
      * @return the exit code of the command run in the new JVM, or -1 where it is to run in this one
      */
     static int relaunch(String[] args) {
-        if (args.length == 0 || !COMMANDS.contains(args[0]) || !wanted()) return -1;
+        if (args.length == 0 || !COMMANDS.contains(args[0]) || Arrays.asList(args).contains("--help") || !wanted()) return -1;
         List<String> command = commandLine(args);
         if (command == null) return -1;
         ProcessBuilder pb = new ProcessBuilder(command)
