@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +38,6 @@ sys.path.insert(0, HERE)
 import bench  # noqa: E402  (the shared environment rules: bench.torch_env, bench.allocator_env)
 
 SHAPES = "64-32-10/32,64-128-128-10/64,784-256-256-10/64,784-1024-1024-10/256,784-256-256-10/64/frozen2"
-THREADS = (1, 2)
 
 
 def pythons(listed=None):
@@ -131,7 +131,10 @@ def main(argv=None):
     ap.add_argument("--jar", default="target/plainnet.jar", help="plainnet's jar (default: %(default)s)")
     ap.add_argument("--pythons", help="comma-separated Python interpreters to try (default: this one, python3 on the PATH, /usr/bin/python3)")
     ap.add_argument("--allocators", default="tuned,jemalloc", help="allocators to try: default, tuned, jemalloc (default: %(default)s)")
+    ap.add_argument("--threads", default="1,2", help="thread counts to compare, each side on as many (default: %(default)s)")
     args = ap.parse_args(argv)
+    THREADS = tuple(int(t) for t in args.threads.split(","))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still closes the PyTorch processes (finally below)
 
     with_torch = [p for p in pythons(args.pythons) if subprocess.run([p, "-c", "import torch"], capture_output=True).returncode == 0]
     if not with_torch:
@@ -196,8 +199,11 @@ def main(argv=None):
                 s.close()
 
     print()
-    print("| shape / batch | plainnet 1 thread | PyTorch 1 thread (set-up) | ratio | plainnet 2 threads | PyTorch 2 threads (set-up) | ratio |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    def threads(t):
+        return f"{t} thread{'s' if t > 1 else ''}"
+
+    print("| shape / batch | " + " | ".join(f"plainnet {threads(t)} | PyTorch {threads(t)} (set-up) | ratio" for t in THREADS) + " |")
+    print("| --- |" + " ---: | ---: | ---: |" * len(THREADS))
     for s in shapes:
         cells = []
         for t in THREADS:
@@ -206,10 +212,10 @@ def main(argv=None):
             cells += [f"{p:,.0f}", "—" if peer is None else f"{peer[1]:,.0f} ({peer[0]})", ratio(p, peer)]
         print(f"| {s} | " + " | ".join(cells) + " |")
     print()
-    print("Every set-up, median examples/s (1 thread / 2 threads):")
+    print("Every set-up, median examples/s (" + " / ".join(threads(t) for t in THREADS) + "):")
     for s in shapes:
-        print(f"  {s}: " + ", ".join(f"{label} {statistics.median(t_runs[(s, 1, label)]):,.0f} / "
-                                    + (f"{statistics.median(t_runs[(s, 2, label)]):,.0f}" if label in setups[2] else "—") for label in setups[1]))
+        print(f"  {s}: " + ", ".join(label + " " + " / ".join(f"{statistics.median(t_runs[(s, t, label)]):,.0f}" if label in setups[t] else "—" for t in THREADS)
+                                    for label in setups[THREADS[0]]))
     print()
     print(f"examples/s, median of {args.rounds} rounds of {args.seconds:g} s runs taken in turns; the peer is the fastest set-up on each shape")
     print(jvm)
