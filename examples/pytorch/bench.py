@@ -9,7 +9,7 @@ classes, F.cross_entropy (the mean over the batch: plainnet's softmax per_exampl
 over the trainable parameters (F frozen bottom layers have requires_grad=False). One step =
 forward, loss, zero_grad, backward, optimizer step. torch.set_num_threads(T), default 1.
 
-Timing as plainnet's: warm up for --seconds, then 10 slices of --seconds/10 (at least one step
+Timing as plainnet's: warm up for --warmup (default --seconds), then 10 slices of --seconds/10 (at least one step
 each); examples_per_s from the median slice, examples_per_s_best from the fastest. One JSON line
 per case with the keys of plainnet bench's lines that apply. --serve reads one case per line on
 standard input and answers each with its JSON line (compare.py keeps one such process, so that
@@ -51,7 +51,7 @@ def parse_case(text, threads):
     return sizes, batch, frozen, threads
 
 
-def run_case(torch, sizes, batch, frozen, threads, seconds):
+def run_case(torch, sizes, batch, frozen, threads, seconds, warmup=None):
     """Times the case; returns its JSON object."""
     from torch import nn
     import torch.nn.functional as F
@@ -76,7 +76,7 @@ def run_case(torch, sizes, batch, frozen, threads, seconds):
         loss.backward()
         opt.step()
 
-    end = time.perf_counter() + seconds
+    end = time.perf_counter() + (seconds if warmup is None else warmup)
     step()
     while time.perf_counter() < end:
         step()
@@ -266,6 +266,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="plainnet bench's training steps in PyTorch float64; see the module doc.")
     ap.add_argument("--cases", default=DEFAULT_CASES, help="comma-separated SIZES/BATCH[/frozenF][/threadsT] (default: %(default)s)")
     ap.add_argument("--seconds", type=float, default=3.0, help="timed seconds per case, after a warm-up as long (default: %(default)s)")
+    ap.add_argument("--warmup", type=float, help="warm-up seconds per case (default: --seconds)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads of the cases that do not name their own (default: %(default)s)")
     ap.add_argument("--serve", action="store_true", help="read cases from standard input, one per line, and answer each with its JSON line")
     ap.add_argument("--describe", action="store_true", help="print this set-up (torch, BLAS, threads, allocator, vector width) as one JSON object and exit")
@@ -297,13 +298,13 @@ def main(argv=None):
             print(json.dumps({"ready": describe(torch)}), flush=True)
             for line in sys.stdin:
                 if line.strip():
-                    print(json.dumps(run_case(torch, *parse_case(line, args.threads), args.seconds)), flush=True)
+                    print(json.dumps(run_case(torch, *parse_case(line, args.threads), args.seconds, args.warmup)), flush=True)
             return 0
         cases = [parse_case(c, args.threads) for c in args.cases.split(",")]
     except ValueError as e:
         print(f"bench.py: option --cases {e}", file=sys.stderr)
         return 2
-    results = [run_case(torch, *c, args.seconds) for c in cases]
+    results = [run_case(torch, *c, args.seconds, args.warmup) for c in cases]
     print(f"{'sizes':22s} {'batch':>6s} {'threads':>7s} {'frozen':>7s} {'examples/s':>14s} {'GFLOP/s':>9s} {'best slice':>14s}")
     for r in results:
         print(f"{r['sizes']:22s} {r['batch']:6d} {r['threads']:7d} {r['frozen']:7d} {r['examples_per_s']:14.0f} {r['gflops']:9.2f} {r['examples_per_s_best']:14.0f}")

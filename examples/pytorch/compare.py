@@ -15,8 +15,8 @@ vector width) is printed above the table. A set-up whose torch would multiply wi
 (Netlib's libblas) is reported and left out: it is no peer, and no ratio is printed against it.
 
 For every shape and round, one after the other: `plainnet bench` on 1 thread, every PyTorch set-up on 1
-thread, `plainnet bench` on 2 threads, every set-up on 2 threads. Each run warms up for --seconds and
-reports its median slice. The table shows per shape the median over the rounds of plainnet and of the
+thread, `plainnet bench` on 2 threads, every set-up on 2 threads. Each run warms up for --warmup (10 s:
+the JIT compiles plainnet's Vector API kernels in the first seconds) and reports its median slice of --seconds. The table shows per shape the median over the rounds of plainnet and of the
 fastest set-up on that shape (the peer), and plainnet / peer (above 1: plainnet is faster); the medians of
 every set-up follow. plainnet runs as a user runs it (`java -jar`, its default kernels; the "kernels:" line
 says which), in a new JVM per run; each set-up's bench.py serves all its runs (torch is imported once).
@@ -93,10 +93,10 @@ def cpu():
 class Setup:
     """One PyTorch set-up (an interpreter and an allocator) on one thread count: a bench.py --serve process."""
 
-    def __init__(self, label, python, alloc_name, threads, seconds):
+    def __init__(self, label, python, alloc_name, threads, seconds, warmup):
         self.label, self.threads = label, threads
         env, self.removed = bench.torch_env(os.environ, threads, bench.allocator_env(alloc_name))
-        self.proc = subprocess.Popen([python, os.path.join(HERE, "bench.py"), "--serve", "--seconds", str(seconds), "--threads", str(threads)],
+        self.proc = subprocess.Popen([python, os.path.join(HERE, "bench.py"), "--serve", "--seconds", str(seconds), "--warmup", str(warmup), "--threads", str(threads)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         line = self.proc.stdout.readline()
         try:
@@ -115,9 +115,9 @@ class Setup:
         self.proc.wait()
 
 
-def plainnet(jar, case, seconds):
+def plainnet(jar, case, seconds, warmup):
     """`plainnet bench` for one case, as a user runs it: (examples/s, JVM line, kernels line)."""
-    p = subprocess.run(["java", "-jar", jar, "bench", "--cases", case, "--seconds", str(seconds)], capture_output=True, text=True)
+    p = subprocess.run(["java", "-jar", jar, "bench", "--cases", case, "--seconds", str(seconds), "--warmup", str(warmup)], capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"compare.py: plainnet bench --cases {case} failed: {(p.stderr or p.stdout).strip()}")
     return parse_plainnet(p.stdout)
@@ -127,7 +127,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="plainnet against PyTorch float64 at its best, measured in turns; see the module doc.")
     ap.add_argument("--shapes", default=SHAPES, help="comma-separated SIZES/BATCH[/frozenF] (default: %(default)s)")
     ap.add_argument("--rounds", type=int, default=3, help="turns per shape (default: %(default)s)")
-    ap.add_argument("--seconds", type=float, default=2.0, help="timed seconds per run, after a warm-up as long (default: %(default)s)")
+    ap.add_argument("--seconds", type=float, default=2.0, help="timed seconds per run (default: %(default)s)")
+    ap.add_argument("--warmup", type=float, default=10.0, help="warm-up seconds of every run, both sides (default: %(default)s; the JIT compiles plainnet's "
+                    "Vector API kernels in the first seconds, longer on a busy machine)")
     ap.add_argument("--jar", default="target/plainnet.jar", help="plainnet's jar (default: %(default)s)")
     ap.add_argument("--pythons", help="comma-separated Python interpreters to try (default: this one, python3 on the PATH, /usr/bin/python3)")
     ap.add_argument("--allocators", default="tuned,jemalloc", help="allocators to try: default, tuned, jemalloc (default: %(default)s)")
@@ -156,7 +158,7 @@ def main(argv=None):
             for a in allocators:
                 label = f"{chr(ord('A') + i)}{'-' + a if len(allocators) > 1 else ''}"
                 for t in THREADS:
-                    s = Setup(label, py, a, t, args.seconds)
+                    s = Setup(label, py, a, t, args.seconds, args.warmup)
                     if s.config["reference"]:
                         s.close()
                         if t == 1:
@@ -186,7 +188,7 @@ def main(argv=None):
         for r in range(args.rounds):
             for s in shapes:
                 for t in THREADS:
-                    v, jvm, kernels = plainnet(args.jar, f"{s}/threads{t}", args.seconds)
+                    v, jvm, kernels = plainnet(args.jar, f"{s}/threads{t}", args.seconds, args.warmup)
                     p_runs[(s, t)].append(v)
                     for label, setup in setups[t].items():
                         t_runs[(s, t, label)].append(setup.run(f"{s}/threads{t}"))
@@ -217,7 +219,7 @@ def main(argv=None):
         print(f"  {s}: " + ", ".join(label + " " + " / ".join(f"{statistics.median(t_runs[(s, t, label)]):,.0f}" if label in setups[t] else "—" for t in THREADS)
                                     for label in setups[THREADS[0]]))
     print()
-    print(f"examples/s, median of {args.rounds} rounds of {args.seconds:g} s runs taken in turns; the peer is the fastest set-up on each shape")
+    print(f"examples/s, median of {args.rounds} rounds of {args.seconds:g} s runs (after {args.warmup:g} s of warm-up) taken in turns; the peer is the fastest set-up on each shape")
     print(jvm)
     print(kernels)
     return 0

@@ -36,6 +36,7 @@ final class BenchCommand {
         o.value("cases", "LIST", DEFAULT_CASES, "comma-separated cases SIZES/BATCH[/frozenF][/threadsT]: layer sizes joined by '-', the batch, optionally F frozen bottom layers and T threads (in either order)");
         o.value("threads", "T", "1", "threads of the cases that do not name their own (results are bit-identical for any count)");
         o.value("seconds", "S", "3", "timed seconds per case (at most 3600), after a warm-up of the same length");
+        o.value("warmup", "W", "", "warm-up seconds per case (at most 3600), if not --seconds");
         o.value("loss", "NAME", "softmax", "softmax, bce or mse");
         return o;
     }
@@ -50,6 +51,8 @@ final class BenchCommand {
         if (threads > Network.MAX_THREADS) throw new UsageException("option --threads expected at most " + Network.MAX_THREADS + ", found " + threads);
         double seconds = o.number("seconds", 0.0, true);
         if (seconds > MAX_SECONDS) throw new UsageException("option --seconds expected at most " + MAX_SECONDS + ", found " + o.required("seconds"));
+        double warmup = o.get("warmup").isEmpty() ? seconds : o.number("warmup", 0.0, false);
+        if (warmup > MAX_SECONDS) throw new UsageException("option --warmup expected at most " + MAX_SECONDS + ", found " + o.required("warmup"));
         String lossName = o.choice("loss", "softmax", "bce", "mse");
         List<Case> cases = new ArrayList<Case>();
         for (String c : o.required("cases").split(",", -1)) cases.add(parseCase(c.trim(), threads));
@@ -59,7 +62,7 @@ final class BenchCommand {
             cases.get(0).setUp(lossName);
             firstStep = System.currentTimeMillis();
             for (int c = 1; c < cases.size(); c++) cases.get(c).setUp(lossName);
-            for (Case c : cases) c.warmUp(seconds);
+            for (Case c : cases) c.warmUp(warmup);
             // The timed slices: case after case, SLICES rounds.
             for (int k = 0; k < SLICES; k++) {
                 for (Case c : cases) c.slice(k, seconds / SLICES);
