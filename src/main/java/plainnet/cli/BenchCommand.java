@@ -95,17 +95,26 @@ final class BenchCommand {
                 }
             }
         }
-        String launcher = System.getProperty(VectorLauncher.STARTED);
-        if (launcher == null) {
-            out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime(), launcher = launcherStart();
+        if (launcher < 0) {
+            out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - jvmStart);
         } else {
             out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms (from the first JVM, which started this one with the Vector API; %d ms of it before this one)%n",
-                firstStep - Long.parseLong(launcher), ManagementFactory.getRuntimeMXBean().getStartTime() - Long.parseLong(launcher));
+                firstStep - launcher, jvmStart - launcher);
         }
         out.printf(Locale.ROOT, "JVM: %s %s, %d processors, largest vector %s bytes (HotSpot's MaxVectorSize)%n",
             System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(), vmOption("MaxVectorSize"));
         out.printf(Locale.ROOT, "kernels: %s%n", Network.kernels());
         return 0;
+    }
+
+    /** When the JVM that started this one started (ms since 1970; SPEC.md, section 23), or -1 where this JVM was not started by plainnet. */
+    private static long launcherStart() {
+        try {
+            return Long.parseLong(System.getProperty(VectorLauncher.STARTED, "-1"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** A HotSpot option's value, or "n/a" on a JVM that has no such option. */
