@@ -34,8 +34,8 @@ final class VectorLauncher {
     static final String STARTED = "plainnet.launcherStarted";
 
     /**
-     * The commands whose time goes into training steps, where the Vector API kernels win back the
-     * second JVM's start many times over (README, "Performance"); the others (evaluate, predict,
+     * The commands whose time goes into training steps, where the Vector API kernels were
+     * measured faster once warmed up (README, "Performance"); the others (evaluate, predict,
      * gradcheck, info, export, vectors, compute, verify, help, version) run in this JVM, where their
      * time is mostly start-up and reading files.
      */
