@@ -161,17 +161,17 @@ def main(argv=None):
                     s = Setup(label, py, a, t, args.seconds, args.warmup)
                     if s.config["reference"]:
                         s.close()
-                        if t == 1:
+                        if t == THREADS[0]:
                             refused.append((label, s.config))
                         continue
                     setups[t][label] = s
-                    if t == 1:
+                    if t == THREADS[0]:
                         configs[label] = s.config
         removed = next((s.removed for t in THREADS for s in setups[t].values()), {})
         print(f"{datetime.date.today().isoformat()}, {cpu()}, {os.cpu_count()} processors, vector width {bench.vector_width(bench.cpu_flags())}")
         if removed:
             print("Removed for the PyTorch runs only: " + ", ".join(f"{k}={v}" for k, v in removed.items()) + " (OpenBLAS picks the CPU's own kernels)")
-        print("PyTorch set-ups tried (OpenMP, MKL and OpenBLAS on as many threads as torch; the lines show the 1-thread run):")
+        print(f"PyTorch set-ups tried (OpenMP, MKL and OpenBLAS on as many threads as torch; the lines show the {THREADS[0]}-thread run):")
         for label, c in configs.items():
             print(f"  {label}: {bench.summary(c)}")
         for label, c in refused:
