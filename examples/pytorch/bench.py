@@ -202,6 +202,7 @@ def describe(torch):
     return {"python": sys.executable, "torch": torch.__version__, "blas": name, "blas_library": lib,
             "blas_kernels": blas_kernels(torch, name, lib), "reference": name == "reference",
             "torch_threads": torch.get_num_threads(), "omp_threads": os.environ.get("OMP_NUM_THREADS", "default"),
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
             "allocator": allocator(os.environ), "cpu_capability": cpu_capability(torch), "vector_width": vector_width(cpu_flags()),
             "openblas_env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}}
 
@@ -212,7 +213,7 @@ def summary(d):
             if d["reference"] else f"{d['blas']} ({d['blas_library']}; {d['blas_kernels']})")
     forced = "".join(f", {k}={v} forced" for k, v in d["openblas_env"].items())
     return (f"PyTorch {d['torch']} ({d['python']}), float64, {blas}{forced}, torch threads {d['torch_threads']}, "
-            f"OMP_NUM_THREADS {d['omp_threads']}, allocator {d['allocator']}, CPU capability {d['cpu_capability']}, "
+            f"OMP_NUM_THREADS {d['omp_threads']}, OMP_WAIT_POLICY {d.get('omp_wait_policy', 'default')}, allocator {d['allocator']}, CPU capability {d['cpu_capability']}, "
             f"vector width {d['vector_width']}")
 
 

@@ -93,9 +93,10 @@ def cpu():
 class Setup:
     """One PyTorch set-up (an interpreter and an allocator) on one thread count: a bench.py --serve process."""
 
-    def __init__(self, label, python, alloc_name, threads, seconds, warmup):
+    def __init__(self, label, python, alloc_name, threads, seconds, warmup, extra):
         self.label, self.threads = label, threads
         env, self.removed = bench.torch_env(os.environ, threads, bench.allocator_env(alloc_name))
+        env.update(extra)
         self.proc = subprocess.Popen([python, os.path.join(HERE, "bench.py"), "--serve", "--seconds", str(seconds), "--warmup", str(warmup), "--threads", str(threads)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         line = self.proc.stdout.readline()
@@ -158,20 +159,24 @@ def main(argv=None):
             for a in allocators:
                 label = f"{chr(ord('A') + i)}{'-' + a if len(allocators) > 1 else ''}"
                 for t in THREADS:
-                    s = Setup(label, py, a, t, args.seconds, args.warmup)
-                    if s.config["reference"]:
-                        s.close()
-                        if t == THREADS[0]:
-                            refused.append((label, s.config))
-                        continue
-                    setups[t][label] = s
-                    if t == THREADS[0]:
-                        configs[label] = s.config
+                    # Several threads: OpenMP's threads either spin while they wait (its default,
+                    # best on idle cores) or sleep (OMP_WAIT_POLICY=PASSIVE, far better on busy ones).
+                    for policy in (("",) if t == 1 else ("", "passive")):
+                        name = label + ("-" + policy if policy else "")
+                        s = Setup(name, py, a, t, args.seconds, args.warmup, {"OMP_WAIT_POLICY": "PASSIVE"} if policy else {})
+                        if s.config["reference"]:
+                            s.close()
+                            if name not in configs and all(name != r[0] for r in refused):
+                                refused.append((name, s.config))
+                            continue
+                        setups[t][name] = s
+                        configs.setdefault(name, s.config)
         removed = next((s.removed for t in THREADS for s in setups[t].values()), {})
         print(f"{datetime.date.today().isoformat()}, {cpu()}, {os.cpu_count()} processors, vector width {bench.vector_width(bench.cpu_flags())}")
         if removed:
             print("Removed for the PyTorch runs only: " + ", ".join(f"{k}={v}" for k, v in removed.items()) + " (OpenBLAS picks the CPU's own kernels)")
-        print(f"PyTorch set-ups tried (OpenMP, MKL and OpenBLAS on as many threads as torch; the lines show the {THREADS[0]}-thread run):")
+        print("PyTorch set-ups tried (OpenMP, MKL and OpenBLAS on as many threads as torch; each line shows the set-up's first run; "
+              "'-passive': OMP_WAIT_POLICY=PASSIVE, tried on several threads):")
         for label, c in configs.items():
             print(f"  {label}: {bench.summary(c)}")
         for label, c in refused:
@@ -214,10 +219,10 @@ def main(argv=None):
             cells += [f"{p:,.0f}", "—" if peer is None else f"{peer[1]:,.0f} ({peer[0]})", ratio(p, peer)]
         print(f"| {s} | " + " | ".join(cells) + " |")
     print()
-    print("Every set-up, median examples/s (" + " / ".join(threads(t) for t in THREADS) + "):")
+    print("Every set-up, median examples/s:")
     for s in shapes:
-        print(f"  {s}: " + ", ".join(label + " " + " / ".join(f"{statistics.median(t_runs[(s, t, label)]):,.0f}" if label in setups[t] else "—" for t in THREADS)
-                                    for label in setups[THREADS[0]]))
+        print(f"  {s}: " + "; ".join(threads(t) + ": " + ", ".join(f"{label} {statistics.median(t_runs[(s, t, label)]):,.0f}" for label in setups[t])
+                                    for t in THREADS))
     print()
     print(f"examples/s, median of {args.rounds} rounds of {args.seconds:g} s runs (after {args.warmup:g} s of warm-up) taken in turns; the peer is the fastest set-up on each shape")
     print(jvm)
