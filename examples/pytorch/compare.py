@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """plainnet against PyTorch float64 at its best, shape by shape, measured in turns (`make bench-compare`).
 
-    python3 examples/pytorch/compare.py [--rounds 3] [--seconds 2] [--jar target/plainnet.jar]
-                                        [--pythons PY,PY] [--allocators tuned,jemalloc]
+    python3 examples/pytorch/compare.py [--rounds 3] [--seconds 2] [--warmup 10] [--jar target/plainnet.jar]
+                                        [--pythons PY,PY] [--allocators tuned,jemalloc] [--threads 1,2]
 
 PyTorch runs as an informed user would run it (SPEC.md §24). Every PyTorch set-up found is tried: each
 Python interpreter that imports torch (this one, `python3` on the PATH, /usr/bin/python3 — e.g. the
 pip wheel with MKL, and Debian's python3-torch on the system BLAS) with each allocator (glibc with its
-MALLOC_* thresholds raised, and jemalloc through LD_PRELOAD where installed). Every PyTorch run has
+MALLOC_* thresholds raised, and jemalloc through LD_PRELOAD where installed), and on several threads also
+with OMP_WAIT_POLICY=PASSIVE (label -passive: OpenMP's waiting threads sleep instead of spinning, far
+better on busy cores). Every PyTorch run has
 the environment's forced OpenBLAS settings (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) removed, so that
 OpenBLAS uses the processor's own kernels, and OpenMP, MKL and OpenBLAS on as many threads as torch.
 The configuration of every set-up (bench.py --describe: torch, BLAS and kernel set, threads, allocator,
