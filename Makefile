@@ -106,7 +106,8 @@ bench: target/plainnet.jar
 # set-up found (each python3 that imports torch, with glibc's allocator tuned and with jemalloc where
 # installed; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for PyTorch only), per shape in turns with
 # plainnet bench, on 1 and 2 threads each; medians of the rounds, the fastest set-up as the peer, the
-# configuration above the table. About 15 minutes. Skipped (exit 0) where no python3 imports torch.
+# configuration above the table. About 30-45 minutes (10 s of warm-up per run). Skipped (exit 0) where no
+# python3 imports torch.
 bench-compare: target/plainnet.jar
 	@if command -v python3 > /dev/null 2>&1; then python3 examples/pytorch/compare.py; \
 	  else echo "bench-compare: skipped: python3 is not installed"; fi
