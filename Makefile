@@ -108,27 +108,26 @@ single-file: target/plainnet.jar
 vectors: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar vectors --out test-data/vectors
 
-# Speed: timed training steps for the default shapes (1 and 2 threads) with the plain kernels,
-# again with the Vector API kernels where the JVM has the module (the "kernels:" line of the
-# output names the path in effect), again with HotSpot's vectors limited to 256 bits (the JVM
-# line shows the size in effect), then the demo's wall time.
+# Speed: timed training steps for the default shapes (1 and 2 threads) as a user runs them (the
+# Vector API kernels where the JDK has the module: plainnet starts its JVM again with it, SPEC §23;
+# the "kernels:" line names the path in effect), again with the plain kernels
+# (-Dplainnet.vector=false), again with HotSpot's vectors limited to 256 bits (the JVM line shows
+# the size in effect), then the demo's wall time.
 bench: target/plainnet.jar
 	$(JAVA) -jar target/plainnet.jar bench
-	@if $(JAVA) --add-modules jdk.incubator.vector -version > /dev/null 2>&1; then \
-	  echo "The default cases again with the Vector API kernels (SPEC §23; the JVM warns about the incubator module):"; \
-	  echo "$(JAVA) --add-modules jdk.incubator.vector -jar target/plainnet.jar bench"; \
-	  $(JAVA) --add-modules jdk.incubator.vector -jar target/plainnet.jar bench || exit 1; \
-	else \
-	  echo "No Vector API run: this JVM has no jdk.incubator.vector (JDK 17+ needed)"; \
-	fi
+	@echo "The default cases again with the plain kernels:"
+	$(JAVA) -Dplainnet.vector=false -jar target/plainnet.jar bench
 	@echo "The default cases again with vectors of at most 256 bits (HotSpot flag; see README, Performance):"
 	$(JAVA) -XX:+IgnoreUnrecognizedVMOptions -XX:MaxVectorSize=32 -jar target/plainnet.jar bench
 	@start=$$(date +%s%N); $(JAVA) -jar target/plainnet.jar demo > /dev/null 2>&1; end=$$(date +%s%N); \
 	  echo "make demo (jar already built): $$(( (end - start) / 1000000 )) ms"
 
-# plainnet against PyTorch float64 (examples/pytorch/compare.py): per shape, plainnet bench on 1 and
-# 2 threads and examples/pytorch/bench.py on 1 thread, in turns; medians of the rounds and the ratios.
-# Skipped (exit 0) where python3 or torch is not installed.
+# plainnet against PyTorch float64 at its best (examples/pytorch/compare.py, SPEC §24): every PyTorch
+# set-up found (each python3 that imports torch, with glibc's allocator tuned and with jemalloc where
+# installed; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for PyTorch only), per shape in turns with
+# plainnet bench, on 1 and 2 threads each; medians of the rounds, the fastest set-up as the peer, the
+# configuration above the table. About 30-45 minutes (10 s of warm-up per run). Skipped (exit 0) where no
+# python3 imports torch.
 bench-compare: target/plainnet.jar
 	@if command -v python3 > /dev/null 2>&1; then python3 examples/pytorch/compare.py; \
 	  else echo "bench-compare: skipped: python3 is not installed"; fi

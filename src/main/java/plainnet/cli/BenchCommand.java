@@ -36,6 +36,7 @@ final class BenchCommand {
         o.value("cases", "LIST", DEFAULT_CASES, "comma-separated cases SIZES/BATCH[/frozenF][/threadsT]: layer sizes joined by '-', the batch, optionally F frozen bottom layers and T threads (in either order)");
         o.value("threads", "T", "1", "threads of the cases that do not name their own (results are bit-identical for any count)");
         o.value("seconds", "S", "3", "timed seconds per case (at most 3600), after a warm-up of the same length");
+        o.value("warmup", "W", "", "warm-up seconds per case (at most 3600), if not --seconds");
         o.value("loss", "NAME", "softmax", "softmax, bce or mse");
         return o;
     }
@@ -50,6 +51,8 @@ final class BenchCommand {
         if (threads > Network.MAX_THREADS) throw new UsageException("option --threads expected at most " + Network.MAX_THREADS + ", found " + threads);
         double seconds = o.number("seconds", 0.0, true);
         if (seconds > MAX_SECONDS) throw new UsageException("option --seconds expected at most " + MAX_SECONDS + ", found " + o.required("seconds"));
+        double warmup = o.get("warmup").isEmpty() ? seconds : o.number("warmup", 0.0, false);
+        if (warmup > MAX_SECONDS) throw new UsageException("option --warmup expected at most " + MAX_SECONDS + ", found " + o.required("warmup"));
         String lossName = o.choice("loss", "softmax", "bce", "mse");
         List<Case> cases = new ArrayList<Case>();
         for (String c : o.required("cases").split(",", -1)) cases.add(parseCase(c.trim(), threads));
@@ -59,7 +62,7 @@ final class BenchCommand {
             cases.get(0).setUp(lossName);
             firstStep = System.currentTimeMillis();
             for (int c = 1; c < cases.size(); c++) cases.get(c).setUp(lossName);
-            for (Case c : cases) c.warmUp(seconds);
+            for (Case c : cases) c.warmUp(warmup);
             // The timed slices: case after case, SLICES rounds.
             for (int k = 0; k < SLICES; k++) {
                 for (Case c : cases) c.slice(k, seconds / SLICES);
@@ -92,11 +95,26 @@ final class BenchCommand {
                 }
             }
         }
-        out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - ManagementFactory.getRuntimeMXBean().getStartTime());
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime(), launcher = launcherStart();
+        if (launcher < 0) {
+            out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms%n", firstStep - jvmStart);
+        } else {
+            out.printf(Locale.ROOT, "JVM start to the end of the first training step: %d ms (from the first JVM, which started this one with the Vector API; %d ms of it before this one)%n",
+                firstStep - launcher, jvmStart - launcher);
+        }
         out.printf(Locale.ROOT, "JVM: %s %s, %d processors, largest vector %s bytes (HotSpot's MaxVectorSize)%n",
             System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(), vmOption("MaxVectorSize"));
         out.printf(Locale.ROOT, "kernels: %s%n", Network.kernels());
         return 0;
+    }
+
+    /** When the JVM that started this one started (ms since 1970; SPEC.md, section 23), or -1 where this JVM was not started by plainnet. */
+    private static long launcherStart() {
+        try {
+            return Long.parseLong(System.getProperty(VectorLauncher.STARTED, "-1"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** A HotSpot option's value, or "n/a" on a JVM that has no such option. */

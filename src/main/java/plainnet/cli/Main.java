@@ -46,11 +46,15 @@ public final class Main {
 
     /**
      * The command line: runs {@link #run} on the process's streams and exits with its code
-     * (SPEC.md, section 21).
+     * (SPEC.md, section 21). Where the JDK has the Vector API but this JVM was started without
+     * it, the command runs in a second JVM with it instead (the same bits, faster; SPEC.md,
+     * section 23), unless {@code -Dplainnet.vector=false}.
      *
      * @param args the command and its options, e.g. {@code train --data d.csv --features a..c --labels y --out m.json}
      */
     public static void main(String[] args) {
+        int relaunched = VectorLauncher.relaunch(args);
+        if (relaunched >= 0) System.exit(relaunched);
         Reading.watch(args.length == 0 ? "" : args[0], System.err);
         int code;
         try {
