@@ -104,7 +104,7 @@ class VectorLauncherTest {
     void main_eitherPath_sameModelBitsSameOutput() throws Exception {
         assumeVectorApi();
         Path data = Path.of("test-data/digits/digits.csv").toAbsolutePath();
-        String[] train = {"train", "--data", data.toString(), "--labels", "digit", "--loss", "softmax", "--hidden", "16:relu", "--epochs", "1",
+        String[] train = {"train", "--data", data.toString(), "--features", "pixel_0_0..pixel_7_7", "--labels", "digit", "--loss", "softmax", "--hidden", "16:relu", "--epochs", "1",
             "--split", "0.2", "--seed", "7", "--out"};
         List<String> fast = new ArrayList<>(List.of("-cp", CLASSES, "plainnet.cli.Main"));
         fast.addAll(Arrays.asList(train));
