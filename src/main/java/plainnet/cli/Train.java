@@ -53,7 +53,7 @@ final class Train {
         Training.trainingOptions(o);
         o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
         o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
-        o.value("unfreeze-from", "L", "0", "second stage: unfreeze layers L and above");
+        o.value("unfreeze-from", "L", "0", "second stage: train layers L and above only (those below are frozen)");
         o.value("unfreeze", "MODE", "none", "gradual: train the new layers alone in the first epoch, then unfreeze one more layer from the top each epoch");
         o.value("lr-decay", "F", "1", "discriminative learning rates: the layer d steps below the top trains at lr * F^-d (ULMFiT: 2.6; 1: off)");
         o.value("l2-sp", "ALPHA", "0", "L2-SP: add (ALPHA/2)*|W - W0|^2 to the loss, W0 the --model's weights of the kept layers (0 for new layers)");
@@ -193,6 +193,8 @@ final class Train {
             // Only stage 1 starts from weights no learning rate has touched.
             String firstStep = Overflow.firstStep(r, net, loss, parts[0], source.standardize != null);
             if (!r.diverged && stage2 > 0) {
+                // stage 2 trains exactly layers ≥ L: those below are frozen again, even if stage 1 trained them
+                net.freeze(0, unfreezeFrom);
                 net.unfreeze(unfreezeFrom, net.size());
                 offset = r.history.size();
                 int stage1Kept = r.keptEpoch;
