@@ -77,8 +77,8 @@ final class Train {
         Csv csv = Setup.csv(o.required("data"), progress);
         List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
         List<String> features = Setup.features(o, csv, labels);
-        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
-        Setup.Data[] parts = validation(o, d, lossKind, progress);
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), "--loss", true);
+        Setup.Data[] parts = validation(o, d, lossKind, "--loss", progress);
         Setup.announce(progress, csv, labels, d, lossKind);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         Standardization standardize = o.has("standardize") ? standardization(parts[0], d) : null;
@@ -144,8 +144,10 @@ final class Train {
                 + " (" + Dataset.abbreviate(features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
                 + Dataset.abbreviate(source.features) + ")");
         }
-        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
-        Setup.Data[] parts = validation(o, d, lossKind, progress);
+        // messages name where the loss kind came from: --loss, the model's, or bce chosen in its place
+        String from = lossOption != null ? "--loss" : lossKind.equals(Build.kind(source.loss)) ? "the model's loss" : "the loss";
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), from, true);
+        Setup.Data[] parts = validation(o, d, lossKind, from, progress);
         Setup.announce(progress, csv, labels, d, lossKind + why);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         // The kept layers read the same inputs as before, so they get the source model's standardization.
@@ -400,14 +402,14 @@ final class Train {
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
-    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, PrintStream progress) throws UsageException, IOException {
+    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, String from, PrintStream progress) throws UsageException, IOException {
         if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
         if (o.get("validation") != null) {
             Csv csv = Setup.csv(o.get("validation"), progress);
             List<String> labels = new ArrayList<String>();
             for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
             if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
-            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, true);
+            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, from, true);
             return new Setup.Data[] {d, v};
         }
         if (o.get("split") != null) {
