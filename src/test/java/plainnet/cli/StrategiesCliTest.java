@@ -167,6 +167,14 @@ class StrategiesCliTest {
     }
 
     @Test
+    void history_aFolder_refusedWithAHintAtACsvNameInIt_notAModelName() throws Exception {
+        Path hd = Files.createDirectory(dir.resolve("hd"));
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", hd.toString(), "--out", "@n.json")).isEqualTo(2);
+        assertThat(cli.err).isEqualTo("plainnet train: " + hd + ": expected a file to write to, found a folder; give a file name in it, e.g. " + hd.resolve("history.csv") + "\n");
+        assertThat(Files.exists(dir.resolve("n.json"))).isFalse();
+    }
+
+    @Test
     void history_divergedRun_writtenWithTheEpochsThatFinished_nothingKept() throws Exception {
         // lr 1e300 blows the loss up in the first epoch's second step: no epoch finishes, no model is written
         assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--hidden", "4:tanh", "--lr", "1e300", "--quiet",
