@@ -67,6 +67,9 @@ public final class Optimizer {
     /** L2-SP's W⁰ (O, I) of each anchored layer, copied when given and never modified; a layer not here has W⁰ = 0. */
     private final IdentityHashMap<Dense, double[][]> anchors;
 
+    /** F^(−d) of layer l at [l], d = L − 1 − l, for a network of L = its length layers; rebuilt when L changes (null until the first step with lrDecay ≠ 1). */
+    private double[] decay; // (L)
+
     /** Per-layer state, created on the layer's first trainable step. */
     private final IdentityHashMap<Dense, State> state = new IdentityHashMap<Dense, State>();
 
@@ -299,7 +302,7 @@ public final class Optimizer {
                 c2 = 1.0 - StrictMath.pow(beta2, s.t);
             }
             // discriminative rates: the layer d = L − 1 − l steps below the top at lr · (lrScale · F^(−d))
-            double scale = lrDecay == 1.0 ? layer.lrScale() : layer.lrScale() * StrictMath.pow(lrDecay, -(double) (net.size() - 1 - l));
+            double scale = lrDecay == 1.0 ? layer.lrScale() : layer.lrScale() * decay(net.size())[l];
             // updateRow for the rows of W and b (b as row O), split over the network's threads: each
             // parameter is updated by one thread on its own, so the threads change no bit.
             rowsLayer = layer;
@@ -309,6 +312,21 @@ public final class Optimizer {
         }
         rowsLayer = null;
         rowsState = null;
+    }
+
+    /**
+     * F^(−d) for each layer l of a network of L layers, d = L − 1 − l, computed once per L: the same
+     * {@code StrictMath.pow} as SPEC.md states, so the same bits, without a call per layer per step.
+     *
+     * @param L the network's number of layers
+     * @return (L) F^(−d) of layer l at [l]
+     */
+    private double[] decay(int L) {
+        if (decay == null || decay.length != L) {
+            decay = new double[L];
+            for (int l = 0; l < L; l++) decay[l] = StrictMath.pow(lrDecay, -(double) (L - 1 - l));
+        }
+        return decay;
     }
 
     /**

@@ -429,6 +429,21 @@ class KernelsTest {
         }
     }
 
+    /** With discriminative rates (withLrDecay) the training step also allocates nothing after warm-up: F^(−d) is not recomputed per step. */
+    @Test
+    void trainingStep_withLrDecay_afterWarmUp_allocatesNothing() {
+        Rng rng = new Rng(4);
+        Network net = new Network(new Dense(64, 48, Activation.RELU, rng), new Dense(48, 32, Activation.TANH, rng), new Dense(32, 10, Activation.IDENTITY, rng));
+        double[][] x = Assert.gaussian(rng, 32, 64, 1.0);
+        int[] c = new int[32];
+        for (int n = 0; n < 32; n++) c[n] = rng.nextInt(10);
+        Loss loss = new SoftmaxCrossEntropy();
+        Targets t = Targets.ofClasses(c, 10);
+        Optimizer opt = Optimizer.adam(1e-3).withLrDecay(2.6);
+        double[][] dz = new double[32][10];
+        assertThat(allocatedBy500Calls(() -> step(net, loss, opt, x, t, dz))).as("bytes allocated by 500 training steps with lr decay after warm-up").isLessThanOrEqualTo(0);
+    }
+
     /** As Trainer's step: the loss's J and dz in one pass. */
     private static void step(Network net, Loss loss, Optimizer opt, double[][] x, Targets t, double[][] dz) {
         double[][] z = net.forwardChecked(x);

@@ -71,6 +71,9 @@ final class History {
         String file = o.get("history");
         if (file == null) return null;
         Path csv = Paths.get(file), svg = chartOf(file);
+        if (Files.isDirectory(csv)) { // checkOutput's hint names a model file; this one is a CSV
+            throw new FormatException(file, 0, 0, "expected a file to write to, found a folder; give a file name in it, e.g. " + csv.resolve("history.csv"));
+        }
         TextFiles.checkOutput(csv, "--history", inputs);
         TextFiles.checkOutput(svg, "--history (its chart " + svg + ")", inputs);
         for (Path p : Arrays.asList(csv, svg)) {

@@ -78,7 +78,7 @@ final class Inspect {
         } else {
             labels = m.tasks;
         }
-        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.equals("softmax") ? m.net.outputs() : 0, false);
+        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.equals("softmax") ? m.net.outputs() : 0, "the model's loss", false);
         if (d.outputs.size() != m.net.outputs()) {
             throw new UsageException("the model has " + m.net.outputs() + " outputs, but the labels give " + d.outputs.size() + " (" + d.outputs + ")");
         }

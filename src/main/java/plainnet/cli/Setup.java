@@ -72,17 +72,20 @@ final class Setup {
      * before the rest of the file is read.
      *
      * @param classes the number of softmax classes, or 0 to take it from the data
-     * @param option  true when the loss kind comes from --loss (train, transfer): messages then name
-     *                the option and hint at the kind that fits; false for a model's loss (evaluate)
+     * @param from    where the loss kind comes from, as messages name it: "--loss", or "the model's
+     *                loss" (evaluate; transfer without --loss), or "the loss" (transfer's bce chosen for a
+     *                softmax model's several label columns)
+     * @param option  true when --loss can change the loss kind (train, transfer): messages then hint
+     *                at the kind that fits; false for a model's loss (evaluate)
      */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, boolean option) throws IOException {
+    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, String from, boolean option) throws IOException {
         if (loss.equals("softmax") && labels.size() != 1) {
-            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + (option ? "--loss" : "the model's loss") + " softmax, found "
+            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + from + " softmax, found "
                 + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
         }
         Dataset d;
         try {
-            d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, option));
+            d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, from, option));
         } finally {
             Reading.end();
         }
@@ -140,9 +143,9 @@ final class Setup {
      * Checks each row's labels for the loss kind as the file streams, with a hint at the loss
      * that fits when one does: a bce label that is a class index 2, 3, … of a single column
      * suggests --loss softmax; any other number outside [0, 1] suggests --loss mse; a softmax
-     * label in [0, 1] that is not a whole number suggests --loss bce (SPEC.md, section 21). For a
-     * model's loss (evaluate, gradcheck), which no option changes, the message names the model's
-     * loss and gives no hint.
+     * label in [0, 1] that is not a whole number suggests --loss bce (SPEC.md, section 21). The
+     * message names where the loss kind came from (--loss, or the model's loss when transfer has no
+     * --loss). For a model's loss (evaluate, gradcheck), which no option changes, it gives no hint.
      */
     static final class LabelCheck implements Dataset.LabelCheck {
         private final String loss, said;
@@ -150,12 +153,12 @@ final class Setup {
         private final List<String> labels;
         private final boolean option;
 
-        LabelCheck(String loss, int classes, List<String> labels, boolean option) {
+        LabelCheck(String loss, int classes, List<String> labels, String from, boolean option) {
             this.loss = loss;
             this.classes = classes;
             this.labels = labels;
             this.option = option;
-            this.said = (option ? "--loss " : "the model's loss ") + loss;
+            this.said = from + " " + loss;
         }
 
         @Override

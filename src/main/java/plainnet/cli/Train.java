@@ -53,7 +53,7 @@ final class Train {
         Training.trainingOptions(o);
         o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
         o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
-        o.value("unfreeze-from", "L", "0", "second stage: unfreeze layers L and above");
+        o.value("unfreeze-from", "L", "0", "second stage: train layers L and above only (those below are frozen)");
         o.value("unfreeze", "MODE", "none", "gradual: train the new layers alone in the first epoch, then unfreeze one more layer from the top each epoch");
         o.value("lr-decay", "F", "1", "discriminative learning rates: the layer d steps below the top trains at lr * F^-d (ULMFiT: 2.6; 1: off)");
         o.value("l2-sp", "ALPHA", "0", "L2-SP: add (ALPHA/2)*|W - W0|^2 to the loss, W0 the --model's weights of the kept layers (0 for new layers)");
@@ -77,8 +77,8 @@ final class Train {
         Csv csv = Setup.csv(o.required("data"), progress);
         List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
         List<String> features = Setup.features(o, csv, labels);
-        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
-        Setup.Data[] parts = validation(o, d, lossKind, progress);
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), "--loss", true);
+        Setup.Data[] parts = validation(o, d, lossKind, "--loss", progress);
         Setup.announce(progress, csv, labels, d, lossKind);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         Standardization standardize = o.has("standardize") ? standardization(parts[0], d) : null;
@@ -144,8 +144,10 @@ final class Train {
                 + " (" + Dataset.abbreviate(features) + "); give --features with " + net.inputs() + " columns, or leave it out to read the model's columns ("
                 + Dataset.abbreviate(source.features) + ")");
         }
-        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), true);
-        Setup.Data[] parts = validation(o, d, lossKind, progress);
+        // messages name where the loss kind came from: --loss, the model's, or bce chosen in its place
+        String from = lossOption != null ? "--loss" : lossKind.equals(Build.kind(source.loss)) ? "the model's loss" : "the loss";
+        Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), from, true);
+        Setup.Data[] parts = validation(o, d, lossKind, from, progress);
         Setup.announce(progress, csv, labels, d, lossKind + why);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         // The kept layers read the same inputs as before, so they get the source model's standardization.
@@ -193,6 +195,8 @@ final class Train {
             // Only stage 1 starts from weights no learning rate has touched.
             String firstStep = Overflow.firstStep(r, net, loss, parts[0], source.standardize != null);
             if (!r.diverged && stage2 > 0) {
+                // stage 2 trains exactly layers ≥ L: those below are frozen again, even if stage 1 trained them
+                net.freeze(0, unfreezeFrom);
                 net.unfreeze(unfreezeFrom, net.size());
                 offset = r.history.size();
                 int stage1Kept = r.keptEpoch;
@@ -398,14 +402,14 @@ final class Train {
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
-    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, PrintStream progress) throws UsageException, IOException {
+    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, String from, PrintStream progress) throws UsageException, IOException {
         if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
         if (o.get("validation") != null) {
             Csv csv = Setup.csv(o.get("validation"), progress);
             List<String> labels = new ArrayList<String>();
             for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
             if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
-            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, true);
+            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, from, true);
             return new Setup.Data[] {d, v};
         }
         if (o.get("split") != null) {

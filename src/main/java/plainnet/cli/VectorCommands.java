@@ -55,9 +55,7 @@ final class VectorCommands {
             if (Files.isDirectory(dir) && Files.isSameFile(in, dir)) {
                 throw new UsageException("option --out expected a folder other than the --vector folder " + in + ", found the same folder (the results would replace the vectors)");
             }
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new UsageException("option --out expected a folder for the results of the folder " + in + ", found the file " + dir);
-            }
+            TextFiles.checkFolder(dir, "--out"); // a file, or a path under one, named as vectors and demo do
             Files.createDirectories(dir);
             List<Path> files = jsonFiles(in);
             // Each result is saved atomically, as a single --out file is (SPEC.md, "Model file").

@@ -123,6 +123,28 @@ class FirstContactTest {
         assertThat(ModelFile.load(dir.resolve("t4.json")).loss.name()).isEqualTo("binary_cross_entropy");
     }
 
+    @Test
+    void transfer_withoutLoss_aLabelThatDoesNotFit_namesTheModelsLoss_notAnOptionNotGiven_andKeepsTheHint() throws Exception {
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "cls", "--loss", "softmax", "--hidden", "4:tanh", "--epochs", "1",
+            "--quiet", "--out", "@soft.json")).as(cli.err).isZero();
+        Files.writeString(dir.resolve("h.csv"), "a,b,c,y,u,v\n0.1,0.2,0.3,0.5,0,0\n0.1,0.2,0.3,1,0,3\n");
+        assertThat(cli.run("transfer", "--model", "@soft.json", "--data", "@h.csv", "--labels", "y", "--epochs", "1", "--quiet", "--out", "@t.json")).isEqualTo(2);
+        assertThat(cli.err).contains("h.csv:2: column y: expected a class index 0..").contains(" for the model's loss softmax, found 0.5; did you mean --loss bce?")
+            .doesNotContain("for --loss");
+        // the validation file is read for the same loss, so says the same
+        Files.writeString(dir.resolve("v.csv"), "a,b,c,t1\n0.1,0.2,0.3,0.5\n");
+        assertThat(cli.run("transfer", "--model", "@soft.json", "--data", "@d.csv", "--labels", "t1", "--validation", "@v.csv", "--epochs", "1", "--quiet",
+            "--out", "@t.json")).isEqualTo(2);
+        assertThat(cli.err).contains("v.csv:2: column t1: expected a class index 0..1 for the model's loss softmax, found 0.5; did you mean --loss bce?");
+        // two label columns: bce in the softmax model's place, neither given nor the model's
+        assertThat(cli.run("transfer", "--model", "@soft.json", "--data", "@h.csv", "--labels", "u,v", "--epochs", "1", "--quiet", "--out", "@t.json")).isEqualTo(2);
+        assertThat(cli.err).contains("h.csv:3: column v: expected a label in [0, 1] (or empty or ? for unlabeled) for the loss bce, found 3.0; for class indices use --loss softmax");
+        // --loss given: named as the option
+        assertThat(cli.run("transfer", "--model", "@soft.json", "--data", "@h.csv", "--labels", "y", "--loss", "softmax", "--epochs", "1", "--quiet", "--out", "@t.json")).isEqualTo(2);
+        assertThat(cli.err).contains(" for --loss softmax, found 0.5; did you mean --loss bce?");
+        assertThat(Files.exists(dir.resolve("t.json"))).isFalse();
+    }
+
     // ----------------------------------------------------------------------------------------
     // 5. the smaller points
 

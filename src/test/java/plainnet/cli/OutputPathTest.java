@@ -80,7 +80,12 @@ class OutputPathTest {
         Files.copy(Paths.get("test-data/vectors/bce_per_example.json"), vectors.resolve("bce_per_example.json"));
         Path file = Files.writeString(dir.resolve("results.txt"), "keep me\n");
         assertThat(cli.run("compute", vectors.toString(), "--out", file.toString())).isEqualTo(2);
-        assertThat(cli.err).isEqualTo("plainnet compute: option --out expected a folder for the results of the folder " + vectors + ", found the file " + file + "\n");
+        assertThat(cli.err).isEqualTo("plainnet compute: " + file + ": expected a folder for --out (created if missing), found a file; give a folder name for --out\n");
+        assertThat(Files.readString(file)).isEqualTo("keep me\n");
+        // A folder under the file: the same check as vectors and demo (TextFiles.checkFolder), naming the file.
+        assertThat(cli.run("compute", vectors.toString(), "--out", file.resolve("x").toString())).isEqualTo(2);
+        assertThat(cli.err).isEqualTo("plainnet compute: " + file.resolve("x") + ": expected a folder for --out (created if missing), found that " + file
+            + " is a file, not a folder; give a folder name for --out\n");
         assertThat(Files.readString(file)).isEqualTo("keep me\n");
         // A folder --out gets one complete result per vector and no temporary file.
         assertThat(cli.run("compute", vectors.toString(), "--out", dir.resolve("res").toString())).isZero();

@@ -76,6 +76,26 @@ class StrategiesCliTest {
     }
 
     @Test
+    void stage2_trainsExactlyTheLayersFromUnfreezeFrom_evenAfterGradualOrFreeze0_asTheHistoryShows() throws Exception {
+        // Stage 1 ends with every layer trainable (gradual: 2, 1, 0, 0; --freeze 0: 0); stage 2 with
+        // --unfreeze-from 1 trains layers 1 and up only, so layer 0 is frozen again (SPEC.md §21, transfer).
+        String[][] stage1 = {{"--unfreeze", "gradual"}, {"--freeze", "0"}};
+        for (String[] s : stage1) {
+            List<String> a = new ArrayList<>(List.of(s));
+            a.addAll(List.of("--finetune-epochs", "2", "--unfreeze-from", "1", "--history", "@f.csv"));
+            transfer("f.json", a.toArray(new String[0]));
+            List<String[]> rows = csv("f.csv");
+            assertThat(rows).as(String.join(" ", s)).hasSize(7);
+            assertThat(rows.get(4)[1]).as(String.join(" ", s) + ": stage 1 ends").isEqualTo("1");
+            assertThat(rows.get(4)[2]).as(String.join(" ", s) + ": stage 1 ends with every layer trainable").isEqualTo("0");
+            for (int e = 5; e <= 6; e++) {
+                assertThat(rows.get(e)[1]).as(String.join(" ", s) + ": epoch " + e).isEqualTo("2");
+                assertThat(rows.get(e)[2]).as(String.join(" ", s) + ": epoch " + e + " of stage 2 trains layers >= 1").isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
     void history_withPatience_marksTheKeptEpoch_theLowestValidationLoss_andTheReportSaysSo() throws Exception {
         assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1,t2", "--hidden", "8:tanh", "--epochs", "60", "--lr", "0.05",
             "--split", "0.3", "--patience", "3", "--quiet", "--history", "@h.csv", "--out", "@p.json")).as(cli.err).isZero();
@@ -144,6 +164,14 @@ class StrategiesCliTest {
         assertThat(Files.exists(dir.resolve("n.json"))).isFalse();
         assertThat(Files.readAllBytes(dir.resolve("d.csv"))).isEqualTo(data);
         assertThat(Files.readAllBytes(dir.resolve("m.json"))).isEqualTo(model);
+    }
+
+    @Test
+    void history_aFolder_refusedWithAHintAtACsvNameInIt_notAModelName() throws Exception {
+        Path hd = Files.createDirectory(dir.resolve("hd"));
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1", "--history", hd.toString(), "--out", "@n.json")).isEqualTo(2);
+        assertThat(cli.err).isEqualTo("plainnet train: " + hd + ": expected a file to write to, found a folder; give a file name in it, e.g. " + hd.resolve("history.csv") + "\n");
+        assertThat(Files.exists(dir.resolve("n.json"))).isFalse();
     }
 
     @Test
