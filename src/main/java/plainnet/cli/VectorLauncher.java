@@ -162,16 +162,30 @@ final class VectorLauncher {
         return c;
     }
 
-    /** Copies the command's standard error to {@code err} as it comes, without the JVM's incubator warning line. */
+    /**
+     * The notes the JVM prints on standard error before the warning where options come from the
+     * environment; the second JVM inherits that environment and would print them a second time.
+     */
+    private static final List<String> NOTES = Arrays.asList(
+        "NOTE: Picked up JDK_JAVA_OPTIONS: ", "Picked up JAVA_TOOL_OPTIONS: ", "Picked up _JAVA_OPTIONS: ");
+
+    /**
+     * Copies the command's standard error to {@code err} as it comes, without the JVM's incubator
+     * warning line and without the JVM's option notes before it (this JVM printed those already).
+     */
     static void copyErrors(InputStream in, PrintStream err) throws IOException {
-        ByteArrayOutputStream first = new ByteArrayOutputStream();
         int b;
-        while ((b = in.read()) >= 0 && b != '\n' && first.size() <= WARNING.length()) first.write(b);
-        String line = new String(first.toByteArray(), StandardCharsets.UTF_8);
-        if (!(b == '\n' && (line.equals(WARNING) || line.equals(WARNING + "\r")))) {
+        while (true) {
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            while ((b = in.read()) >= 0 && b != '\n' && (first.size() <= WARNING.length() || isNote(first))) first.write(b);
+            String line = new String(first.toByteArray(), StandardCharsets.UTF_8);
+            if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
+            if (b == '\n' && line.equals(WARNING)) break;
+            if (b == '\n' && isNote(first)) continue;
             first.writeTo(err);
             if (b >= 0) err.write(b);
             err.flush();
+            break;
         }
         if (b < 0) return;
         byte[] buf = new byte[8192];
@@ -180,5 +194,12 @@ final class VectorLauncher {
             err.write(buf, 0, n);
             err.flush();
         }
+    }
+
+    /** Whether the bytes read so far start with one of the JVM's option notes. */
+    private static boolean isNote(ByteArrayOutputStream line) {
+        String s = new String(line.toByteArray(), StandardCharsets.UTF_8);
+        for (String note : NOTES) if (s.startsWith(note)) return true;
+        return false;
     }
 }

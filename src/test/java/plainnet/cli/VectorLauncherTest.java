@@ -44,6 +44,17 @@ class VectorLauncherTest {
     }
 
     @Test
+    void copyErrors_optionNotesBeforeWarning_dropsNotesAndWarning() throws IOException {
+        String w = "WARNING: Using incubator modules: jdk.incubator.vector\n";
+        String note = "NOTE: Picked up JDK_JAVA_OPTIONS: -Xss2m -Dx=" + "y".repeat(200) + "\n";
+        String tool = "Picked up JAVA_TOOL_OPTIONS: -Xmx1g\n";
+        assertThat(copy(note + w + "a\n")).isEqualTo("a\n");
+        assertThat(copy(note + tool + w + "a\n" + note)).isEqualTo("a\n" + note);
+        assertThat(copy(note + "other\n" + w)).isEqualTo("other\n" + w);
+        assertThat(copy("NOTE: Picked up JDK_JAVA_OPTIONS: cut")).isEqualTo("NOTE: Picked up JDK_JAVA_OPTIONS: cut");
+    }
+
+    @Test
     void copyErrors_otherText_copiedByteForByte() throws IOException {
         assertThat(copy("")).isEmpty();
         assertThat(copy("no newline")).isEqualTo("no newline");
