@@ -237,7 +237,7 @@ public final class Network {
     }
 
     /** True when m is one of the arrays this network owns (a reference comparison). */
-    private boolean ownsBuffer(double[][] m) {
+    boolean ownsBuffer(double[][] m) {
         return cache.owns(m);
     }
 

@@ -76,9 +76,15 @@ public final class TaskNetwork {
      *
      * @param x input (N, I), finite; not one of this object's buffers
      * @return z (N, K): group g's outputs in columns c_g … c_g + K_g − 1; a buffer owned by this object
-     * @throws IllegalArgumentException if x is empty, has the wrong width or holds NaN/Inf
+     * @throws IllegalArgumentException if x is empty, has the wrong width, holds NaN/Inf, or is z,
+     *         a tower's buffer (such as {@link #output}) or the trunk's
      */
     public double[][] forward(double[][] x) {
+        // The towers overwrite z and their own buffers after the trunk keeps x for its backward:
+        // x must be none of them (output(g) returns a tower's buffer, forward returns z).
+        boolean own = x == z;
+        for (Network tower : towers) own |= tower.ownsBuffer(x);
+        if (own) throw new IllegalArgumentException("input x: expected an array of the caller's, found one of the task network's own buffers (copy it first)");
         double[][] h = trunk.forward(x); // checks x
         this.x = x;
         fromFeatures = false;

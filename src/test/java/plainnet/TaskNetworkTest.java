@@ -300,4 +300,22 @@ class TaskNetworkTest {
         assertThatThrownBy(() -> tn.removeTask("c")).hasMessage("removeTask: expected another task to remain, found \"c\" the only one");
         assertThat(tn.outputs()).isEqualTo(2);
     }
+
+    /**
+     * The towers overwrite z and their own buffers after the trunk has kept x for its backward, so
+     * an x that is one of them would change the trunk's input before its gradient is computed.
+     */
+    @Test
+    void forward_inputIsOneOfItsOwnBuffers_refusedBeforeAnythingChanges() {
+        Rng rng = new Rng(SEED + 6);
+        GroupedLoss loss = TaskFixtures.mixed();
+        TaskNetwork three = TaskFixtures.towers(rng, 3, loss, Activation.TANH); // I = 3 = K of group a
+        three.forward(gaussian(rng, N, 3, 1.0));
+        assertThatThrownBy(() -> three.forward(three.output(0)))
+            .hasMessage("input x: expected an array of the caller's, found one of the task network's own buffers (copy it first)");
+        TaskNetwork seven = TaskFixtures.towers(rng, 7, loss, Activation.TANH); // I = 7 = K of all groups
+        double[][] z = seven.forward(gaussian(rng, N, 7, 1.0));
+        assertThatThrownBy(() -> seven.forward(z)).hasMessageContaining("own buffers");
+        assertThat(seven.forward(copy(z))).isSameAs(z);
+    }
 }
