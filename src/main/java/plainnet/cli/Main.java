@@ -53,8 +53,8 @@ public final class Main {
      * @param args the command and its options, e.g. {@code train --data d.csv --features a..c --labels y --out m.json}
      */
     public static void main(String[] args) {
-        int relaunched = VectorLauncher.relaunch(args);
-        if (relaunched >= 0) System.exit(relaunched);
+        Integer relaunched = VectorLauncher.relaunch(args);
+        if (relaunched != null) System.exit(relaunched);
         Reading.watch(args.length == 0 ? "" : args[0], System.err);
         int code;
         try {

@@ -45,12 +45,13 @@ final class VectorLauncher {
      * Runs the command in a JVM with the Vector API where that is possible and not switched off.
      *
      * @param args the command line's arguments
-     * @return the exit code of the command run in the new JVM, or -1 where it is to run in this one
+     * @return the exit code of the command run in the new JVM (any int: on some systems a crash's
+     *         code is negative), or null where it is to run in this one
      */
-    static int relaunch(String[] args) {
-        if (args.length == 0 || !COMMANDS.contains(args[0]) || Arrays.asList(args).contains("--help") || !wanted()) return -1;
+    static Integer relaunch(String[] args) {
+        if (args.length == 0 || !COMMANDS.contains(args[0]) || Arrays.asList(args).contains("--help") || !wanted()) return null;
         List<String> command = commandLine(args);
-        if (command == null) return -1;
+        if (command == null) return null;
         ProcessBuilder pb = new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(ProcessBuilder.Redirect.INHERIT);
@@ -59,7 +60,7 @@ final class VectorLauncher {
         try {
             p = pb.start();
         } catch (IOException e) {
-            return -1; // no second JVM: run here, on the plain kernels
+            return null; // no second JVM: run here, on the plain kernels
         }
         final Thread copier = new Thread(() -> {
             try {
