@@ -158,6 +158,11 @@ public final class Network {
     // ----------------------------------------------------------------------------------------
     // structure
 
+    /** The layers, bottom first: the network's own list, for reading in the package (not to be changed). */
+    List<Dense> layers() {
+        return layers;
+    }
+
     /**
      * Number of layers.
      *

@@ -169,9 +169,9 @@ public final class TaskTrainer {
             List<Dense> above = new ArrayList<Dense>();
             for (int l = 0; l < trunk.size(); l++) (lo < 0 || l < lo ? below : above).add(trunk.layer(l));
             Network base = new Network(below);
-            inputs = features(base, x);
+            inputs = Trainer.features(base, x, batch);
             Check.matrix("frozen-trunk features", inputs, -1, base.outputs());
-            valInputs = xVal == null ? null : features(base, xVal);
+            valInputs = xVal == null ? null : Trainer.features(base, xVal, batch);
             if (above.isEmpty()) {
                 features = true;
             } else {
@@ -248,7 +248,7 @@ public final class TaskTrainer {
             if (listener != null) listener.accept(record);
             String what = Double.isNaN(record.trainLoss) || Double.isInfinite(record.trainLoss) ? "the epoch's train loss was " + record.trainLoss
                 : valInputs != null && (Double.isNaN(valLoss) || Double.isInfinite(valLoss)) ? "the validation loss was " + valLoss
-                : nonFiniteWeight(net);
+                : Trainer.nonFiniteWeight(net.layers());
             if (what != null) {
                 restore(net, good);
                 return new Result(history, history.size() - 1, false, true, e + 1, step, what);
@@ -273,32 +273,6 @@ public final class TaskTrainer {
         return new Result(history, epochs, false, false, 0, 0, null);
     }
 
-    /** "weight W[o][i] of layer j became v" for the first trainable W or b entry that is NaN or infinite (j counts {@link TaskNetwork#layers}), or null. */
-    private static String nonFiniteWeight(TaskNetwork net) {
-        List<Dense> layers = net.layers();
-        for (int j = 0; j < layers.size(); j++) {
-            Dense d = layers.get(j);
-            if (!d.isTrainable()) continue;
-            for (int o = 0; o < d.O; o++) {
-                for (int i = 0; i < d.I; i++) {
-                    if (Double.isNaN(d.W[o][i]) || Double.isInfinite(d.W[o][i])) return "weight W[" + o + "][" + i + "] of layer " + j + " became " + d.W[o][i];
-                }
-                if (Double.isNaN(d.b[o]) || Double.isInfinite(d.b[o])) return "bias b[" + o + "] of layer " + j + " became " + d.b[o];
-            }
-        }
-        return null;
-    }
-
-    /** The outputs of {@code base} for every row of x, in chunks of {@link #batch} rows. */
-    private double[][] features(Network base, double[][] x) {
-        double[][] out = new double[x.length][];
-        for (int from = 0; from < x.length; from += batch) {
-            int to = Math.min(x.length, from + batch);
-            double[][] a = base.forward(java.util.Arrays.copyOfRange(x, from, to));
-            for (int n = from; n < to; n++) out[n] = a[n - from].clone();
-        }
-        return out;
-    }
 
     /** [layer of net.layers()][row o, or O for b] copies of W and b. */
     private static double[][][] snapshot(TaskNetwork net) {

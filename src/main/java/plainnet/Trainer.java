@@ -159,8 +159,8 @@ public final class Trainer {
                 Network base = new Network(below);
                 base.setThreads(T);
                 try {
-                    inputs = features(base, x);
-                    valInputs = xVal == null ? null : features(base, xVal);
+                    inputs = features(base, x, batch);
+                    valInputs = xVal == null ? null : features(base, xVal, batch);
                     // Checked here once, as x was: the steps below take their rows unchecked.
                     Check.matrix("frozen-base features", inputs, -1, base.outputs());
                 } finally {
@@ -297,7 +297,7 @@ public final class Trainer {
 
             String what = Double.isNaN(trainLoss) || Double.isInfinite(trainLoss) ? "the epoch's train loss was " + trainLoss
                 : valInputs != null && (Double.isNaN(valLoss) || Double.isInfinite(valLoss)) ? "the validation loss was " + valLoss
-                : nonFiniteWeight(net);
+                : nonFiniteWeight(net.layers());
             if (what != null) {
                 good.restore(net);
                 opt.setLr(lr0);
@@ -325,10 +325,13 @@ public final class Trainer {
         return new Result(history, epochs, false, false, 0, 0, null);
     }
 
-    /** "weight W[o][i] of layer l became x" for the first trainable W or b entry that is NaN or infinite, or null. */
-    private static String nonFiniteWeight(Network net) {
-        for (int l = 0; l < net.size(); l++) {
-            Dense d = net.layer(l);
+    /**
+     * "weight W[o][i] of layer l became x" for the first trainable W or b entry that is NaN or
+     * infinite, l counting the given layers, or null. Also used by {@link TaskTrainer}.
+     */
+    static String nonFiniteWeight(List<Dense> layers) {
+        for (int l = 0; l < layers.size(); l++) {
+            Dense d = layers.get(l);
             if (!d.isTrainable()) continue;
             for (int o = 0; o < d.O; o++) {
                 for (int i = 0; i < d.I; i++) {
@@ -340,8 +343,8 @@ public final class Trainer {
         return null;
     }
 
-    /** The outputs of {@code base} for every row of x, computed in chunks of {@link #batch} rows. */
-    private double[][] features(Network base, double[][] x) {
+    /** The outputs of {@code base} for every row of x, computed in chunks of {@code batch} rows. Also used by {@link TaskTrainer}. */
+    static double[][] features(Network base, double[][] x, int batch) {
         double[][] out = new double[x.length][];
         for (int from = 0; from < x.length; from += batch) {
             int to = Math.min(x.length, from + batch);
