@@ -286,6 +286,45 @@ class TaskVectorsTest {
         assertThat(matrix(v, "expected", "update", "outputs", "new")).isNotEqualTo(a.get(a.size() - 1));
     }
 
+    /**
+     * TaskNetwork.trunkGradient, which compute reports as backward.dh: the sum over the towers of
+     * each tower's own input gradient (each tower run alone as a network, backwardToInput), and
+     * refused when the last forward had no backward that reached the trunk.
+     */
+    @Test
+    void trunkGradient_isTheSumOfTheTowersInputGradients_andOnlyAfterABackwardToTheTrunk() throws Exception {
+        Case c = parse(vector(TOWERS));
+        plainnet.TaskNetwork net = c.taskNet.copy();
+        double[][] z = net.forward(c.x);
+        double[][] dout = new double[z.length][z[0].length]; // (N, K)
+        c.loss.backward(dout, z, c.t);
+        assertThatThrownBy(net::trunkGradient).isInstanceOf(IllegalStateException.class).hasMessageContaining("trunkGradient: expected a backward");
+        net.zeroGrad();
+        net.backwardToInput(dout);
+        double[][] dh = net.trunkGradient(); // (N, H)
+        double[][] h = net.trunk().activation(net.trunk().size() - 1); // (N, H)
+        double[][] sum = new double[h.length][h[0].length]; // (N, H)
+        int c0 = 0;
+        for (int g = 0; g < net.groupCount(); g++) {
+            plainnet.Network tower = net.tower(g).copy();
+            int K = net.group(g).K;
+            double[][] dz = new double[z.length][K]; // (N, K_g)
+            for (int n = 0; n < z.length; n++) System.arraycopy(dout[n], c0, dz[n], 0, K);
+            tower.forward(h);
+            double[][] dxg = tower.backwardToInput(dz); // (N, H)
+            for (int n = 0; n < h.length; n++) for (int i = 0; i < h[0].length; i++) sum[n][i] += dxg[n][i];
+            c0 += K;
+        }
+        for (int n = 0; n < h.length; n++) for (int i = 0; i < h[0].length; i++) assertThat(dh[n][i]).isCloseTo(sum[n][i], org.assertj.core.data.Offset.offset(1e-15));
+        net.forward(c.x);
+        assertThatThrownBy(net::trunkGradient).isInstanceOf(IllegalStateException.class);
+        // a frozen trunk: backward stops in the towers and computes no dh
+        net.trunk().freeze(0, net.trunk().size());
+        net.forward(c.x);
+        net.backward(dout);
+        assertThatThrownBy(net::trunkGradient).isInstanceOf(IllegalStateException.class);
+    }
+
     // ----------------------------------------------------------------------------------------
     // the "groups" field: errors name it
 
