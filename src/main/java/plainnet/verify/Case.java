@@ -1,9 +1,11 @@
 package plainnet.verify;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import plainnet.Group;
 import plainnet.GroupedLoss;
 import plainnet.Loss;
@@ -324,7 +326,7 @@ public final class Case {
         if (list.isEmpty()) throw root.error("groups", "expected at least 1 group, found none");
         boolean withTowers = list.get(0).has("layers");
         List<Group> groups = new ArrayList<Group>();
-        java.util.Set<String> names = new java.util.HashSet<String>();
+        Set<String> names = new HashSet<String>();
         int K = 0;
         for (Fields f : list) {
             String name = f.string("name");
