@@ -39,9 +39,9 @@ public final class Case {
     public final Network net;
     /** Task case: the trunk and the towers (I inputs, K outputs); else null. */
     public final TaskNetwork taskNet;
-    /** Network case: the inputs x (N, I); else null. */
+    /** Network or task case: the inputs x (N, I); else null. */
     public final double[][] x;
-    /** Network case: the targets (N, K), unlabeled entries null in the file; else null. */
+    /** Network or task case: the targets (N, K), unlabeled entries null in the file; else null. */
     public final Targets t;
     /** Network or task case: the loss, a {@link GroupedLoss} when the file has "groups"; else null. */
     public final Loss loss;
