@@ -234,3 +234,47 @@ def layers_from_json(layers_json):
     """Layers as in the model file (section 16), with W and b as float64 arrays."""
     return [dict(lj, W=np.array(lj["W"], dtype=float), b=np.array(lj["b"], dtype=float))
             for lj in layers_json]
+
+
+# --- Output groups (section 27.1) ---------------------------------------------------------------
+def group_loss_and_grad(groups, z, y, mask):
+    """J = sum_g w_g * J_g over the groups' columns in order, each group its own loss and reduction.
+
+    Returns (J, [J_g], dz) with dz[:, group g's columns] = w_g * dJ_g/dz_g. A group with nothing
+    labeled has J_g = 0 and dz_g = 0, so it adds nothing."""
+    J, Jg, dz, c = 0.0, [], np.zeros_like(z), 0
+    for g in groups:
+        k = group_columns(g)
+        J_g, dz_g = loss_and_grad(g["loss"], z[:, c:c + k], y[:, c:c + k], mask[:, c:c + k])
+        J += g["weight"] * J_g
+        dz[:, c:c + k] = g["weight"] * dz_g
+        Jg.append(J_g)
+        c += k
+    return J, Jg, dz
+
+
+def group_columns(g):
+    """K_g: a group's "outputs", or the outputs of its tower's last layer."""
+    return g["outputs"] if "outputs" in g else g["layers"][-1]["outputs"]
+
+
+# --- Task towers (section 27.2) ---------------------------------------------------------------
+def task_forward(trunk, towers, x):
+    """h = T(x); z_g = U_g(h); z = [z_0 | z_1 | ...]. Returns (trunk zs, acts), per tower (zs, acts), z."""
+    tz, ta = forward(trunk, x)
+    parts = [forward(tower, ta[-1]) for tower in towers]
+    return (tz, ta), parts, np.concatenate([acts[-1] for _, acts in parts], axis=1)
+
+
+def task_backward(trunk, towers, x, trunk_fwd, parts, dz, widths):
+    """Each tower backward from its columns of dz down to its input; dh = the sum of the towers'
+    input gradients; the trunk backward from dh to x. Returns (tower grads [(dW, db)], dh, trunk dW, db, dx)."""
+    h = trunk_fwd[1][-1]
+    grads, dh, c = [], np.zeros_like(h), 0
+    for tower, (zs, acts), k in zip(towers, parts, widths):
+        dW, db, dh_g = backward(tower, h, zs, acts, dz[:, c:c + k])
+        grads.append((dW, db))
+        dh = dh + dh_g
+        c += k
+    dW, db, dx = backward(trunk, x, trunk_fwd[0], trunk_fwd[1], dh)
+    return grads, dh, dW, db, dx

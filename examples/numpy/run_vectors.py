@@ -30,34 +30,82 @@ def generator_case(seeds):
     return {"generator": gen, "init": init}
 
 
+def arrays(values):
+    return [None if v is None else v.tolist() for v in values]
+
+
+def loss_of(vec, z, y, mask):
+    """J, the result's loss sections, and dout: with "groups" (section 27.1), group_losses and dout per group."""
+    if "groups" not in vec:
+        J, dout = pn.loss_and_grad(vec["loss"], z, y, mask)
+        return J, {"loss": J}, dout, dout.tolist()
+    J, Jg, dout = pn.group_loss_and_grad(vec["groups"], z, y, mask)
+    sections = {"loss": J, "group_losses": {g["name"]: j for g, j in zip(vec["groups"], Jg)}}
+    per_group, c = {}, 0
+    for g in vec["groups"]:
+        k = pn.group_columns(g)
+        per_group[g["name"]] = dout[:, c:c + k].tolist()
+        c += k
+    return J, sections, dout, per_group
+
+
 def network_case(vec):
     """forward, loss, backward and (with an optimizer) update of section 22.2."""
+    if "groups" in vec and "layers" in vec["groups"][0]:
+        return task_case(vec)
     layers = pn.layers_from_json(vec["layers"])
     x = np.array(vec["x"], dtype=float)
     y, mask = pn.labels(vec["y"])
     zs, acts = pn.forward(layers, x)
-    J, dout = pn.loss_and_grad(vec["loss"], zs[-1], y, mask)
+    _, sections, dout, dout_json = loss_of(vec, zs[-1], y, mask)
     dW, db, dx = pn.backward(layers, x, zs, acts, dout)
-    out = {
-        "forward": {"z": [z.tolist() for z in zs], "a": [a.tolist() for a in acts]},
-        "loss": J,
-        "backward": {
-            "dout": dout.tolist(),
-            "dW": [None if g is None else g.tolist() for g in dW],
-            "db": [None if g is None else g.tolist() for g in db],
-            "dx": dx.tolist(),
-        },
-    }
+    out = {"forward": {"z": [z.tolist() for z in zs], "a": [a.tolist() for a in acts]}}
+    out.update(sections)
+    out["backward"] = {"dout": dout_json, "dW": arrays(dW), "db": arrays(db), "dx": dx.tolist()}
     cfg = vec.get("optimizer")
     if cfg is not None:
         opt = pn.Optimizer(cfg)                      # fresh optimizer before the first step
         for _ in range(cfg["steps"]):
             zs, acts = pn.forward(layers, x)
-            _, dout = pn.loss_and_grad(vec["loss"], zs[-1], y, mask)
+            _, _, dout, _ = loss_of(vec, zs[-1], y, mask)
             dW, db, _ = pn.backward(layers, x, zs, acts, dout)
             opt.step(layers, dW, db)
         out["update"] = {"W": [l["W"].tolist() for l in layers],
                          "b": [l["b"].tolist() for l in layers]}
+    return out
+
+
+def task_case(vec):
+    """A trunk ("layers") and one tower per group (its "layers"), section 27.2."""
+    trunk = pn.layers_from_json(vec["layers"])
+    towers = [pn.layers_from_json(g["layers"]) for g in vec["groups"]]
+    names = [g["name"] for g in vec["groups"]]
+    widths = [pn.group_columns(g) for g in vec["groups"]]
+    x = np.array(vec["x"], dtype=float)
+    y, mask = pn.labels(vec["y"])
+    trunk_fwd, parts, z = pn.task_forward(trunk, towers, x)
+    _, sections, dout, dout_json = loss_of(vec, z, y, mask)
+    grads, dh, dW, db, dx = pn.task_backward(trunk, towers, x, trunk_fwd, parts, dout, widths)
+    out = {"forward": {"trunk": {"z": [v.tolist() for v in trunk_fwd[0]], "a": [v.tolist() for v in trunk_fwd[1]]},
+                       "towers": {n: {"z": [v.tolist() for v in zs], "a": [v.tolist() for v in acts]}
+                                  for n, (zs, acts) in zip(names, parts)}}}
+    out.update(sections)
+    out["backward"] = {"dout": dout_json,
+                       "towers": {n: {"dW": arrays(gW), "db": arrays(gb)} for n, (gW, gb) in zip(names, grads)},
+                       "dh": dh.tolist(), "trunk": {"dW": arrays(dW), "db": arrays(db)}, "dx": dx.tolist()}
+    cfg = vec.get("optimizer")
+    if cfg is not None:
+        opt = pn.Optimizer(cfg)                      # one optimizer, its state per layer
+        every = trunk + [layer for tower in towers for layer in tower]
+        for _ in range(cfg["steps"]):
+            trunk_fwd, parts, z = pn.task_forward(trunk, towers, x)
+            _, _, dout, _ = loss_of(vec, z, y, mask)
+            grads, _, dW, db, _ = pn.task_backward(trunk, towers, x, trunk_fwd, parts, dout, widths)
+            opt.step(every, dW + [g for gW, _ in grads for g in gW], db + [g for _, gb in grads for g in gb])
+        _, parts, _ = pn.task_forward(trunk, towers, x)
+        params = lambda ls: {"W": [l["W"].tolist() for l in ls], "b": [l["b"].tolist() for l in ls]}
+        out["update"] = {"trunk": params(trunk), "towers": {n: params(t) for n, t in zip(names, towers)},
+                         "outputs": {n: acts[-1].tolist() for n, (_, acts) in zip(names, parts)}}
     return out
 
 

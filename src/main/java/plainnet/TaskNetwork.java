@@ -47,6 +47,7 @@ public final class TaskNetwork {
     private double[][] z;         // (N, K) the outputs of all groups, side by side
     private double[][][] dz;      // [g] (N, K_g) the columns of dout of group g
     private double[][] dh;        // (N, H) ∂J/∂h, the trunk's output gradient
+    private boolean dhComputed;   // whether dh belongs to the last forward
 
     /**
      * A trunk and one tower per group, in column order.
@@ -88,6 +89,7 @@ public final class TaskNetwork {
         double[][] h = trunk.forward(x); // checks x
         this.x = x;
         fromFeatures = false;
+        dhComputed = false;
         return towers(h);
     }
 
@@ -98,6 +100,7 @@ public final class TaskNetwork {
     double[][] forwardFeatures(double[][] h) {
         this.x = h;
         fromFeatures = true;
+        dhComputed = false;
         return towers(h);
     }
 
@@ -189,9 +192,23 @@ public final class TaskNetwork {
                 }
             }
         }
+        dhComputed = true;
         if (toInput) return trunk.backwardToInput(dh);
         trunk.backward(dh);
         return null;
+    }
+
+    /**
+     * The trunk's output gradient dh = ∂J/∂h of the last backward that reached the trunk: every
+     * {@link #backwardToInput}, and a {@link #backward} when a trunk layer is trainable (SPEC.md
+     * §27.2). {@code plainnet compute} reports it (§22.2, {@code backward.dh}).
+     *
+     * @return dh (N, H), a buffer owned by this object: read it before the next call
+     * @throws IllegalStateException when the last forward has had no such backward
+     */
+    public double[][] trunkGradient() {
+        if (!dhComputed) throw new IllegalStateException("trunkGradient: expected a backward that reached the trunk after the last forward, found none");
+        return dh;
     }
 
     /** Sets dW and db of every trainable layer of the trunk and the towers to zero. */
@@ -427,6 +444,7 @@ public final class TaskNetwork {
 
     private void invalidate() {
         x = null;
+        dhComputed = false;
         z = null;
     }
 

@@ -114,8 +114,7 @@ final class VectorCommands {
         Object expected = root.value("expected");
         if (!(expected instanceof Map)) throw root.error("expected", "expected an object, found " + Fields.kind(expected));
         // The expected section must hold exactly the stages of this kind of case (SPEC.md 22.2), so that a vector always compares something.
-        java.util.List<String> stages = c.isGenerator() ? java.util.Arrays.asList("generator", "init")
-            : c.opt != null ? java.util.Arrays.asList("forward", "loss", "backward", "update") : java.util.Arrays.asList("forward", "loss", "backward");
+        List<String> stages = c.stages();
         if (!((Map<?, ?>) expected).keySet().equals(new java.util.HashSet<Object>(stages))) {
             throw root.error("expected", "expected the keys " + stages + ", found " + ((Map<?, ?>) expected).keySet());
         }

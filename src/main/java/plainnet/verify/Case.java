@@ -1,22 +1,28 @@
 package plainnet.verify;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import plainnet.Group;
+import plainnet.GroupedLoss;
 import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Optimizer;
 import plainnet.Targets;
+import plainnet.TaskNetwork;
 import plainnet.io.Fields;
 import plainnet.io.FormatException;
 import plainnet.io.Json;
 import plainnet.io.ModelFile;
 
 /**
- * The inputs of one test vector: either a network case (layers, X, Y with nulls, loss, and for
- * optimizer cases an optimizer and a step count) or a generator case (seeds). See SPEC.md §22,
- * "Test vectors", and §22.1 for the file.
+ * The inputs of one test vector: a network case (layers, X, Y with nulls, a loss or output groups,
+ * and for optimizer cases an optimizer and a step count), a task case (a trunk and one tower per
+ * group, SPEC.md §27) or a generator case (seeds). See SPEC.md §22, "Test vectors", and §22.1 for
+ * the file.
  */
 public final class Case {
 
@@ -31,11 +37,13 @@ public final class Case {
     public final String description;
     /** Network case: the network (I inputs, K outputs); else null. */
     public final Network net;
-    /** Network case: the inputs x (N, I); else null. */
+    /** Task case: the trunk and the towers (I inputs, K outputs); else null. */
+    public final TaskNetwork taskNet;
+    /** Network or task case: the inputs x (N, I); else null. */
     public final double[][] x;
-    /** Network case: the targets (N, K), unlabeled entries null in the file; else null. */
+    /** Network or task case: the targets (N, K), unlabeled entries null in the file; else null. */
     public final Targets t;
-    /** Network case: the loss; else null. */
+    /** Network or task case: the loss, a {@link GroupedLoss} when the file has "groups"; else null. */
     public final Loss loss;
     /** Optimizer case: the optimizer, with fresh state; else null. */
     public final Optimizer opt;
@@ -48,11 +56,12 @@ public final class Case {
     /** The verifier's relative tolerance (see {@link #abs}). */
     public final double rel;
 
-    private Case(String name, String description, Network net, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
+    private Case(String name, String description, Network net, TaskNetwork taskNet, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
                  long[] seeds, double abs, double rel) {
         this.name = name;
         this.description = description;
         this.net = net;
+        this.taskNet = taskNet;
         this.x = x;
         this.t = t;
         this.loss = loss;
@@ -66,12 +75,17 @@ public final class Case {
     /** A network case; opt may be null (then steps must be 0). */
     static Case network(String name, String description, Network net, double[][] x, Targets t, Loss loss, Optimizer opt, int steps,
                                double abs, double rel) {
-        return new Case(name, description, net, x, t, loss, opt, steps, null, abs, rel);
+        return new Case(name, description, net, null, x, t, loss, opt, steps, null, abs, rel);
+    }
+
+    /** A task case: a trunk and towers, the loss being the network's groups; opt may be null (then steps must be 0). */
+    static Case task(String name, String description, TaskNetwork net, double[][] x, Targets t, Optimizer opt, int steps, double abs, double rel) {
+        return new Case(name, description, null, net, x, t, net.loss(), opt, steps, null, abs, rel);
     }
 
     /** A generator case. */
     static Case generator(String name, String description, long[] seeds, double abs, double rel) {
-        return new Case(name, description, null, null, null, null, null, 0, seeds.clone(), abs, rel);
+        return new Case(name, description, null, null, null, null, null, null, 0, seeds.clone(), abs, rel);
     }
 
     /**
@@ -81,6 +95,36 @@ public final class Case {
      */
     public boolean isGenerator() {
         return seeds != null;
+    }
+
+    /**
+     * Whether this case has output groups (a network case with "groups", or a task case).
+     *
+     * @return true when the loss is a {@link GroupedLoss}
+     */
+    public boolean isGrouped() {
+        return loss instanceof GroupedLoss;
+    }
+
+    /**
+     * The stages of this case's "expected" section and of its result, in order (SPEC.md §22.2).
+     *
+     * @return generator and init for a generator case; forward, loss, (group_losses with groups),
+     *         backward, (update with an optimizer) otherwise
+     */
+    public List<String> stages() {
+        List<String> s = new ArrayList<String>();
+        if (isGenerator()) {
+            s.add("generator");
+            s.add("init");
+            return s;
+        }
+        s.add("forward");
+        s.add("loss");
+        if (isGrouped()) s.add("group_losses");
+        s.add("backward");
+        if (opt != null) s.add("update");
+        return s;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -102,14 +146,32 @@ public final class Case {
             for (long seed : seeds) s.add(seed);
             root.put("seeds", s);
         } else {
-            root.put("layers", ModelFile.layersToJson(net));
+            root.put("layers", ModelFile.layersToJson(taskNet != null ? taskNet.trunk() : net));
+            if (isGrouped()) root.put("groups", groups());
             root.put("x", x);
             root.put("y", labels(t));
-            root.put("loss", ModelFile.lossToMap(loss));
+            if (!isGrouped()) root.put("loss", ModelFile.lossToMap(loss));
             root.put("optimizer", opt == null ? null : optimizer(opt, steps, net));
         }
         root.put("expected", expected);
         return Json.write(root);
+    }
+
+    /** The "groups" array: name, loss, weight, and the tower's "layers" (task case) or the group's "outputs" K_g. */
+    private List<Object> groups() {
+        GroupedLoss gl = (GroupedLoss) loss;
+        List<Object> list = new ArrayList<Object>();
+        for (int g = 0; g < gl.groupCount(); g++) {
+            Group group = gl.group(g);
+            Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("name", group.name);
+            m.put("loss", ModelFile.lossToMap(group.loss));
+            m.put("weight", group.weight);
+            if (taskNet != null) m.put("layers", ModelFile.layersToJson(taskNet.tower(g)));
+            else m.put("outputs", group.K);
+            list.add(m);
+        }
+        return list;
     }
 
     /** Y (N, K) with null where unlabeled. */
@@ -188,22 +250,38 @@ public final class Case {
             return generator(name, description, seeds, abs, rel);
         }
         Network net = ModelFile.parseLayers(root);
+        TaskNetwork taskNet = null;
+        Loss loss;
+        if (root.has("groups")) {
+            if (root.has("loss")) throw root.error("loss", "expected no loss beside \"groups\" (each group has its own), found one");
+            List<Network> towers = new ArrayList<Network>();
+            List<Group> groups = groups(root, net, towers);
+            if (towers.isEmpty()) {
+                loss = new GroupedLoss(groups);
+            } else {
+                taskNet = new TaskNetwork(net, groups, towers);
+                loss = taskNet.loss();
+                net = null;
+            }
+        } else {
+            loss = ModelFile.loss(root.object("loss"), net.outputs());
+        }
+        int I = taskNet != null ? taskNet.inputs() : net.inputs(), K = taskNet != null ? taskNet.outputs() : net.outputs();
         int N = root.length("x");
         if (N < 1) throw root.error("x", "expected at least 1 row, found none");
-        double[][] x = root.matrix("x", N, net.inputs());
-        boolean[][] present = new boolean[N][net.outputs()];
-        double[][] y = root.matrixWithNulls("y", N, net.outputs(), present);
+        double[][] x = root.matrix("x", N, I);
+        boolean[][] present = new boolean[N][K];
+        double[][] y = root.matrixWithNulls("y", N, K, present);
         Targets t;
         try {
             t = new Targets(y, present);
         } catch (IllegalArgumentException e) {
             throw root.error("y", e.getMessage());
         }
-        Loss loss = ModelFile.loss(root.object("loss"), net.outputs());
         // The loss checks its labels (range, softmax rows summing to 1) at every call; call it once
         // here, on zero logits, so that a bad label is reported as a field of this file.
         try {
-            loss.forward(new double[N][net.outputs()], t);
+            loss.forward(new double[N][K], t);
         } catch (IllegalArgumentException e) {
             throw root.error("y", e.getMessage());
         }
@@ -221,6 +299,10 @@ public final class Case {
                 double lambda = o.number("weight_decay");
                 boolean decoupled = o.bool("decoupled");
                 if (lambda != 0.0 || decoupled) opt = opt.withWeightDecay(lambda, decoupled);
+                // A layer's depth (lr_decay) and index (l2_sp anchors) are defined along one chain of layers only.
+                if (taskNet != null && (o.has("lr_decay") || o.has("l2_sp"))) {
+                    throw o.error(o.has("lr_decay") ? "lr_decay" : "l2_sp", "expected none in a case with towers (SPEC.md 22.1), found one");
+                }
                 if (o.has("lr_decay")) opt = opt.withLrDecay(o.number("lr_decay"));
                 if (o.has("l2_sp")) opt = l2sp(o.object("l2_sp"), opt, net);
             } catch (IllegalArgumentException e) {
@@ -229,7 +311,55 @@ public final class Case {
             steps = o.integer("steps");
             if (steps < 1) throw o.error("steps", "expected at least 1, found " + steps);
         }
-        return network(name, description, net, x, t, loss, opt, steps, abs, rel);
+        return taskNet != null ? task(name, description, taskNet, x, t, opt, steps, abs, rel)
+            : network(name, description, net, x, t, loss, opt, steps, abs, rel);
+    }
+
+    /**
+     * The "groups" array (SPEC.md 22.1): each group's name, loss and weight, and either its tower
+     * ("layers", H → K_g; then every group has one and the file's "layers" are the trunk) or its
+     * number of columns ("outputs"; then the groups split the last layer's outputs in order).
+     * Towers are added to {@code towers}, which stays empty for groups without towers.
+     */
+    private static List<Group> groups(Fields root, Network layers, List<Network> towers) throws FormatException {
+        List<Fields> list = root.objects("groups");
+        if (list.isEmpty()) throw root.error("groups", "expected at least 1 group, found none");
+        boolean withTowers = list.get(0).has("layers");
+        List<Group> groups = new ArrayList<Group>();
+        Set<String> names = new HashSet<String>();
+        int K = 0;
+        for (Fields f : list) {
+            String name = f.string("name");
+            // Names become keys and array names of the result (backward.towers.NAME.dW[0]).
+            if (!name.matches("[A-Za-z0-9_-]+")) throw f.error("name", "expected letters, digits, _ and - only, found \"" + name + "\"");
+            if (!names.add(name)) throw f.error("name", "expected a name no other group has, found \"" + name + "\" again");
+            if (f.has("layers") != withTowers) {
+                throw f.error(withTowers ? "layers" : "outputs", "expected " + (withTowers ? "a tower (\"layers\") as groups[0] has" : "\"outputs\" and no tower, as groups[0]") + ", found " + (withTowers ? "none" : "a tower"));
+            }
+            int Kg;
+            if (withTowers) {
+                f.noOtherKeys("name", "loss", "weight", "layers");
+                Network tower = ModelFile.parseLayers(f);
+                if (tower.inputs() != layers.outputs()) {
+                    throw f.error("layers", "expected a tower of " + layers.outputs() + " inputs (the trunk's outputs), found " + tower.inputs());
+                }
+                towers.add(tower);
+                Kg = tower.outputs();
+            } else {
+                f.noOtherKeys("name", "loss", "weight", "outputs");
+                Kg = f.integer("outputs");
+                if (Kg < 1) throw f.error("outputs", "expected at least 1, found " + Kg);
+            }
+            Loss loss = ModelFile.loss(f.object("loss"), Kg);
+            double weight = f.number("weight");
+            if (!(weight >= 0.0) || Double.isInfinite(weight)) throw f.error("weight", "expected a finite number >= 0, found " + weight);
+            groups.add(new Group(name, Kg, loss, weight));
+            K += Kg;
+        }
+        if (!withTowers && K != layers.outputs()) {
+            throw root.error("groups", "expected outputs summing to " + layers.outputs() + " (the last layer's outputs), found " + K);
+        }
+        return groups;
     }
 
     /** opt with the L2-SP of the vector's "l2_sp" object: alpha, and anchors [{"layer": l, "W0": (O_l, I_l)}], each layer at most once. */

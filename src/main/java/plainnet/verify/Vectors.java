@@ -9,6 +9,8 @@ import java.util.List;
 import plainnet.Activation;
 import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
+import plainnet.Group;
+import plainnet.GroupedLoss;
 import plainnet.Loss;
 import plainnet.MeanSquaredError;
 import plainnet.Network;
@@ -17,6 +19,7 @@ import plainnet.Reduction;
 import plainnet.Rng;
 import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
+import plainnet.TaskNetwork;
 
 /**
  * The committed set of test vectors (test-data/vectors/), built deterministically: every input
@@ -95,6 +98,10 @@ public final class Vectors {
         cases.add(optimizerCase("optimizer_adamw", "3 steps of AdamW: decoupled weight decay 0.1 (W only)", Optimizer.adam(0.01).withWeightDecay(0.1, true), null));
         cases.add(optimizerCase("optimizer_momentum_frozen_lr_scale", "3 momentum steps with layer 0 frozen and layer 2 at lr_scale 0.25, coupled decay 0.05",
             Optimizer.momentum(0.1, 0.8).withWeightDecay(0.05, false), new double[] {0, 1.0, 0.25}));
+        cases.add(groupsMixed());
+        cases.add(towers());
+        cases.add(towersAddTask());
+        cases.add(groupsAllUnlabeled());
         cases.add(Case.generator("generator", "SplitMix64 outputs, uniforms, Box-Muller normals, nextInt(10) and a shuffle of 10 for seeds 7, 0, 1, 42; "
             + "the four initialisers filling a 3-input, 4-output W from Rng(7)", new long[] {7, 0, 1, 42}, ABS_GENERATOR, REL_GENERATOR));
         return cases;
@@ -282,6 +289,125 @@ public final class Vectors {
             layers.add(rounded(new Dense(sizes[l], sizes[l + 1], f, rng), rng));
         }
         return new Network(layers);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // output groups and task towers (SPEC.md §27)
+
+    /**
+     * (a) One wide output layer split into three groups: softmax over 3 classes with two unlabeled
+     * rows (mean_labeled, weight 0.5), binary cross-entropy with task and positive-class weights and
+     * unlabeled entries (per_example, weight 2), squared error with unlabeled entries (sum, weight 1.5).
+     */
+    private static Case groupsMixed() {
+        Network n = net(100, new int[] {5, 6, 7}, Activation.TANH);
+        Targets t = sideBySide(Targets.ofClasses(new int[] {1, -1, 0, 2, -1, 2}, 3), bce(101, 6, 2, 0.3), real(102, 6, 2, 0.3));
+        GroupedLoss loss = new GroupedLoss(
+            new Group("kind", 3, new SoftmaxCrossEntropy(Reduction.MEAN_LABELED), 0.5),
+            new Group("attrs", 2, new BinaryCrossEntropy(Reduction.PER_EXAMPLE, new double[] {1.0, 0.5}, new double[] {2.0, 0.5}), 2.0),
+            new Group("size", 2, new MeanSquaredError(Reduction.SUM), 1.5));
+        return Case.network("groups_mixed_masks", "output groups on one 6 -> 7 output layer: kind (softmax, 3 classes, rows 1 and 4 unlabeled, "
+            + "mean_labeled, weight 0.5), attrs (binary cross-entropy, task weights [1, 0.5], pos_weight [2, 0.5], per_example, weight 2), "
+            + "size (squared error, sum, weight 1.5); about 30 % of the attrs and size labels unlabeled", n, data(103, 6, 5), t, loss, null, 0, ABS, REL);
+    }
+
+    /**
+     * (b) A 4-5-4 tanh trunk and towers of depths 2 (relu), 1 and 3 (leaky_relu, tanh); masked
+     * labels, three reductions, task weights 0.5, 1, 2; one SGD step with coupled decay, one tower
+     * layer at lr_scale 0.5.
+     */
+    private static Case towers() {
+        Network trunk = chain(110, new int[] {4, 5, 4}, new Activation[] {Activation.TANH, Activation.TANH});
+        Network kind = chain(111, new int[] {4, 3, 3}, new Activation[] {Activation.RELU, Activation.IDENTITY});
+        Network attrs = chain(112, new int[] {4, 2}, new Activation[] {Activation.IDENTITY});
+        Network size = chain(113, new int[] {4, 3, 2, 1}, new Activation[] {Activation.leakyRelu(0.1), Activation.TANH, Activation.IDENTITY});
+        size.layer(1).setLrScale(0.5);
+        List<Group> groups = new ArrayList<Group>();
+        groups.add(new Group("kind", 3, new SoftmaxCrossEntropy(Reduction.PER_EXAMPLE), 0.5));
+        groups.add(new Group("attrs", 2, new BinaryCrossEntropy(Reduction.MEAN_ALL, null, new double[] {3.0, 1.0}), 1.0));
+        groups.add(new Group("size", 1, new MeanSquaredError(Reduction.MEAN_LABELED), 2.0));
+        List<Network> towers = new ArrayList<Network>();
+        towers.add(kind);
+        towers.add(attrs);
+        towers.add(size);
+        Targets t = sideBySide(Targets.ofClasses(new int[] {0, 2, -1, 1, 2}, 3), bce(114, 5, 2, 0.3), real(115, 5, 1, 0.3));
+        return Case.task("towers_forward_backward", "task towers on a 4-5-4 tanh trunk: kind (softmax, per_example, weight 0.5, tower 4-3 relu, 3-3), "
+            + "attrs (binary cross-entropy, mean_all, pos_weight [3, 1], tower 4-2), size (squared error, mean_labeled, weight 2, tower 4-3 leaky_relu 0.1, "
+            + "3-2 tanh at lr_scale 0.5, 2-1); masked labels; one SGD step (lr 0.1, coupled decay 0.01)",
+            new TaskNetwork(trunk, groups, towers), data(116, 5, 4), t, Optimizer.sgd(0.1).withWeightDecay(0.01, false), 1, ABS_STEPS, REL_STEPS);
+    }
+
+    /**
+     * (c) A trunk and two old towers, all frozen; a new task added with addTask (its tower drawn
+     * from Rng(123) and rounded), data that labels only the new task; 3 Adam steps: the old tasks'
+     * outputs (update.outputs) are their forward outputs, bit for bit.
+     */
+    private static Case towersAddTask() {
+        Network trunk = chain(120, new int[] {3, 5, 4}, new Activation[] {Activation.TANH, Activation.RELU});
+        List<Group> groups = new ArrayList<Group>();
+        groups.add(new Group("old_bce", 2, new BinaryCrossEntropy(), 1.0));
+        groups.add(new Group("old_mse", 1, new MeanSquaredError(), 1.0));
+        List<Network> towers = new ArrayList<Network>();
+        towers.add(chain(121, new int[] {4, 2}, new Activation[] {Activation.IDENTITY}));
+        towers.add(chain(122, new int[] {4, 3, 1}, new Activation[] {Activation.TANH, Activation.IDENTITY}));
+        TaskNetwork net = new TaskNetwork(trunk, groups, towers);
+        trunk.freeze(0, trunk.size());
+        for (int g = 0; g < 2; g++) net.tower(g).freeze(0, net.tower(g).size());
+        net.addTask(new Group("new", 2, new BinaryCrossEntropy(Reduction.MEAN_LABELED), 1.0),
+            chain(123, new int[] {4, 3, 2}, new Activation[] {Activation.TANH, Activation.IDENTITY}));
+        // the old tasks' 3 columns unlabeled: this data set labels only the new task
+        Targets t = sideBySide(bce(124, 6, 3, 1.0), bce(125, 6, 2, 0.25));
+        return Case.task("towers_frozen_trunk_add_task", "a new task added to a trained network: trunk 3-5 tanh, 5-4 relu and the towers of old_bce "
+            + "(4-2) and old_mse (4-3 tanh, 3-1) frozen; new (binary cross-entropy, mean_labeled, tower 4-3 tanh, 3-2) added; only the new task labeled; "
+            + "3 Adam steps (lr 0.05): the old tasks' outputs after them are the outputs before", net, data(126, 6, 3), t, Optimizer.adam(0.05), 3,
+            ABS_STEPS, REL_STEPS);
+    }
+
+    /**
+     * (d) Three towers on a trunk, the middle group (softmax, mean_labeled) without a single label
+     * in the batch: its J_g, its dout columns and its tower's gradients are +0.0, and it adds
+     * nothing to J, dh or the trunk's gradients.
+     */
+    private static Case groupsAllUnlabeled() {
+        Network trunk = chain(130, new int[] {3, 4}, new Activation[] {Activation.TANH});
+        List<Group> groups = new ArrayList<Group>();
+        groups.add(new Group("a", 2, new BinaryCrossEntropy(), 0.5));
+        groups.add(new Group("b", 3, new SoftmaxCrossEntropy(Reduction.MEAN_LABELED), 2.0));
+        groups.add(new Group("c", 1, new MeanSquaredError(Reduction.MEAN_ALL), 1.0));
+        List<Network> towers = new ArrayList<Network>();
+        towers.add(chain(131, new int[] {4, 2}, new Activation[] {Activation.IDENTITY}));
+        towers.add(chain(132, new int[] {4, 3, 3}, new Activation[] {Activation.TANH, Activation.IDENTITY}));
+        towers.add(chain(133, new int[] {4, 1}, new Activation[] {Activation.IDENTITY}));
+        Targets t = sideBySide(bce(134, 4, 2, 0.25), Targets.ofClasses(new int[] {-1, -1, -1, -1}, 3), real(135, 4, 1, 0.25));
+        return Case.task("groups_all_unlabeled", "group b (softmax, mean_labeled, weight 2, tower 4-3 tanh, 3-3) has no label in the batch: "
+            + "J_b = 0, its dout and its tower's dW, db exactly 0, and J, dh and the trunk's gradients those of the network without b; "
+            + "a (binary cross-entropy, weight 0.5) and c (squared error, mean_all) on a 3-4 tanh trunk",
+            new TaskNetwork(trunk, groups, towers), data(136, 4, 3), t, null, 0, ABS, REL);
+    }
+
+    /** Layers sizes[0] → … with activation acts[l] on layer l; weights drawn as in {@link #net}, rounded. */
+    private static Network chain(long seed, int[] sizes, Activation[] acts) {
+        Rng rng = new Rng(seed);
+        List<Dense> layers = new ArrayList<Dense>();
+        for (int l = 0; l + 1 < sizes.length; l++) layers.add(rounded(new Dense(sizes[l], sizes[l + 1], acts[l], rng), rng));
+        return new Network(layers);
+    }
+
+    /** The columns of the targets side by side, in order (the groups' columns). */
+    private static Targets sideBySide(Targets... parts) {
+        int N = parts[0].rows(), K = 0;
+        for (Targets p : parts) K += p.columns();
+        double[][] y = new double[N][K];
+        boolean[][] m = new boolean[N][K];
+        int c = 0;
+        for (Targets p : parts) {
+            for (int n = 0; n < N; n++) {
+                System.arraycopy(p.y[n], 0, y[n], c, p.columns());
+                System.arraycopy(p.labeled[n], 0, m[n], c, p.columns());
+            }
+            c += p.columns();
+        }
+        return new Targets(y, m);
     }
 
     /** A 3-4-3-2 tanh network, masked labels, and 3 steps of opt; lrScale per layer (0 = frozen) when given. */

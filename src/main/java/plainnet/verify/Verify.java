@@ -10,7 +10,7 @@ import plainnet.io.FormatException;
  * Compares a result with a vector's expected values. See SPEC.md §22.3, "Comparison".
  *
  * <p>The expected section is walked in the order of the stages generator, init, forward, loss,
- * backward, update; every numeric array (a number, a vector or a matrix) is compared as a unit.
+ * group_losses, backward, update; every numeric array (a number, a vector or a matrix) is compared as a unit.
  * An entry passes when |r − e| ≤ abs + rel·|e|. For each array the report gives the largest
  * absolute error max|r − e| and the largest relative error max|r − e|/|e| over e ≠ 0. A null
  * expected value (the gradient of a frozen layer) must be null in the result. A missing key, a
@@ -19,11 +19,14 @@ import plainnet.io.FormatException;
 public final class Verify {
 
     /** The stages, in the order a computation goes through them. */
-    public static final String[] STAGES = {"generator", "init", "forward", "loss", "backward", "update"};
+    public static final String[] STAGES = {"generator", "init", "forward", "loss", "group_losses", "backward", "update"};
 
-    /** Keys that hold one array per layer: always compared layer by layer, named e.g. backward.dW[1]. */
-    private static final java.util.Set<String> PER_LAYER = new java.util.HashSet<String>(java.util.Arrays.asList(
-        "forward.z", "forward.a", "backward.dW", "backward.db", "update.W", "update.b"));
+    /**
+     * Keys that hold one array per layer: always compared layer by layer, named e.g. backward.dW[1]
+     * or, in a task case, backward.trunk.dW[1] and backward.towers.NAME.dW[0] (a group name has no dot).
+     */
+    private static final java.util.regex.Pattern PER_LAYER = java.util.regex.Pattern.compile(
+        "(forward(\\.trunk|\\.towers\\.[^.]+)?\\.(z|a)|backward(\\.trunk|\\.towers\\.[^.]+)?\\.(dW|db)|update(\\.trunk|\\.towers\\.[^.]+)?\\.(W|b))");
 
     private Verify() {}
 
@@ -150,7 +153,7 @@ public final class Verify {
             report.lines.add(new Line(name, 0.0, 0.0, ok, "", "null (a frozen layer has no gradient)", ok ? "null" : "an array"));
             return;
         }
-        if (e instanceof List && (PER_LAYER.contains(name) || !isNumeric(e))) {
+        if (e instanceof List && (PER_LAYER.matcher(name).matches() || !isNumeric(e))) {
             // A list of arrays, such as dW per layer: compare each element as its own array.
             List<?> el = (List<?>) e;
             if (!(r instanceof List)) throw malformed(file, name, "expected an array of " + el.size() + " entries, found " + kind(r));

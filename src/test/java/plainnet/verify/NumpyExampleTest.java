@@ -43,6 +43,6 @@ class NumpyExampleTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("40 passed, 0 failed");
+        assertThat(out).contains("44 passed, 0 failed");
     }
 }

@@ -51,10 +51,10 @@ class VectorsTest {
     void computeThenVerify_everyCommittedVector_passes() {
         assertThat(run("compute", "--vector", COMMITTED.toString(), "--out", dir.toString())).as(err).isZero();
         assertThat(run("verify", "--vector", COMMITTED.toString(), "--result", dir.toString())).as(out).isZero();
-        assertThat(out).endsWith("40 passed, 0 failed\n");
+        assertThat(out).endsWith("44 passed, 0 failed\n");
         // The same with plain arguments: plainnet verify VECTOR RESULT.
         assertThat(run("verify", COMMITTED.toString(), dir.toString())).as(out).isZero();
-        assertThat(out).endsWith("40 passed, 0 failed\n");
+        assertThat(out).endsWith("44 passed, 0 failed\n");
         assertThat(run("compute", COMMITTED.resolve("bce_sum.json").toString())).isZero();
         assertThat(out).startsWith("{\n  \"format\": \"plainnet-result\"");
         assertThat(run("verify", COMMITTED.toString(), dir.toString(), "extra")).isEqualTo(2);
@@ -241,21 +241,50 @@ class VectorsTest {
         for (String name : names(COMMITTED)) {
             java.util.Map<String, Object> v = (java.util.Map<String, Object>) plainnet.io.Json.parse(Files.readString(COMMITTED.resolve(name)), name);
             if (!v.containsKey("layers")) continue;
-            List<Object> layers = (List<Object>) v.get("layers");
-            java.util.Map<String, Object> top = (java.util.Map<String, Object>) layers.get(layers.size() - 1);
-            if (!top.get("activation").equals("identity") || !(Boolean) top.get("trainable")) continue;
             java.util.Map<String, Object> backward = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) v.get("expected")).get("backward");
-            List<List<Double>> dout = (List<List<Double>>) backward.get("dout");
-            List<Object> db = (List<Object>) backward.get("db");
-            List<Double> dbTop = (List<Double>) db.get(db.size() - 1);
-            for (int k = 0; k < dbTop.size(); k++) {
-                double sum = 0.0;
-                for (List<Double> row : dout) sum += row.get(k);
-                assertThat(Math.abs(sum - dbTop.get(k))).as(name + " db[top][" + k + "]").isLessThan(1e-12 + 1e-9 * Math.abs(sum));
+            List<java.util.Map<String, Object>> groups = (List<java.util.Map<String, Object>>) v.get("groups");
+            if (groups != null && groups.get(0).containsKey("layers")) {
+                // a task case: each tower's top layer against its group's columns of dout
+                for (java.util.Map<String, Object> g : groups) {
+                    String group = (String) g.get("name");
+                    java.util.Map<String, Object> grads = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) backward.get("towers")).get(group);
+                    if (topBiasIsSumOfDout(name + " tower " + group, (List<Object>) g.get("layers"), (List<List<Double>>) ((java.util.Map<String, Object>) backward.get("dout")).get(group), (List<Object>) grads.get("db"))) checked++;
+                }
+                continue;
             }
-            checked++;
+            List<List<Double>> dout;
+            if (groups == null) {
+                dout = (List<List<Double>>) backward.get("dout");
+            } else {
+                // output groups: the groups' columns side by side are the whole dout
+                dout = new java.util.ArrayList<List<Double>>();
+                java.util.Map<String, Object> byGroup = (java.util.Map<String, Object>) backward.get("dout");
+                for (java.util.Map<String, Object> g : groups) {
+                    List<List<Double>> dg = (List<List<Double>>) byGroup.get((String) g.get("name"));
+                    for (int n = 0; n < dg.size(); n++) {
+                        if (dout.size() <= n) dout.add(new java.util.ArrayList<Double>());
+                        dout.get(n).addAll(dg.get(n));
+                    }
+                }
+            }
+            if (topBiasIsSumOfDout(name, (List<Object>) v.get("layers"), dout, (List<Object>) backward.get("db"))) checked++;
         }
-        assertThat(checked).isGreaterThan(25);
+        assertThat(checked).isGreaterThan(29);
+    }
+
+    /** Checks db of the top layer against the column sums of dout when that layer is identity and trainable; returns whether it did. */
+    @SuppressWarnings("unchecked")
+    private static boolean topBiasIsSumOfDout(String what, List<Object> layers, List<List<Double>> dout, List<Object> db) {
+        java.util.Map<String, Object> top = (java.util.Map<String, Object>) layers.get(layers.size() - 1);
+        if (!top.get("activation").equals("identity") || !(Boolean) top.get("trainable")) return false;
+        List<Double> dbTop = (List<Double>) db.get(db.size() - 1);
+        assertThat(dbTop).as(what).hasSize(dout.get(0).size());
+        for (int k = 0; k < dbTop.size(); k++) {
+            double sum = 0.0;
+            for (List<Double> row : dout) sum += row.get(k);
+            assertThat(Math.abs(sum - dbTop.get(k))).as(what + " db[top][" + k + "]").isLessThan(1e-12 + 1e-9 * Math.abs(sum));
+        }
+        return true;
     }
 
     @Test
@@ -293,7 +322,7 @@ class VectorsTest {
         assertThat(run("compute", "--vector", COMMITTED.toString(), "--out", results.toString())).isZero();
         Files.delete(results.resolve("mse_sum.json"));
         assertThat(run("verify", "--vector", COMMITTED.toString(), "--result", results.toString())).isEqualTo(2);
-        assertThat(out).contains("MALFORMED mse_sum.json", "PASS wide_shallow").endsWith("39 passed, 1 failed (1 malformed)\n");
+        assertThat(out).contains("MALFORMED mse_sum.json", "PASS wide_shallow").endsWith("43 passed, 1 failed (1 malformed)\n");
     }
 
     @Test
