@@ -132,7 +132,7 @@ final class MixedTasks {
         StringBuilder v = new StringBuilder();
         double[] mm = attributeMean(mixed), sm = attributeMean(separate), gm = attributeMean(sigmoid);
         boolean noHurt = mean(mixed[0]) - mean(separate[0]) >= -0.01 && mean(mm) - mean(sm) >= -0.01;
-        v.append(String.format(Locale.ROOT, "- Mixed tasks vs separate, H = %d: digit %s%s, mean of the attributes %s%s. One trunk for a class and six yes/no tasks: %s.%n",
+        v.append(String.format(Locale.ROOT, "- Mixed tasks vs separate, H = %d: digit %s%s, mean of the attributes %s%s. A class and six yes/no tasks can share one trunk: %s.%n",
             H, pmDiff(mixed[0], separate[0]), noise(mixed[0], separate[0]) ? " ≈" : "", pmDiff(mm, sm), noise(mm, sm) ? " ≈" : "",
             noHurt ? "CONFIRMED (no loss beyond 0.01)" : "sharing HURT here (difference below -0.01)"));
         v.append(String.format(Locale.ROOT, "- Mixed tasks vs all-sigmoid (same layers and start; the digit as a softmax group instead of 10 sigmoid columns): digit %s%s, mean of the attributes %s%s.%n",
