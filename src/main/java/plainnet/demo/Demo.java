@@ -21,7 +21,7 @@ import plainnet.demo.Transfer.Strategy;
 
 /**
  * {@code make demo}: the lecture's claims about transfer and multi-task learning, measured on the
- * bundled handwritten digits. Three experiments, each repeated R times; every repeat draws its
+ * bundled handwritten digits. Four experiments, each repeated R times; every repeat draws its
  * own validation split from the training rows, its own training rows and label mask, and its own
  * seeds. Reported as mean ± standard error of test accuracy (599 test rows):
  *
@@ -33,6 +33,9 @@ import plainnet.demo.Transfer.Strategy;
  *       networks, with about half the labels missing, at two hidden sizes; and the scarce case
  *       where one task has 20 labels.</li>
  *   <li>Negative control ({@link NegativeControl}): A = digits 0–4, B = digits 5–9 with N rows per class.</li>
+ *   <li>Mixed tasks ({@link MixedTasks}): the digit (softmax) and the six attributes (sigmoid) on one
+ *       trunk with a tower per task vs separate networks and the all-sigmoid network; then a seventh
+ *       task with 20 labels added to the trained network vs trained alone.</li>
  * </ol>
  *
  * Every run is deterministic (its own seeds), so the tables are the same on every machine and
@@ -40,7 +43,7 @@ import plainnet.demo.Transfer.Strategy;
  * 1e-4 on W; batch 32; at most about {@link Settings#steps} steps per run; every compared arm
  * tries the same few learning rates and keeps the rate and epoch with the lowest validation loss;
  * inputs = pixels / 16 (the recipe and what the experiments share are in {@link Lab}). This class
- * runs the three in turn, prints the report and derives the verdicts from the tables.
+ * runs the four in turn, prints the report and derives the verdicts from the tables.
  */
 public final class Demo {
 
@@ -107,7 +110,11 @@ public final class Demo {
             NegativeControl c = NegativeControl.run(lab);
             print(out, report, c.table());
 
-            print(out, report, verdicts(t, ms, scarce, c));
+            MixedTasks mixed = MixedTasks.run(lab);
+            print(out, report, mixed.table());
+            write(s.out.resolve("mixed.svg"), mixed.chart());
+
+            print(out, report, verdicts(t, ms, scarce, c) + mixed.verdicts());
             print(out, report, String.format(Locale.ROOT, "%nDemo finished in %.1f s on %d thread(s); charts and report.txt in %s%n",
                 (System.nanoTime() - start) / 1e9, s.threads, s.out));
             write(s.out.resolve("report.txt"), report.toString());

@@ -45,8 +45,9 @@ class DemoTest {
         String one = run(tiny(1, 40));
         String two = run(tiny(2, 40));
         assertThat(tables(two)).isEqualTo(tables(one));
-        assertThat(one).contains("1. Transfer A -> B", "| 10    |", "| all   |", "2. Multi-task", "3. Negative control", "What the numbers say");
-        for (String f : List.of("transfer.svg", "multitask.svg", "scarce.svg", "report.txt")) {
+        assertThat(one).contains("1. Transfer A -> B", "| 10    |", "| all   |", "2. Multi-task", "3. Negative control", "4. Mixed tasks", "| square ", "What the numbers say",
+            "- Seventh task (square, 20 labels)");
+        for (String f : List.of("transfer.svg", "multitask.svg", "scarce.svg", "mixed.svg", "report.txt")) {
             assertThat(dir.resolve("out2-40").resolve(f)).exists();
         }
         assertThat(Files.readString(dir.resolve("out2-40/transfer.svg"))).startsWith("<svg").endsWith("</svg>\n");
