@@ -39,7 +39,12 @@ import plainnet.io.ModelFile;
  *                                             (squared_error: logits only)
  * </pre>
  *
- * With {@code float32} every weight, bias, mean and std is cast to float (round to nearest), the
+ * A model of several groups (SPEC.md §27) writes the trunk once (names prefixed {@code trunk_}),
+ * then each tower g (prefixed {@code tower{g}_}) from the trunk's output, and per group NAME the
+ * outputs {@code NAME_logits} (its tower's last layer) and {@code NAME} (Softmax, Sigmoid or
+ * Identity of them, by the group's loss kind). A model of one group is written as above.
+ *
+ * <p>With {@code float32} every weight, bias, mean and std is cast to float (round to nearest), the
  * input and outputs are float, and leaky_relu is the {@code LeakyRelu} operator with alpha =
  * (float) s.
  *
@@ -74,8 +79,9 @@ public final class OnnxExport {
     /**
      * The model as the bytes of an ONNX file.
      *
-     * @param m               the model; its network (I inputs, K outputs), loss, feature and task
-     *                        names and standardization are exported, the trainable flags and
+     * @param m               the model; its network (I inputs, K outputs) or its trunk and towers,
+     *                        its loss or groups, feature and task names and standardization are
+     *                        exported, the trainable flags and
      *                        lr_scale are not (they matter only for training)
      * @param file            the model file's name, for messages
      * @param float32         true for a float graph (every value cast to float), false for double
@@ -83,7 +89,8 @@ public final class OnnxExport {
      * @return the serialized {@code ModelProto}
      * @throws FormatException naming the file and field, with {@code float32}, for a weight, bias
      *                         or mean outside the float range (it would become ±Infinity) or a std
-     *                         that rounds to 0 in float
+     *                         that rounds to 0 in float; and for a group whose output name
+     *                         NAME or NAME_logits is already a name of the graph
      */
     public static byte[] toBytes(ModelFile m, String file, boolean float32, String producerVersion) throws FormatException {
         Graph g = new Graph(float32, file);
