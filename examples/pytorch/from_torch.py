@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A PyTorch nn.Sequential of Linear and activation layers as a plainnet model file (SPEC.md §16).
+"""A PyTorch nn.Sequential of Linear and activation layers (or a to_torch.TaskNet of a trunk and one
+head per output group) as a plainnet model file (SPEC.md §16).
 
     python3 examples/pytorch/from_torch.py NET.pt --out M.json [--loss bce|softmax|mse] [--reduction R]
                      [--features a,b,...] [--tasks t1,t2,...] [--activations relu,tanh,identity] [--trust-pickle]
@@ -24,6 +25,12 @@ SPEC §17.1), then per layer an nn.Linear followed by at most one of nn.ReLU, nn
 identity). Weights are converted to float64 exactly (a float32 number is a double). A layer whose
 weight and bias both have requires_grad=False is written frozen (trainable false); a Linear
 without bias gets b = 0.
+
+A to_torch.TaskNet (a --save file of version 2, or a pickled TaskNet with --trust-pickle: a trunk
+Sequential and one head Sequential per group, SPEC §22.5) becomes a model file of version 2 (SPEC
+§16.1): the trunk's layers, then per head the group's name, loss and weight from
+net.plainnet["groups"] (--reduction replaces every group's reduction; --loss is refused, each group
+has its own) and its tower. At least 2 heads; each head's first Linear reads the trunk's outputs.
 
 The loss, reduction, feature and task names and each layer's lr_scale come from the options, else
 from net.plainnet (set by to_torch.py, so plainnet → PyTorch → plainnet gives back the same file),

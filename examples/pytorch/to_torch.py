@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A plainnet model file as a PyTorch nn.Sequential (float64), and a check of it against plainnet.
+"""A plainnet model file as a PyTorch nn.Sequential (or a TaskNet of a trunk and heads, for several
+output groups), float64, and a check of it against plainnet.
 
     python3 examples/pytorch/to_torch.py M.json                      # print the Sequential
     python3 examples/pytorch/to_torch.py M.json --save NET.pt        # its state dict and layout, for from_torch.py
@@ -8,9 +9,10 @@
 
 In Python:
 
-    from to_torch import load_model, to_sequential, loss_torch, load_saved
+    from to_torch import load_model, to_sequential, to_module, loss_torch, load_saved
     model = load_model("M.json")        # checked as plainnet checks it
     net = to_sequential(model)          # Standardize (if the model has it), Linear, ReLU, ..., Linear
+    net = to_module(model)              # the same, or a TaskNet for a model of several groups
     net = load_saved("NET.pt")          # the Sequential again from a --save file (no pickled code runs)
 
 The Sequential (SPEC.md §22.5):
@@ -23,6 +25,16 @@ The Sequential (SPEC.md §22.5):
     and std are buffers, not parameters;
   * the rest of the file (loss, features, tasks, lr_scale per layer) rides along as the plain
     dict net.plainnet, which --save keeps and from_torch.py reads back.
+
+A model file of several output groups (version 2, SPEC §16.1, §27) becomes a TaskNet instead:
+net.trunk is the Sequential of the trunk's layers (with the first Standardize), net.heads an
+nn.ModuleList of one Sequential per group (its tower), net.names the groups' names; net(x) runs the
+trunk once and returns a dict {group name: heads[g](trunk(x)) (N, K_g)} in group order (the group's
+columns of plainnet's z). net.plainnet holds "groups" (name, loss, weight, the tower's lr_scale per
+group), the trunk's "lr_scale", "features" and "tasks". task_loss_torch(out, y, labeled, groups) is
+J = Σ_g w_g·J_g (SPEC §27.1). --save writes version 2 of the saved format: layout
+{"trunk": [...], "heads": [[...], ...], "names": [...], "plainnet": ...}, state dict keys
+"trunk.N.NAME" and "heads.G.N.NAME". --check and --predict of such a model are refused for now.
 
 The model file is read and checked as plainnet reads it (model_file.py, a port of plainnet's
 reader): a file plainnet refuses (a transposed W, NaN, a std of 0, a leaky slope outside (0, 1),
