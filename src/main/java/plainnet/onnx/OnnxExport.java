@@ -117,7 +117,7 @@ public final class OnnxExport {
             String op = outputOp(m.loss);
             if (!op.equals("Identity")) {
                 g.node(op, op.toLowerCase(Locale.ROOT), new String[] {LOGITS}, PROBABILITIES, opAttribute(op));
-                outputs.add(g.valueInfo(PROBABILITIES, K, opDoc(op, "logits") + "; " + columns));
+                outputs.add(g.valueInfo(PROBABILITIES, K, opDoc(op) + "; " + columns));
             }
             description = net.size() + " dense layers, loss " + m.loss.name();
         } else {
@@ -135,7 +135,7 @@ public final class OnnxExport {
                 g.node(op, "tower" + t + "_" + op.toLowerCase(Locale.ROOT), new String[] {logits}, group.name, opAttribute(op));
                 String columns = "columns: " + String.join(", ", m.groupTasks(t));
                 outputs.add(g.valueInfo(logits, group.K, "group " + group.name + ": its tower's last layer's output a_" + (tower.size() - 1) + " (z for an identity layer); " + columns));
-                outputs.add(g.valueInfo(group.name, group.K, "group " + group.name + ": " + opDoc(op, logits) + "; " + columns));
+                outputs.add(g.valueInfo(group.name, group.K, "group " + group.name + ": " + opDoc(op) + "; " + columns));
                 towers.append(t == 0 ? "" : ", ").append(group.name).append(" (").append(tower.size()).append(tower.size() == 1 ? " layer, loss " : " layers, loss ")
                     .append(group.loss.name()).append(')');
             }
@@ -235,11 +235,11 @@ public final class OnnxExport {
         return op.equals("Softmax") ? intAttribute("axis", 1) : null;
     }
 
-    /** What an output operator computes from the named logits, for its output's doc_string. */
-    private static String opDoc(String op, String logits) {
-        if (op.equals("Softmax")) return "softmax of the " + logits + " over axis 1 (the classes)";
+    /** What an output operator computes from the logits, for its output's doc_string. */
+    private static String opDoc(String op) {
+        if (op.equals("Softmax")) return "softmax of the logits over axis 1 (the classes)";
         if (op.equals("Sigmoid")) return "sigmoid of each logit, one column per task";
-        return "the " + logits + " themselves (squared error: the values)";
+        return "the outputs themselves (squared error: no output function)";
     }
 
     /**
