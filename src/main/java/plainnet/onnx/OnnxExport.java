@@ -106,51 +106,7 @@ public final class OnnxExport {
             a = "x_standardized";
         }
         List<Protobuf> outputs = new ArrayList<Protobuf>();
-        String description;
-        if (m.taskNet == null) {
-            // one group (model file version 1): the chain of layers, then logits and probabilities
-            Network net = m.net;
-            layers(g, net, "", "layers", a, LOGITS);
-            int K = net.outputs();
-            String columns = "columns: " + String.join(", ", m.tasks);
-            outputs.add(g.valueInfo(LOGITS, K, "the last layer's output a_" + (net.size() - 1) + " (z for an identity layer); " + columns));
-            String op = outputOp(m.loss);
-            if (!op.equals("Identity")) {
-                g.node(op, op.toLowerCase(Locale.ROOT), new String[] {LOGITS}, PROBABILITIES, opAttribute(op));
-                outputs.add(g.valueInfo(PROBABILITIES, K, opDoc(op) + "; " + columns));
-            }
-            description = net.size() + " dense layers, loss " + m.loss.name();
-        } else {
-            // several groups (model file version 2): the trunk once, then each tower with its two outputs
-            TaskNetwork net = m.taskNet;
-            String h = layers(g, net.trunk(), "trunk_", "trunk", a, null);
-            StringBuilder towers = new StringBuilder();
-            for (int t = 0; t < net.groupCount(); t++) {
-                Group group = net.group(t);
-                String logits = group.name + LOGITS_SUFFIX;
-                String field = "groups[" + t + "].tower";
-                Network tower = net.tower(t);
-                layers(g, tower, "tower" + t + "_", field, h, logits);
-                String op = outputOp(group.loss);
-                g.node(op, "tower" + t + "_" + op.toLowerCase(Locale.ROOT), new String[] {logits}, group.name, opAttribute(op));
-                String columns = "columns: " + String.join(", ", m.groupTasks(t));
-                outputs.add(g.valueInfo(logits, group.K, "group " + group.name + ": its tower's last layer's output a_" + (tower.size() - 1) + " (z for an identity layer); " + columns));
-                outputs.add(g.valueInfo(group.name, group.K, "group " + group.name + ": " + opDoc(op) + "; " + columns));
-                towers.append(t == 0 ? "" : ", ").append(group.name).append(" (").append(tower.size()).append(tower.size() == 1 ? " layer, loss " : " layers, loss ")
-                    .append(group.loss.name()).append(')');
-            }
-            if (g.duplicate != null) {
-                // the names made here are distinct by construction, so a group's output names met another name
-                for (int t = 0; t < net.groupCount(); t++) {
-                    String name = net.group(t).name;
-                    if (g.duplicate.equals(name) || g.duplicate.equals(name + LOGITS_SUFFIX)) {
-                        throw new FormatException(file, 0, 0, "field groups[" + t + "].name: expected a name whose graph outputs " + name + " and " + name + LOGITS_SUFFIX
-                            + " are not already names of the graph, found \"" + name + "\" (the graph already has " + g.duplicate + "); rename the group");
-                    }
-                }
-            }
-            description = "a trunk of " + net.trunk().size() + " dense layers and " + net.groupCount() + " towers: " + towers;
-        }
+        String description = m.taskNet == null ? oneGroup(g, m, a, outputs) : groups(g, m, a, outputs, file);
 
         Protobuf graph = g.graph;
         graph.string(2, "plainnet");
@@ -188,11 +144,69 @@ public final class OnnxExport {
     }
 
     /**
+     * One group (model file version 1): the chain of layers to {@code logits}, then the loss
+     * kind's {@code probabilities} (none for squared error). Adds the outputs to {@code outputs}.
+     *
+     * @return the graph's description
+     */
+    private static String oneGroup(Graph g, ModelFile m, String a, List<Protobuf> outputs) throws FormatException {
+        Network net = m.net;
+        layers(g, net, "", "layers", a, LOGITS);
+        int K = net.outputs();
+        String columns = "columns: " + String.join(", ", m.tasks);
+        outputs.add(g.valueInfo(LOGITS, K, "the last layer's output a_" + (net.size() - 1) + " (z for an identity layer); " + columns));
+        String op = outputOp(m.loss);
+        if (!op.equals("Identity")) {
+            g.node(op, op.toLowerCase(Locale.ROOT), new String[] {LOGITS}, PROBABILITIES, opAttribute(op));
+            outputs.add(g.valueInfo(PROBABILITIES, K, opDoc(op) + "; " + columns));
+        }
+        return net.size() + " dense layers, loss " + m.loss.name();
+    }
+
+    /**
+     * Several groups (model file version 2): the trunk once, then each tower from the trunk's
+     * output to {@code NAME_logits} and the loss kind's node to {@code NAME}. Adds the outputs,
+     * per group NAME_logits then NAME, to {@code outputs}.
+     *
+     * @return the graph's description
+     * @throws FormatException for a group whose output names are already names of the graph
+     */
+    private static String groups(Graph g, ModelFile m, String a, List<Protobuf> outputs, String file) throws FormatException {
+        TaskNetwork net = m.taskNet;
+        String h = layers(g, net.trunk(), "trunk_", "trunk", a, null);
+        StringBuilder towers = new StringBuilder();
+        for (int t = 0; t < net.groupCount(); t++) {
+            Group group = net.group(t);
+            Network tower = net.tower(t);
+            String logits = group.name + LOGITS_SUFFIX;
+            layers(g, tower, "tower" + t + "_", "groups[" + t + "].tower", h, logits);
+            String op = outputOp(group.loss);
+            g.node(op, "tower" + t + "_" + op.toLowerCase(Locale.ROOT), new String[] {logits}, group.name, opAttribute(op));
+            String columns = "columns: " + String.join(", ", m.groupTasks(t));
+            outputs.add(g.valueInfo(logits, group.K, "group " + group.name + ": its tower's last layer's output a_" + (tower.size() - 1) + " (z for an identity layer); " + columns));
+            outputs.add(g.valueInfo(group.name, group.K, "group " + group.name + ": " + opDoc(op) + "; " + columns));
+            towers.append(t == 0 ? "" : ", ").append(group.name).append(" (").append(tower.size()).append(tower.size() == 1 ? " layer, loss " : " layers, loss ")
+                .append(group.loss.name()).append(')');
+        }
+        if (g.duplicate != null) {
+            // the names made here are distinct by construction, so a group's output name met another name
+            for (int t = 0; t < net.groupCount(); t++) {
+                String name = net.group(t).name;
+                if (g.duplicate.equals(name) || g.duplicate.equals(name + LOGITS_SUFFIX)) {
+                    throw new FormatException(file, 0, 0, "field groups[" + t + "].name: expected a name whose graph outputs " + name + " and " + name + LOGITS_SUFFIX
+                        + " are not already names of the graph, found \"" + name + "\" (the graph already has " + g.duplicate + "); rename the group");
+                }
+            }
+        }
+        return "a trunk of " + net.trunk().size() + " dense layers and " + net.groupCount() + " towers: " + towers;
+    }
+
+    /**
      * The nodes and initializers of a chain of layers: z_l = a_{l−1}·W_lᵀ + b_l (Gemm, transB = 1),
-     * a_l = f_l(z_l). Names: node {@code PARTlayer{l}_gemm}, initializers {@code PARTW{l}},
-     * {@code PARTb{l}}, values {@code PARTz{l}}, {@code PARTa{l}} (an identity layer's output is {@code PARTa{l}}, with no
-     * {@code PARTz{l}}; PART is "" for a model of one
-     * group, "trunk_" or "tower{g}_" for several).
+     * a_l = f_l(z_l). Names: node {@code PARTlayer{l}_gemm}, initializers {@code PARTW{l}} and
+     * {@code PARTb{l}}, values {@code PARTz{l}} and {@code PARTa{l}} (an identity layer has no
+     * {@code PARTz{l}}: its Gemm writes {@code PARTa{l}}). PART is "" for a model of one group,
+     * "trunk_" or "tower{g}_" for several.
      *
      * @param part  the prefix of every name made here
      * @param field the model file's field of the layer list, for messages ("layers", "trunk", "groups[g].tower")
