@@ -226,7 +226,7 @@ def _task_model(net, meta, loss, reduction, features, tasks, source):
             raise BadInput(f"{source}: field {field}.name: expected a non-empty name, found {name!r}")
         if name in names:
             raise BadInput(f"{source}: field {field}.name: expected a name no other group has, found \"{name}\", the name of groups[{names.index(name)}]")
-        if isinstance(net.names[g] if g < len(net.names) else None, str) and net.names[g] != name:
+        if net.names[g] != name:
             raise BadInput(f"{source}: field {field}.name: expected the name of head {g}, \"{net.names[g]}\", found \"{name}\"")
         where = f"head {g} ({name}) "
         tower = _layers(list(head), 0, gm.get("lr_scale"), source, where, f"{field}.lr_scale")

@@ -178,6 +178,8 @@ if torch is not None:
 
         def __init__(self, trunk, heads, names):
             super().__init__()
+            if len(names) != len(heads):
+                raise ValueError(f"TaskNet: expected one name per head ({len(heads)}), found {len(names)}")
             self.trunk = trunk
             self.heads = nn.ModuleList(heads)
             self.names = list(names)
