@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A PyTorch nn.Sequential of Linear and activation layers as a plainnet model file (SPEC.md §16).
+"""A PyTorch nn.Sequential of Linear and activation layers (or a to_torch.TaskNet of a trunk and one
+head per output group) as a plainnet model file (SPEC.md §16).
 
     python3 examples/pytorch/from_torch.py NET.pt --out M.json [--loss bce|softmax|mse] [--reduction R]
                      [--features a,b,...] [--tasks t1,t2,...] [--activations relu,tanh,identity] [--trust-pickle]
@@ -24,6 +25,12 @@ SPEC §17.1), then per layer an nn.Linear followed by at most one of nn.ReLU, nn
 identity). Weights are converted to float64 exactly (a float32 number is a double). A layer whose
 weight and bias both have requires_grad=False is written frozen (trainable false); a Linear
 without bias gets b = 0.
+
+A to_torch.TaskNet (a --save file of version 2, or a pickled TaskNet with --trust-pickle: a trunk
+Sequential and one head Sequential per group, SPEC §22.5) becomes a model file of version 2 (SPEC
+§16.1): the trunk's layers, then per head the group's name, loss and weight from
+net.plainnet["groups"] (--reduction replaces every group's reduction; --loss is refused, each group
+has its own) and its tower. At least 2 heads; each head's first Linear reads the trunk's outputs.
 
 The loss, reduction, feature and task names and each layer's lr_scale come from the options, else
 from net.plainnet (set by to_torch.py, so plainnet → PyTorch → plainnet gives back the same file),
@@ -50,6 +57,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model_file import BadInput, _Fields, _loss as check_loss, check_model, java_double, model_json  # noqa: E402,F401 (java_double: from_torch.java_double as before)
 from to_torch import SAVED_FORMAT, check_output, from_saved, one_line, sequential, torch, torch_load, write_atomically  # noqa: E402
+
+if torch is not None:
+    from to_torch import TaskNet  # noqa: E402
 
 if torch is not None:
     from torch import nn
@@ -93,15 +103,15 @@ def _loss(kind, reduction):
     return {"kind": kind, "reduction": reduction}
 
 
-def _meta_loss(spec, reduction, K, source):
+def _meta_loss(spec, reduction, K, source, field="plainnet.loss"):
     """The loss object of net.plainnet["loss"] (with --reduction over its reduction), checked as
-    plainnet checks a file's loss for K outputs; errors name the field plainnet.loss."""
+    plainnet checks a file's loss for K outputs; errors name the field (plainnet.loss)."""
     if not isinstance(spec, dict):
-        raise BadInput(f"{source}: field plainnet.loss: expected an object, found {type(spec).__name__}")
+        raise BadInput(f"{source}: field {field}: expected an object, found {type(spec).__name__}")
     spec = _plain(dict(spec))
     if reduction is not None:
         spec["reduction"] = reduction
-    check_loss(_Fields(spec, source, "plainnet.loss"), K)
+    check_loss(_Fields(spec, source, field), K)
     loss_obj = _loss(spec["kind"], spec["reduction"])
     loss_obj.update({k: spec[k] for k in loss_obj})
     return loss_obj
@@ -123,38 +133,35 @@ def _names(given, meta, key, count, default, source, what):
     return names
 
 
-def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="the Sequential"):
-    """The plainnet model file (a dict in the file's key order) of net, an nn.Sequential.
+def _standardize(modules, source, where=""):
+    """The "standardize" object of a first Standardize module, removed from the list modules; None without one."""
+    if not modules or type(modules[0]).__name__ != "Standardize":
+        return None
+    st = modules.pop(0)
+    mean, std = _numbers(st.mean, f"{source}: {where}module 0 (Standardize) mean"), _numbers(st.std, f"{source}: {where}module 0 (Standardize) std")
+    if len(mean) != len(std):
+        raise BadInput(f"{source}: {where}module 0 (Standardize): expected a mean and a std of the same length, found {len(mean)} and {len(std)}")
+    for i, s in enumerate(std):
+        if not s > 0:
+            raise BadInput(f"{source}: {where}module 0 (Standardize) std[{i}]: expected a number > 0, found {s}")
+    return {"mean": mean, "std": std}
 
-    loss is bce, softmax or mse (or a model file's loss object); the other arguments as the module doc says."""
-    if not isinstance(net, nn.Sequential):
-        raise BadInput(f"{source}: expected an nn.Sequential, found {type(net).__name__}")
-    meta = getattr(net, "plainnet", None) or {}
-    if not isinstance(meta, dict):
-        raise BadInput(f"{source}: field plainnet: expected a dict of loss, features, tasks and lr_scale, found {type(meta).__name__}")
-    modules = list(net)
-    standardize = None
-    if modules and type(modules[0]).__name__ == "Standardize":
-        st = modules.pop(0)
-        mean, std = _numbers(st.mean, f"{source}: module 0 (Standardize) mean"), _numbers(st.std, f"{source}: module 0 (Standardize) std")
-        if len(mean) != len(std):
-            raise BadInput(f"{source}: module 0 (Standardize): expected a mean and a std of the same length, found {len(mean)} and {len(std)}")
-        for i, s in enumerate(std):
-            if not s > 0:
-                raise BadInput(f"{source}: module 0 (Standardize) std[{i}]: expected a number > 0, found {s}")
-        standardize = {"mean": mean, "std": std}
-    first = len(net) - len(modules)
-    scales = meta.get("lr_scale") or []
+
+def _layers(modules, first, scales, source, where, scale_field):
+    """The layer objects of modules (Linear, each followed by at most one activation module), the
+    first at module index first; where ("", "trunk ", "head 1 (even) ") begins each layer's name in
+    messages; scales: the lr_scale list of net.plainnet at scale_field, or None."""
+    scales = scales or []
     if not isinstance(scales, (list, tuple)):
-        raise BadInput(f"{source}: field plainnet.lr_scale: expected a list of numbers, one per Linear, found {scales!r}")
+        raise BadInput(f"{source}: field {scale_field}: expected a list of numbers, one per Linear, found {scales!r}")
     layers, m = [], 0
     while m < len(modules):
         mod, index = modules[m], first + m
         if not isinstance(mod, nn.Linear):
             what = "an activation must follow a Linear" if isinstance(mod, (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.Identity)) else "unsupported module"
-            raise BadInput(f"{source}: module {index} ({type(mod).__name__}): {what}; expected Linear, optionally followed by one of ReLU, LeakyReLU, Sigmoid, Tanh, Identity")
+            raise BadInput(f"{source}: {where}module {index} ({type(mod).__name__}): {what}; expected Linear, optionally followed by one of ReLU, LeakyReLU, Sigmoid, Tanh, Identity")
         l = len(layers)
-        name = f"{source}: layer {l} (module {index}, Linear)"
+        name = f"{source}: {where}layer {l} (module {index}, Linear)"
         O, I = mod.weight.shape
         if I < 1 or O < 1:
             raise BadInput(f"{name}: expected at least 1 input and 1 output (plainnet has no empty layer), found Linear({I}, {O})")
@@ -167,14 +174,14 @@ def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="
         elif isinstance(act, nn.LeakyReLU):
             s = float(act.negative_slope)
             if not 0 < s < 1:
-                raise BadInput(f"{source}: module {index + 1} (LeakyReLU): expected a slope with 0 < slope < 1, found {s}")
+                raise BadInput(f"{source}: {where}module {index + 1} (LeakyReLU): expected a slope with 0 < slope < 1, found {s}")
             layer["activation"], layer["slope"] = "leaky_relu", s
         elif isinstance(act, nn.Sigmoid):
             layer["activation"] = "sigmoid"
         elif isinstance(act, nn.Tanh):
             layer["activation"] = "tanh"
         elif not isinstance(act, (nn.Identity, nn.Linear, type(None))):
-            raise BadInput(f"{source}: module {index + 1} ({type(act).__name__}): unsupported module; expected Linear, optionally followed by one of ReLU, LeakyReLU, Sigmoid, Tanh, Identity")
+            raise BadInput(f"{source}: {where}module {index + 1} ({type(act).__name__}): unsupported module; expected Linear, optionally followed by one of ReLU, LeakyReLU, Sigmoid, Tanh, Identity")
         m += 1 if act is None or isinstance(act, nn.Linear) else 2
         params = [mod.weight] + ([mod.bias] if mod.bias is not None else [])
         flags = {p.requires_grad for p in params}
@@ -183,15 +190,83 @@ def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="
         layer["trainable"] = flags.pop()
         scale = scales[l] if l < len(scales) else 1.0
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0 or scale == float("inf"):
-            raise BadInput(f"{source}: field plainnet.lr_scale[{l}]: expected a finite number > 0, found {scale!r}")
+            raise BadInput(f"{source}: field {scale_field}[{l}]: expected a finite number > 0, found {scale!r}")
         layer["lr_scale"] = float(scale)
         layer["W"] = _numbers(mod.weight, f"{name} weight")                          # (O, I)
         layer["b"] = _numbers(mod.bias, f"{name} bias") if mod.bias is not None else [0.0] * O  # (O)
         layers.append(layer)
     if not layers:
-        raise BadInput(f"{source}: expected at least one Linear layer, found none")
+        raise BadInput(f"{source}: {where}expected at least one Linear layer, found none")
     if len(scales) > len(layers):
-        raise BadInput(f"{source}: field plainnet.lr_scale: expected {len(layers)} numbers (one per Linear), found {len(scales)}")
+        raise BadInput(f"{source}: field {scale_field}: expected {len(layers)} numbers (one per Linear), found {len(scales)}")
+    return layers
+
+
+def _task_model(net, meta, loss, reduction, features, tasks, source):
+    """The version-2 model file (a dict in the file's key order) of a TaskNet: its trunk, and per
+    head the group's name, loss and weight from net.plainnet["groups"] (--reduction over each
+    group's reduction), and its tower (SPEC §16.1)."""
+    if loss is not None:
+        raise BadInput(f"--loss: expected no --loss for a TaskNet (each group's loss comes from net.plainnet[\"groups\"]), found {loss}")
+    G = len(net.heads)
+    if G < 2:
+        raise BadInput(f"{source}: expected at least 2 heads (a model of one group is an nn.Sequential: its trunk's and head's modules in one), found {G}")
+    groups_meta = meta.get("groups")
+    if not isinstance(groups_meta, (list, tuple)) or len(groups_meta) != G or not all(isinstance(g, dict) for g in groups_meta):
+        raise BadInput(f"{source}: field plainnet.groups: expected {G} objects (name, loss, weight, lr_scale: one per head), found {groups_meta!r}")
+    trunk_modules = list(net.trunk)
+    standardize = _standardize(trunk_modules, source, "trunk ")
+    trunk = _layers(trunk_modules, len(net.trunk) - len(trunk_modules), meta.get("lr_scale"), source, "trunk ", "plainnet.lr_scale")
+    H = trunk[-1]["outputs"]
+    groups, names, K = [], [], 0
+    for g, (head, gm) in enumerate(zip(net.heads, groups_meta)):
+        name = gm.get("name")
+        field = f"plainnet.groups[{g}]"
+        if not isinstance(name, str) or not name:
+            raise BadInput(f"{source}: field {field}.name: expected a non-empty name, found {name!r}")
+        if name in names:
+            raise BadInput(f"{source}: field {field}.name: expected a name no other group has, found \"{name}\", the name of groups[{names.index(name)}]")
+        if net.names[g] != name:
+            raise BadInput(f"{source}: field {field}.name: expected the name of head {g}, \"{net.names[g]}\", found \"{name}\"")
+        where = f"head {g} ({name}) "
+        tower = _layers(list(head), 0, gm.get("lr_scale"), source, where, f"{field}.lr_scale")
+        if tower[0]["inputs"] != H:
+            raise BadInput(f"{source}: {where}layer 0 (module 0, Linear): expected {H} inputs (the outputs of the trunk), found {tower[0]['inputs']}")
+        Kg = tower[-1]["outputs"]
+        weight = gm.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight < float("inf"):
+            raise BadInput(f"{source}: field {field}.weight: expected a finite number >= 0, found {weight!r}")
+        if gm.get("loss") is None:
+            raise BadInput(f"{source}: field {field}.loss: expected the group's loss object (kind, reduction, ...), found none")
+        groups.append({"name": name, "loss": _meta_loss(gm["loss"], reduction, Kg, source, f"{field}.loss"), "weight": float(weight), "tower": tower})
+        names.append(name)
+        K += Kg
+    I = trunk[0]["inputs"]
+    if standardize is not None and len(standardize["mean"]) != I:
+        raise BadInput(f"{source}: trunk module 0 (Standardize): expected {I} features (the inputs of trunk layer 0), found {len(standardize['mean'])}")
+    features = _names(features, meta, "features", I, [f"x{i}" for i in range(I)], source, "input of trunk layer 0")
+    tasks = _names(tasks, meta, "tasks", K, [f"y{k}" for k in range(K)], source, "output of the heads")
+    model = {"format": "plainnet-model", "version": 2, "trunk": trunk, "groups": groups, "features": features, "tasks": tasks}
+    if standardize is not None:
+        model["standardize"] = standardize
+    return model
+
+
+def to_model(net, loss=None, reduction=None, features=None, tasks=None, source="the Sequential"):
+    """The plainnet model file (a dict in the file's key order) of net, an nn.Sequential (version 1)
+    or a to_torch.TaskNet (version 2).
+
+    loss is bce, softmax or mse (or a model file's loss object); the other arguments as the module doc says."""
+    if not isinstance(net, (nn.Sequential, TaskNet)):
+        raise BadInput(f"{source}: expected an nn.Sequential or a to_torch.TaskNet, found {type(net).__name__}")
+    meta = getattr(net, "plainnet", None) or {}
+    if not isinstance(meta, dict):
+        raise BadInput(f"{source}: field plainnet: expected a dict of loss, features, tasks and lr_scale, found {type(meta).__name__}")
+    if isinstance(net, TaskNet):
+        return _task_model(net, meta, loss, reduction, features, tasks, source)
+    modules = list(net)
+    standardize = _standardize(modules, source)
+    layers = _layers(modules, len(net) - len(modules), meta.get("lr_scale"), source, "", "plainnet.lr_scale")
     I, K = layers[0]["inputs"], layers[-1]["outputs"]
     if standardize is not None and len(standardize["mean"]) != I:
         raise BadInput(f"{source}: module 0 (Standardize): expected {I} features (the inputs of layer 0), found {len(standardize['mean'])}")

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A plainnet model file as a PyTorch nn.Sequential (float64), and a check of it against plainnet.
+"""A plainnet model file as a PyTorch nn.Sequential (or a TaskNet of a trunk and heads, for several
+output groups), float64, and a check of it against plainnet.
 
     python3 examples/pytorch/to_torch.py M.json                      # print the Sequential
     python3 examples/pytorch/to_torch.py M.json --save NET.pt        # its state dict and layout, for from_torch.py
@@ -8,9 +9,10 @@
 
 In Python:
 
-    from to_torch import load_model, to_sequential, loss_torch, load_saved
+    from to_torch import load_model, to_sequential, to_module, loss_torch, load_saved
     model = load_model("M.json")        # checked as plainnet checks it
     net = to_sequential(model)          # Standardize (if the model has it), Linear, ReLU, ..., Linear
+    net = to_module(model)              # the same, or a TaskNet for a model of several groups
     net = load_saved("NET.pt")          # the Sequential again from a --save file (no pickled code runs)
 
 The Sequential (SPEC.md §22.5):
@@ -23,6 +25,16 @@ The Sequential (SPEC.md §22.5):
     and std are buffers, not parameters;
   * the rest of the file (loss, features, tasks, lr_scale per layer) rides along as the plain
     dict net.plainnet, which --save keeps and from_torch.py reads back.
+
+A model file of several output groups (version 2, SPEC §16.1, §27) becomes a TaskNet instead:
+net.trunk is the Sequential of the trunk's layers (with the first Standardize), net.heads an
+nn.ModuleList of one Sequential per group (its tower), net.names the groups' names; net(x) runs the
+trunk once and returns a dict {group name: heads[g](trunk(x)) (N, K_g)} in group order (the group's
+columns of plainnet's z). net.plainnet holds "groups" (name, loss, weight, the tower's lr_scale per
+group), the trunk's "lr_scale", "features" and "tasks". task_loss_torch(out, y, labeled, groups) is
+J = Σ_g w_g·J_g (SPEC §27.1). --save writes version 2 of the saved format: layout
+{"trunk": [...], "heads": [[...], ...], "names": [...], "plainnet": ...}, state dict keys
+"trunk.N.NAME" and "heads.G.N.NAME". --check and --predict of such a model are refused for now.
 
 The model file is read and checked as plainnet reads it (model_file.py, a port of plainnet's
 reader): a file plainnet refuses (a transposed W, NaN, a std of 0, a leaky slope outside (0, 1),
@@ -102,9 +114,16 @@ def load_model(path):
     inputs, outputs) are ints, every other number a float."""
     model = read_model(path)
     model["version"] = int(model["version"])
-    for layer in model["layers"]:
+    for layer in all_layers(model):
         layer["inputs"], layer["outputs"] = int(layer["inputs"]), int(layer["outputs"])
     return model
+
+
+def all_layers(model):
+    """Every layer object of the model: version 1's layers; version 2's trunk, then each group's tower."""
+    if "layers" in model:
+        return list(model["layers"])
+    return list(model["trunk"]) + [layer for g in model["groups"] for layer in g["tower"]]
 
 
 def activation_module(layer):
@@ -119,13 +138,9 @@ def activation_module(layer):
     return nn.Sigmoid() if f == "sigmoid" else nn.Tanh()
 
 
-def to_sequential(model, standardize=True):
-    """nn.Sequential (float64) of the model: [Standardize], then Linear (+ activation) per layer."""
-    modules = []
-    st = model.get("standardize")
-    if standardize and st is not None:
-        modules.append(Standardize(st["mean"], st["std"]))
-    for layer in model["layers"]:
+def layer_modules(layers, modules):
+    """Appends Linear (+ activation) per layer object to the list modules."""
+    for layer in layers:
         lin = nn.Linear(layer["inputs"], layer["outputs"], dtype=torch.float64)
         with torch.no_grad():
             lin.weight.copy_(torch.tensor(layer["W"], dtype=torch.float64))  # (O, I), shape checked by load_model
@@ -137,10 +152,60 @@ def to_sequential(model, standardize=True):
         act = activation_module(layer)
         if act is not None:
             modules.append(act)
-    net = nn.Sequential(*modules)
+    return modules
+
+
+def _standardize_modules(model, standardize):
+    st = model.get("standardize")
+    return [Standardize(st["mean"], st["std"])] if standardize and st is not None else []
+
+
+def to_sequential(model, standardize=True):
+    """nn.Sequential (float64) of a version-1 model: [Standardize], then Linear (+ activation) per layer."""
+    net = nn.Sequential(*layer_modules(model["layers"], _standardize_modules(model, standardize)))
     net.plainnet = {"loss": model["loss"], "features": model["features"], "tasks": model["tasks"],
                     "lr_scale": [layer["lr_scale"] for layer in model["layers"]]}
     return net
+
+
+if torch is not None:
+    class TaskNet(nn.Module):
+        """A trunk and one head (tower) per output group (SPEC §27.2): h = trunk(x) once, then
+        z_g = heads[g](h). forward(x) returns a dict {group name: z_g (N, K_g)} in group order;
+        torch.cat(list(out.values()), dim=1) is plainnet's z (N, K), group g in its columns.
+        trunk and each head are nn.Sequential as to_sequential makes (a first Standardize in the
+        trunk only); names are the groups' names."""
+
+        def __init__(self, trunk, heads, names):
+            super().__init__()
+            if len(names) != len(heads):
+                raise ValueError(f"TaskNet: expected one name per head ({len(heads)}), found {len(names)}")
+            self.trunk = trunk
+            self.heads = nn.ModuleList(heads)
+            self.names = list(names)
+
+        def forward(self, x):
+            h = self.trunk(x)                                     # (N, H) the trunk runs once
+            return {name: head(h) for name, head in zip(self.names, self.heads)}
+
+
+def to_tasknet(model, standardize=True):
+    """TaskNet (float64) of a version-2 model: the trunk ([Standardize], Linear + activation per
+    layer) and one head per group. net.plainnet holds the groups' names, losses, weights and
+    towers' lr_scale, and the trunk's lr_scale, features and tasks."""
+    trunk = nn.Sequential(*layer_modules(model["trunk"], _standardize_modules(model, standardize)))
+    heads = [nn.Sequential(*layer_modules(g["tower"], [])) for g in model["groups"]]
+    net = TaskNet(trunk, heads, [g["name"] for g in model["groups"]])
+    net.plainnet = {"groups": [{"name": g["name"], "loss": g["loss"], "weight": g["weight"],
+                                "lr_scale": [layer["lr_scale"] for layer in g["tower"]]} for g in model["groups"]],
+                    "features": model["features"], "tasks": model["tasks"],
+                    "lr_scale": [layer["lr_scale"] for layer in model["trunk"]]}
+    return net
+
+
+def to_module(model, standardize=True):
+    """The model as a module: an nn.Sequential for one group (version 1), a TaskNet for several (version 2)."""
+    return to_sequential(model, standardize) if model["version"] == 1 else to_tasknet(model, standardize)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -152,7 +217,19 @@ _ACTIVATION_TYPES = {"ReLU": lambda m: nn.ReLU(), "Sigmoid": lambda m: nn.Sigmoi
 
 def saved_dict(net):
     """What --save writes for a Sequential of to_sequential (or any of Standardize, Linear and the
-    activation modules): a dict of strings, an int and tensors (module doc)."""
+    activation modules), version 1, or a TaskNet, version 2: a dict of strings, an int and tensors
+    (module doc)."""
+    if isinstance(net, TaskNet):
+        layout = json.dumps({"trunk": _module_list(net.trunk), "heads": [_module_list(h) for h in net.heads], "names": net.names,
+                             "plainnet": getattr(net, "plainnet", None)}, allow_nan=False)
+        return {"format": SAVED_FORMAT, "version": 2, "layout": layout, "state_dict": net.state_dict()}
+    # The layout is JSON text: the safe unpickler of torch 1.13 (Debian's python3-torch) reads no floats.
+    layout = json.dumps({"modules": _module_list(net), "plainnet": getattr(net, "plainnet", None)}, allow_nan=False)
+    return {"format": SAVED_FORMAT, "version": 1, "layout": layout, "state_dict": net.state_dict()}
+
+
+def _module_list(net):
+    """The layout's list of module dicts of a Sequential of Standardize, Linear and activation modules."""
     modules = []
     for m in net:
         kind = type(m).__name__
@@ -164,9 +241,7 @@ def saved_dict(net):
             modules.append({"type": kind})
         else:
             raise BadInput(f"module {len(modules)} ({kind}): expected Standardize, Linear or one of {', '.join(_ACTIVATION_TYPES)}")
-    # The layout is JSON text: the safe unpickler of torch 1.13 (Debian's python3-torch) reads no floats.
-    layout = json.dumps({"modules": modules, "plainnet": getattr(net, "plainnet", None)}, allow_nan=False)
-    return {"format": SAVED_FORMAT, "version": 1, "layout": layout, "state_dict": net.state_dict()}
+    return modules
 
 
 def sequential(modules, state, source):
@@ -249,17 +324,44 @@ def torch_load(path, trust_pickle=False):
 
 def from_saved(saved, path):
     """The nn.Sequential (with net.plainnet) of the dict a --save file holds; errors name path."""
-    if saved.get("version") != 1:
-        raise BadInput(f"{path}: field version: expected 1, found {saved.get('version')!r}")
+    version = saved.get("version")
+    if version not in (1, 2) or isinstance(version, bool):
+        raise BadInput(f"{path}: field version: expected 1 (an nn.Sequential) or 2 (a TaskNet), found {version!r}")
     try:
         layout = json.loads(saved.get("layout"))
     except (TypeError, ValueError) as e:
         raise BadInput(f"{path}: field layout: expected JSON text of the modules and net.plainnet, found {type(saved.get('layout')).__name__} ({e})")
     if not isinstance(layout, dict):
         raise BadInput(f"{path}: field layout: expected a JSON object, found {type(layout).__name__}")
-    net = sequential(layout.get("modules"), saved.get("state_dict"), path)
+    if version == 1:
+        net = sequential(layout.get("modules"), saved.get("state_dict"), path)
+    else:
+        net = _tasknet(layout, saved.get("state_dict"), path)
     net.plainnet = layout.get("plainnet")
     return net
+
+
+def _tasknet(layout, state, path):
+    """The TaskNet of a version-2 layout (trunk, heads, names) and its state dict, whose keys are
+    "trunk.INDEX.NAME" and "heads.G.INDEX.NAME"; each part is checked as sequential checks it."""
+    heads, names = layout.get("heads"), layout.get("names")
+    if not isinstance(heads, list) or not heads:
+        raise BadInput(f"{path}: field heads: expected a list of module lists, one per group, found {heads!r}")
+    if not isinstance(names, list) or len(names) != len(heads) or not all(isinstance(n, str) and n for n in names):
+        raise BadInput(f"{path}: field names: expected {len(heads)} non-empty group names (one per head), found {names!r}")
+    if not isinstance(state, dict):
+        raise BadInput(f"{path}: field state_dict: expected a dict of names to tensors (net.state_dict()), found {type(state).__name__}")
+    prefixes = ["trunk."] + [f"heads.{g}." for g in range(len(heads))]
+    for key in state:
+        if not isinstance(key, str) or not any(key.startswith(p) for p in prefixes):
+            raise BadInput(f"{path}: state_dict: expected only tensors of the trunk and the {len(heads)} heads (trunk.N.NAME, heads.G.N.NAME), found {key!r}")
+
+    def part(prefix, modules, what):
+        sub = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+        return sequential(modules, sub, f"{path} ({what})")
+
+    trunk = part("trunk.", layout.get("trunk"), "trunk")
+    return TaskNet(trunk, [part(f"heads.{g}.", h, f"head {g}") for g, h in enumerate(heads)], names)
 
 
 def load_saved(path, trust_pickle=False):
@@ -307,6 +409,20 @@ def loss_torch(z, y, labeled, spec):
         units, all_units = M.sum().item(), N * K
     D = {"per_example": N, "mean_labeled": units, "mean_all": all_units, "sum": 1}[reduction]
     return S / D if D > 0 else z.sum() * 0.0  # nothing labeled: J = 0 and every gradient 0 (SPEC §8)
+
+
+def task_loss_torch(outputs, y, labeled, groups):
+    """J = +0.0 + w_0·J_0 + w_1·J_1 + … of a TaskNet's outputs (a dict of z_g, in group order),
+    each J_g = loss_torch over the group's columns c_g … c_g + K_g − 1 of y (N, K) and labeled
+    (N, K) with its own loss; groups: the model file's (or net.plainnet's) groups (SPEC §27.1).
+    Returns J and the list of J_g (before their weights)."""
+    J, Jg, c = torch.zeros((), dtype=torch.float64), [], 0
+    for g, z in zip(groups, outputs.values()):
+        K = z.shape[1]
+        Jg.append(loss_torch(z, y[:, c:c + K], labeled[:, c:c + K], g["loss"]))
+        J = J + g["weight"] * Jg[-1]
+        c += K
+    return J, Jg
 
 
 def probabilities(model, out):
@@ -375,6 +491,23 @@ def torch_results(net, model, x, y):
             "backward": {"dout": out.grad.tolist(),
                          "dW": [grad(m.weight) for m in lins], "db": [grad(m.bias) for m in lins],
                          "dx": xt.grad.tolist()}}
+
+
+def task_results(net, model, x, y):
+    """For a TaskNet: each group's output z_g, J, each J_g, and the gradients of J (dW, db per
+    layer of the trunk and of each tower, None for a frozen layer; dx), from autograd, as lists."""
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)                        # (N, I)
+    labeled = torch.tensor([[v is not None for v in row] for row in y])                  # (N, K)
+    yt = torch.tensor([[0.0 if v is None else v for v in row] for row in y], dtype=torch.float64)
+    out = net(xt)
+    J, Jg = task_loss_torch(out, yt, labeled, model["groups"])
+    J.backward()
+    grad = lambda t: None if t.grad is None else t.grad.tolist()  # a frozen layer has no gradient
+    lins = lambda seq: [m for m in seq if isinstance(m, nn.Linear)]
+    return {"outputs": [z.tolist() for z in out.values()], "loss": J.item(), "group_losses": [j.item() for j in Jg],
+            "trunk": {"dW": [grad(m.weight) for m in lins(net.trunk)], "db": [grad(m.bias) for m in lins(net.trunk)]},
+            "towers": [{"dW": [grad(m.weight) for m in lins(h)], "db": [grad(m.bias) for m in lins(h)]} for h in net.heads],
+            "dx": xt.grad.tolist()}
 
 
 def flat(v):
@@ -667,7 +800,7 @@ def one_line(message):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="A plainnet model file as a PyTorch nn.Sequential (float64); see the module doc.")
+    ap = argparse.ArgumentParser(description="A plainnet model file as a PyTorch nn.Sequential, or a TaskNet for several groups (float64); see the module doc.")
     ap.add_argument("model", help="the plainnet model file")
     ap.add_argument("--save", metavar="FILE", help="write the Sequential's state dict and layout to FILE (torch.save; loads with weights_only=True)")
     ap.add_argument("--check", action="store_true", help="compare forward and gradients with plainnet compute")
@@ -688,12 +821,17 @@ def main(argv=None):
         if args.save:
             check_output(args.save, "--save", [(args.model, args.model)], "net.pt")
         model = load_model(args.model)
+        if model["version"] != 1 and (args.check or args.predict):
+            # plainnet compute and predict of groups are other parts of issue 18; PyTorchExampleTest
+            # compares task_results with plainnet's TaskNetwork meanwhile
+            raise BadInput(f"{args.model}: {'--check' if args.check else '--predict'}: expected a model of one group (version 1), found one of "
+                           f"{len(model['groups'])} groups (version 2), which this script converts (print, --save) but does not check or predict yet")
         if args.check:
             return check(model, args.jar, args.rows, args.seed, args.rel)
         if args.predict:
             predict(model, args.predict, sys.stdout, args.model)
             return 0
-        net = to_sequential(model)
+        net = to_module(model)
         if args.save:
             write_atomically(args.save, save_bytes(net))
             print(f"saved {args.save}")

@@ -19,7 +19,8 @@ final class ExportCommand {
 
     static Options options() {
         Options o = new Options("export", "Write a model as a standard ONNX model (opset " + OnnxExport.OPSET + ") that takes the raw features, as predict does:\n"
-            + "outputs logits and, for bce and softmax models, probabilities.");
+            + "outputs logits and, for bce and softmax models, probabilities; a model of several groups has per group NAME\n"
+            + "the outputs NAME_logits and NAME (softmax, sigmoid or the values, by the group's loss).");
         o.value("model", "FILE", null, "the model file");
         o.value("format", "FORMAT", null, "the file format to write: " + String.join(", ", FORMATS));
         o.value("out", "FILE", null, "the file to write, e.g. model.onnx");
@@ -42,8 +43,20 @@ final class ExportCommand {
         byte[] onnx = OnnxExport.toBytes(m, model, float32, Main.VERSION);
         TextFiles.writeAtomically(target, onnx);
         out.println("wrote " + target + " (ONNX opset " + OnnxExport.OPSET + ", " + (float32 ? "float32" : "float64") + ", " + onnx.length + " bytes): input "
-            + OnnxExport.INPUT + " (N, " + m.net.inputs() + "), outputs " + OnnxExport.LOGITS + " (N, " + m.net.outputs() + ")"
-            + (m.loss instanceof MeanSquaredError ? "" : ", " + OnnxExport.PROBABILITIES + " (N, " + m.net.outputs() + ")"));
+            + OnnxExport.INPUT + " (N, " + m.inputs() + "), outputs " + outputs(m));
         return 0;
+    }
+
+    /** The graph's outputs with their shapes, as SPEC.md §25 names them. */
+    private static String outputs(ModelFile m) {
+        if (m.taskNet == null) {
+            return OnnxExport.LOGITS + " (N, " + m.outputs() + ")" + (m.loss instanceof MeanSquaredError ? "" : ", " + OnnxExport.PROBABILITIES + " (N, " + m.outputs() + ")");
+        }
+        StringBuilder s = new StringBuilder();
+        for (int g = 0; g < m.groupCount(); g++) {
+            String name = m.group(g).name, K = " (N, " + m.group(g).K + ")";
+            s.append(g == 0 ? "" : ", ").append(name).append(OnnxExport.LOGITS_SUFFIX).append(K).append(", ").append(name).append(K);
+        }
+        return s.toString();
     }
 }

@@ -18,11 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 import plainnet.Activation;
 import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
+import plainnet.Group;
+import plainnet.Loss;
 import plainnet.MeanSquaredError;
 import plainnet.Network;
 import plainnet.Rng;
 import plainnet.SoftmaxCrossEntropy;
 import plainnet.Standardization;
+import plainnet.TaskNetwork;
 import plainnet.io.ModelFile;
 
 /**
@@ -154,6 +157,13 @@ class ExportCommandTest {
      * @return {logits bound (N, K), probabilities bound (N, K)}
      */
     static double[][][] float32Bounds(ModelFile m, double[][] raw) {
+        double[][][] ae = inputBounds(m, raw);
+        ae = layerBounds(m.net, ae[0], ae[1]);
+        return outputBounds(m.loss, ae[0], ae[1]);
+    }
+
+    /** The layer-0 input x' (N, I) in double (standardized where the model says) and its float32 error bound: {x', e}. */
+    static double[][][] inputBounds(ModelFile m, double[][] raw) {
         int N = raw.length;
         double[][] a = new double[N][];   // (N, I) the layer's input in double
         double[][] e = new double[N][];   // (N, I) its error bound in float32
@@ -170,9 +180,14 @@ class ExportCommandTest {
                 }
             }
         }
-        Network net = m.net.copy();
-        double[][] x = a;
-        net.forward(x);
+        return new double[][][] {a, e};
+    }
+
+    /** The layers of a network (a copy of it runs) from input a (N, I) with error bound e: {output (N, O), its bound}. */
+    static double[][][] layerBounds(Network network, double[][] a, double[][] e) {
+        int N = a.length;
+        Network net = network.copy();
+        net.forward(a);
         for (int l = 0; l < net.size(); l++) {
             Dense d = net.layer(l);
             double gamma = (d.I + 1) * U32 / (1 - (d.I + 1) * U32);
@@ -198,7 +213,12 @@ class ExportCommandTest {
             for (int n = 0; n < N; n++) a[n] = act[n].clone();
             e = next;
         }
-        int K = net.outputs();
+        return new double[][][] {a, e};
+    }
+
+    /** From the last layer's output a (N, K) and its bound e: {logits bound, probabilities bound} (N, K) for the loss's kind. */
+    static double[][][] outputBounds(Loss loss, double[][] a, double[][] e) {
+        int N = a.length, K = a[0].length;
         double[][] logits = new double[N][K], probabilities = new double[N][K];
         for (int n = 0; n < N; n++) {
             double maxE = 0, maxZ = Double.NEGATIVE_INFINITY, lse = SoftmaxCrossEntropy.logSumExp(a[n]);
@@ -208,11 +228,13 @@ class ExportCommandTest {
             }
             for (int k = 0; k < K; k++) {
                 logits[n][k] = e[n][k] + TOL64;
-                if (m.loss instanceof BinaryCrossEntropy) {
+                if (loss instanceof BinaryCrossEntropy) {
                     probabilities[n][k] = e[n][k] / 4 + 8 * U32 + TOL64;
-                } else {
+                } else if (loss instanceof SoftmaxCrossEntropy) {
                     double q = StrictMath.exp(a[n][k] - lse);
                     probabilities[n][k] = q * (2 * maxE + U32 * (Math.abs(a[n][k] - maxZ) + K + 16)) + TOL64;
+                } else {
+                    probabilities[n][k] = logits[n][k]; // Identity
                 }
             }
         }
@@ -288,6 +310,107 @@ class ExportCommandTest {
             double differ = 0;
             for (int n = 0; n < forward.length; n++) for (int k = 0; k < forward[n].length; k++) differ = Math.max(differ, Math.abs(logits32[n][k] - forward[n][k]));
             assertThat(differ).as(c.name() + ": float32 logits differ from the double ones").isGreaterThan(1e-9);
+        }
+    }
+
+    /** Group g's columns of z (N, K). */
+    static double[][] columns(double[][] z, int from, int K) {
+        double[][] out = new double[z.length][];
+        for (int n = 0; n < z.length; n++) out[n] = Arrays.copyOfRange(z[n], from, from + K);
+        return out;
+    }
+
+    /**
+     * What a group's output NAME must hold, computed here from its logits (N, K_g) by SPEC §25
+     * independently of the graph: softmax exp(z_k − log Σ_j exp z_j), sigmoid 1/(1 + exp(−z)),
+     * or z itself.
+     */
+    static double[][] expectedOutput(Loss loss, double[][] z) {
+        double[][] out = new double[z.length][];
+        for (int n = 0; n < z.length; n++) {
+            out[n] = z[n].clone();
+            double lse = SoftmaxCrossEntropy.logSumExp(z[n]);
+            for (int k = 0; k < z[n].length; k++) {
+                if (loss instanceof SoftmaxCrossEntropy) out[n][k] = StrictMath.exp(z[n][k] - lse);
+                else if (loss instanceof BinaryCrossEntropy) out[n][k] = 1 / (1 + StrictMath.exp(-z[n][k]));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void export_modelsOfSeveralGroups_agreeWithForwardInOnnxruntime() throws Exception {
+        boolean available = runtimeAvailable();
+        if (!available) System.out.println("ExportCommandTest: skipped: python3 with numpy and onnxruntime is not installed here");
+        assumeTrue(available, "python3 with numpy and onnxruntime is not installed: skipping the onnxruntime comparison");
+        // test-data's version-2 model (standardized, a frozen trunk layer, a leaky_relu tower, a sigmoid head), on 300 rows
+        Files.copy(Path.of("test-data/models/v2_groups.json"), dir.resolve("groups_file.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Rng draw = new Rng(12);
+        StringBuilder rows = new StringBuilder("x0,x1,x2\n");
+        for (int n = 0; n < 300; n++) rows.append(4 * draw.nextGaussian()).append(',').append(4 * draw.nextGaussian()).append(',').append(4 * draw.nextGaussian()).append('\n');
+        Path small = dir.resolve("x3.csv");
+        Files.writeString(small, rows);
+        // on the digits: a standardized trunk 16 relu → 12 leaky_relu(0.01); digit softmax over 10 classes with a
+        // tower 8 tanh → 10; three yes/no attributes (sigmoid), one layer; two numbers (squared error) with a tanh head
+        List<String> pixels = Arrays.asList(Files.readAllLines(DIGITS, StandardCharsets.UTF_8).get(0).split(",")).subList(0, 64);
+        Rng rng = new Rng(4);
+        double[] mean = new double[64], std = new double[64];
+        for (int i = 0; i < 64; i++) {
+            mean[i] = i / 10.0;
+            std[i] = 1 + i / 20.0;
+        }
+        Network trunk = new Network(new Dense(64, 16, Activation.RELU, rng), new Dense(16, 12, Activation.leakyRelu(0.01), rng));
+        List<Group> groups = List.of(new Group("digit", 10, new SoftmaxCrossEntropy()), new Group("attributes", 3, new BinaryCrossEntropy(), 0.5),
+            new Group("size", 2, new MeanSquaredError()));
+        List<Network> towers = List.of(new Network(new Dense(12, 8, Activation.TANH, rng), new Dense(8, 10, Activation.IDENTITY, rng)),
+            new Network(new Dense(12, 3, Activation.IDENTITY, rng)), new Network(new Dense(12, 2, Activation.TANH, rng)));
+        List<String> tasks = new ArrayList<>();
+        for (int c = 0; c < 10; c++) tasks.add("digit=" + c);
+        tasks.addAll(List.of("round", "tall", "wide", "width", "height"));
+        new ModelFile(new TaskNetwork(trunk, groups, towers), pixels, tasks, new Standardization(mean, std)).save(dir.resolve("groups_digits.json"));
+        List<Case> cases = List.of(new Case("groups_file", small), new Case("groups_digits", DIGITS));
+
+        List<String> command = new ArrayList<>(List.of("python3", "examples/onnx/run_onnx.py"));
+        for (Case c : cases) {
+            for (String bits : new String[] {"64", "32"}) {
+                List<String> args = new ArrayList<>(List.of("export", "--model", "@" + c.name() + ".json", "--format", "onnx", "--out", "@" + c.name() + bits + ".onnx"));
+                if (bits.equals("32")) args.add("--float32");
+                assertThat(cli.run(args.toArray(new String[0]))).as(cli.err).isZero();
+                command.addAll(List.of(dir.resolve(c.name() + bits + ".onnx").toString(), c.data().toString(), dir.resolve(c.name() + bits).toString()));
+            }
+        }
+        assertThat(cli.out).contains("float32").endsWith("input x (N, 64), outputs digit_logits (N, 10), digit (N, 10), attributes_logits (N, 3), attributes (N, 3), size_logits (N, 2), size (N, 2)\n");
+        Process p = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+
+        for (Case c : cases) {
+            ModelFile m = ModelFile.load(dir.resolve(c.name() + ".json"));
+            assertThat(m.groupCount()).isEqualTo(3);
+            double[][] raw = features(c.data(), m.features);
+            double[][][] input = inputBounds(m, raw);
+            double[][] forward = m.forward(input[0]);                          // (N, K) plainnet's own forward, all groups
+            double[][][] h = layerBounds(m.taskNet.trunk(), input[0], input[1]); // the trunk's output and its float32 bound
+            for (int g = 0; g < m.groupCount(); g++) {
+                Group group = m.group(g);
+                String name = c.name() + " " + group.name;
+                double[][] z = columns(forward, m.columnStart(g), group.K);     // (N, K_g)
+                double[][] logits64 = numbers(dir.resolve(c.name() + "64." + group.name + "_logits.csv"), 0);
+                assertThat(Files.readAllLines(dir.resolve(c.name() + "64." + group.name + ".csv")).get(0)).as("header: the group's tasks")
+                    .isEqualTo(String.join(",", m.groupTasks(g)));
+                assertClose(name + " float64 logits vs forward", z, logits64, TOL64, TOL64);
+                assertClose(name + " float64 output vs forward", expectedOutput(group.loss, z), numbers(dir.resolve(c.name() + "64." + group.name + ".csv"), 0), TOL64, TOL64);
+
+                double[][][] tower = layerBounds(m.taskNet.tower(g), h[0], h[1]);
+                double[][][] bound = outputBounds(group.loss, tower[0], tower[1]);
+                double[][] logits32 = numbers(dir.resolve(c.name() + "32." + group.name + "_logits.csv"), 0);
+                assertWithin(name + " float32 logits vs forward", z, logits32, bound[0]);
+                assertWithin(name + " float32 output vs forward", expectedOutput(group.loss, z), numbers(dir.resolve(c.name() + "32." + group.name + ".csv"), 0), bound[1]);
+                double differ = 0;
+                for (int n = 0; n < z.length; n++) for (int k = 0; k < z[n].length; k++) differ = Math.max(differ, Math.abs(logits32[n][k] - z[n][k]));
+                assertThat(differ).as(name + ": float32 logits differ from the double ones").isGreaterThan(1e-9);
+            }
         }
     }
 

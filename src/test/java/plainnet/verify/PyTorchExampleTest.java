@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import plainnet.Activation;
 import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
+import plainnet.Group;
 import plainnet.Loss;
 import plainnet.MeanSquaredError;
 import plainnet.Network;
@@ -26,6 +27,8 @@ import plainnet.Reduction;
 import plainnet.Rng;
 import plainnet.SoftmaxCrossEntropy;
 import plainnet.Standardization;
+import plainnet.Targets;
+import plainnet.TaskNetwork;
 import plainnet.io.ModelFile;
 
 /**
@@ -161,6 +164,29 @@ class PyTorchExampleTest {
 
     private static final String[] MODELS = {"bce", "softmax", "mse"};
 
+    /**
+     * A model of three groups on 4 standardized inputs: a trunk 4-6 tanh (frozen) - 5 relu; "cls"
+     * softmax over 3 classes (mean_labeled) with a tower 5-4 leaky_relu(0.2) (lr_scale 0.5) - 3;
+     * "attr" binary cross-entropy over 2 tasks with task and positive-class weights, a frozen
+     * one-layer tower, weight 0.5; "size" squared error over 2 columns with column weights, a
+     * sigmoid head, weight 2.
+     */
+    private static ModelFile groupsModel() {
+        Rng rng = new Rng(21);
+        Network trunk = new Network(new Dense(4, 6, Activation.TANH, rng), new Dense(6, 5, Activation.RELU, rng));
+        List<Network> towers = List.of(new Network(new Dense(5, 4, Activation.leakyRelu(0.2), rng), new Dense(4, 3, Activation.IDENTITY, rng)),
+            new Network(new Dense(5, 2, Activation.IDENTITY, rng)), new Network(new Dense(5, 2, Activation.SIGMOID, rng)));
+        for (Network t : towers) for (int l = 0; l < t.size(); l++) for (int o = 0; o < t.layer(l).O; o++) t.layer(l).b[o] = 0.1 * rng.nextGaussian();
+        trunk.freeze(0, 1);
+        towers.get(0).layer(0).setLrScale(0.5);
+        towers.get(1).freeze(0, 1);
+        List<Group> groups = List.of(new Group("cls", 3, new SoftmaxCrossEntropy(Reduction.MEAN_LABELED)),
+            new Group("attr", 2, new BinaryCrossEntropy(Reduction.PER_EXAMPLE, new double[] {1.0, 0.5}, new double[] {3.0, 0.25}), 0.5),
+            new Group("size", 2, new MeanSquaredError(Reduction.SUM, new double[] {1.0, 0.25}), 2.0));
+        return new ModelFile(new TaskNetwork(trunk, groups, towers), List.of("f0", "f1", "f2", "f3"), List.of("cls=a", "cls=b", "cls=c", "round", "tall", "width", "height"),
+            new Standardization(new double[] {1.5, -2.0, 0.25, 10.0}, new double[] {2.0, 0.5, 1.25, 3.0}));
+    }
+
     @BeforeAll
     static void runPython() throws Exception {
         torchAvailable = torchAvailable();
@@ -195,6 +221,8 @@ class PyTorchExampleTest {
             }
             Files.writeString(dir.resolve(MODELS[m] + ".csv"), csv.toString());
         }
+        groupsModel().save(dir.resolve("groups.json"));
+        Files.copy(Path.of("test-data/models/v2_groups.json"), dir.resolve("v2file.json"));
         StringBuilder x7 = new StringBuilder("x0,x1,x2,x3,x4,x5,x6\n");
         for (int n = 0; n < 3; n++) x7.append(n).append(",1,-2,0.5,3,-1,0.25\n");
         Files.writeString(dir.resolve("torch.csv"), x7.toString());
@@ -381,6 +409,67 @@ class PyTorchExampleTest {
             for e, t in (([0.0, 0.0], [1e-17, 0.0]), ([0.0], [1e-9]), ([100.0], [100.0 + 5e-11]), ([100.0], [100.0 + 2e-10])):
                 print("compare %r" % to_torch.compare("c", e, t, 1e-12))
             print("=== exit 0", flush=True)
+            # several groups: a TaskNet both ways, and autograd of the grouped loss, which the Java side compares with TaskNetwork
+            import json, numpy as np
+            def case(model, rows, seed, unlabeled_group):
+                rng = np.random.default_rng(seed)
+                x = np.round(rng.normal(size=(rows, model["trunk"][0]["inputs"])), 3).tolist()
+                y = [[] for n in range(rows)]
+                for g, group in enumerate(model["groups"]):
+                    K, kind = group["tower"][-1]["outputs"], group["loss"]["kind"]
+                    for n in range(rows):
+                        if g == unlabeled_group:
+                            y[n] += [None] * K
+                        elif kind == "softmax_cross_entropy":
+                            c = int(rng.integers(0, K))
+                            y[n] += [None] * K if n == 1 else [1.0 if k == c else 0.0 for k in range(K)]
+                        else:
+                            for k in range(K):
+                                v = float(rng.integers(0, 2)) if kind == "binary_cross_entropy" else round(float(rng.normal()), 3)
+                                y[n].append(None if n > 0 and rng.random() < 0.25 else v)
+                return x, y
+            def results(name, model, net, x, y):
+                r = to_torch.task_results(net, model, x, y)
+                r.update({"x": x, "y": y, "requires_grad": [[m.weight.requires_grad for m in part if isinstance(m, nn.Linear)] for part in [net.trunk] + list(net.heads)],
+                          "keys": sorted(net.state_dict().keys())})
+                print("=== " + name)
+                print(json.dumps(r))
+                print("=== exit 0", flush=True)
+            for name in ("groups", "v2file"):
+                p = os.path.join(d, name)
+                run(name + " save", to_torch, [p + ".json", "--save", p + ".pt"])
+                run(name + " back", from_torch, [p + ".pt", "--out", p + ".back.json"])
+                run(name + " check", to_torch, [p + ".json", "--check", "--jar", jar])
+                model = to_torch.load_model(p + ".json")
+                for seed, unlabeled in ((3, None), (4, 1)):
+                    x, y = case(model, 5, seed, unlabeled)
+                    results("%s results %d" % (name, seed), model, to_torch.to_tasknet(model, standardize=False), x, y)
+                net = to_torch.load_saved(p + ".pt")
+                print("=== %s forward\\n%s\\n=== exit 0" % (name, type(net).__name__ + " " + " ".join("%s:%s" % (k, tuple(v.shape)) for k, v in net(torch.zeros(2, model["trunk"][0]["inputs"], dtype=torch.float64)).items())), flush=True)
+            model = to_torch.load_model(os.path.join(d, "groups.json"))
+            net = to_torch.to_tasknet(model, standardize=False)
+            with torch.no_grad():
+                net.heads[2][0].weight[0, 0] += 1e-9
+            x, y = case(model, 5, 3, None)
+            results("groups moved results", model, net, x, y)
+            # TaskNets from_torch refuses: a Dropout in a head, a head that does not read the trunk, --loss, no groups in net.plainnet
+            def tasknet(head1):
+                t = to_torch.TaskNet(nn.Sequential(nn.Linear(3, 4, dtype=torch.float64), nn.ReLU()), [nn.Sequential(nn.Linear(4, 2, dtype=torch.float64)), head1], ["a", "b"])
+                t.plainnet = {"groups": [{"name": "a", "loss": mse, "weight": 1.0}, {"name": "b", "loss": mse, "weight": 0.5}]}
+                return t
+            bad_nets = {"dropout": (tasknet(nn.Sequential(nn.Linear(4, 1), nn.Dropout(0.5))), ["--trust-pickle"]),
+                        "head inputs": (tasknet(nn.Sequential(nn.Linear(5, 1, dtype=torch.float64))), []),
+                        "loss": (tasknet(nn.Sequential(nn.Linear(4, 1, dtype=torch.float64))), ["--loss", "bce"])}
+            nogroups = tasknet(nn.Sequential(nn.Linear(4, 1, dtype=torch.float64)))
+            nogroups.plainnet = {}
+            bad_nets["no groups"] = (nogroups, [])
+            for name, (net, extra) in bad_nets.items():
+                path = os.path.join(d, "tasknet_" + name.replace(" ", "_") + ".pt")
+                if "--trust-pickle" in extra:
+                    torch.save(net, path)
+                else:
+                    open(path, "wb").write(to_torch.save_bytes(net))
+                run("tasknet " + name, from_torch, [path, "--out", os.path.join(d, "keep.json")] + extra)
             # negative control: one weight of the PyTorch copy moved by 1e-9, which --check must notice
             exact = to_torch.torch_results
             def moved(net, model, x, y):
@@ -427,6 +516,155 @@ class PyTorchExampleTest {
         }
         // the file is not trivially the same: it has the frozen layer, lr_scale, weights and standardization
         assertThat(Files.readString(dir.resolve("bce.back.json"))).contains("\"trainable\": false", "\"lr_scale\": 0.5", "\"pos_weight\": [3.0, 1.0, 0.25]", "\"std\": [2.0, 0.5, 1.25, 3.0]");
+    }
+
+    @Test
+    void taskNet_plainnetToTorchToPlainnet_givesTheSameBytes() throws Exception {
+        skipWithoutTorch();
+        for (String m : new String[] {"groups", "v2file"}) {
+            assertThat(exit(section(m + " save"))).as(section(m + " save")).isZero();
+            assertThat(exit(section(m + " back"))).as(section(m + " back")).isZero();
+            assertThat(Files.readString(dir.resolve(m + ".back.json"))).as(m).isEqualTo(Files.readString(dir.resolve(m + ".json")));
+        }
+        assertThat(Files.readString(dir.resolve("groups.back.json"))).contains("\"version\": 2", "\"name\": \"attr\"", "\"weight\": 0.5", "\"trainable\": false", "\"lr_scale\": 0.5",
+            "\"pos_weight\": [3.0, 0.25]");
+        // the saved TaskNet loads without running code and returns one output per group, in group order
+        assertThat(body(section("groups forward")).trim()).isEqualTo("TaskNet cls:(2, 3) attr:(2, 2) size:(2, 2)");
+        assertThat(body(section("v2file forward")).trim()).isEqualTo("TaskNet digit:(2, 3) even:(2, 1) size:(2, 2)");
+    }
+
+    /** The §22.3 bound of one array: max |torch − plainnet| / (1e−12·max(1, max |plainnet|)); infinite when one side is null and the other not. */
+    private static double ratio(String what, Object torch, double[] plainnet, StringBuilder report) {
+        if (torch == null || plainnet == null) {
+            double r = torch == null && plainnet == null ? 0 : Double.POSITIVE_INFINITY;
+            report.append(what).append(torch == null ? " null" : " array").append(" in PyTorch, ").append(plainnet == null ? "null" : "array").append(" in plainnet\n");
+            return r;
+        }
+        List<Double> t = new ArrayList<>();
+        flatten(torch, t);
+        assertThat(t).as(what + ": entries").hasSize(plainnet.length);
+        double scale = 1, err = 0;
+        for (int j = 0; j < plainnet.length; j++) {
+            scale = Math.max(scale, Math.abs(plainnet[j]));
+            err = Math.max(err, Math.abs(t.get(j) - plainnet[j]));
+        }
+        double r = err / (1e-12 * scale);
+        report.append(String.format(java.util.Locale.ROOT, "%-22s max |diff| %.2e  bound %.2e  ratio %.3g%n", what, err, 1e-12 * scale, r));
+        return r;
+    }
+
+    private static void flatten(Object v, List<Double> out) {
+        if (v instanceof List<?> list) for (Object e : list) flatten(e, out);
+        else out.add((Double) v);
+    }
+
+    private static double[] flat(double[][] a) {
+        return Arrays.stream(a).flatMapToDouble(Arrays::stream).toArray();
+    }
+
+    /**
+     * The worst §22.3 ratio over every array of a driver's "results" section against plainnet's
+     * TaskNetwork on the same x and labels: each group's output, J, each J_g, dW and db of every
+     * layer of the trunk and the towers (null on both sides for a frozen layer), dx.
+     */
+    @SuppressWarnings("unchecked")
+    private static double worstRatio(String section, Path modelFile, StringBuilder report) throws Exception {
+        String s = section(section);
+        assertThat(exit(s)).as(s).isZero();
+        Map<String, Object> r = (Map<String, Object>) plainnet.io.Json.parse(body(s), section);
+        ModelFile m = ModelFile.load(modelFile);
+        TaskNetwork net = m.taskNet;
+        List<List<Object>> xs = (List<List<Object>>) r.get("x"), ys = (List<List<Object>>) r.get("y");
+        int N = xs.size(), K = m.outputs();
+        double[][] x = new double[N][];
+        double[][] y = new double[N][K];
+        boolean[][] labeled = new boolean[N][K];
+        for (int n = 0; n < N; n++) {
+            x[n] = xs.get(n).stream().mapToDouble(v -> (Double) v).toArray();
+            for (int k = 0; k < K; k++) {
+                labeled[n][k] = ys.get(n).get(k) != null;
+                y[n][k] = labeled[n][k] ? (Double) ys.get(n).get(k) : 0.0;
+            }
+        }
+        // the frozen flags became requires_grad
+        List<List<Object>> flags = (List<List<Object>>) r.get("requires_grad");
+        for (int part = 0; part <= net.groupCount(); part++) {
+            Network p = part == 0 ? net.trunk() : net.tower(part - 1);
+            for (int l = 0; l < p.size(); l++) assertThat(flags.get(part).get(l)).as(section + " part " + part + " layer " + l).isEqualTo(p.layer(l).isTrainable());
+        }
+        net.zeroGrad();
+        double[][] z = net.forward(x);                                   // (N, K)
+        double[][] dz = new double[N][K];
+        double[] Jg = new double[net.groupCount()];
+        double J = net.loss().forwardBackward(dz, z, new Targets(y, labeled), Jg);
+        double[][] zCopy = new double[N][];
+        for (int n = 0; n < N; n++) zCopy[n] = z[n].clone();
+        double[][] dx = net.backwardToInput(dz);
+        double worst = 0;
+        List<Object> outputs = (List<Object>) r.get("outputs");
+        for (int g = 0; g < net.groupCount(); g++) {
+            int c = m.columnStart(g), Kg = m.group(g).K;
+            double[][] zg = new double[N][];
+            for (int n = 0; n < N; n++) zg[n] = Arrays.copyOfRange(zCopy[n], c, c + Kg);
+            worst = Math.max(worst, ratio("output " + m.group(g).name, outputs.get(g), flat(zg), report));
+        }
+        worst = Math.max(worst, ratio("loss", r.get("loss"), new double[] {J}, report));
+        List<Object> groupLosses = (List<Object>) r.get("group_losses");
+        for (int g = 0; g < net.groupCount(); g++) worst = Math.max(worst, ratio("loss " + m.group(g).name, groupLosses.get(g), new double[] {Jg[g]}, report));
+        for (int part = 0; part <= net.groupCount(); part++) {
+            Network p = part == 0 ? net.trunk() : net.tower(part - 1);
+            Map<String, Object> grads = part == 0 ? (Map<String, Object>) r.get("trunk") : ((List<Map<String, Object>>) r.get("towers")).get(part - 1);
+            String where = part == 0 ? "trunk" : "tower " + m.group(part - 1).name;
+            for (int l = 0; l < p.size(); l++) {
+                Dense d = p.layer(l);
+                worst = Math.max(worst, ratio(where + " dW[" + l + "]", ((List<Object>) grads.get("dW")).get(l), d.isTrainable() ? flat(d.dW) : null, report));
+                worst = Math.max(worst, ratio(where + " db[" + l + "]", ((List<Object>) grads.get("db")).get(l), d.isTrainable() ? d.db : null, report));
+            }
+        }
+        worst = Math.max(worst, ratio("dx", r.get("dx"), flat(dx), report));
+        return worst;
+    }
+
+    @Test
+    void taskNet_outputsGroupLossesAndGradients_agreeWithTaskNetwork() throws Exception {
+        skipWithoutTorch();
+        for (String m : new String[] {"groups", "v2file"}) {
+            for (int seed : new int[] {3, 4}) {
+                StringBuilder report = new StringBuilder();
+                double worst = worstRatio(m + " results " + seed, dir.resolve(m + ".json"), report);
+                System.out.print("PyTorchExampleTest: " + m + " results " + seed + ", worst ratio " + worst + "\n" + report);
+                assertThat(worst).as(m + " seed " + seed + ":\n" + report).isLessThanOrEqualTo(1.0);
+                // every array was compared: 3 outputs, J, 3 J_g, dW and db of the 6 layers (2 trunk, 2 + 1 + 1 tower layers), dx
+                assertThat(report.toString().split("\n")).hasSize(3 + 1 + 3 + 2 * 6 + 1);
+            }
+        }
+        // seed 4 leaves group 1 unlabeled: its J_g is 0 in PyTorch too (and equal to plainnet's, above)
+        for (String m : new String[] {"groups", "v2file"}) {
+            Map<?, ?> r = (Map<?, ?>) plainnet.io.Json.parse(body(section(m + " results 4")), m);
+            assertThat(((List<?>) r.get("group_losses")).get(1)).as(m + ": the unlabeled group's loss").isEqualTo(0.0);
+        }
+        // state dict keys of the TaskNet: trunk.N.NAME and heads.G.N.NAME (module 1 of the trunk is its Tanh)
+        assertThat(body(section("groups results 3"))).contains("\"heads.0.2.weight\"", "\"trunk.2.weight\"");
+    }
+
+    @Test
+    void taskNet_weightMovedBy1e9_failsTheComparison() throws Exception {
+        skipWithoutTorch();
+        StringBuilder report = new StringBuilder();
+        assertThat(worstRatio("groups moved results", dir.resolve("groups.json"), report)).as(report.toString()).isGreaterThan(1.0);
+        assertThat(report.toString()).containsPattern("output size +max \\|diff\\| [0-9.e+-]+ +bound [0-9.e+-]+ +ratio [1-9][0-9]+");
+    }
+
+    @Test
+    void taskNet_badInput_oneLineExit2() {
+        skipWithoutTorch();
+        for (String m : new String[] {"groups", "v2file"}) {
+            assertOneLineExit2(m + " check", "to_torch.py: ", "--check: expected a model of one group (version 1), found one of 3 groups (version 2)");
+        }
+        assertOneLineExit2("tasknet dropout", "from_torch.py: ", "head 1 (b) module 1 (Dropout): unsupported module");
+        assertOneLineExit2("tasknet head inputs", "from_torch.py: ", "head 1 (b) layer 0 (module 0, Linear): expected 4 inputs (the outputs of the trunk), found 5");
+        assertOneLineExit2("tasknet loss", "from_torch.py: ", "--loss: expected no --loss for a TaskNet");
+        assertOneLineExit2("tasknet no groups", "from_torch.py: ", "field plainnet.groups: expected 2 objects (name, loss, weight, lr_scale: one per head), found None");
     }
 
     @Test
