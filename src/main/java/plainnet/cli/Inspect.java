@@ -5,18 +5,17 @@ import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
-import plainnet.Activation;
 import plainnet.Dense;
 import plainnet.GradCheck;
-import plainnet.MeanSquaredError;
 import plainnet.Network;
 import plainnet.Rng;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /** The commands that read a model: {@code evaluate}, {@code predict}, {@code gradcheck}, {@code info}. */
 final class Inspect {
@@ -66,19 +65,16 @@ final class Inspect {
     private static Setup.Data data(Options o, ModelFile m, PrintStream err) throws UsageException, IOException {
         Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
-        String kind = Build.kind(m.loss);
+        Kind kind = Kinds.of(m.loss);
         List<String> labels;
         if (o.get("labels") != null) {
             labels = Dataset.select(csv, o.get("labels"), "--labels");
-        } else if (kind.equals("softmax")) {
-            String first = m.tasks.get(0);
-            int eq = first.lastIndexOf('=');
-            String column = eq > 0 ? first.substring(0, eq) : csv.header.get(csv.header.size() - 1);
-            labels = java.util.Collections.singletonList(column);
+        } else if (kind.oneLabelColumn() && m.tasks.get(0).lastIndexOf('=') <= 0) {
+            labels = java.util.Collections.singletonList(csv.header.get(csv.header.size() - 1));
         } else {
-            labels = m.tasks;
+            labels = kind.labelColumns(m.tasks);
         }
-        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.equals("softmax") ? m.net.outputs() : 0, "the model's loss", false);
+        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.oneLabelColumn() ? m.net.outputs() : 0, "the model's loss", false);
         if (d.outputs.size() != m.net.outputs()) {
             throw new UsageException("the model has " + m.net.outputs() + " outputs, but the labels give " + d.outputs.size() + " (" + d.outputs + ")");
         }
@@ -133,17 +129,9 @@ final class Inspect {
         return 0;
     }
 
-    /** σ(z) per output for bce, the softmax for softmax, z itself for mse. */
+    /** σ(z) per output for bce, the softmax for softmax, z itself for mse: the loss kind's {@link Kind#predict}. */
     static double[] probabilities(ModelFile m, double[] z) {
-        double[] p = new double[z.length];
-        if (m.loss instanceof MeanSquaredError) return z.clone();
-        if (m.loss instanceof SoftmaxCrossEntropy) {
-            double lse = SoftmaxCrossEntropy.logSumExp(z);
-            for (int k = 0; k < z.length; k++) p[k] = StrictMath.exp(z[k] - lse);
-            return p;
-        }
-        for (int k = 0; k < z.length; k++) p[k] = Activation.sigmoid(z[k]);
-        return p;
+        return Kinds.of(m.loss).predict(z);
     }
 
     private static String quote(String s) {

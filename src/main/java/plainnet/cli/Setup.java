@@ -10,6 +10,8 @@ import plainnet.Targets;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.FormatException;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * The data side of the commands: the data options, reading a data set for a loss (columns,
@@ -62,14 +64,14 @@ final class Setup {
     }
 
     /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
-    static final int MAX_CLASSES = 100_000;
+    static final int MAX_CLASSES = Kinds.MAX_CLASSES;
 
     /**
-     * Reads a data set and turns its labels into targets for the loss kind: bce labels must be in
-     * [0, 1]; softmax needs one column of class indices 0 … C−1 (C from {@code classes} or the
-     * data); mse takes any finite number. The labels are checked row by row while the file
-     * streams ({@link LabelCheck}), so a label that does not fit the loss is reported at its line
-     * before the rest of the file is read.
+     * Reads a data set and turns its labels into targets for the loss kind (SPEC.md §27.7): bce
+     * labels must be in [0, 1]; softmax needs one column of class indices 0 … C−1 (C from
+     * {@code classes} or the data); mse takes any finite number. The labels are checked row by row
+     * while the file streams ({@link LabelCheck}), so a label that does not fit the loss is
+     * reported at its line before the rest of the file is read.
      *
      * @param classes the number of softmax classes, or 0 to take it from the data
      * @param from    where the loss kind comes from, as messages name it: "--loss", or "the model's
@@ -78,18 +80,20 @@ final class Setup {
      * @param option  true when --loss can change the loss kind (train, transfer): messages then hint
      *                at the kind that fits; false for a model's loss (evaluate)
      */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, String from, boolean option) throws IOException {
-        if (loss.equals("softmax") && labels.size() != 1) {
-            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + from + " softmax, found "
+    static Data read(Csv csv, List<String> features, List<String> labels, Kind kind, int classes, String from, boolean option) throws IOException {
+        if (kind.oneLabelColumn() && labels.size() != 1) {
+            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + from + " " + kind.name() + ", found "
                 + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
         }
         Dataset d;
         try {
-            d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, from, option));
+            d = Dataset.fromColumns(csv, features, labels, new LabelCheck(new Part(kind, classes, labels.size(), from + " " + kind.name(), k -> "--loss " + k), labels, option));
         } finally {
             Reading.end();
         }
-        return forLoss(d, loss, classes, csv.file);
+        int K = kind.outputs(d.t, classes);
+        if (K < kind.minOutputs()) throw new FormatException(csv.file, 0, 0, "expected at least " + kind.minOutputs() + " classes for --loss " + kind.name() + ", found " + Math.max(K, 0));
+        return new Data(d.x, kind.targets(d.t, K), d.features, kind.outputNames(d.labels, K), csv.file, d.lines);
     }
 
     /**
@@ -140,25 +144,50 @@ final class Setup {
     }
 
     /**
-     * Checks each row's labels for the loss kind as the file streams, with a hint at the loss
-     * that fits when one does: a bce label that is a class index 2, 3, … of a single column
-     * suggests --loss softmax; any other number outside [0, 1] suggests --loss mse; a softmax
-     * label in [0, 1] that is not a whole number suggests --loss bce (SPEC.md, section 21). The
-     * message names where the loss kind came from (--loss, or the model's loss when transfer has no
-     * --loss). For a model's loss (evaluate, gradcheck), which no option changes, it gives no hint.
+     * The label columns of one loss kind among a row's labels, for {@link LabelCheck}: the kind,
+     * its classes (softmax; 0 when the data decides), how many columns it reads, how messages name
+     * it ("--loss bce", "the model's loss softmax", "--group digit's softmax") and how a hint names
+     * another kind ("--loss mse").
+     */
+    static final class Part {
+        final Kind kind;
+        final int classes, columns;
+        final String said;
+        final java.util.function.Function<String, String> option;
+
+        Part(Kind kind, int classes, int columns, String said, java.util.function.Function<String, String> option) {
+            this.kind = kind;
+            this.classes = classes;
+            this.columns = columns;
+            this.said = said;
+            this.option = option;
+        }
+    }
+
+    /**
+     * Checks each row's labels for their loss kind as the file streams, with a hint at the kind
+     * that fits when one does (the kind's {@link Kind#hint}): a bce label that is a class index 2,
+     * 3, … of a single column suggests softmax; any other number outside [0, 1] suggests mse; a
+     * softmax label in [0, 1] that is not a whole number suggests bce (SPEC.md, section 21). The
+     * message names where the loss kind came from (--loss, a --group, or the model's loss when
+     * transfer has no --loss). For a model's loss (evaluate, gradcheck), which no option changes,
+     * it gives no hint.
      */
     static final class LabelCheck implements Dataset.LabelCheck {
-        private final String loss, said;
-        private final int classes;
+        private final Part[] part; // (labels) the part each label column belongs to
         private final List<String> labels;
         private final boolean option;
 
-        LabelCheck(String loss, int classes, List<String> labels, String from, boolean option) {
-            this.loss = loss;
-            this.classes = classes;
+        /** One part for every label column. */
+        LabelCheck(Part part, List<String> labels, boolean option) {
+            this(java.util.Collections.nCopies(labels.size(), part), labels, option);
+        }
+
+        /** parts.get(j) for label column j. */
+        LabelCheck(List<Part> parts, List<String> labels, boolean option) {
+            this.part = parts.toArray(new Part[0]);
             this.labels = labels;
             this.option = option;
-            this.said = from + " " + loss;
         }
 
         @Override
@@ -166,38 +195,12 @@ final class Setup {
             for (int k = 0; k < y.length; k++) {
                 if (!labeled[k]) continue;
                 double v = y[k];
-                boolean index = v == Math.rint(v) && v >= 0 && v < MAX_CLASSES;
-                if (loss.equals("bce") && !(v >= 0.0 && v <= 1.0)) {
-                    String hint = index && y.length == 1 ? "; did you mean --loss softmax? (the column looks like class indices 0, 1, 2, …)"
-                        : index ? "; for class indices use --loss softmax with one label column" : "; for numbers outside [0, 1] use --loss mse";
-                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for " + said + ", found "
-                        + v + (option ? hint : ""));
-                }
-                if (loss.equals("softmax") && (!index || (classes > 0 && v >= classes))) {
-                    String hint = index ? "" : v >= 0.0 && v <= 1.0 ? "; did you mean --loss bce? (a label in [0, 1] that is not a class index)" : "; for numbers use --loss mse";
-                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a class index 0.."
-                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for " + said + ", found " + v + (option ? hint : ""));
-                }
+                Part p = part[k];
+                if (p.kind.accepts(v, p.classes)) continue;
+                throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected " + p.kind.expectedLabel(p.classes) + " for " + p.said + ", found "
+                    + v + (option ? p.kind.hint(v, p.columns, p.option) : ""));
             }
         }
-    }
-
-    /** Turns the checked labels of d into targets for the loss kind (for softmax: class indices, C from classes or the data). */
-    private static Data forLoss(Dataset d, String loss, int classes, String file) throws FormatException {
-        if (loss.equals("softmax")) {
-            int[] c = new int[d.size()];
-            int max = -1;
-            for (int n = 0; n < d.size(); n++) {
-                c[n] = d.t.labeled[n][0] ? (int) d.t.y[n][0] : -1; // a class index, checked by LabelCheck
-                max = Math.max(max, c[n]);
-            }
-            int C = classes > 0 ? classes : max + 1;
-            if (C < 2) throw new FormatException(file, 0, 0, "expected at least 2 classes for --loss softmax, found " + Math.max(C, 0));
-            List<String> names = new ArrayList<String>();
-            for (int k = 0; k < C; k++) names.add(d.labels.get(0) + "=" + k);
-            return new Data(d.x, Targets.ofClasses(c, C), d.features, names, file, d.lines);
-        }
-        return new Data(d.x, d.t, d.features, d.labels, file, d.lines);
     }
 
     /**

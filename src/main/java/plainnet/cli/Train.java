@@ -21,6 +21,8 @@ import plainnet.io.Dataset;
 import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * {@code plainnet train} (a new network) and {@code plainnet transfer} (from a saved model: drop
@@ -68,7 +70,7 @@ final class Train {
         }
         // Options first, so that a usage error is reported before any file is read.
         String outFile = o.required("out");
-        String lossKind = o.choice("loss", Build.LOSSES);
+        Kind lossKind = Kinds.named(o.choice("loss", Build.LOSSES));
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
@@ -79,7 +81,7 @@ final class Train {
         List<String> features = Setup.features(o, csv, labels);
         Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), "--loss", true);
         Setup.Data[] parts = validation(o, d, lossKind, "--loss", progress);
-        Setup.announce(progress, csv, labels, d, lossKind);
+        Setup.announce(progress, csv, labels, d, lossKind.name());
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         Standardization standardize = o.has("standardize") ? standardization(parts[0], d) : null;
         standardize(standardize, d, parts, o.get("validation") != null);
@@ -112,7 +114,7 @@ final class Train {
             return 0;
         }
         String outFile = o.required("out");
-        String lossOption = Build.kindOption(o);
+        Kind lossOption = Build.kindOption(o);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         int drop = o.integer("drop", 0);
@@ -131,10 +133,11 @@ final class Train {
         if (o.get("features") == null) Setup.checkModelColumns(csv, o.required("model"), source.features);
         else features = Dataset.selectFeatures(csv, o.get("features"), labels);
         // The model's loss kind unless --loss is given; a softmax model's labels must then be one column.
-        String lossKind = lossOption != null ? lossOption : Build.kind(source.loss), why = lossOption != null ? "" : " (the model's)";
-        if (lossOption == null && lossKind.equals("softmax") && labels.size() != 1) {
-            lossKind = "bce";
-            why = " (the model's is softmax, which takes one label column)";
+        Kind lossKind = lossOption != null ? lossOption : Kinds.of(source.loss);
+        String why = lossOption != null ? "" : " (the model's)";
+        if (lossOption == null && lossKind.oneLabelColumn() && labels.size() != 1) {
+            why = " (the model's is " + lossKind.name() + ", which takes one label column)";
+            lossKind = Kinds.BCE;
         }
         // Checked before the data are read; after the loss kind, which decides the metric column.
         History history = History.of(o, lossKind, outFile, "--model", o.required("model"), "--data", o.required("data"), "--validation", o.get("validation"));
@@ -145,10 +148,10 @@ final class Train {
                 + Dataset.abbreviate(source.features) + ")");
         }
         // messages name where the loss kind came from: --loss, the model's, or bce chosen in its place
-        String from = lossOption != null ? "--loss" : lossKind.equals(Build.kind(source.loss)) ? "the model's loss" : "the loss";
+        String from = lossOption != null ? "--loss" : lossKind == Kinds.of(source.loss) ? "the model's loss" : "the loss";
         Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), from, true);
         Setup.Data[] parts = validation(o, d, lossKind, from, progress);
-        Setup.announce(progress, csv, labels, d, lossKind + why);
+        Setup.announce(progress, csv, labels, d, lossKind.name() + why);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         // The kept layers read the same inputs as before, so they get the source model's standardization.
         standardize(source.standardize, d, parts, o.get("validation") != null);
@@ -402,14 +405,12 @@ final class Train {
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
-    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, String from, PrintStream progress) throws UsageException, IOException {
+    private static Setup.Data[] validation(Options o, Setup.Data d, Kind lossKind, String from, PrintStream progress) throws UsageException, IOException {
         if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
         if (o.get("validation") != null) {
             Csv csv = Setup.csv(o.get("validation"), progress);
-            List<String> labels = new ArrayList<String>();
-            for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
-            if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
-            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, from, true);
+            List<String> labels = lossKind.labelColumns(d.outputs);
+            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.oneLabelColumn() ? d.outputs.size() : 0, from, true);
             return new Setup.Data[] {d, v};
         }
         if (o.get("split") != null) {
@@ -453,7 +454,7 @@ final class Train {
         int first = gradual ? lastStageStart(net.lowestTrainable(), epochs) : 1; // early stopping chooses within the last stage
         java.util.function.Consumer<Trainer.Epoch> listener = e -> {
             // the lowest trainable layer is read now, while the epoch's freezing is in place (gradual unfreezing changes it)
-            if (history != null) history.add(e, offset, stageNumber, net.lowestTrainable(), loss, val == null ? null : val.t);
+            if (history != null) history.add(e, offset, stageNumber, net.lowestTrainable(), val == null ? null : val.t);
             if (!quiet) Training.progress(err, e, epochs, loss, val == null ? null : val.t);
         };
         Trainer.Result r = gradual ? tr.fitGradual(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t, listener)
