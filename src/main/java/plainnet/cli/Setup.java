@@ -41,8 +41,14 @@ final class Setup {
         final List<String> features, outputs;
         final String file;
         final int[] lines; // (N) the file line of each row
+        final int[] groupK; // (G) K_g of each output group, or null for the one loss of --labels
 
         Data(double[][] x, Targets t, List<String> features, List<String> outputs, String file, int[] lines) {
+            this(x, t, features, outputs, file, lines, null);
+        }
+
+        Data(double[][] x, Targets t, List<String> features, List<String> outputs, String file, int[] lines, int[] groupK) {
+            this.groupK = groupK;
             this.x = x;
             this.lines = lines;
             this.t = t;
@@ -97,6 +103,100 @@ final class Setup {
     }
 
     /**
+     * One output group's label columns for {@link #readGroups}: its kind, the columns (empty when
+     * the data has none of them: the group is then unlabeled in every row), the number of softmax
+     * classes or 0 (the data decides), how messages name the group and how a hint names another
+     * kind for it; {@code outputs} the group's output names when they are known (a model's), else null.
+     */
+    static final class Columns {
+        final Kind kind;
+        final List<String> labels;
+        final int classes;
+        final String said;
+        final java.util.function.Function<String, String> option;
+        final List<String> outputs;
+
+        Columns(Kind kind, List<String> labels, int classes, String said, java.util.function.Function<String, String> option, List<String> outputs) {
+            this.kind = kind;
+            this.labels = labels;
+            this.classes = classes;
+            this.said = said;
+            this.option = option;
+            this.outputs = outputs;
+        }
+    }
+
+    /**
+     * Reads a data set for several output groups (SPEC.md §27.7): every group's label columns are
+     * checked by its kind as the file streams, then turned into the targets its loss reads (a
+     * softmax group's class column into C one-hot columns), side by side in group order: t (N, Σ K_g)
+     * and the output names. A group without columns in the data is unlabeled in every row.
+     *
+     * @param option true when the kinds come from options (train, transfer): messages then hint at the kind that fits
+     */
+    static Data readGroups(Csv csv, List<String> features, List<Columns> groups, boolean option) throws IOException {
+        List<String> all = new ArrayList<String>();
+        List<Part> parts = new ArrayList<Part>();
+        for (Columns c : groups) {
+            if (c.kind.oneLabelColumn() && c.labels.size() > 1) {
+                throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + c.said + " (" + c.kind.name() + "), found "
+                    + c.labels.size() + " (" + Dataset.abbreviate(c.labels) + ")");
+            }
+            for (String name : c.labels) {
+                if (all.contains(name)) throw new FormatException(csv.file, 1, 0, "expected each label column in one group only, found \"" + name + "\" twice (" + c.said + ")");
+                all.add(name);
+                parts.add(new Part(c.kind, c.classes, c.labels.size(), c.said, c.option));
+            }
+        }
+        Dataset d;
+        try {
+            d = all.isEmpty() ? Dataset.features(csv, features) : Dataset.fromColumns(csv, features, all, new LabelCheck(parts, all, option));
+        } finally {
+            Reading.end();
+        }
+        int N = d.x.length, G = groups.size();
+        Targets[] tg = new Targets[G];
+        int[] K = new int[G];
+        List<String> names = new ArrayList<String>();
+        int column = 0; // the group's first column of d.t
+        for (int g = 0; g < G; g++) {
+            Columns c = groups.get(g);
+            int L = c.labels.size();
+            if (L == 0) {
+                K[g] = c.outputs.size();
+                tg[g] = new Targets(new double[N][K[g]], new boolean[N][K[g]]);
+            } else {
+                double[][] y = new double[N][];
+                boolean[][] m = new boolean[N][];
+                for (int n = 0; n < N; n++) {
+                    y[n] = java.util.Arrays.copyOfRange(d.t.y[n], column, column + L);
+                    m[n] = java.util.Arrays.copyOfRange(d.t.labeled[n], column, column + L);
+                }
+                Targets raw = new Targets(y, m);
+                K[g] = c.kind.outputs(raw, c.classes);
+                if (K[g] < c.kind.minOutputs()) {
+                    throw new FormatException(csv.file, 0, 0, "expected at least " + c.kind.minOutputs() + " classes for " + c.said + " (" + c.kind.name() + "), found " + Math.max(K[g], 0));
+                }
+                tg[g] = c.kind.targets(raw, K[g]);
+                column += L;
+            }
+            names.addAll(c.outputs != null ? c.outputs : c.kind.outputNames(c.labels, K[g]));
+        }
+        int total = names.size();
+        double[][] y = new double[N][total];      // (N, Σ K_g)
+        boolean[][] m = new boolean[N][total];    // (N, Σ K_g)
+        int c0 = 0;
+        for (int g = 0; g < G; g++) {
+            for (int n = 0; n < N; n++) {
+                System.arraycopy(tg[g].y[n], 0, y[n], c0, K[g]);
+                System.arraycopy(tg[g].labeled[n], 0, m[n], c0, K[g]);
+            }
+            c0 += K[g];
+        }
+        return new Data(d.x, new Targets(y, m), features, names, csv.file, d.lines, K);
+    }
+
+    /**
      * The label columns of a training command: --labels is required, because the last-column
      * default would silently train on one column and, without --features, use the other label
      * columns as features (a common first mistake, and exit 0 with a useless model).
@@ -146,8 +246,8 @@ final class Setup {
     /**
      * The label columns of one loss kind among a row's labels, for {@link LabelCheck}: the kind,
      * its classes (softmax; 0 when the data decides), how many columns it reads, how messages name
-     * it ("--loss bce", "the model's loss softmax", "--group digit's softmax") and how a hint names
-     * another kind ("--loss mse").
+     * it ("--loss bce", "the model's loss softmax", "--group digit (softmax)") and how a hint names
+     * another kind ("--loss mse"; null: no hint, the kind is not the user's to change).
      */
     static final class Part {
         final Kind kind;
@@ -198,7 +298,7 @@ final class Setup {
                 Part p = part[k];
                 if (p.kind.accepts(v, p.classes)) continue;
                 throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected " + p.kind.expectedLabel(p.classes) + " for " + p.said + ", found "
-                    + v + (option ? p.kind.hint(v, p.columns, p.option) : ""));
+                    + v + (option && p.option != null ? p.kind.hint(v, p.columns, p.option) : ""));
             }
         }
     }
