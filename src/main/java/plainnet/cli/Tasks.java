@@ -355,12 +355,7 @@ final class Tasks {
         tasks.subList(m.columnStart(g), m.columnStart(g + 1)).clear();
         TaskNetwork net = m.taskNet;
         net.removeTask(name);
-        ModelFile next;
-        try {
-            next = new ModelFile(net, m.features, tasks, m.standardize);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("cannot save the one task left as model file version 1: " + e.getMessage());
-        }
+        ModelFile next = new ModelFile(net, m.features, tasks, m.standardize);
         next.save(Paths.get(outFile));
         out.println("saved " + outFile + " (task " + name + " removed; " + net.groupCount() + " task" + (net.groupCount() == 1 ? "" : "s") + " left: "
             + String.join(", ", groupNames(next)) + ")");

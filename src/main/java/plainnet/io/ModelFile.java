@@ -124,16 +124,18 @@ public final class ModelFile {
      * A model of a task network (SPEC.md §27). With several groups it is a version-2 model
      * ({@link #taskNet} is {@code net}, {@link #net} null, {@link #loss} its {@link GroupedLoss}).
      * With one group it is the version-1 model of the plain network of the trunk's layers and then
-     * the tower's layers (the same {@link Dense} objects) and the group's loss; version 1 has no
-     * group name or task weight, so the weight must be 1.
+     * the tower's layers (the same {@link Dense} objects) and the group's loss. Version 1 has no
+     * place for the group's name and task weight, so they are not kept: {@link #group}(0) answers
+     * with the name version 1 gives and weight 1 (one group's weight only scales J, and is given
+     * again, like the optimizer's settings, when training continues).
      *
      * @param net         the task network, I inputs and K = Σ_g K_g outputs; held, not copied: change
      *                    no task of it afterwards
      * @param features    one name per input (I)
      * @param tasks       one name per output (K), group 0's first
      * @param standardize the input standardization (I features), or null for none
-     * @throws IllegalArgumentException if an argument is null, the number of names or of
-     *         standardized features differs from the inputs or outputs, or one group has a weight other than 1
+     * @throws IllegalArgumentException if an argument is null, or the number of names or of
+     *         standardized features differs from the inputs or outputs
      */
     public ModelFile(TaskNetwork net, List<String> features, List<String> tasks, Standardization standardize) {
         this(oneGroupNetwork(net), net == null || net.groupCount() == 1 ? null : net,
@@ -144,10 +146,6 @@ public final class ModelFile {
     private static Network oneGroupNetwork(TaskNetwork net) {
         if (net == null) throw new IllegalArgumentException("model: expected a task network, found null");
         if (net.groupCount() != 1) return null;
-        if (net.group(0).weight != 1.0) {
-            throw new IllegalArgumentException("model: a task network of one group is saved as version 1, which has no task weight: expected the weight 1 for group "
-                + net.group(0).name + ", found " + net.group(0).weight);
-        }
         return new Network(net.layers());
     }
 

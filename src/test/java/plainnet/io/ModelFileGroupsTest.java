@@ -311,12 +311,16 @@ class ModelFileGroupsTest {
     }
 
     @Test
-    void taskNetworkOfOneGroup_weightOtherThanOne_refused() {
+    void taskNetworkOfOneGroup_weightOtherThanOne_versionOneWithoutIt() {
+        // Version 1 has no task weight: one group's weight only scales J, and is not kept (SPEC.md §16.1).
         Rng rng = new Rng(5);
-        TaskNetwork tn = new TaskNetwork(new Network(new Dense(3, 4, Activation.TANH, rng)),
-            List.of(new Group("spam", 1, new BinaryCrossEntropy(), 2.0)), List.of(new Network(new Dense(4, 1, Activation.IDENTITY, rng))));
-        assertThatThrownBy(() -> new ModelFile(tn, FEATURES, List.of("spam"), null)).isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("model: a task network of one group is saved as version 1, which has no task weight: expected the weight 1 for group spam, found 2.0");
+        Dense h = new Dense(3, 4, Activation.TANH, rng), o = new Dense(4, 1, Activation.IDENTITY, rng);
+        BinaryCrossEntropy bce = new BinaryCrossEntropy();
+        TaskNetwork tn = new TaskNetwork(new Network(h), List.of(new Group("spam", 1, bce, 2.0)), List.of(new Network(o)));
+        ModelFile m = new ModelFile(tn, FEATURES, List.of("spam"), null);
+        assertThat(m.toJson()).isEqualTo(new ModelFile(new Network(h, o), bce, FEATURES, List.of("spam")).toJson());
+        assertThat(m.group(0).weight).isEqualTo(1.0);
+        assertThat(m.group(0).name).isEqualTo("tasks");
     }
 
     @Test
@@ -350,6 +354,23 @@ class ModelFileGroupsTest {
         assertThat(oneLayer.group(0).name).isEqualTo("tasks");
         assertThatThrownBy(oneLayer::taskNetwork).isInstanceOf(IllegalArgumentException.class)
             .hasMessage("model: expected a network of at least 2 layers to split into a trunk and a tower, found 1 layer (it has no trunk)");
+    }
+
+    @Test
+    void constructor_wrongNamesOrNull_refusedNamingExpectedAndFound() {
+        assertThatThrownBy(() -> new ModelFile((TaskNetwork) null, FEATURES, TASKS, null)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("model: expected a task network, found null");
+        assertThatThrownBy(() -> new ModelFile(taskNetwork(), FEATURES, TASKS.subList(0, 5), null)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("model: expected 6 task names (one per output), found 5");
+        assertThatThrownBy(() -> new ModelFile(taskNetwork(), List.of("x0"), TASKS, null)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("model: expected 3 feature names (one per input), found 1");
+        assertThatThrownBy(() -> new ModelFile(taskNetwork(), FEATURES, TASKS, new Standardization(new double[] {0.0}, new double[] {1.0})))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("model: expected a standardization of 3 features (one per input), found 1");
+        // a plain network with the loss of several groups is not a model file of either version
+        Network plain = new Network(new Dense(3, 2, Activation.IDENTITY, new Rng(1)));
+        GroupedLoss two = new GroupedLoss(new Group("a", 1, new BinaryCrossEntropy()), new Group("b", 1, new MeanSquaredError()));
+        assertThatThrownBy(() -> new ModelFile(plain, two, FEATURES, List.of("a", "b"))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("model: expected the loss of one group for a network, found a GroupedLoss (give a TaskNetwork for several groups)");
     }
 
     @Test
