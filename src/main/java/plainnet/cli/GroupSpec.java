@@ -1,13 +1,9 @@
 package plainnet.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import plainnet.Loss;
 import plainnet.Reduction;
-import plainnet.io.Csv;
 import plainnet.kinds.Kind;
 import plainnet.kinds.Kinds;
 
@@ -75,7 +71,7 @@ final class GroupSpec {
         Kind kind = Kinds.named(head[1].trim());
         if (kind == null) {
             throw new UsageException(at + "expected a kind " + String.join(", ", Kinds.names()) + " after the name, found '" + head[1].trim() + "'"
-                + near(head[1].trim(), Kinds.names()));
+                + Options.near(head[1].trim(), Kinds.names()));
         }
         String[] parts = head[2].split(":(?=[A-Za-z][A-Za-z_-]*=)", -1);
         String columns = parts[0].trim();
@@ -87,15 +83,16 @@ final class GroupSpec {
             boolean known = false;
             for (String k : KEYS) known |= k.equals(key);
             if (!known) {
-                throw new UsageException(at + "unknown key '" + key + "'" + near(key, KEYS) + " (keys: " + String.join(", ", KEYS) + ")");
+                throw new UsageException(at + "unknown key '" + key + "'" + Options.near(key, KEYS) + " (keys: " + String.join(", ", KEYS) + ")");
             }
             if (given.containsKey(key)) throw new UsageException(at + "key " + key + "= given twice");
             given.put(key, value);
         }
         double weight = 1.0;
         if (given.containsKey("weight")) {
-            weight = number(given.get("weight"));
-            if (!(weight >= 0.0) || Double.isInfinite(weight)) throw new UsageException(at + "weight= expected a finite number >= 0, found '" + given.get("weight") + "'");
+            double[] w = Options.numbers(at + "weight=", given.get("weight"));
+            weight = w[0];
+            if (w.length != 1 || !(weight >= 0.0)) throw new UsageException(at + "weight= expected a finite number >= 0, found '" + given.get("weight") + "'");
         }
         String tower = given.containsKey("tower") ? given.get("tower") : "";
         Build.hidden(tower, 1, null, option + " " + name + ": tower=");
@@ -104,11 +101,11 @@ final class GroupSpec {
             String r = given.get("reduction");
             boolean ok = false;
             for (String w : Build.REDUCTIONS) ok |= w.equals(r);
-            if (!ok) throw new UsageException(at + "reduction= expected one of " + String.join(", ", Build.REDUCTIONS) + ", found '" + r + "'" + near(r, Build.REDUCTIONS));
+            if (!ok) throw new UsageException(at + "reduction= expected one of " + String.join(", ", Build.REDUCTIONS) + ", found '" + r + "'" + Options.near(r, Build.REDUCTIONS));
             reduction = Reduction.parse(r);
         }
-        double[] taskWeight = numbers(at, "task-weight", given.get("task-weight"));
-        double[] posWeight = numbers(at, "pos-weight", given.get("pos-weight"));
+        double[] taskWeight = Options.numbers(at + "task-weight=", given.get("task-weight"));
+        double[] posWeight = Options.numbers(at + "pos-weight=", given.get("pos-weight"));
         if (taskWeight != null && kind.taskWeightField() == null) {
             throw new UsageException(at + "task-weight= applies to the kinds " + Kinds.taking(false) + " only, found it for " + kind.name() + " (use weight= for the group's weight)");
         }
@@ -148,47 +145,5 @@ final class GroupSpec {
     /** How a label hint names another kind for this group: "--group digit:bce:digit". */
     String option(String otherKind) {
         return said + ":" + otherKind + ":" + columns;
-    }
-
-    /** "; did you mean x?" for the closest word within edit distance 2, else "". */
-    static String near(String v, String... words) {
-        String best = null;
-        int bestDistance = 3;
-        for (String w : words) {
-            int d = Csv.distance(v.toLowerCase(Locale.ROOT), w);
-            if (d < bestDistance) {
-                best = w;
-                bestDistance = d;
-            }
-        }
-        return best == null ? "" : "; did you mean " + best + "?";
-    }
-
-    private static double number(String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static double[] numbers(String at, String key, String v) throws UsageException {
-        if (v == null) return null;
-        String[] parts = v.split(",", -1);
-        double[] out = new double[parts.length];
-        for (int j = 0; j < parts.length; j++) {
-            out[j] = number(parts[j].trim());
-            if (Double.isNaN(out[j]) || Double.isInfinite(out[j])) {
-                throw new UsageException(at + key + "= expected comma-separated finite numbers, found '" + parts[j] + "' in '" + v + "'");
-            }
-        }
-        return out;
-    }
-
-    /** The names of the specs, for messages. */
-    static List<String> names(List<GroupSpec> specs) {
-        List<String> s = new ArrayList<String>();
-        for (GroupSpec g : specs) s.add(g.name);
-        return s;
     }
 }

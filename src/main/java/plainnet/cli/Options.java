@@ -186,7 +186,11 @@ final class Options {
 
     /** A comma-separated list of numbers, or null when the option is not set. */
     double[] numbers(String name) throws UsageException {
-        String v = get(name);
+        return numbers("option --" + name, get(name));
+    }
+
+    /** The comma-separated finite numbers of v (null for null); {@code what} starts the message, e.g. "option --task-weight". */
+    static double[] numbers(String what, String v) throws UsageException {
         if (v == null) return null;
         String[] parts = v.split(",", -1);
         double[] out = new double[parts.length];
@@ -194,9 +198,9 @@ final class Options {
             try {
                 out[j] = Double.parseDouble(parts[j].trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("option --" + name + " expected comma-separated numbers, found '" + parts[j] + "' in '" + v + "'");
+                throw new UsageException(what + " expected comma-separated numbers, found '" + parts[j] + "' in '" + v + "'");
             }
-            if (Double.isNaN(out[j]) || Double.isInfinite(out[j])) throw new UsageException("option --" + name + " expected finite numbers, found '" + parts[j] + "'");
+            if (Double.isNaN(out[j]) || Double.isInfinite(out[j])) throw new UsageException(what + " expected finite numbers, found '" + parts[j] + "'");
         }
         return out;
     }
@@ -205,6 +209,11 @@ final class Options {
     String choice(String name, String... words) throws UsageException {
         String v = required(name);
         for (String w : words) if (w.equals(v)) return v;
+        throw new UsageException("option --" + name + " expected one of " + String.join(", ", words) + ", found '" + v + "'" + near(v, words));
+    }
+
+    /** "; did you mean x?" for the word closest to v (lower-cased) within edit distance 2, else "". */
+    static String near(String v, String... words) {
         String near = null;
         int best = 3;
         for (String w : words) {
@@ -214,7 +223,7 @@ final class Options {
                 best = d;
             }
         }
-        throw new UsageException("option --" + name + " expected one of " + String.join(", ", words) + ", found '" + v + "'" + (near == null ? "" : "; did you mean " + near + "?"));
+        return near == null ? "" : "; did you mean " + near + "?";
     }
 
     String help() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import plainnet.Network;
 import plainnet.Targets;
@@ -91,15 +92,19 @@ final class Setup {
             throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + from + " " + kind.name() + ", found "
                 + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
         }
-        Dataset d;
-        try {
-            d = Dataset.fromColumns(csv, features, labels, new LabelCheck(new Part(kind, classes, labels.size(), from + " " + kind.name(), k -> "--loss " + k), labels, option));
-        } finally {
-            Reading.end();
+        Columns c = new Columns(kind, labels, classes, from + " " + kind.name(), option ? k -> "--loss " + k : null, null);
+        return readGroups(csv, features, Collections.singletonList(c), option);
+    }
+
+    /** Columns c … c + L − 1 of t (N, ·), copied: (N, L). */
+    private static Targets columns(Targets t, int c, int L) {
+        double[][] y = new double[t.rows()][];
+        boolean[][] m = new boolean[t.rows()][];
+        for (int n = 0; n < y.length; n++) {
+            y[n] = java.util.Arrays.copyOfRange(t.y[n], c, c + L);
+            m[n] = java.util.Arrays.copyOfRange(t.labeled[n], c, c + L);
         }
-        int K = kind.outputs(d.t, classes);
-        if (K < kind.minOutputs()) throw new FormatException(csv.file, 0, 0, "expected at least " + kind.minOutputs() + " classes for --loss " + kind.name() + ", found " + Math.max(K, 0));
-        return new Data(d.x, kind.targets(d.t, K), d.features, kind.outputNames(d.labels, K), csv.file, d.lines);
+        return new Targets(y, m);
     }
 
     /**
@@ -139,7 +144,7 @@ final class Setup {
         List<Part> parts = new ArrayList<Part>();
         for (Columns c : groups) {
             if (c.kind.oneLabelColumn() && c.labels.size() > 1) {
-                throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + c.said + " (" + c.kind.name() + "), found "
+                throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + c.said + ", found "
                     + c.labels.size() + " (" + Dataset.abbreviate(c.labels) + ")");
             }
             for (String name : c.labels) {
@@ -166,22 +171,17 @@ final class Setup {
                 K[g] = c.outputs.size();
                 tg[g] = new Targets(new double[N][K[g]], new boolean[N][K[g]]);
             } else {
-                double[][] y = new double[N][];
-                boolean[][] m = new boolean[N][];
-                for (int n = 0; n < N; n++) {
-                    y[n] = java.util.Arrays.copyOfRange(d.t.y[n], column, column + L);
-                    m[n] = java.util.Arrays.copyOfRange(d.t.labeled[n], column, column + L);
-                }
-                Targets raw = new Targets(y, m);
+                Targets raw = G == 1 ? d.t : columns(d.t, column, L); // one group: every label column, not copied
                 K[g] = c.kind.outputs(raw, c.classes);
                 if (K[g] < c.kind.minOutputs()) {
-                    throw new FormatException(csv.file, 0, 0, "expected at least " + c.kind.minOutputs() + " classes for " + c.said + " (" + c.kind.name() + "), found " + Math.max(K[g], 0));
+                    throw new FormatException(csv.file, 0, 0, "expected at least " + c.kind.minOutputs() + " classes for " + c.said + ", found " + Math.max(K[g], 0));
                 }
                 tg[g] = c.kind.targets(raw, K[g]);
                 column += L;
             }
             names.addAll(c.outputs != null ? c.outputs : c.kind.outputNames(c.labels, K[g]));
         }
+        if (G == 1) return new Data(d.x, tg[0], features, names, csv.file, d.lines, K);
         int total = names.size();
         double[][] y = new double[N][total];      // (N, Σ K_g)
         boolean[][] m = new boolean[N][total];    // (N, Σ K_g)
@@ -278,11 +278,6 @@ final class Setup {
         private final List<String> labels;
         private final boolean option;
 
-        /** One part for every label column. */
-        LabelCheck(Part part, List<String> labels, boolean option) {
-            this(java.util.Collections.nCopies(labels.size(), part), labels, option);
-        }
-
         /** parts.get(j) for label column j. */
         LabelCheck(List<Part> parts, List<String> labels, boolean option) {
             this.part = parts.toArray(new Part[0]);
@@ -335,10 +330,15 @@ final class Setup {
      * that row only, so the bits are those of one forward over all rows.
      */
     static double[][] outputs(Network net, double[][] x) {
+        return outputs(net::forward, x);
+    }
+
+    /** {@link #outputs(Network, double[][])} of any network's forward pass (a task network's too). */
+    static double[][] outputs(java.util.function.UnaryOperator<double[][]> forward, double[][] x) {
         double[][] z = new double[x.length][];
         for (int from = 0; from < x.length; from += CHUNK) {
             int to = Math.min(x.length, from + CHUNK);
-            double[][] a = net.forward(java.util.Arrays.copyOfRange(x, from, to));
+            double[][] a = forward.apply(java.util.Arrays.copyOfRange(x, from, to));
             for (int n = from; n < to; n++) z[n] = a[n - from].clone();
         }
         return z;

@@ -212,7 +212,7 @@ final class Tasks {
         boolean quiet = o.has("quiet");
         if (!quiet) err.println("plainnet: " + stage + ": " + train.x.length + " rows" + (val == null ? "" : ", validation " + val.x.length + " rows"));
         int G = net.groupCount(), epochs = tr.epochs;
-        int lowest = lowestTrainable(net);
+        int lowest = net.trunk().lowestTrainable(); // the history's trainable_from: −1 when the trunk is frozen
         long[] clock = {System.nanoTime(), System.nanoTime()}; // the start, the end of the last epoch
         java.util.function.Consumer<TaskTrainer.Epoch> listener = e -> {
             long now = System.nanoTime();
@@ -256,11 +256,6 @@ final class Tasks {
         } finally {
             hook.unregister();
         }
-    }
-
-    /** The lowest trainable layer of the trunk, or −1 when the trunk is frozen (the history's trainable_from). */
-    private static int lowestTrainable(TaskNetwork net) {
-        return net.trunk().lowestTrainable();
     }
 
     // ----------------------------------------------------------------------------------------
@@ -349,7 +344,7 @@ final class Tasks {
         int g = m.taskNet.indexOf(name);
         if (g < 0) {
             throw new UsageException("option --remove-task expected one of the tasks of " + model + " (" + String.join(", ", names) + "), found '" + name + "'"
-                + GroupSpec.near(name, names.toArray(new String[0])));
+                + Options.near(name, names.toArray(new String[0])));
         }
         List<String> tasks = new ArrayList<String>(m.tasks);
         tasks.subList(m.columnStart(g), m.columnStart(g + 1)).clear();
@@ -371,15 +366,9 @@ final class Tasks {
     // ----------------------------------------------------------------------------------------
     // outputs and metrics of a model of groups
 
-    /** The outputs for every row of x (N, I), as (N, K) copies, in chunks (as {@link Setup#outputs}). */
+    /** The outputs for every row of x (N, I), as (N, K) copies, in chunks ({@link Setup#outputs}). */
     static double[][] outputs(TaskNetwork net, double[][] x) {
-        double[][] z = new double[x.length][];
-        for (int from = 0; from < x.length; from += Setup.CHUNK) {
-            int to = Math.min(x.length, from + Setup.CHUNK);
-            double[][] a = net.forward(Arrays.copyOfRange(x, from, to));
-            for (int n = from; n < to; n++) z[n] = a[n - from].clone();
-        }
-        return z;
+        return Setup.outputs(net::forward, x);
     }
 
     /** The outputs, refused when one is not finite: naming the model, the output and the data line. */
