@@ -220,7 +220,7 @@ final class Setup {
         String all = Dataset.ranges(csv, rest);
         String first = Dataset.ranges(csv, rest.subList(0, runLength(csv, rest)));
         throw new UsageException("option --features is required, so that no label column becomes an input unnoticed: the columns of " + csv.file
-            + " that are not --labels are " + rest.size() + " (" + all + "); name the inputs, e.g. --features " + first + ", or give --features all to take all "
+            + " that are not " + (o.has("group") ? "label columns of a --group" : "--labels") + " are " + rest.size() + " (" + all + "); name the inputs, e.g. --features " + first + ", or give --features all to take all "
             + rest.size());
     }
 
