@@ -52,8 +52,9 @@ class GroupsCliTest {
     }
 
     private int train(String model, String... extra) {
-        List<String> a = new ArrayList<>(List.of("train", "--data", "@d.csv", "--features", "a..c", "--epochs", "4", "--quiet", "--out", "@" + model));
+        List<String> a = new ArrayList<>(List.of("train", "--data", "@d.csv", "--features", "a..c", "--quiet", "--out", "@" + model));
         a.addAll(List.of(extra));
+        if (!a.contains("--epochs")) a.addAll(List.of("--epochs", "4"));
         return run(a.toArray(new String[0]));
     }
 
@@ -64,8 +65,9 @@ class GroupsCliTest {
     /** The three-group model of most tests: a softmax class, two bce tasks with a tower, a weighted mse value. */
     private void mixed(String model, String... extra) {
         List<String> a = new ArrayList<>(List.of("--hidden", "6:tanh", "--group", "digit:softmax:cls", "--group", "tasks:bce:t1,t2:tower=4:relu",
-            "--group", "value:mse:y:weight=0.5", "--lr", "0.02"));
+            "--group", "value:mse:y:weight=0.5"));
         a.addAll(List.of(extra));
+        if (!a.contains("--lr")) a.addAll(List.of("--lr", "0.02"));
         assertThat(train(model, a.toArray(new String[0]))).as(cli.err).isZero();
     }
 
@@ -123,6 +125,36 @@ class GroupsCliTest {
         assertThat(Files.readAllLines(dir.resolve("h.csv")).get(0))
             .isEqualTo("epoch,stage,trainable_from,lr,train_loss,val_loss,val_digit_accuracy,val_tasks_accuracy,val_value_mse,kept,seconds");
         assertThat(cli.out).contains("validation metrics (24 rows)", "group digit (softmax", "group tasks (bce", "group value (mse", "rmse", "mae");
+    }
+
+    @Test
+    void train_groupsWithValidationFileAndPatience_keepsTheBestEpochAndSaysSo() throws Exception {
+        Files.copy(dir.resolve("d.csv"), dir.resolve("v.csv"));
+        mixed("m.json", "--validation", "@v.csv", "--patience", "2", "--epochs", "40", "--lr", "0.2", "--history", "@h.csv");
+        assertThat(cli.out).contains("validation metrics (120 rows)");
+        List<String> h = Files.readAllLines(dir.resolve("h.csv"));
+        // the kept epoch (kept = 1) has the lowest validation loss of all epochs, and the report names it
+        int kept = 0;
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        for (String line : h.subList(1, h.size())) {
+            String[] f = line.split(",");
+            double v = Double.parseDouble(f[5]);
+            if (v < best) {
+                best = v;
+                bestEpoch = Integer.parseInt(f[0]);
+            }
+            if (f[f.length - 2].equals("1")) kept = Integer.parseInt(f[0]);
+        }
+        assertThat(kept).isEqualTo(bestEpoch);
+        if (kept < h.size() - 1) assertThat(cli.out).contains("kept the weights of epoch " + kept + " of " + (h.size() - 1));
+    }
+
+    @Test
+    void addTask_oneLayerModel_isRefused() {
+        assertThat(train("a.json", "--labels", "t1", "--hidden", "")).isZero();
+        assertThat(run("transfer", "--model", "@a.json", "--data", "@d.csv", "--add-task", "v:mse:y", "--out", "@b.json")).isEqualTo(2);
+        assertThat(cli.err).contains("option --add-task needs a model of at least 2 layers");
     }
 
     @Test
