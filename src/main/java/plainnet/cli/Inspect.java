@@ -33,7 +33,7 @@ final class Inspect {
     }
 
     static Options evaluateOptions() {
-        Options o = new Options("evaluate", "Metrics of a model on a labeled CSV file, on labeled entries only.");
+        Options o = new Options("evaluate", "Metrics of a model on a labeled CSV file, on labeled entries only (per group for a model of several).");
         modelData(o);
         o.value("labels", "SPEC", null, "label columns (default: the model's task columns; for softmax the last column)");
         return o;
@@ -41,7 +41,7 @@ final class Inspect {
 
     static Options predictOptions() {
         Options o = new Options("predict", "Write the model's predictions for every row of a CSV file: probabilities for bce (sigmoid)\n"
-            + "and softmax outputs, values for mse.");
+            + "and softmax outputs, values for mse; a model of several groups adds each softmax group's predicted class.");
         modelData(o);
         o.value("out", "FILE", null, "the CSV file to write (default: standard output)");
         return o;
