@@ -151,6 +151,21 @@ class GroupsCliTest {
     }
 
     @Test
+    void validationFile_changesNoWeight_inTrainAndInAddTaskOnACachedFrozenTrunk() throws Exception {
+        // The progress line's metrics run the network on the validation rows between epochs; that
+        // must not disturb training: the same weights with and without validation data.
+        Files.copy(dir.resolve("d.csv"), dir.resolve("v.csv"));
+        mixed("a.json");
+        mixed("b.json", "--validation", "@v.csv");
+        assertThat(bytes("b.json")).isEqualTo(bytes("a.json"));
+        assertThat(run("transfer", "--model", "@a.json", "--data", "@d.csv", "--add-task", "s:bce:t2:tower=3", "--epochs", "3", "--quiet", "--out", "@c.json")).as(cli.err).isZero();
+        assertThat(run("transfer", "--model", "@a.json", "--data", "@d.csv", "--add-task", "s:bce:t2:tower=3", "--epochs", "3", "--validation", "@v.csv",
+            "--out", "@d.json")).as(cli.err).isZero();
+        assertThat(cli.err).contains("val acc digit", " s ");
+        assertThat(bytes("d.json")).isEqualTo(bytes("c.json"));
+    }
+
+    @Test
     void addTask_oneLayerModel_isRefused() {
         assertThat(train("a.json", "--labels", "t1", "--hidden", "")).isZero();
         assertThat(run("transfer", "--model", "@a.json", "--data", "@d.csv", "--add-task", "v:mse:y", "--out", "@b.json")).isEqualTo(2);
