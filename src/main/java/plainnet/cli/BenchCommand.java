@@ -8,15 +8,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import plainnet.Activation;
-import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
 import plainnet.Loss;
-import plainnet.MeanSquaredError;
 import plainnet.Network;
 import plainnet.Optimizer;
+import plainnet.Reduction;
 import plainnet.Rng;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * {@code plainnet bench}: timed training steps (forward, loss, backward, Adam step) for a list of
@@ -208,17 +208,17 @@ final class BenchCommand {
             int K = sizes[sizes.length - 1];
             x = new double[batch][sizes[0]];
             for (double[] row : x) for (int i = 0; i < row.length; i++) row[i] = rng.nextDouble();
-            if (lossName.equals("softmax")) {
+            Kind kind = Kinds.named(lossName);
+            if (kind.oneLabelColumn()) { // one class per row
                 int[] c = new int[batch];
                 for (int n = 0; n < batch; n++) c[n] = rng.nextInt(K);
                 t = Targets.ofClasses(c, K);
-                loss = new SoftmaxCrossEntropy();
             } else {
                 double[][] y = new double[batch][K];
                 for (double[] row : y) for (int k = 0; k < K; k++) row[k] = rng.nextDouble() < 0.5 ? 0 : 1;
                 t = Targets.of(y);
-                loss = lossName.equals("bce") ? new BinaryCrossEntropy() : new MeanSquaredError();
             }
+            loss = kind.loss(Reduction.PER_EXAMPLE, null, null);
             opt = Optimizer.adam(1e-4);
             dz = new double[batch][K];
             step();

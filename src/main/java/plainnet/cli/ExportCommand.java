@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import plainnet.MeanSquaredError;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kinds;
 import plainnet.onnx.OnnxExport;
 
 /** The command {@code export}: a model file as an ONNX model. See SPEC.md, section "ONNX export". */
@@ -50,7 +50,7 @@ final class ExportCommand {
     /** The graph's outputs with their shapes, as SPEC.md §25 names them. */
     private static String outputs(ModelFile m) {
         if (m.taskNet == null) {
-            return OnnxExport.LOGITS + " (N, " + m.outputs() + ")" + (m.loss instanceof MeanSquaredError ? "" : ", " + OnnxExport.PROBABILITIES + " (N, " + m.outputs() + ")");
+            return OnnxExport.LOGITS + " (N, " + m.outputs() + ")" + (Kinds.of(m.loss).onnxOp().equals("Identity") ? "" : ", " + OnnxExport.PROBABILITIES + " (N, " + m.outputs() + ")");
         }
         StringBuilder s = new StringBuilder();
         for (int g = 0; g < m.groupCount(); g++) {

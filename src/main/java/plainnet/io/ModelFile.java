@@ -3,22 +3,22 @@ package plainnet.io;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import plainnet.Activation;
-import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
 import plainnet.Group;
 import plainnet.GroupedLoss;
 import plainnet.Loss;
-import plainnet.MeanSquaredError;
 import plainnet.Network;
 import plainnet.Reduction;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.Standardization;
 import plainnet.TaskNetwork;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * The model file: a network, its loss and its task names, as versioned JSON. See SPEC.md,
@@ -208,7 +208,7 @@ public final class ModelFile {
      * @return the name, not empty
      */
     private String oneGroupName() {
-        if (loss instanceof SoftmaxCrossEntropy) {
+        if (Kinds.of(loss).oneLabelColumn()) {
             int eq = tasks.get(0).lastIndexOf('=');
             if (eq > 0) return tasks.get(0).substring(0, eq);
         }
@@ -381,12 +381,9 @@ public final class ModelFile {
         Map<String, Object> m = new LinkedHashMap<String, Object>();
         m.put("kind", loss.name());
         m.put("reduction", loss.reduction().fileName());
-        if (loss instanceof BinaryCrossEntropy) {
-            m.put("task_weight", ((BinaryCrossEntropy) loss).taskWeight());
-            m.put("pos_weight", ((BinaryCrossEntropy) loss).posWeight());
-        } else if (loss instanceof MeanSquaredError) {
-            m.put("weight", ((MeanSquaredError) loss).weight());
-        }
+        Kind kind = Kinds.of(loss); // its weight fields, in the file's order (SPEC.md §27.7)
+        if (kind.taskWeightField() != null) m.put(kind.taskWeightField(), kind.taskWeight(loss));
+        if (kind.posWeightField() != null) m.put(kind.posWeightField(), kind.posWeight(loss));
         return m;
     }
 
@@ -577,27 +574,20 @@ public final class ModelFile {
      *                         vector of the wrong length or out of range
      */
     public static Loss loss(Fields f, int K) throws FormatException {
-        String kind = f.string("kind");
+        String name = f.string("kind");
         Reduction reduction = reduction(f);
-        if (kind.equals(BinaryCrossEntropy.NAME)) {
-            f.noOtherKeys("kind", "reduction", "task_weight", "pos_weight");
-            double[] w = f.optionalVector("task_weight", K);
-            double[] p = f.optionalVector("pos_weight", K);
-            if (w != null) for (int k = 0; k < K; k++) if (!(w[k] >= 0.0)) throw f.error("task_weight", "expected numbers >= 0, found " + w[k] + " at index " + k);
-            if (p != null) for (int k = 0; k < K; k++) if (!(p[k] > 0.0)) throw f.error("pos_weight", "expected numbers > 0, found " + p[k] + " at index " + k);
-            return new BinaryCrossEntropy(reduction, w, p);
-        }
-        if (kind.equals(SoftmaxCrossEntropy.NAME)) {
-            f.noOtherKeys("kind", "reduction");
-            return new SoftmaxCrossEntropy(reduction);
-        }
-        if (kind.equals(MeanSquaredError.NAME)) {
-            f.noOtherKeys("kind", "reduction", "weight");
-            double[] w = f.optionalVector("weight", K);
-            if (w != null) for (int k = 0; k < K; k++) if (!(w[k] >= 0.0)) throw f.error("weight", "expected numbers >= 0, found " + w[k] + " at index " + k);
-            return new MeanSquaredError(reduction, w);
-        }
-        throw f.error("kind", "expected one of " + BinaryCrossEntropy.NAME + ", " + SoftmaxCrossEntropy.NAME + ", " + MeanSquaredError.NAME + ", found \"" + kind + "\"");
+        Kind kind = Kinds.byFileName(name); // the kind decides its weight fields (SPEC.md §27.7)
+        if (kind == null) throw f.error("kind", "expected one of " + String.join(", ", Kinds.fileNames()) + ", found \"" + name + "\"");
+        String wField = kind.taskWeightField(), pField = kind.posWeightField();
+        List<String> keys = new ArrayList<String>(Arrays.asList("kind", "reduction"));
+        if (wField != null) keys.add(wField);
+        if (pField != null) keys.add(pField);
+        f.noOtherKeys(keys.toArray(new String[0]));
+        double[] w = wField == null ? null : f.optionalVector(wField, K);
+        double[] p = pField == null ? null : f.optionalVector(pField, K);
+        if (w != null) for (int k = 0; k < K; k++) if (!(w[k] >= 0.0)) throw f.error(wField, "expected numbers >= 0, found " + w[k] + " at index " + k);
+        if (p != null) for (int k = 0; k < K; k++) if (!(p[k] > 0.0)) throw f.error(pField, "expected numbers > 0, found " + p[k] + " at index " + k);
+        return kind.loss(reduction, w, p);
     }
 
     private static Reduction reduction(Fields f) throws FormatException {

@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import plainnet.Activation;
-import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
 import plainnet.Group;
 import plainnet.Loss;
 import plainnet.Network;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.TaskNetwork;
 import plainnet.io.FormatException;
 import plainnet.io.Json;
 import plainnet.io.ModelFile;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * A model as an ONNX model (a serialized {@code ModelProto}), written with plainnet's own
@@ -155,10 +155,11 @@ public final class OnnxExport {
         int K = net.outputs();
         String columns = "columns: " + String.join(", ", m.tasks);
         outputs.add(g.valueInfo(LOGITS, K, "the last layer's output a_" + (net.size() - 1) + " (z for an identity layer); " + columns));
-        String op = outputOp(m.loss);
+        Kind kind = Kinds.of(m.loss);
+        String op = kind.onnxOp();
         if (!op.equals("Identity")) {
             g.node(op, op.toLowerCase(Locale.ROOT), new String[] {LOGITS}, PROBABILITIES, opAttribute(op));
-            outputs.add(g.valueInfo(PROBABILITIES, K, opDoc(op) + "; " + columns));
+            outputs.add(g.valueInfo(PROBABILITIES, K, kind.onnxMeaning() + "; " + columns));
         }
         return net.size() + " dense layers, loss " + m.loss.name();
     }
@@ -180,11 +181,12 @@ public final class OnnxExport {
             Network tower = net.tower(t);
             String logits = group.name + LOGITS_SUFFIX;
             layers(g, tower, "tower" + t + "_", "groups[" + t + "].tower", h, logits);
-            String op = outputOp(group.loss);
+            Kind kind = Kinds.of(group.loss);
+            String op = kind.onnxOp();
             g.node(op, "tower" + t + "_" + op.toLowerCase(Locale.ROOT), new String[] {logits}, group.name, opAttribute(op));
             String columns = "columns: " + String.join(", ", m.groupTasks(t));
             outputs.add(g.valueInfo(logits, group.K, "group " + group.name + ": its tower's last layer's output a_" + (tower.size() - 1) + " (z for an identity layer); " + columns));
-            outputs.add(g.valueInfo(group.name, group.K, "group " + group.name + ": " + opDoc(op) + "; " + columns));
+            outputs.add(g.valueInfo(group.name, group.K, "group " + group.name + ": " + kind.onnxMeaning() + "; " + columns));
             towers.append(t == 0 ? "" : ", ").append(group.name).append(" (").append(tower.size()).append(tower.size() == 1 ? " layer, loss " : " layers, loss ")
                 .append(group.loss.name()).append(')');
         }
@@ -233,27 +235,9 @@ public final class OnnxExport {
         return a;
     }
 
-    /**
-     * The operator of a loss kind's output, what {@code predict} writes for its columns: softmax
-     * cross-entropy {@code Softmax} (over axis 1), binary cross-entropy {@code Sigmoid}, squared
-     * error {@code Identity}. The one place of this file that asks for a loss kind.
-     */
-    private static String outputOp(Loss loss) {
-        if (loss instanceof SoftmaxCrossEntropy) return "Softmax";
-        if (loss instanceof BinaryCrossEntropy) return "Sigmoid";
-        return "Identity";
-    }
-
     /** The attribute of an output operator: axis = 1 for Softmax (the classes), none for the others. */
     private static Protobuf opAttribute(String op) {
         return op.equals("Softmax") ? intAttribute("axis", 1) : null;
-    }
-
-    /** What an output operator computes from the logits, for its output's doc_string. */
-    private static String opDoc(String op) {
-        if (op.equals("Softmax")) return "softmax of the logits over axis 1 (the classes)";
-        if (op.equals("Sigmoid")) return "sigmoid of each logit, one column per task";
-        return "the outputs themselves (squared error: no output function)";
     }
 
     /**
