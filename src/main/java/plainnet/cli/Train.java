@@ -57,6 +57,7 @@ final class Train {
         o.value("unfreeze", "MODE", "none", "gradual: train the new layers alone in the first epoch, then unfreeze one more layer from the top each epoch");
         o.value("lr-decay", "F", "1", "discriminative learning rates: the layer d steps below the top trains at lr * F^-d (ULMFiT: 2.6; 1: off)");
         o.value("l2-sp", "ALPHA", "0", "L2-SP: add (ALPHA/2)*|W - W0|^2 to the loss, W0 the --model's weights of the kept layers (0 for new layers)");
+        Strategies.options(o);
         return o;
     }
 
@@ -111,6 +112,7 @@ final class Train {
             out.print(o.help());
             return 0;
         }
+        if (Strategies.requested(o)) return Strategies.auto(o, out, err);
         String outFile = o.required("out");
         String lossOption = Build.kindOption(o);
         double lr = o.number("lr", 0.0, true);
