@@ -89,6 +89,13 @@ final class Comparison {
         return s;
     }
 
+    /** The rates of the search, as "0.005, 0.02". */
+    static String rates(Protocol p) {
+        StringBuilder s = new StringBuilder();
+        for (double lr : p.rates()) s.append(s.length() == 0 ? "" : ", ").append(lr);
+        return s.toString();
+    }
+
     /** The rows at the given indices, in that order, with their file lines (x rows shared, not copied). */
     static Setup.Data subset(Setup.Data d, int[] index) {
         int[] lines = new int[index.length];

@@ -208,11 +208,11 @@ final class Strategies {
         int chosen = Protocol.chosen(scores(m, lower));
         Outcome saved = byArm[chosen][bestRepeat(m[chosen], lower)];
 
-        out.printf(Locale.ROOT, "transfer --strategy auto: %d strategies, each trained at rates %s with early stopping (SPEC.md section 20), on %d validation splits%n",
-            arms.size(), rates(protocol), R);
-        out.printf(Locale.ROOT, "of %d rows each from the %d rows of %s (--split %s); validation %s, mean ± standard error over the repeats;%n",
-            splits[0][0].length, d.x.length, file, o.get("split") == null ? Comparison.SPLIT : o.get("split"), metric);
-        out.println("vs scratch: the paired difference per repeat, ≈ = within noise (|mean| <= 2 standard errors).");
+        out.printf(Locale.ROOT, "transfer --strategy auto: %d strategies, each trained at rates %s with early stopping (SPEC.md section 20),%n",
+            arms.size(), Comparison.rates(protocol));
+        out.printf(Locale.ROOT, "on %d validation splits of %d of the %d rows of %s (--split %s).%n", R, splits[0][0].length, d.x.length, file,
+            o.get("split") == null ? Comparison.SPLIT : o.get("split"));
+        out.printf(Locale.ROOT, "Validation %s, mean ± standard error over the repeats; vs scratch: paired by repeat, ≈ = within noise.%n", metric);
         out.println();
         out.print(report(metric, lower, names, m, vl));
         if (K < 2) out.println("(last two layers: left out, the model keeps one layer below the new head)");
@@ -410,11 +410,6 @@ final class Strategies {
         return s.toString();
     }
 
-    private static String rates(Protocol p) {
-        StringBuilder s = new StringBuilder();
-        for (double lr : p.rates()) s.append(s.length() == 0 ? "" : ", ").append(lr);
-        return s.toString();
-    }
 
     private static double lowest(double[][] m) {
         double lo = Double.POSITIVE_INFINITY;
