@@ -60,7 +60,11 @@ public final class Protocol {
         this.batch = batch;
     }
 
-    /** The rates of the search, a copy. */
+    /**
+     * The rates of the search.
+     *
+     * @return a copy of the rates (M)
+     */
     public double[] rates() {
         return rates.clone();
     }
@@ -75,7 +79,9 @@ public final class Protocol {
      *
      * @param rows the row indices to split (not modified)
      * @param V    the validation rows, 1 ≤ V &lt; rows.length
+     * @param seed the seed of the shuffle
      * @return {validation (V), training (rows.length − V)}
+     * @throws IllegalArgumentException when V is out of range
      */
     public static int[][] split(int[] rows, int V, long seed) {
         if (V < 1 || V >= rows.length) throw new IllegalArgumentException("split: expected 1 to " + (rows.length - 1) + " validation rows, found " + V);
@@ -84,7 +90,13 @@ public final class Protocol {
         return new int[][] {Arrays.copyOfRange(order, 0, V), Arrays.copyOfRange(order, V, order.length)};
     }
 
-    /** The rows of a (N, ·) at the given indices, shared, not copied. */
+    /**
+     * The rows of a at the given indices.
+     *
+     * @param a     (N, ·) the rows
+     * @param index (M) indices into a
+     * @return (M, ·) the rows a[index[j]], shared, not copied
+     */
     public static double[][] rows(double[][] a, int[] index) {
         double[][] out = new double[index.length][];
         for (int j = 0; j < index.length; j++) out[j] = a[index[j]];
@@ -94,13 +106,23 @@ public final class Protocol {
     // ----------------------------------------------------------------------------------------
     // the training recipe
 
-    /** The epochs of a run on N rows: ⌈steps / ⌈N / batch⌉⌉, at least 1. */
+    /**
+     * The epochs of a run on N rows.
+     *
+     * @param N the training rows
+     * @return ⌈steps / ⌈N / batch⌉⌉, at least 1
+     */
     public int epochs(int N) {
         int batches = (N + batch - 1) / batch;
         return Math.max(1, (steps + batches - 1) / batches);
     }
 
-    /** The early-stopping patience of a run on N rows: ⌈PATIENCE_STEPS / ⌈N / batch⌉⌉ epochs, at least 1. */
+    /**
+     * The early-stopping patience of a run on N rows.
+     *
+     * @param N the training rows
+     * @return ⌈PATIENCE_STEPS / ⌈N / batch⌉⌉ epochs, at least 1
+     */
     public int patience(int N) {
         int batches = (N + batch - 1) / batch;
         return Math.max(1, (PATIENCE_STEPS + batches - 1) / batches);
@@ -132,7 +154,17 @@ public final class Protocol {
      * weights (SPEC.md §19). With {@code gradual}: {@code Trainer.fitGradual} from the network's
      * lowest trainable layer. Training uses the network's thread setting.
      *
-     * @param listener called after every epoch, or null
+     * @param net         the network to train (its frozen flags say which layers train)
+     * @param loss        the loss
+     * @param x           (N, I) training inputs
+     * @param t           the training targets (N, K)
+     * @param xVal        (V, I) validation inputs, or null
+     * @param tVal        the validation targets (V, K), or null
+     * @param lr          the learning rate
+     * @param shuffleSeed the seed of the mini-batch shuffle
+     * @param gradual     true for gradual unfreezing (SPEC.md §19)
+     * @param listener    called after every epoch, or null
+     * @return the trained network with its rate, validation loss and the trainer's result
      */
     public Fit fit(Network net, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, double lr, long shuffleSeed, boolean gradual,
                    Consumer<Trainer.Epoch> listener) {
@@ -150,7 +182,16 @@ public final class Protocol {
      * The learning-rate search: one run per rate, in order, each from its own network of
      * {@code make} (called once per rate), with early stopping on (xVal, tVal).
      *
-     * @param listener gives the epoch listener of each run, or null for none
+     * @param make        a new network per call, the same initial weights every call
+     * @param loss        the loss
+     * @param x           (N, I) training inputs
+     * @param t           the training targets (N, K)
+     * @param xVal        (V, I) validation inputs
+     * @param tVal        the validation targets (V, K)
+     * @param shuffleSeed the seed of the mini-batch shuffle of every run
+     * @param gradual     true for gradual unfreezing (SPEC.md §19)
+     * @param listener    gives the epoch listener of each run, or null for none
+     * @return the run at each rate (M), in the order of the rates
      */
     public Fit[] search(Supplier<Network> make, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed, boolean gradual,
                         Listener listener) {
@@ -174,14 +215,25 @@ public final class Protocol {
         Consumer<Trainer.Epoch> start(double lr, Network net);
     }
 
-    /** The run with the lowest validation loss (the first rate on a tie). */
+    /**
+     * The run the rate search keeps.
+     *
+     * @param f the runs (M ≥ 1)
+     * @return the run with the lowest validation loss (the first rate on a tie)
+     */
     public static Fit best(Fit[] f) {
         Fit best = f[0];
         for (Fit c : f) if (c.valLoss < best.valLoss) best = c;
         return best;
     }
 
-    /** The result of a run submitted to a pool, with the run's own exception rethrown as it was. */
+    /**
+     * The result of a run submitted to a pool, waiting for it.
+     *
+     * @param <T> the result's type
+     * @param f   the run
+     * @return its result; the run's own unchecked exception or error is rethrown as it was
+     */
     public static <T> T get(Future<T> f) {
         try {
             return f.get();
@@ -199,39 +251,72 @@ public final class Protocol {
     // ----------------------------------------------------------------------------------------
     // statistics over repeats
 
-    /** The mean of a (R), summed in index order. */
+    /**
+     * The mean over repeats.
+     *
+     * @param a (R) values
+     * @return their sum in index order ÷ R
+     */
     public static double mean(double[] a) {
         double s = 0.0;
         for (double v : a) s += v;
         return s / a.length;
     }
 
-    /** Standard error of the mean over repeats: sd / √R, sd the sample standard deviation (÷ (R − 1)). */
+    /**
+     * The standard error of the mean over repeats.
+     *
+     * @param a (R) values, R ≥ 2
+     * @return sd / √R, sd the sample standard deviation (÷ (R − 1))
+     */
     public static double se(double[] a) {
         double m = mean(a), s = 0.0;
         for (double v : a) s += (v - m) * (v - m);
         return Math.sqrt(s / (a.length - 1)) / Math.sqrt(a.length);
     }
 
-    /** a − b, repeat by repeat (both arms of a repeat share its rows, so the difference is paired). */
+    /**
+     * The paired difference (both arms of a repeat share its rows).
+     *
+     * @param a (R) one arm's values
+     * @param b (R) the other arm's values
+     * @return (R) a − b, repeat by repeat
+     */
     public static double[] minus(double[] a, double[] b) {
         double[] d = new double[a.length];
         for (int r = 0; r < a.length; r++) d[r] = a[r] - b[r];
         return d;
     }
 
-    /** Within noise (≈): the mean paired difference is at most two of its standard errors from 0. */
+    /**
+     * Within noise (≈).
+     *
+     * @param a (R) one arm's values
+     * @param b (R) the other arm's values
+     * @return true when |mean(a − b)| ≤ 2·se(a − b)
+     */
     public static boolean noise(double[] a, double[] b) {
         double[] diff = minus(a, b);
         return Math.abs(mean(diff)) <= 2 * se(diff);
     }
 
-    /** "mean ± se" with 3 decimals. */
+    /**
+     * The table's cell of one arm.
+     *
+     * @param a (R) values
+     * @return "mean ± se" with 3 decimals
+     */
     public static String pm(double[] a) {
         return String.format(Locale.ROOT, "%.3f ± %.3f", mean(a), se(a));
     }
 
-    /** The paired difference a − b as "+mean ± se" with 3 decimals. */
+    /**
+     * The table's cell of a paired difference.
+     *
+     * @param a (R) one arm's values
+     * @param b (R) the other arm's values
+     * @return a − b as "+mean ± se" with 3 decimals
+     */
     public static String pmDiff(double[] a, double[] b) {
         double[] diff = minus(a, b);
         return String.format(Locale.ROOT, "%+.3f ± %.3f", mean(diff), se(diff));
@@ -244,6 +329,7 @@ public final class Protocol {
      * The arm with the highest mean validation score (the first in table order on a tie).
      *
      * @param score (arms, R) a validation score per arm and repeat, higher is better
+     * @return the arm's index
      */
     public static int chosen(double[][] score) {
         int best = 0;
@@ -251,7 +337,12 @@ public final class Protocol {
         return best;
     }
 
-    /** The arm other than {@link #chosen} with the highest mean score (the first in table order on a tie); −1 with one arm. */
+    /**
+     * The runner-up of the choice.
+     *
+     * @param score (arms, R) a validation score per arm and repeat, higher is better
+     * @return the arm other than {@link #chosen} with the highest mean score (the first in table order on a tie); −1 with one arm
+     */
     public static int runnerUp(double[][] score) {
         int c = chosen(score), second = -1;
         for (int a = 0; a < score.length; a++) {
@@ -260,7 +351,12 @@ public final class Protocol {
         return second;
     }
 
-    /** Validation cannot tell the choice from the runner-up ({@link #noise}); false with one arm. */
+    /**
+     * Whether validation can tell the choice from the runner-up.
+     *
+     * @param score (arms, R) a validation score per arm and repeat, higher is better
+     * @return true when the choice is within noise of the runner-up ({@link #noise}); false with one arm
+     */
     public static boolean choiceInNoise(double[][] score) {
         int second = runnerUp(score);
         return second >= 0 && noise(score[chosen(score)], score[second]);
