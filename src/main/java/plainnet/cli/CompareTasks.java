@@ -3,21 +3,18 @@ package plainnet.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import plainnet.Activation;
 import plainnet.BinaryCrossEntropy;
-import plainnet.Dense;
-import plainnet.Init;
 import plainnet.Loss;
 import plainnet.MeanSquaredError;
 import plainnet.Network;
 import plainnet.Rng;
 import plainnet.Targets;
 import plainnet.demo.Protocol;
-import plainnet.demo.Svg;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 
@@ -48,23 +45,6 @@ final class CompareTasks {
         return o;
     }
 
-    /** One network's result on one repeat: its per-task validation metric (K for the multi-task network, 1 for a separate one). */
-    private static final class Result {
-        final String name;
-        final int repeat;
-        final double[] metric;
-        final Protocol.Fit fit;
-        final List<Comparison.Runs.Run> runs;
-
-        Result(String name, int repeat, double[] metric, Protocol.Fit fit, List<Comparison.Runs.Run> runs) {
-            this.name = name;
-            this.repeat = repeat;
-            this.metric = metric;
-            this.fit = fit;
-            this.runs = runs;
-        }
-    }
-
     static int run(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
         Options o = options();
         if (!o.parse(args)) {
@@ -92,108 +72,103 @@ final class CompareTasks {
         List<String> features = Setup.features(o, csv, labels);
         Setup.Data d = Setup.read(csv, features, labels, kind, 0, "--loss", true);
         Setup.announce(progress, csv, labels, d, kind);
-        int K = labels.size(), I = features.size();
+        int K = labels.size();
         Loss multiLoss = loss(kind), oneLoss = loss(kind);
         int[][][] splits = Comparison.splits(d.x.length, F, splitSeed, R);
-        if (progress != null) {
-            progress.printf(Locale.ROOT, "plainnet: compare-tasks: (1 + %d networks) x %d repeats x %d rates; each repeat validates on %d of the %d rows, %d threads%n",
-                K, R, protocol.rates().length, splits[0][0].length, d.x.length, threads);
-        }
+        Comparison.started(progress, "compare-tasks: (1 + " + K + " networks)", protocol, splits, threads);
 
         double[][] labeled = new double[K][R]; // (K, R) the training rows labeled for each task
-        List<Callable<Result>> jobs = new ArrayList<Callable<Result>>();
+        List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
         for (int r = 0; r < R; r++) {
-            final int rep = r;
-            final long s = seed + r;
             Setup.Data train = Comparison.subset(d, splits[1][r]), val = Comparison.subset(d, splits[0][r]);
-            jobs.add(() -> {
-                List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
-                Protocol.Fit f = Protocol.best(protocol.search(() -> network(hidden, I, K, s), multiLoss, train.x, train.t, val.x, val.t, s, false,
-                    history == null ? null : history.recorder(runs, "multi-task", rep + 1)));
-                double[][] z = Setup.outputs(f.net, val.x);
-                double[] m = new double[K];
-                for (int k = 0; k < K; k++) m[k] = Comparison.taskMetric(kind, z, val.t, k);
-                return new Result("multi-task", rep, m, f, runs);
-            });
+            jobs.add(new Job(protocol, multiLoss, kind, hidden, train, val, r, seed + r, history, -1, "multi-task"));
             for (int k = 0; k < K; k++) {
-                final int task = k;
                 Setup.Data tk = labeledFor(train, k), vk = labeledFor(val, k);
                 if (tk.x.length == 0 || vk.x.length == 0) {
                     throw new UsageException("task " + labels.get(k) + " has no labeled rows among the " + (tk.x.length == 0 ? "training" : "validation") + " rows of repeat "
                         + (r + 1) + "; give it more labels or another --split");
                 }
                 labeled[k][r] = tk.x.length;
-                Supplier<Network> make = () -> network(hidden, I, 1, s);
-                jobs.add(() -> {
-                    List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
-                    Protocol.Fit f = Protocol.best(protocol.search(make, oneLoss, tk.x, tk.t, vk.x, vk.t, s, false,
-                        history == null ? null : history.recorder(runs, "separate " + labels.get(task), rep + 1)));
-                    double m = Comparison.taskMetric(kind, Setup.outputs(f.net, vk.x), vk.t, 0);
-                    return new Result("separate " + labels.get(task), rep, new double[] {m}, f, runs);
-                });
+                jobs.add(new Job(protocol, oneLoss, kind, hidden, tk, vk, r, seed + r, history, k, "separate " + labels.get(k)));
             }
         }
         String metric = Comparison.metricName(kind);
-        List<Result> done = Comparison.runAll(jobs, threads, c -> {
-            if (progress == null) return;
-            StringBuilder m = new StringBuilder();
-            for (double v : c.metric) m.append(m.length() == 0 ? "" : " ").append(Training.num(v));
-            progress.printf(Locale.ROOT, "plainnet: repeat %d/%d: %s: val %s %s, val loss %s (lr %s, kept epoch %d of %d)%n", c.repeat + 1, R, c.name, metric, m,
-                Training.fixed(c.fit.valLoss, 5), c.fit.lr, c.fit.result.keptEpoch, c.fit.result.history.size());
-        });
+        List<Comparison.Result> done = Comparison.runAll(jobs, threads, progress, R, metric);
 
         double[][] multi = new double[K][R], separate = new double[K][R]; // (K, R)
         int q = 0;
         for (int r = 0; r < R; r++) {
-            Result m = done.get(q++);
-            if (history != null) history.add(m.runs, m.fit.lr, m.fit.result.keptEpoch);
-            for (int k = 0; k < K; k++) {
-                multi[k][r] = m.metric[k];
-                Result s = done.get(q++);
-                separate[k][r] = s.metric[0];
-                if (history != null) history.add(s.runs, s.fit.lr, s.fit.result.keptEpoch);
+            for (int k = -1; k < K; k++) {
+                Comparison.Result c = done.get(q++);
+                if (history != null) history.add(c.runs, c.fit.lr, c.fit.result.keptEpoch);
+                for (int j = 0; j < K; j++) if (k < 0) multi[j][r] = c.metric[j];
+                if (k >= 0) separate[k][r] = c.metric[0];
             }
         }
         String[] tasks = labels.toArray(new String[0]);
         double[] meanLabeled = new double[K];
         for (int k = 0; k < K; k++) meanLabeled[k] = Protocol.mean(labeled[k]);
-        out.printf(Locale.ROOT, "compare-tasks: one network for all %d tasks vs one per task (--hidden %s), each trained at rates %s%n", K,
-            hidden.isEmpty() ? "none" : hidden, Comparison.rates(protocol));
-        out.printf(Locale.ROOT, "with early stopping (SPEC.md section 20), on %d validation splits of %d of the %d rows of %s (--split %s).%n",
-            R, splits[0][0].length, d.x.length, csv.file, o.get("split") == null ? Comparison.SPLIT : o.get("split"));
-        out.printf(Locale.ROOT, "Validation %s per task on its labeled rows, mean ± standard error over the repeats; difference paired by repeat, ≈ = within noise.%n",
+        out.print(Comparison.header("compare-tasks: one network for all " + K + " tasks vs one per task (--hidden " + (hidden.isEmpty() ? "none" : hidden) + ")",
+            protocol, R, splits[0][0].length, d.x.length, csv.file, o));
+        out.printf(Locale.ROOT, "Validation %s per task on its labeled rows, mean ± standard error over the repeats; difference paired by repeat, ≈ = within noise.%n%n",
             metric);
-        out.println();
         out.print(report(metric, kind.equals("mse"), tasks, meanLabeled, multi, separate, hidden));
         if (history != null) {
-            List<Svg.Series> series = new ArrayList<Svg.Series>();
-            series.add(Comparison.series("multi-task (1 net)", multi));
-            series.add(Comparison.series("separate (" + K + " nets)", separate));
-            double top = 0.0;
-            for (double[][] a : new double[][][] {multi, separate}) for (double[] t : a) for (double v : t) if (v <= Double.MAX_VALUE) top = Math.max(top, v);
-            boolean mse = kind.equals("mse");
-            history.write("compare-tasks: validation " + metric + " per task", "validation " + metric + " (± standard error)", tasks, series,
-                mse ? 0.0 : 0.5, mse ? (top > 0 ? top * 1.1 : 1.0) : 1.0, quiet ? null : err);
+            history.write("compare-tasks: validation " + metric + " per task", metric, kind.equals("mse"), tasks, new double[][][] {multi, separate},
+                new String[] {"multi-task (1 net)", "separate (" + K + " nets)"}, quiet ? null : err);
         }
         return 0;
     }
 
-    private static Loss loss(String kind) {
-        return kind.equals("mse") ? new MeanSquaredError() : new BinaryCrossEntropy();
+    /**
+     * One network on one repeat, trained by the protocol (Callable: the job; Supplier: its initial
+     * network at every rate): the multi-task network (task −1) on all columns, or task k's own.
+     */
+    private static final class Job implements Callable<List<Comparison.Result>>, Supplier<Network> {
+        final Protocol protocol;
+        final Loss loss;
+        final String kind, hidden, name;
+        final Setup.Data train, val;
+        final int repeat, task;
+        final long seed;
+        final Comparison.Runs history;
+
+        Job(Protocol protocol, Loss loss, String kind, String hidden, Setup.Data train, Setup.Data val, int repeat, long seed, Comparison.Runs history, int task,
+            String name) {
+            this.protocol = protocol;
+            this.loss = loss;
+            this.kind = kind;
+            this.hidden = hidden;
+            this.train = train;
+            this.val = val;
+            this.repeat = repeat;
+            this.seed = seed;
+            this.history = history;
+            this.task = task;
+            this.name = name;
+        }
+
+        /** --hidden and the output layer (one unit per column of the targets) from Rng(seed). */
+        @Override
+        public Network get() {
+            return new Network(Comparison.layers(hidden, train.x[0].length, train.t.y[0].length, new Rng(seed)));
+        }
+
+        /** The rate search, then the validation metric of every column (K for the multi-task network, 1 for a task's own). */
+        @Override
+        public List<Comparison.Result> call() {
+            List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
+            Protocol.Fit f = Protocol.best(protocol.search(this, loss, train.x, train.t, val.x, val.t, seed, false,
+                history == null ? null : history.recorder(runs, name, repeat + 1)));
+            double[][] z = Setup.outputs(f.net, val.x);
+            double[] m = new double[z[0].length];
+            for (int k = 0; k < m.length; k++) m[k] = Comparison.metric(kind, null, z, val.t, k);
+            return Collections.singletonList(new Comparison.Result(name, repeat, m, f, runs));
+        }
     }
 
-    /** --hidden's layers and an identity output layer of O units (xavier_normal) on I inputs, drawn from Rng(seed) in order, as {@code train} draws them. */
-    static Network network(String hidden, int I, int O, long seed) {
-        Rng rng = new Rng(seed);
-        List<Dense> layers;
-        try {
-            layers = Build.hidden(hidden, I, rng, "hidden");
-        } catch (UsageException e) {
-            throw new IllegalStateException(e); // checked before any work
-        }
-        int top = layers.isEmpty() ? I : layers.get(layers.size() - 1).O;
-        layers.add(new Dense(top, O, Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
-        return new Network(layers);
+    private static Loss loss(String kind) {
+        return kind.equals("mse") ? new MeanSquaredError() : new BinaryCrossEntropy();
     }
 
     /** The rows of d where task k is labeled, in order, with that task's column alone as (rows, 1) targets. */
@@ -235,7 +210,7 @@ final class CompareTasks {
         StringBuilder t = new StringBuilder();
         String row = "| %-" + width + "s | %7s | %-15s | %-15s | %-20s |%s%n";
         t.append(String.format(Locale.ROOT, row, "task", "labeled", "multi-task", "separate", "multi - separate", ""));
-        t.append("|").append(repeat('-', width + 2)).append("|---------|-----------------|-----------------|----------------------|\n");
+        t.append("|").append(String.format(Locale.ROOT, "%" + (width + 2) + "s", "").replace(' ', '-')).append("|---------|-----------------|-----------------|----------------------|\n");
         List<String> hurt = new ArrayList<String>();
         for (int k = 0; k < K; k++) {
             boolean h = hurts(multi[k], separate[k], lower);
@@ -277,11 +252,4 @@ final class CompareTasks {
             s.append(s.length() == 0 ? "" : ",").append(2 * Integer.parseInt(parts[0].trim())).append(parts.length > 1 ? ":" + parts[1] : "");
         }
         return s.toString();
-    }
-
-    private static String repeat(char c, int n) {
-        char[] a = new char[n];
-        java.util.Arrays.fill(a, c);
-        return new String(a);
-    }
-}
+    }}

@@ -7,14 +7,19 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import plainnet.Activation;
+import plainnet.Dense;
+import plainnet.Init;
 import plainnet.Loss;
 import plainnet.Metrics;
+import plainnet.Rng;
 import plainnet.Targets;
+import plainnet.Trainer;
 import plainnet.demo.Protocol;
 import plainnet.demo.Svg;
 import plainnet.io.FormatException;
@@ -47,8 +52,9 @@ final class Comparison {
     static Protocol protocol(Options o) throws UsageException {
         double[] rates = o.numbers("rates");
         if (rates == null || rates.length == 0) throw new UsageException("option --rates expected one or more learning rates, e.g. 0.005,0.02, found none");
-        for (double lr : rates) {
-            if (!(lr > 0.0) || Double.isInfinite(lr)) throw new UsageException("option --rates expected learning rates > 0, found " + lr);
+        for (int i = 0; i < rates.length; i++) {
+            if (!(rates[i] > 0.0)) throw new UsageException("option --rates expected learning rates > 0, found " + rates[i]);
+            for (int j = 0; j < i; j++) if (rates[j] == rates[i]) throw new UsageException("option --rates expected different rates, found " + rates[i] + " twice");
         }
         return new Protocol(rates, o.integer("steps", 1), o.integer("batch", 1));
     }
@@ -96,6 +102,20 @@ final class Comparison {
         return s.toString();
     }
 
+    /** The first lines of a comparison's output: what is compared, the rates, the splits. */
+    static String header(String what, Protocol p, int R, int V, int N, String file, Options o) {
+        return String.format(Locale.ROOT, "%s, each trained at rates %s with early stopping (SPEC.md section 20),%non %d validation splits of %d of the %d rows of %s (--split %s).%n",
+            what, rates(p), R, V, N, file, o.get("split") == null ? SPLIT : o.get("split"));
+    }
+
+    /** The progress line as the runs start (nothing when progress is null). */
+    static void started(PrintStream progress, String what, Protocol p, int[][][] splits, int threads) {
+        if (progress == null) return;
+        int R = splits[0].length, V = splits[0][0].length;
+        progress.printf(Locale.ROOT, "plainnet: %s x %d repeats x %d rates; each repeat validates on %d of the %d rows, %d threads%n", what, R, p.rates().length, V,
+            V + splits[1][0].length, threads);
+    }
+
     /** The rows at the given indices, in that order, with their file lines (x rows shared, not copied). */
     static Setup.Data subset(Setup.Data d, int[] index) {
         int[] lines = new int[index.length];
@@ -109,18 +129,19 @@ final class Comparison {
     }
 
     /**
-     * The validation metric of outputs z against t: the progress line's accuracy (softmax
-     * accuracy, or the mean over tasks of the binary accuracies) or, for mse, the mean of (z − y)²
-     * over the labeled entries.
+     * The validation metric of outputs z against t: for bce and softmax the progress line's
+     * accuracy (softmax accuracy, or the mean over tasks of the binary accuracies; with k ≥ 0 the
+     * binary accuracy of column k); for mse the mean of (z − y)² over the labeled entries (of
+     * column k when k ≥ 0).
      */
-    static double metric(String kind, Loss loss, double[][] z, Targets t) {
-        if (!kind.equals("mse")) return Training.mainAccuracy(loss, z, t);
+    static double metric(String kind, Loss loss, double[][] z, Targets t, int k) {
+        if (!kind.equals("mse")) return k >= 0 ? Metrics.binary(z, t)[k].accuracy : Training.mainAccuracy(loss, z, t);
         double sum = 0.0;
         long count = 0;
         for (int n = 0; n < z.length; n++) {
-            for (int k = 0; k < z[n].length; k++) {
-                if (!t.labeled[n][k]) continue;
-                double e = z[n][k] - t.y[n][k];
+            for (int j = Math.max(k, 0); j < (k >= 0 ? k + 1 : z[n].length); j++) {
+                if (!t.labeled[n][j]) continue;
+                double e = z[n][j] - t.y[n][j];
                 sum += e * e;
                 count++;
             }
@@ -128,35 +149,60 @@ final class Comparison {
         return count == 0 ? Double.NaN : sum / count;
     }
 
-    /** The per-task metric of one output column k: its binary accuracy (bce) or mean squared error (mse) over its labeled entries. */
-    static double taskMetric(String kind, double[][] z, Targets t, int k) {
-        if (!kind.equals("mse")) return Metrics.binary(z, t)[k].accuracy;
-        double sum = 0.0;
-        long count = 0;
-        for (int n = 0; n < z.length; n++) {
-            if (!t.labeled[n][k]) continue;
-            double e = z[n][k] - t.y[n][k];
-            sum += e * e;
-            count++;
+    /**
+     * --hidden's layers and an identity output layer of O units ({@code xavier_normal}) on I
+     * inputs, drawn from rng in order, as {@code train} draws them.
+     */
+    static List<Dense> layers(String hidden, int I, int O, Rng rng) {
+        List<Dense> layers;
+        try {
+            layers = Build.hidden(hidden, I, rng, "hidden");
+        } catch (UsageException e) {
+            throw new IllegalStateException(e); // --hidden is checked before any work
         }
-        return count == 0 ? Double.NaN : sum / count;
+        layers.add(new Dense(layers.isEmpty() ? I : layers.get(layers.size() - 1).O, O, Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
+        return layers;
+    }
+
+    /** One network's result on one repeat: its validation metric (one per task for compare-tasks' multi-task network), its run and its recorded runs. */
+    static final class Result {
+        final String name;
+        final int repeat;
+        final double[] metric;
+        final Protocol.Fit fit;
+        final List<Runs.Run> runs;
+
+        Result(String name, int repeat, double[] metric, Protocol.Fit fit, List<Runs.Run> runs) {
+            this.name = name;
+            this.repeat = repeat;
+            this.metric = metric;
+            this.fit = fit;
+            this.runs = runs;
+        }
     }
 
     /**
-     * Runs the jobs on a pool of {@code threads} threads and returns their results in job order,
-     * handing each to {@code done} (the progress line) in that order as soon as it and the jobs
-     * before it are finished. Every job is seeded, so the results do not depend on the threads.
+     * Runs the jobs on a pool of {@code threads} threads and returns their results in job order.
+     * Each result gets a progress line (unless progress is null) as soon as it and the jobs before
+     * it are finished: the run's name, its validation metric and loss, its rate and kept epoch.
+     * Every job is seeded, so the results do not depend on the threads.
      */
-    static <T> List<T> runAll(List<Callable<T>> jobs, int threads, Consumer<T> done) {
+    static List<Result> runAll(List<Callable<List<Result>>> jobs, int threads, PrintStream progress, int R, String metric) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, jobs.size())));
         try {
-            List<Future<T>> futures = new ArrayList<Future<T>>();
-            for (Callable<T> job : jobs) futures.add(pool.submit(job));
-            List<T> results = new ArrayList<T>();
-            for (Future<T> f : futures) {
-                T result = Protocol.get(f);
-                if (done != null) done.accept(result);
-                results.add(result);
+            List<Future<List<Result>>> futures = new ArrayList<Future<List<Result>>>();
+            for (Callable<List<Result>> job : jobs) futures.add(pool.submit(job));
+            List<Result> results = new ArrayList<Result>();
+            for (Future<List<Result>> f : futures) {
+                for (Result c : Protocol.get(f)) {
+                    results.add(c);
+                    if (progress == null) continue;
+                    StringBuilder m = new StringBuilder();
+                    for (double v : c.metric) m.append(m.length() == 0 ? "" : " ").append(Training.num(v));
+                    Trainer.Result r = c.fit.result;
+                    progress.printf(Locale.ROOT, "plainnet: repeat %d/%d: %-15s val %s %s, val loss %s (lr %s, kept epoch %d of %d%s)%n", c.repeat + 1, R, c.name, metric, m,
+                        Training.fixed(c.fit.valLoss, 5), c.fit.lr, r.keptEpoch, r.history.size(), r.diverged ? "; diverged at every rate" : "");
+                }
             }
             return results;
         } finally {
@@ -240,21 +286,26 @@ final class Comparison {
             }
         }
 
-        /** Writes the CSV and the chart (categories: the arms; series: the metric per arm), each atomically. */
-        void write(String title, String yLabel, String[] arms, List<Svg.Series> series, double yMin, double yMax, PrintStream err) throws IOException {
+        /**
+         * Writes the CSV and the chart, each atomically: over the categories (the arms or tasks), one
+         * line per series of mean ± standard error of metric[series][category][repeat]; y from 0.5 to
+         * 1 for an accuracy, from 0 to 1.1 × the largest value for mse.
+         */
+        void write(String title, String metric, boolean mse, String[] categories, double[][][] values, String[] names, PrintStream err) throws IOException {
+            List<Svg.Series> series = new ArrayList<Svg.Series>();
+            double top = 0.0;
+            for (int j = 0; j < values.length; j++) {
+                double[] m = new double[categories.length], e = new double[categories.length];
+                for (int c = 0; c < categories.length; c++) {
+                    m[c] = Protocol.mean(values[j][c]);
+                    e[c] = Protocol.se(values[j][c]);
+                    if (m[c] + e[c] <= Double.MAX_VALUE) top = Math.max(top, m[c] + e[c]);
+                }
+                series.add(new Svg.Series(names[j], m, e));
+            }
             TextFiles.writeAtomically(csv, lines.toString());
-            TextFiles.writeAtomically(svg, Svg.lines(title, "", yLabel, arms, series, yMin, yMax));
+            TextFiles.writeAtomically(svg, Svg.lines(title, "", "validation " + metric + " (± standard error)", categories, series, mse ? 0.0 : 0.5,
+                mse ? (top > 0.0 ? 1.1 * top : 1.0) : 1.0));
             if (err != null) err.println("plainnet: wrote the history of every run to " + csv + " and a chart of the comparison to " + svg);
         }
-    }
-
-    /** A series of mean ± standard error per arm, from metric[arm][repeat]. */
-    static Svg.Series series(String name, double[][] metric) {
-        double[] m = new double[metric.length], e = new double[metric.length];
-        for (int a = 0; a < metric.length; a++) {
-            m[a] = Protocol.mean(metric[a]);
-            e[a] = Protocol.se(metric[a]);
-        }
-        return new Svg.Series(name, m, e);
-    }
-}
+    }}

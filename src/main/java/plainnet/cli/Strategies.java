@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import plainnet.Activation;
 import plainnet.Dense;
-import plainnet.Init;
 import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Rng;
@@ -35,15 +33,7 @@ final class Strategies {
     private Strategies() {}
 
     /** The strategies compared, in table order (a tie goes to the first). */
-    enum Arm {
-        SCRATCH("scratch"), LAST_LAYER("last layer"), LAST_TWO("last two layers"), FINE_TUNE("fine-tune all"), GRADUAL("gradual");
-
-        final String label;
-
-        Arm(String label) {
-            this.label = label;
-        }
-    }
+    static final String SCRATCH = "scratch", LAST_LAYER = "last layer", LAST_TWO = "last two layers", FINE_TUNE = "fine-tune all", GRADUAL = "gradual";
 
     /** transfer's options that fix one strategy or replace the protocol's recipe, refused with --strategy auto. */
     private static final String[] NOT_WITH_AUTO = {"freeze", "finetune-epochs", "finetune-lr", "unfreeze-from", "unfreeze", "lr-decay", "l2-sp", "lr", "epochs",
@@ -70,25 +60,6 @@ final class Strategies {
         return false;
     }
 
-    /** One strategy's best run (over the rates) on one repeat, with its validation metric. */
-    static final class Outcome {
-        final Arm arm;
-        final int repeat;
-        final Protocol.Fit fit;
-        final double metric;
-        final int trainRows;
-        final List<Comparison.Runs.Run> runs;
-
-        Outcome(Arm arm, int repeat, Protocol.Fit fit, double metric, int trainRows, List<Comparison.Runs.Run> runs) {
-            this.arm = arm;
-            this.repeat = repeat;
-            this.fit = fit;
-            this.metric = metric;
-            this.trainRows = trainRows;
-            this.runs = runs;
-        }
-    }
-
     static int auto(Options o, PrintStream out, PrintStream err) throws UsageException, IOException {
         for (String name : NOT_WITH_AUTO) {
             if (o.has(name)) {
@@ -112,8 +83,7 @@ final class Strategies {
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--model", model, "--data", data);
         TextFiles.checkOutput(record, "--out (its record " + record + ")", "--model", model, "--data", data);
         Comparison.Runs history = Comparison.Runs.of(o, outFile, "--model", model, "--data", data);
-        boolean quiet = o.has("quiet");
-        PrintStream progress = quiet ? null : err;
+        PrintStream progress = o.has("quiet") ? null : err;
 
         // The data and the loss as transfer reads them (SPEC.md §21).
         ModelFile source = ModelFile.load(Paths.get(model));
@@ -144,152 +114,124 @@ final class Strategies {
         kept.removeLast(drop);
         kept.unfreeze(0, kept.size());
         int K = kept.size();
-        List<Arm> arms = new ArrayList<Arm>(Arrays.asList(Arm.values()));
-        if (K < 2) arms.remove(Arm.LAST_TWO); // with one kept layer it would be "train everything from the start"
+        List<String> arms = new ArrayList<String>(Arrays.asList(SCRATCH, LAST_LAYER, LAST_TWO, FINE_TUNE, GRADUAL));
+        if (K < 2) arms.remove(LAST_TWO); // with one kept layer it would be "train everything from the start"
 
         int[][][] splits = Comparison.splits(d.x.length, F, splitSeed, R);
-        String metric = Comparison.metricName(kind);
-        if (progress != null) {
-            progress.printf(Locale.ROOT, "plainnet: --strategy auto: %d strategies x %d repeats x %d rates; each repeat validates on %d of the %d rows, %d threads%n",
-                arms.size(), R, protocol.rates().length, splits[0][0].length, d.x.length, threads);
-        }
-        String hidden = o.get("hidden");
-        final String lossKind = kind;
-        List<Callable<List<Outcome>>> jobs = new ArrayList<Callable<List<Outcome>>>();
+        Comparison.started(progress, "--strategy auto: " + arms.size() + " strategies", protocol, splits, threads);
+        List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
         for (int r = 0; r < R; r++) {
-            final int rep = r;
             Setup.Data train = Comparison.subset(d, splits[1][r]), val = Comparison.subset(d, splits[0][r]);
-            final Network base = kept.copy(); // each job owns its copy of the kept layers
-            Job job = new Job(protocol, loss, lossKind, train, val, rep, seed + rep, history);
-            jobs.add(() -> job.scratch(() -> scratch(base, hidden, d.outputs.size(), seed + rep)));
-            jobs.add(() -> job.headThenAll(() -> withHead(base, hidden, d.outputs.size(), seed + rep, K)));
-            if (arms.contains(Arm.LAST_TWO)) jobs.add(() -> job.one(Arm.LAST_TWO, () -> withHead(base, hidden, d.outputs.size(), seed + rep, K - 1), false));
-            jobs.add(() -> job.one(Arm.GRADUAL, () -> withHead(base, hidden, d.outputs.size(), seed + rep, K), true));
+            for (String arm : arms) {
+                if (arm.equals(FINE_TUNE)) continue; // it continues the last-layer runs, in their job
+                // each job owns its copy of the kept layers
+                jobs.add(new Job(protocol, loss, kind, train, val, r, seed + r, history, kept.copy(), o.get("hidden"), d.outputs.size(), arm));
+            }
         }
+        String metric = Comparison.metricName(kind);
         Train.Interrupt hook = Train.Interrupt.register(err, "transfer", outFile);
         try {
-            return compare(o, out, err, jobs, arms, R, threads, history, kind, protocol, splits, d, csv.file, K, loss, source, outFile, record, hook);
+            List<Comparison.Result> done = Comparison.runAll(jobs, threads, progress, R, metric);
+            // (arms, R) metric and validation loss, in table order
+            double[][] m = new double[arms.size()][R], vl = new double[arms.size()][R];
+            Comparison.Result[][] byArm = new Comparison.Result[arms.size()][R];
+            for (Comparison.Result c : done) {
+                int a = arms.indexOf(c.name);
+                byArm[a][c.repeat] = c;
+                m[a][c.repeat] = c.metric[0];
+                vl[a][c.repeat] = c.fit.valLoss;
+                if (history != null) history.add(c.runs, c.fit.lr, c.fit.result.keptEpoch);
+            }
+            String[] names = arms.toArray(new String[0]);
+            boolean lower = kind.equals("mse");
+            int chosen = Protocol.chosen(scores(m, lower));
+            Comparison.Result saved = byArm[chosen][bestRepeat(m[chosen], lower)];
+            out.print(Comparison.header("transfer --strategy auto: " + names.length + " strategies", protocol, R, splits[0][0].length, d.x.length, csv.file, o));
+            out.printf(Locale.ROOT, "Validation %s, mean ± standard error over the repeats; vs scratch: paired by repeat, ≈ = within noise.%n%n", metric);
+            out.print(report(metric, lower, names, m, vl));
+            if (K < 2) out.println("(last two layers: left out, the model keeps one layer below the new head)");
+            hook.save(new ModelFile(saved.fit.net, loss, d.features, d.outputs, source.standardize));
+            TextFiles.writeAtomically(record, record(names, byArm, metric, chosen, saved));
+            out.printf(Locale.ROOT, "saved %s: %s, the model of repeat %d (its best split: validation %s %s on %d rows, trained on %d rows at lr %s);%n", outFile,
+                names[chosen], saved.repeat + 1, metric, Training.num(saved.metric[0]), splits[0][0].length, splits[1][0].length, saved.fit.lr);
+            out.printf(Locale.ROOT, "every run is recorded in %s%n", record);
+            if (history != null) {
+                history.write("transfer --strategy auto: validation " + metric + " per strategy", metric, lower, names, new double[][][] {m},
+                    new String[] {"validation " + metric}, progress);
+            }
+            return 0;
         } finally {
             hook.unregister();
         }
     }
 
-    /** Runs the jobs, prints the table and saves the chosen model and the record. */
-    private static int compare(Options o, PrintStream out, PrintStream err, List<Callable<List<Outcome>>> jobs, List<Arm> arms, int R, int threads, Comparison.Runs history,
-                               String kind, Protocol protocol, int[][][] splits, Setup.Data d, String file, int K, Loss loss, ModelFile source, String outFile, Path record,
-                               Train.Interrupt hook) throws IOException {
-        boolean quiet = o.has("quiet");
-        PrintStream progress = quiet ? null : err;
-        String metric = Comparison.metricName(kind);
-        List<List<Outcome>> done = Comparison.runAll(jobs, threads, results -> {
-            if (progress == null) return;
-            for (Outcome c : results) {
-                progress.printf(Locale.ROOT, "plainnet: repeat %d/%d: %-15s val %s %s, val loss %s (lr %s, kept epoch %d of %d%s)%n", c.repeat + 1, R, c.arm.label, metric,
-                    Training.num(c.metric), Training.fixed(c.fit.valLoss, 5), c.fit.lr, c.fit.result.keptEpoch, c.fit.result.history.size(),
-                    c.fit.result.diverged ? "; diverged at every rate" : "");
-            }
-        });
-
-        // (arms, R) metric and validation loss, in table order
-        double[][] m = new double[arms.size()][R], vl = new double[arms.size()][R];
-        Outcome[][] byArm = new Outcome[arms.size()][R];
-        for (List<Outcome> job : done) {
-            for (Outcome c : job) {
-                int a = arms.indexOf(c.arm);
-                byArm[a][c.repeat] = c;
-                m[a][c.repeat] = c.metric;
-                vl[a][c.repeat] = c.fit.valLoss;
-                if (history != null) history.add(c.runs, c.fit.lr, c.fit.result.keptEpoch);
-            }
-        }
-        String[] names = new String[arms.size()];
-        for (int a = 0; a < names.length; a++) names[a] = arms.get(a).label;
-        boolean lower = kind.equals("mse");
-        int chosen = Protocol.chosen(scores(m, lower));
-        Outcome saved = byArm[chosen][bestRepeat(m[chosen], lower)];
-
-        out.printf(Locale.ROOT, "transfer --strategy auto: %d strategies, each trained at rates %s with early stopping (SPEC.md section 20),%n",
-            arms.size(), Comparison.rates(protocol));
-        out.printf(Locale.ROOT, "on %d validation splits of %d of the %d rows of %s (--split %s).%n", R, splits[0][0].length, d.x.length, file,
-            o.get("split") == null ? Comparison.SPLIT : o.get("split"));
-        out.printf(Locale.ROOT, "Validation %s, mean ± standard error over the repeats; vs scratch: paired by repeat, ≈ = within noise.%n", metric);
-        out.println();
-        out.print(report(metric, lower, names, m, vl));
-        if (K < 2) out.println("(last two layers: left out, the model keeps one layer below the new head)");
-
-        hook.save(new ModelFile(saved.fit.net, loss, d.features, d.outputs, source.standardize));
-        TextFiles.writeAtomically(record, record(names, byArm, metric, chosen, saved));
-        out.printf(Locale.ROOT, "saved %s: %s, the model of repeat %d (its best split: validation %s %s on %d rows, trained on %d rows at lr %s);%n", outFile,
-            names[chosen], saved.repeat + 1, metric, Training.num(saved.metric), splits[0][0].length, saved.trainRows, saved.fit.lr);
-        out.printf(Locale.ROOT, "every run is recorded in %s%n", record);
-        if (history != null) {
-            List<plainnet.demo.Svg.Series> series = new ArrayList<plainnet.demo.Svg.Series>();
-            series.add(Comparison.series("validation " + metric, m));
-            double top = 0.0;
-            for (double[] a : m) for (double v : a) if (v <= Double.MAX_VALUE) top = Math.max(top, v);
-            history.write("transfer --strategy auto: validation " + metric + " per strategy", "validation " + metric + " (± standard error)", names, series,
-                lower ? 0.0 : Math.max(0.0, Math.min(0.5, lowest(m) - 0.05)), lower ? (top > 0 ? top * 1.1 : 1.0) : 1.0, quiet ? null : err);
-        }
-        return 0;
-    }
-
-    /** The runs of one repeat: each method trains one strategy (two for {@link #headThenAll}) by the protocol. */
-    private static final class Job {
+    /**
+     * One strategy on one repeat, trained by the protocol (Callable: the job; Supplier: the initial
+     * network of every rate). The last-layer job also runs fine-tune all, which continues its runs.
+     */
+    private static final class Job implements Callable<List<Comparison.Result>>, Supplier<Network> {
         final Protocol protocol;
         final Loss loss;
-        final String kind;
+        final String kind, hidden, arm;
         final Setup.Data train, val;
-        final int repeat;
-        final long shuffleSeed;
+        final int repeat, outputs;
+        final long seed;
         final Comparison.Runs history;
+        final Network kept;
 
-        Job(Protocol protocol, Loss loss, String kind, Setup.Data train, Setup.Data val, int repeat, long shuffleSeed, Comparison.Runs history) {
+        Job(Protocol protocol, Loss loss, String kind, Setup.Data train, Setup.Data val, int repeat, long seed, Comparison.Runs history, Network kept, String hidden,
+            int outputs, String arm) {
             this.protocol = protocol;
             this.loss = loss;
             this.kind = kind;
             this.train = train;
             this.val = val;
             this.repeat = repeat;
-            this.shuffleSeed = shuffleSeed;
+            this.seed = seed;
             this.history = history;
+            this.kept = kept;
+            this.hidden = hidden;
+            this.outputs = outputs;
+            this.arm = arm;
         }
 
-        List<Outcome> scratch(Supplier<Network> make) {
-            return one(Arm.SCRATCH, make, false);
-        }
-
-        /** One strategy: the rate search from {@code make}'s networks (gradual: with gradual unfreezing). */
-        List<Outcome> one(Arm arm, Supplier<Network> make, boolean gradual) {
-            List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
-            Protocol.Fit[] f = protocol.search(make, loss, train.x, train.t, val.x, val.t, shuffleSeed, gradual, listener(runs, arm));
-            return Arrays.asList(outcome(arm, Protocol.best(f), runs));
+        /** The strategy's initial network: scratch's fresh one, or the kept layers with a new head and the strategy's layers frozen. */
+        @Override
+        public Network get() {
+            if (arm.equals(SCRATCH)) return scratch(kept, hidden, outputs, seed);
+            return withHead(kept, hidden, outputs, seed, arm.equals(LAST_TWO) ? kept.size() - 1 : kept.size());
         }
 
         /**
-         * Last layer, and fine-tune all from it (the demo's two stages): each rate's last-layer run
-         * is continued with every layer trainable, a new optimizer at that rate ÷ 10 and the same
-         * early stopping; fine-tune all keeps the second-stage run with the lowest validation loss.
+         * The rate search of the strategy (gradual: with gradual unfreezing). After last layer,
+         * fine-tune all (the demo's two stages): each rate's last-layer run continued with every
+         * layer trainable, a new optimizer at that rate ÷ 10 and the same early stopping; it keeps
+         * the second-stage run with the lowest validation loss.
          */
-        List<Outcome> headThenAll(Supplier<Network> make) {
-            List<Comparison.Runs.Run> headRuns = new ArrayList<Comparison.Runs.Run>(), allRuns = new ArrayList<Comparison.Runs.Run>();
-            Protocol.Fit[] head = protocol.search(make, loss, train.x, train.t, val.x, val.t, shuffleSeed, false, listener(headRuns, Arm.LAST_LAYER));
-            Protocol.Fit[] all = new Protocol.Fit[head.length];
-            Protocol.Listener l = listener(allRuns, Arm.FINE_TUNE);
-            for (int i = 0; i < head.length; i++) {
-                Network net = head[i].net.copy();
+        @Override
+        public List<Comparison.Result> call() {
+            List<Comparison.Result> done = new ArrayList<Comparison.Result>();
+            List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>(), allRuns = new ArrayList<Comparison.Runs.Run>();
+            Protocol.Fit[] f = protocol.search(this, loss, train.x, train.t, val.x, val.t, seed, arm.equals(GRADUAL), listener(runs, arm));
+            done.add(outcome(arm, Protocol.best(f), runs));
+            if (!arm.equals(LAST_LAYER)) return done;
+            Protocol.Fit[] all = new Protocol.Fit[f.length];
+            Protocol.Listener l = listener(allRuns, FINE_TUNE);
+            for (int i = 0; i < f.length; i++) {
+                Network net = f[i].net.copy();
                 net.unfreeze(0, net.size());
-                all[i] = protocol.fit(net, loss, train.x, train.t, val.x, val.t, head[i].lr / 10, shuffleSeed, false, l == null ? null : l.start(head[i].lr / 10, net));
+                all[i] = protocol.fit(net, loss, train.x, train.t, val.x, val.t, f[i].lr / 10, seed, false, l == null ? null : l.start(f[i].lr / 10, net));
             }
-            return Arrays.asList(outcome(Arm.LAST_LAYER, Protocol.best(head), headRuns), outcome(Arm.FINE_TUNE, Protocol.best(all), allRuns));
+            done.add(outcome(FINE_TUNE, Protocol.best(all), allRuns));
+            return done;
         }
 
-        private Protocol.Listener listener(List<Comparison.Runs.Run> runs, Arm arm) {
-            return history == null ? null : history.recorder(runs, arm.label, repeat + 1);
+        private Protocol.Listener listener(List<Comparison.Runs.Run> runs, String name) {
+            return history == null ? null : history.recorder(runs, name, repeat + 1);
         }
 
-        private Outcome outcome(Arm arm, Protocol.Fit best, List<Comparison.Runs.Run> runs) {
-            double metric = Comparison.metric(kind, loss, Setup.outputs(best.net, val.x), val.t);
-            return new Outcome(arm, repeat, best, metric, train.x.length, runs);
+        private Comparison.Result outcome(String name, Protocol.Fit best, List<Comparison.Runs.Run> runs) {
+            return new Comparison.Result(name, repeat, new double[] {Comparison.metric(kind, loss, Setup.outputs(best.net, val.x), val.t, -1)}, best, runs);
         }
     }
 
@@ -303,29 +245,16 @@ final class Strategies {
         Rng rng = new Rng(seed);
         List<Dense> layers = new ArrayList<Dense>();
         for (int l = 0; l < kept.size(); l++) layers.add(new Dense(kept.layer(l).I, kept.layer(l).O, kept.layer(l).f, rng));
-        layers.addAll(newLayers(hidden, kept.outputs(), outputs, rng));
+        layers.addAll(Comparison.layers(hidden, kept.outputs(), outputs, rng));
         return new Network(layers);
     }
 
     /** A copy of the kept layers with --hidden and a new output layer from Rng(seed) on top, its first {@code frozen} layers frozen. */
     static Network withHead(Network kept, String hidden, int outputs, long seed, int frozen) {
         Network net = kept.copy();
-        for (Dense layer : newLayers(hidden, kept.outputs(), outputs, new Rng(seed))) net.append(layer);
+        for (Dense layer : Comparison.layers(hidden, kept.outputs(), outputs, new Rng(seed))) net.append(layer);
         net.freeze(0, frozen);
         return net;
-    }
-
-    /** --hidden's layers and the identity output layer (xavier_normal) on top of {@code inputs} inputs, drawn from rng in order. */
-    private static List<Dense> newLayers(String hidden, int inputs, int outputs, Rng rng) {
-        List<Dense> layers;
-        try {
-            layers = Build.hidden(hidden, inputs, rng, "hidden");
-        } catch (UsageException e) {
-            throw new IllegalStateException(e); // checked before any work
-        }
-        int top = layers.isEmpty() ? inputs : layers.get(layers.size() - 1).O;
-        layers.add(new Dense(top, outputs, Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
-        return layers;
     }
 
     /** The scores the choice maximises: the metric, or −metric when lower is better (mse). */
@@ -398,12 +327,12 @@ final class Strategies {
     }
 
     /** One line per strategy and repeat: its kept rate and epoch, validation loss and metric, and whether it was chosen and saved. */
-    private static String record(String[] names, Outcome[][] byArm, String metric, int chosen, Outcome saved) {
+    private static String record(String[] names, Comparison.Result[][] byArm, String metric, int chosen, Comparison.Result saved) {
         StringBuilder s = new StringBuilder("strategy,repeat,lr,epochs,kept_epoch,val_loss,val_" + metric + ",chosen,saved\n");
         for (int a = 0; a < names.length; a++) {
-            for (Outcome c : byArm[a]) {
+            for (Comparison.Result c : byArm[a]) {
                 s.append(names[a]).append(',').append(c.repeat + 1).append(',').append(c.fit.lr).append(',').append(c.fit.result.history.size()).append(',')
-                    .append(c.fit.result.keptEpoch).append(',').append(c.fit.valLoss).append(',').append(c.metric).append(',').append(a == chosen ? 1 : 0).append(',')
+                    .append(c.fit.result.keptEpoch).append(',').append(c.fit.valLoss).append(',').append(c.metric[0]).append(',').append(a == chosen ? 1 : 0).append(',')
                     .append(c == saved ? 1 : 0).append('\n');
             }
         }
@@ -411,9 +340,4 @@ final class Strategies {
     }
 
 
-    private static double lowest(double[][] m) {
-        double lo = Double.POSITIVE_INFINITY;
-        for (double[] a : m) for (double v : a) lo = Math.min(lo, v);
-        return lo;
-    }
 }

@@ -132,5 +132,9 @@ class ComparisonCliTest {
         assertThat(cli.err).contains("expected one of bce, mse");
         assertThat(cli.run("compare-tasks", "--data", "@d.csv", "--features", "a..c", "--labels", "t1,t2", "--validation", "@d.csv")).isEqualTo(2);
         assertThat(cli.err).contains("--validation does not apply to compare-tasks");
+        assertThat(compare("1", "--rates", "0.01,0.01")).isEqualTo(2);
+        assertThat(cli.err).contains("option --rates expected different rates, found 0.01 twice");
+        assertThat(compare("1", "--split", "0.001")).isEqualTo(2);
+        assertThat(cli.err).contains("option --split expected a fraction leaving rows on both sides of 120 rows, found 0.001 (0 validation rows)");
     }
 }
