@@ -205,7 +205,7 @@ final class CompareTasks {
      * @param hidden   the --hidden of both
      */
     static String report(String metric, boolean lower, String[] tasks, double[] labeled, double[][] multi, double[][] separate, String hidden) {
-        int K = tasks.length, R = multi[0].length, width = "mean over tasks".length();
+        int K = tasks.length, width = "mean over tasks".length();
         for (String t : tasks) width = Math.max(width, t.length());
         StringBuilder t = new StringBuilder();
         String row = "| %-" + width + "s | %7s | %-15s | %-15s | %-20s |%s%n";
@@ -218,13 +218,7 @@ final class CompareTasks {
             t.append(String.format(Locale.ROOT, row, tasks[k], String.format(Locale.ROOT, "%.0f", labeled[k]), Protocol.pm(multi[k]), Protocol.pm(separate[k]),
                 Protocol.pmDiff(multi[k], separate[k]) + (Protocol.noise(multi[k], separate[k]) ? " ≈" : ""), h ? " <- hurt" : ""));
         }
-        double[] mm = new double[R], sm = new double[R];
-        for (int r = 0; r < R; r++) {
-            for (int k = 0; k < K; k++) {
-                mm[r] += multi[k][r] / K;
-                sm[r] += separate[k][r] / K;
-            }
-        }
+        double[] mm = Protocol.taskMean(multi), sm = Protocol.taskMean(separate);
         t.append(String.format(Locale.ROOT, row, "mean over tasks", "", Protocol.pm(mm), Protocol.pm(sm), Protocol.pmDiff(mm, sm) + (Protocol.noise(mm, sm) ? " ≈" : ""), ""));
         t.append('\n');
         if (hurt.isEmpty()) {

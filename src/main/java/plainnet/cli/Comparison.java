@@ -95,17 +95,11 @@ final class Comparison {
         return s;
     }
 
-    /** The rates of the search, as "0.005, 0.02". */
-    static String rates(Protocol p) {
-        StringBuilder s = new StringBuilder();
-        for (double lr : p.rates()) s.append(s.length() == 0 ? "" : ", ").append(lr);
-        return s.toString();
-    }
 
     /** The first lines of a comparison's output: what is compared, the rates, the splits. */
     static String header(String what, Protocol p, int R, int V, int N, String file, Options o) {
         return String.format(Locale.ROOT, "%s, each trained at rates %s with early stopping (SPEC.md section 20),%non %d validation splits of %d of the %d rows of %s (--split %s).%n",
-            what, rates(p), R, V, N, file, o.get("split") == null ? SPLIT : o.get("split"));
+            what, Protocol.ratesText(p.rates()), R, V, N, file, o.get("split") == null ? SPLIT : o.get("split"));
     }
 
     /** The progress line as the runs start (nothing when progress is null). */

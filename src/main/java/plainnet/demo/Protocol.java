@@ -248,6 +248,18 @@ public final class Protocol {
         }
     }
 
+    /**
+     * Learning rates as the tables name them.
+     *
+     * @param rates the rates
+     * @return the rates joined by ", " as {@code Double.toString} writes them, e.g. "0.005, 0.02"
+     */
+    public static String ratesText(double[] rates) {
+        StringBuilder s = new StringBuilder();
+        for (double lr : rates) s.append(s.length() == 0 ? "" : ", ").append(lr);
+        return s.toString();
+    }
+
     // ----------------------------------------------------------------------------------------
     // statistics over repeats
 
@@ -273,6 +285,22 @@ public final class Protocol {
         double m = mean(a), s = 0.0;
         for (double v : a) s += (v - m) * (v - m);
         return Math.sqrt(s / (a.length - 1)) / Math.sqrt(a.length);
+    }
+
+    /**
+     * The mean over tasks within each repeat.
+     *
+     * @param a (K, R) a value per task and repeat
+     * @return (R) for each repeat, the sum over the K tasks in order ÷ K
+     */
+    public static double[] taskMean(double[][] a) {
+        double[] m = new double[a[0].length];
+        for (int r = 0; r < m.length; r++) {
+            double sum = 0.0;
+            for (double[] task : a) sum += task[r];
+            m[r] = sum / a.length;
+        }
+        return m;
     }
 
     /**

@@ -88,7 +88,7 @@ final class Transfer {
         t.append(String.format(Locale.ROOT, "   Test accuracy on B (599 rows), mean ± standard error over %d repeats. Each repeat draws its own%n", accA.length));
         t.append(String.format(Locale.ROOT, "   %d validation rows from the 1198 training rows, trains A on the other %d and takes B's N rows from%n", Lab.VALIDATION,
             1198 - Lab.VALIDATION));
-        t.append("   those (all = all of them). Every arm keeps its rate (" + rates() + ") and epoch with the lowest\n");
+        t.append("   those (all = all of them). Every arm keeps its rate (" + Protocol.ratesText(Lab.RATES) + ") and epoch with the lowest\n");
         t.append("   validation loss; the strategy is chosen on validation accuracy.\n\n");
         t.append(String.format(Locale.ROOT, "| %-5s |", "N"));
         for (Strategy st : Strategy.values()) t.append(String.format(Locale.ROOT, " %-15s |", st.label));
@@ -105,12 +105,6 @@ final class Transfer {
         return t.toString();
     }
 
-    /** The rates of Lab.RATES, as "0.002, 0.005, 0.02". */
-    static String rates() {
-        StringBuilder r = new StringBuilder();
-        for (double lr : Lab.RATES) r.append(r.length() == 0 ? "" : ", ").append(lr);
-        return r.toString();
-    }
 
     String chart() {
         List<Svg.Series> series = new ArrayList<Svg.Series>();
