@@ -137,4 +137,21 @@ class ComparisonCliTest {
         assertThat(compare("1", "--split", "0.001")).isEqualTo(2);
         assertThat(cli.err).contains("option --split expected a fraction leaving rows on both sides of 120 rows, found 0.001 (0 validation rows)");
     }
+
+    @Test
+    void mse_bothCommands_reportMeanSquaredError_lowerIsBetter() throws Exception {
+        assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "t1,t2", "--loss", "mse", "--strategy", "auto", "--repeats", "2",
+            "--steps", "40", "--quiet", "--out", "@mse.json")).as(cli.err).isZero();
+        assertThat(cli.out).contains("| strategy        | val mse         | vs scratch         | val loss        |").contains("Validation mse,");
+        assertThat(Files.readAllLines(dir.resolve("mse.strategies.csv")).get(0)).isEqualTo("strategy,repeat,lr,epochs,kept_epoch,val_loss,val_mse,chosen,saved");
+        // the saved repeat is the chosen strategy's lowest mse
+        List<String[]> chosen = new ArrayList<>();
+        for (String l : Files.readAllLines(dir.resolve("mse.strategies.csv"))) if (l.endsWith(",1,0") || l.endsWith(",1,1")) chosen.add(l.split(","));
+        assertThat(chosen).hasSize(2);
+        String[] saved = chosen.get(0)[8].equals("1") ? chosen.get(0) : chosen.get(1), other = saved == chosen.get(0) ? chosen.get(1) : chosen.get(0);
+        assertThat(Double.parseDouble(saved[6])).isLessThanOrEqualTo(Double.parseDouble(other[6]));
+
+        assertThat(compare("2", "--quiet", "--loss", "mse")).as(cli.err).isZero();
+        assertThat(cli.out).contains("Validation mse per task").contains("| t1              |      96 |");
+    }
 }
