@@ -27,9 +27,9 @@ public final class Main {
         + "commands:\n"
         + "  train      train a new network on a CSV file and save the model\n"
         + "  transfer   reuse a saved model for new labels: new head, frozen base, optional fine-tuning\n"
-        + "  compare-tasks  does multi-task help here? one network for all label columns vs one per column, on validation\n"
         + "  evaluate   metrics of a model on a labeled CSV file\n"
         + "  predict    write a model's predictions for a CSV file\n"
+        + "  compare-tasks  does multi-task help here? one network for all label columns vs one per column, on validation\n"
         + "  gradcheck  check a model's gradients by finite differences on a sample of rows\n"
         + "  info       print a model's layers, parameter counts and frozen layers\n"
         + "  export     write a model as an ONNX file (--format onnx), to run in onnxruntime and other runtimes\n"
@@ -118,7 +118,7 @@ public final class Main {
                     out.println("plainnet " + VERSION);
                     return 0;
                 case "train":     return Train.train(rest, out, err);
-                case "transfer":  return Train.transfer(rest, out, err);
+                case "transfer":  return Strategies.transfer(rest, out, err);
                 case "compare-tasks": return CompareTasks.run(rest, out, err);
                 case "evaluate":  return Inspect.evaluate(rest, out, err);
                 case "predict":   return Inspect.predict(rest, out, err);

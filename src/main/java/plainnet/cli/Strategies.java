@@ -46,6 +46,12 @@ final class Strategies {
         Comparison.options(o, "with --strategy auto");
     }
 
+    /** {@code transfer}: {@link #auto} with --strategy auto, else {@link Train#transfer}. */
+    static int transfer(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Options o = Train.transferOptions();
+        return o.parse(args) && requested(o) ? auto(o, out, err) : Train.transfer(args, out, err);
+    }
+
     /**
      * True when {@code transfer} is to run {@link #auto}: --strategy auto is given. The protocol's
      * options without it, and another --strategy, are usage errors.

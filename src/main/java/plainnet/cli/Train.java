@@ -51,13 +51,13 @@ final class Train {
         o.value("freeze", "N", null, "freeze the first N layers (default: every kept layer)");
         Build.lossOptions(o, null, " (default: the model's loss; bce for a softmax model when --labels names several columns)");
         Training.trainingOptions(o);
+        Strategies.options(o);
         o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
         o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
         o.value("unfreeze-from", "L", "0", "second stage: train layers L and above only (those below are frozen)");
         o.value("unfreeze", "MODE", "none", "gradual: train the new layers alone in the first epoch, then unfreeze one more layer from the top each epoch");
         o.value("lr-decay", "F", "1", "discriminative learning rates: the layer d steps below the top trains at lr * F^-d (ULMFiT: 2.6; 1: off)");
         o.value("l2-sp", "ALPHA", "0", "L2-SP: add (ALPHA/2)*|W - W0|^2 to the loss, W0 the --model's weights of the kept layers (0 for new layers)");
-        Strategies.options(o);
         return o;
     }
 
@@ -112,7 +112,6 @@ final class Train {
             out.print(o.help());
             return 0;
         }
-        if (Strategies.requested(o)) return Strategies.auto(o, out, err);
         String outFile = o.required("out");
         String lossOption = Build.kindOption(o);
         double lr = o.number("lr", 0.0, true);
