@@ -8,6 +8,8 @@ with check_model before writing. PyTorchExampleTest compares every message with 
 
     from model_file import read_model, check_model, model_json
     model = read_model("M.json")        # the parsed, checked model (dicts, lists, floats); BadInput if plainnet would refuse it
+                                        # version 1: model["layers"], model["loss"]; version 2 (several output groups):
+                                        # model["trunk"], model["groups"][g] = {"name", "loss", "weight", "tower"}
     check_model(text, "M.json")         # the same for text in memory
     text = model_json(model)            # plainnet's own layout and number format (Double.toString)
 
@@ -21,7 +23,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 FORMAT = "plainnet-model"
-VERSION = 1
+VERSION = 1          # a model of one output group
+VERSION_GROUPS = 2   # a model of several groups: a trunk and one tower per group (SPEC.md §16.1)
 MAX_DEPTH = 64
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
 REDUCTIONS = ("per_example", "mean_labeled", "mean_all", "sum")
@@ -525,11 +528,12 @@ class _Fields:
                 raise BadInput(f"{self.file}: unexpected field {self.name(key)}; expected only [{', '.join(allowed)}]")
 
 
-def _layers(root):
-    """ModelFile.parseLayers: each layer's sizes, activation, flags and W (O, I), b (O)."""
-    layers = root.objects("layers")
+def _layers(root, key="layers", inputs=-1):
+    """ModelFile.parseLayers: each layer's sizes, activation, flags and W (O, I), b (O); layer 0 has
+    `inputs` inputs (a tower reads the trunk's outputs) unless inputs is -1. Returns (I, O) of the whole."""
+    layers = root.objects(key)
     if not layers:
-        raise root.error("layers", "expected at least 1 layer, found none")
+        raise root.error(key, "expected at least 1 layer, found none")
     previous = -1
     for f in layers:
         I, O = f.integer("inputs"), f.integer("outputs")
@@ -539,6 +543,8 @@ def _layers(root):
             raise f.error("outputs", f"expected at least 1, found {O}")
         if previous >= 0 and I != previous:
             raise f.error("inputs", f"expected {previous} (the outputs of the layer below), found {I}")
+        if previous < 0 and inputs >= 0 and I != inputs:
+            raise f.error("inputs", f"expected {inputs} (the outputs of the trunk), found {I}")
         previous = O
         name = f.string("activation")
         if name == "leaky_relu":
@@ -587,7 +593,8 @@ def _loss(f, K):
 
 def check_value(value, file):
     """Checks a parsed model file as ModelFile.parse does, in the same order, and returns it; the
-    first problem is BadInput with plainnet's message."""
+    first problem is BadInput with plainnet's message. Version 1 has "layers" and "loss"; version 2
+    (several output groups) "trunk" and "groups" (SPEC.md §16.1)."""
     if not isinstance(value, dict):
         raise BadInput(f"{file}: expected a JSON object at the top level, found {kind(value)}")
     root = _Fields(value, file, "")
@@ -595,16 +602,23 @@ def check_value(value, file):
     if fmt != FORMAT:
         raise root.error("format", f"expected \"{FORMAT}\", found \"{fmt}\"")
     version = root.integer("version")
-    if version != VERSION:
-        raise root.error("version", f"expected {VERSION}, found {version}")
-    I, K = _layers(root)
-    _loss(root.object("loss"), K)
+    if version == VERSION:
+        I, K = _layers(root)
+        _loss(root.object("loss"), K)
+        first, outputs = "one per input of the first layer", "one per output of the last layer"
+        keys = ("format", "version", "layers", "loss", "features", "tasks", "standardize")
+    elif version == VERSION_GROUPS:
+        I, K, sizes = _groups(root)
+        first, outputs = "one per input of the first trunk layer", f"one per output of the groups' towers: {sizes}"
+        keys = ("format", "version", "trunk", "groups", "features", "tasks", "standardize")
+    else:
+        raise root.error("version", f"expected {VERSION} or {VERSION_GROUPS} (the model-file versions this plainnet reads), found {version}")
     features = root.strings("features")
     if len(features) != I:
-        raise root.error("features", f"expected {I} names (one per input of the first layer), found {len(features)}")
+        raise root.error("features", f"expected {I} names ({first}), found {len(features)}")
     tasks = root.strings("tasks")
     if len(tasks) != K:
-        raise root.error("tasks", f"expected {K} names (one per output of the last layer), found {len(tasks)}")
+        raise root.error("tasks", f"expected {K} names ({outputs}), found {len(tasks)}")
     if value.get("standardize") is not None:
         f = root.object("standardize")
         f.no_other_keys("mean", "std")
@@ -612,8 +626,34 @@ def check_value(value, file):
         for i, s in enumerate(f.vector("std", I)):
             if not s > 0.0:
                 raise f.error("std", f"expected numbers > 0, found {java_double(s)} at index {i}")
-    root.no_other_keys("format", "version", "layers", "loss", "features", "tasks", "standardize")
+    root.no_other_keys(*keys)
     return value
+
+
+def _groups(root):
+    """ModelFile.parseGroups: the trunk, then each group's name, tower (reading the trunk's outputs),
+    loss (for the tower's outputs) and weight. Returns I, K = Σ K_g and "digit 10 + even 1"."""
+    I, H = _layers(root, "trunk")
+    groups = root.objects("groups")
+    if len(groups) < 2:
+        raise root.error("groups", f"expected at least 2 groups (a model of one group is version {VERSION}), found {len(groups)}")
+    names, sizes, K = [], [], 0
+    for f in groups:
+        name = f.string("name")
+        if not name:
+            raise f.error("name", 'expected a non-empty name, found ""')
+        if name in names:
+            raise f.error("name", f'expected a name no other group has, found "{name}", the name of groups[{names.index(name)}]')
+        _, Kg = _layers(f, "tower", H)
+        _loss(f.object("loss"), Kg)
+        weight = f.number("weight")
+        if not weight >= 0.0:
+            raise f.error("weight", "expected a number >= 0, found " + java_double(weight))
+        f.no_other_keys("name", "loss", "weight", "tower")
+        names.append(name)
+        sizes.append(f"{name} {Kg}")
+        K += Kg
+    return I, K, " + ".join(sizes)
 
 
 def check_model(text, file):

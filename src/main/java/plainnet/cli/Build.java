@@ -3,15 +3,14 @@ package plainnet.cli;
 import java.util.ArrayList;
 import java.util.List;
 import plainnet.Activation;
-import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
 import plainnet.Init;
 import plainnet.Loss;
-import plainnet.MeanSquaredError;
 import plainnet.Optimizer;
 import plainnet.Reduction;
 import plainnet.Rng;
-import plainnet.SoftmaxCrossEntropy;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * The loss, optimizer and network options of the commands and what they build: the loss (with
@@ -23,12 +22,11 @@ final class Build {
     private Build() {}
 
     /**
-     * The CLI's names of the losses (--loss), the one table of its aliases: LOSSES[k] stands for the
-     * file name LOSS_NAMES[k]. Model files use only the file names; --reduction and the activations
-     * of --hidden take the file names, and --hidden also UNITS:leaky_relu(SLOPE) (see {@link #activation}).
+     * The CLI's names of the losses (--loss): the kinds' names ({@link Kinds}), each standing for
+     * its file name. Model files use only the file names; --reduction and the activations of
+     * --hidden take the file names, and --hidden also UNITS:leaky_relu(SLOPE) (see {@link #activation}).
      */
-    static final String[] LOSSES = {"bce", "softmax", "mse"};
-    static final String[] LOSS_NAMES = {BinaryCrossEntropy.NAME, SoftmaxCrossEntropy.NAME, MeanSquaredError.NAME};
+    static final String[] LOSSES = Kinds.names();
     static final String[] REDUCTIONS = reductionNames();
     static final String[] OPTIMIZERS = {"adam", "sgd", "momentum"};
 
@@ -45,21 +43,21 @@ final class Build {
     static final int MAX_UNITS = 1_000_000;
 
     /** The --loss given, or null when it is left out (transfer then takes the model's kind). */
-    static String kindOption(Options o) throws UsageException {
-        return o.get("loss") == null ? null : o.choice("loss", LOSSES);
+    static Kind kindOption(Options o) throws UsageException {
+        return o.get("loss") == null ? null : Kinds.named(o.choice("loss", LOSSES));
     }
 
     /**
-     * The loss of the given kind (bce, softmax or mse) with the options for K outputs; K &lt; 0
-     * only checks the options (kind null: those that do not depend on the kind).
+     * The loss of the given kind with the options for K outputs; K &lt; 0 only checks the options
+     * (kind null: those that do not depend on the kind).
      */
-    static Loss loss(Options o, String kind, int K) throws UsageException {
+    static Loss loss(Options o, Kind kind, int K) throws UsageException {
         Reduction r = Reduction.parse(o.choice("reduction", REDUCTIONS));
         double[] w = o.numbers("task-weight");
         double[] p = o.numbers("pos-weight");
         if (kind == null) return null;
-        if (p != null && !kind.equals("bce")) throw new UsageException("option --pos-weight applies to --loss bce only");
-        if (w != null && kind.equals("softmax")) throw new UsageException("option --task-weight applies to --loss bce and mse only");
+        if (p != null && kind.posWeightField() == null) throw new UsageException("option --pos-weight applies to --loss " + Kinds.taking(true) + " only");
+        if (w != null && kind.taskWeightField() == null) throw new UsageException("option --task-weight applies to --loss " + Kinds.taking(false) + " only");
         if (K < 0) {
             w = null;
             p = null;
@@ -67,20 +65,10 @@ final class Build {
         if (w != null && w.length != K) throw new UsageException("option --task-weight expected " + K + " weights (one per label column), found " + w.length);
         if (p != null && p.length != K) throw new UsageException("option --pos-weight expected " + K + " weights (one per label column), found " + p.length);
         try {
-            if (kind.equals("bce")) return new BinaryCrossEntropy(r, w, p);
-            if (p != null) throw new UsageException("option --pos-weight applies to --loss bce only");
-            if (kind.equals("mse")) return new MeanSquaredError(r, w);
-            if (w != null) throw new UsageException("option --task-weight applies to --loss bce and mse only");
-            return new SoftmaxCrossEntropy(r);
+            return kind.loss(r, w, p);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-    }
-
-    /** The CLI's name of a model's loss: bce, softmax or mse. */
-    static String kind(Loss loss) {
-        for (int k = 0; k < LOSSES.length; k++) if (LOSS_NAMES[k].equals(loss.name())) return LOSSES[k];
-        throw new AssertionError(loss.name());
     }
 
     private static String[] reductionNames() {

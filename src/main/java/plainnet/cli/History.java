@@ -8,13 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import plainnet.Loss;
-import plainnet.MeanSquaredError;
 import plainnet.Targets;
 import plainnet.Trainer;
 import plainnet.demo.Svg;
 import plainnet.io.FormatException;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kind;
 
 /**
  * The training history of {@code train} and {@code transfer} ({@code --history FILE}): one CSV
@@ -31,9 +30,10 @@ final class History {
     /** One epoch's line. */
     private static final class Row {
         final int epoch, stage, trainableFrom;
-        final double lr, trainLoss, valLoss, metric, seconds;
+        final double lr, trainLoss, valLoss, seconds;
+        final double[] metric; // one per metric column
 
-        Row(int epoch, int stage, int trainableFrom, double lr, double trainLoss, double valLoss, double metric, double seconds) {
+        Row(int epoch, int stage, int trainableFrom, double lr, double trainLoss, double valLoss, double[] metric, double seconds) {
             this.epoch = epoch;
             this.stage = stage;
             this.trainableFrom = trainableFrom;
@@ -46,16 +46,18 @@ final class History {
     }
 
     private final Path csv, svg;
-    private final boolean mse;
+    private final Kind kind;            // the loss's kind, or null for groups
+    private final List<String> columns; // the metric columns' names
     private final long start = System.nanoTime();
     private final List<Row> rows = new ArrayList<Row>();
     /** The epoch whose weights were saved, 0 for none. */
     int kept;
 
-    private History(Path csv, Path svg, boolean mse) {
+    private History(Path csv, Path svg, Kind kind, List<String> columns) {
         this.csv = csv;
         this.svg = svg;
-        this.mse = mse;
+        this.kind = kind;
+        this.columns = columns;
     }
 
     /** FILE.svg beside FILE: FILE's ".csv" replaced by ".svg", or ".svg" appended. */
@@ -67,7 +69,19 @@ final class History {
      * The history of --history, or null without it, checked as an --out is (SPEC.md §21) before
      * any work: both files must be writable, neither an input nor the --out model.
      */
-    static History of(Options o, String lossKind, String outFile, String... inputs) throws UsageException, FormatException {
+    static History of(Options o, Kind kind, String outFile, String... inputs) throws UsageException, FormatException {
+        return of(o, kind, java.util.Collections.singletonList("val_" + kind.metricName()), outFile, inputs);
+    }
+
+    /**
+     * The history of a model of several output groups (SPEC.md §27.7): one metric column per group,
+     * {@code val_NAME_accuracy} or {@code val_NAME_mse}, its kind's metric of its columns.
+     */
+    static History ofGroups(Options o, List<String> columns, String outFile, String... inputs) throws UsageException, FormatException {
+        return of(o, null, columns, outFile, inputs);
+    }
+
+    private static History of(Options o, Kind kind, List<String> columns, String outFile, String... inputs) throws UsageException, FormatException {
         String file = o.get("history");
         if (file == null) return null;
         Path csv = Paths.get(file), svg = chartOf(file);
@@ -81,7 +95,7 @@ final class History {
                 throw new UsageException("option --history expected files other than the --out model " + outFile + ", found " + p + " (the same file)");
             }
         }
-        return new History(csv, svg, lossKind.equals("mse"));
+        return new History(csv, svg, kind, columns);
     }
 
     /** The same file: the same path once normalised, or (when both exist) the same file through a link. */
@@ -100,34 +114,24 @@ final class History {
     }
 
     /** Records an epoch of stage {@code stage}, its number offset by the earlier stages' epochs; trainableFrom is the lowest trainable layer. */
-    void add(Trainer.Epoch e, int offset, int stage, int trainableFrom, Loss loss, Targets tVal) {
-        double metric = Double.NaN;
-        if (e.validationOutput != null) metric = mse ? meanSquaredError(e.validationOutput, tVal) : Training.mainAccuracy(loss, e.validationOutput, tVal);
-        rows.add(new Row(offset + e.epoch, stage, trainableFrom, e.lr, e.trainLoss, e.validationLoss, metric, (System.nanoTime() - start) / 1e9));
+    void add(Trainer.Epoch e, int offset, int stage, int trainableFrom, Targets tVal) {
+        double metric = e.validationOutput == null ? Double.NaN : kind.metric(e.validationOutput, tVal);
+        rows.add(new Row(offset + e.epoch, stage, trainableFrom, e.lr, e.trainLoss, e.validationLoss, new double[] {metric}, (System.nanoTime() - start) / 1e9));
     }
 
-    /** Mean of (z − y)² over the labeled entries. */
-    private static double meanSquaredError(double[][] z, Targets t) {
-        double sum = 0.0;
-        long count = 0;
-        for (int n = 0; n < z.length; n++) {
-            for (int k = 0; k < z[n].length; k++) {
-                if (!t.labeled[n][k]) continue;
-                double d = z[n][k] - t.y[n][k];
-                sum += d * d;
-                count++;
-            }
-        }
-        return count == 0 ? Double.NaN : sum / count;
+    /** Records an epoch of a model of groups: its losses and each group's metric (NaN without validation data). */
+    void add(int epoch, int stage, int trainableFrom, double lr, double trainLoss, double valLoss, double[] metrics) {
+        rows.add(new Row(epoch, stage, trainableFrom, lr, trainLoss, valLoss, metrics, (System.nanoTime() - start) / 1e9));
     }
 
     /** Writes the CSV and the chart, each atomically. */
     void write() throws IOException {
-        StringBuilder s = new StringBuilder("epoch,stage,trainable_from,lr,train_loss,val_loss," + (mse ? "val_mse" : "val_accuracy") + ",kept,seconds\n");
+        StringBuilder s = new StringBuilder("epoch,stage,trainable_from,lr,train_loss,val_loss," + String.join(",", columns) + ",kept,seconds\n");
         for (Row r : rows) {
             s.append(r.epoch).append(',').append(r.stage).append(',').append(r.trainableFrom).append(',').append(r.lr).append(',')
-                .append(r.trainLoss).append(',').append(number(r.valLoss)).append(',').append(number(r.metric)).append(',')
-                .append(r.epoch == kept ? 1 : 0).append(',').append(String.format(Locale.ROOT, "%.3f", r.seconds)).append('\n');
+                .append(r.trainLoss).append(',').append(number(r.valLoss)).append(',');
+            for (double m : r.metric) s.append(number(m)).append(',');
+            s.append(r.epoch == kept ? 1 : 0).append(',').append(String.format(Locale.ROOT, "%.3f", r.seconds)).append('\n');
         }
         TextFiles.writeAtomically(csv, s.toString());
         TextFiles.writeAtomically(svg, chart());

@@ -5,18 +5,19 @@ import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
-import plainnet.Activation;
 import plainnet.Dense;
 import plainnet.GradCheck;
-import plainnet.MeanSquaredError;
 import plainnet.Network;
 import plainnet.Rng;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
+import plainnet.TaskGradCheck;
+import plainnet.TaskNetwork;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /** The commands that read a model: {@code evaluate}, {@code predict}, {@code gradcheck}, {@code info}. */
 final class Inspect {
@@ -66,19 +67,16 @@ final class Inspect {
     private static Setup.Data data(Options o, ModelFile m, PrintStream err) throws UsageException, IOException {
         Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
-        String kind = Build.kind(m.loss);
+        Kind kind = Kinds.of(m.loss);
         List<String> labels;
         if (o.get("labels") != null) {
             labels = Dataset.select(csv, o.get("labels"), "--labels");
-        } else if (kind.equals("softmax")) {
-            String first = m.tasks.get(0);
-            int eq = first.lastIndexOf('=');
-            String column = eq > 0 ? first.substring(0, eq) : csv.header.get(csv.header.size() - 1);
-            labels = java.util.Collections.singletonList(column);
+        } else if (kind.oneLabelColumn() && m.tasks.get(0).lastIndexOf('=') <= 0) {
+            labels = java.util.Collections.singletonList(csv.header.get(csv.header.size() - 1));
         } else {
-            labels = m.tasks;
+            labels = kind.labelColumns(m.tasks);
         }
-        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.equals("softmax") ? m.net.outputs() : 0, "the model's loss", false);
+        Setup.Data d = Setup.read(csv, m.features, labels, kind, kind.oneLabelColumn() ? m.net.outputs() : 0, "the model's loss", false);
         if (d.outputs.size() != m.net.outputs()) {
             throw new UsageException("the model has " + m.net.outputs() + " outputs, but the labels give " + d.outputs.size() + " (" + d.outputs + ")");
         }
@@ -93,6 +91,14 @@ final class Inspect {
             return 0;
         }
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        if (m.groupCount() > 1) {
+            boolean[] absent = new boolean[m.groupCount()];
+            Setup.Data d = groupData(o, m, err, absent);
+            double[][] z = Tasks.finiteOutputs(m.taskNet, d.x, o.get("model"), d.file, d.lines, m.tasks);
+            out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
+            out.print(Tasks.metrics(m.taskNet.loss(), z, d.t, m.tasks, absent));
+            return 0;
+        }
         Setup.Data d = data(o, m, err);
         double[][] z = Overflow.outputs(m.net, d.x, o.get("model"), d.file, d.lines, d.features, m.standardize != null); // (N, K), refused if not finite
         out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
@@ -114,14 +120,24 @@ final class Inspect {
         Reading.end();
         double[][] x = data.x;
         if (m.standardize != null) m.standardize.apply(x);
-        double[][] z = Overflow.outputs(m.net, x, o.get("model"), csv.file, data.lines, m.features, m.standardize != null);
+        double[][] z = m.groupCount() > 1 ? Tasks.finiteOutputs(m.taskNet, x, o.get("model"), csv.file, data.lines, m.tasks)
+            : Overflow.outputs(m.net, x, o.get("model"), csv.file, data.lines, m.features, m.standardize != null);
         StringBuilder s = new StringBuilder("line");
-        for (String t : m.tasks) s.append(',').append(quote(t));
+        // Each group's outputs under its names; a model of several groups adds each softmax group's class (SPEC.md §27.7).
+        boolean classes = m.groupCount() > 1;
+        for (int g = 0; g < m.groupCount(); g++) {
+            for (String t : m.groupTasks(g)) s.append(',').append(quote(t));
+            if (classes && Kinds.of(m.group(g).loss).classColumn()) s.append(',').append(quote(m.group(g).name));
+        }
         s.append('\n');
         for (int n = 0; n < z.length; n++) {
             s.append(data.lines[n]);
-            double[] p = probabilities(m, z[n]);
-            for (double v : p) s.append(',').append(Double.toString(v));
+            for (int g = 0; g < m.groupCount(); g++) {
+                Kind kind = Kinds.of(m.group(g).loss);
+                double[] zg = java.util.Arrays.copyOfRange(z[n], m.columnStart(g), m.columnStart(g + 1));
+                for (double v : kind.predict(zg)) s.append(',').append(Double.toString(v));
+                if (classes && kind.classColumn()) s.append(',').append(argmax(zg));
+            }
             s.append('\n');
         }
         if (o.get("out") == null) {
@@ -133,17 +149,39 @@ final class Inspect {
         return 0;
     }
 
-    /** σ(z) per output for bce, the softmax for softmax, z itself for mse. */
-    static double[] probabilities(ModelFile m, double[] z) {
-        double[] p = new double[z.length];
-        if (m.loss instanceof MeanSquaredError) return z.clone();
-        if (m.loss instanceof SoftmaxCrossEntropy) {
-            double lse = SoftmaxCrossEntropy.logSumExp(z);
-            for (int k = 0; k < z.length; k++) p[k] = StrictMath.exp(z[k] - lse);
-            return p;
+    /** The first index of the largest value: the predicted class of a softmax group. */
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int k = 1; k < v.length; k++) if (v[k] > v[best]) best = k;
+        return best;
+    }
+
+    /**
+     * The labeled data for a model of several groups: its feature columns and each group's label
+     * columns (the class column of a softmax group); a group none of whose columns the data has is
+     * unlabeled in every row, and marked in {@code absent}.
+     */
+    private static Setup.Data groupData(Options o, ModelFile m, PrintStream err, boolean[] absent) throws UsageException, IOException {
+        if (o.get("labels") != null) {
+            throw new UsageException("option --labels applies to a model of one group; " + o.get("model") + " has " + m.groupCount()
+                + ", each read from its own columns (as the model's tasks name them)");
         }
-        for (int k = 0; k < z.length; k++) p[k] = Activation.sigmoid(z[k]);
-        return p;
+        Csv csv = Setup.csv(o.required("data"), err);
+        Setup.checkModelColumns(csv, o.required("model"), m.features);
+        List<Setup.Columns> columns = new java.util.ArrayList<Setup.Columns>();
+        for (int g = 0; g < m.groupCount(); g++) {
+            Kind kind = Kinds.of(m.group(g).loss);
+            List<String> labels = kind.labelColumns(m.groupTasks(g));
+            boolean any = false;
+            for (String name : labels) any |= csv.column(name) >= 0;
+            absent[g] = !any;
+            if (!any) labels = new java.util.ArrayList<String>();
+            columns.add(new Setup.Columns(kind, labels, kind.oneLabelColumn() ? m.group(g).K : 0, "the model's group " + m.group(g).name + " (" + kind.name() + ")", null,
+                m.groupTasks(g)));
+        }
+        Setup.Data d = Setup.readGroups(csv, m.features, columns, false);
+        if (m.standardize != null) m.standardize.apply(d.x);
+        return d;
     }
 
     private static String quote(String s) {
@@ -161,7 +199,7 @@ final class Inspect {
         long seed = o.longValue("seed");
         double l2 = o.number("l2", 0.0, false);
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
-        Setup.Data d = data(o, m, err);
+        Setup.Data d = m.groupCount() > 1 ? groupData(o, m, err, new boolean[m.groupCount()]) : data(o, m, err);
         int rows = Math.min(requested, d.x.length);
         int[] order = new int[d.x.length];
         for (int n = 0; n < order.length; n++) order[n] = n;
@@ -169,7 +207,8 @@ final class Inspect {
         double[][] x = new double[rows][];
         for (int j = 0; j < rows; j++) x[j] = d.x[order[j]];
         Targets t = d.t.rows(order, 0, rows);
-        GradCheck.Report r = GradCheck.run(m.net, m.loss, x, t, l2, GradCheck.EPS, GradCheck.THRESHOLD);
+        GradCheck.Report r = m.groupCount() > 1 ? TaskGradCheck.run(m.taskNet, x, t, l2, GradCheck.EPS, GradCheck.THRESHOLD)
+            : GradCheck.run(m.net, m.loss, x, t, l2, GradCheck.EPS, GradCheck.THRESHOLD);
         out.println("gradient check of " + o.get("model") + " on " + rows + " rows of " + d.file + " (eps " + GradCheck.EPS + ", threshold " + GradCheck.THRESHOLD + ")");
         out.println(r);
         return r.passed() ? 0 : 1;
@@ -182,11 +221,30 @@ final class Inspect {
             return 0;
         }
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        if (m.groupCount() > 1) return infoGroups(o.get("model"), m, out);
         Network net = m.net;
         out.printf(Locale.ROOT, "model %s: %d layers, %s parameters (%s trainable), loss %s (%s)%n", o.get("model"), net.size(),
             Training.count(net.parameterCount()), Training.count(net.trainableParameterCount()), m.loss.name(), m.loss.reduction().fileName());
         out.printf(Locale.ROOT, "inputs: %d features (%s)%s%n", net.inputs(), names(m.features), m.standardize == null ? "" : ", standardized");
         out.print(layerTable(net));
+        out.printf(Locale.ROOT, "outputs: %d (%s)%n", net.outputs(), names(m.tasks));
+        return 0;
+    }
+
+    /** info for a model of several groups: the trunk's layer table, then each group with its tower's (SPEC.md §27.7). */
+    private static int infoGroups(String model, ModelFile m, PrintStream out) {
+        TaskNetwork net = m.taskNet;
+        out.printf(Locale.ROOT, "model %s: %d layers (a trunk of %d, %d towers), %s parameters (%s trainable), %d groups%n", model, net.layers().size(), net.trunk().size(),
+            net.groupCount(), Training.count(net.parameterCount()), Training.count(net.trainableParameterCount()), net.groupCount());
+        out.printf(Locale.ROOT, "inputs: %d features (%s)%s%n", net.inputs(), names(m.features), m.standardize == null ? "" : ", standardized");
+        out.println("trunk:");
+        out.print(layerTable(net.trunk()));
+        for (int g = 0; g < net.groupCount(); g++) {
+            plainnet.Group group = net.group(g);
+            out.printf(Locale.ROOT, "group %s: %s (%s, %s), weight %s, outputs %d..%d (%s); its tower:%n", group.name, Kinds.of(group.loss).name(), group.loss.name(),
+                group.loss.reduction().fileName(), Double.toString(group.weight), m.columnStart(g), m.columnStart(g + 1) - 1, names(m.groupTasks(g)));
+            out.print(layerTable(net.tower(g)));
+        }
         out.printf(Locale.ROOT, "outputs: %d (%s)%n", net.outputs(), names(m.tasks));
         return 0;
     }

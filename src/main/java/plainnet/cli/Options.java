@@ -29,6 +29,8 @@ final class Options {
     private final String command, summary;
     private final Map<String, Option> declared = new LinkedHashMap<String, Option>();
     private final Map<String, String> given = new LinkedHashMap<String, String>();
+    /** Options that may be given several times (e.g. train --group), with their values in order. */
+    private final Map<String, List<String>> repeated = new LinkedHashMap<String, List<String>>();
     /** Options that may also be given as plain arguments, in this order (e.g. verify VECTOR RESULT). */
     private final List<String> positional = new ArrayList<String>();
 
@@ -42,6 +44,19 @@ final class Options {
     Options value(String name, String value, String fallback, String help) {
         declared.put(name, new Option(name, value, fallback, help));
         return this;
+    }
+
+    /** Declares an option that takes a value and may be given several times ({@link #values}). */
+    Options repeatable(String name, String value, String help) {
+        value(name, value, null, help);
+        repeated.put(name, new ArrayList<String>());
+        return this;
+    }
+
+    /** Every value given to a repeatable option, in order (empty when not given). */
+    List<String> values(String name) {
+        if (!repeated.containsKey(name)) throw new IllegalStateException("option " + name + " is not repeatable");
+        return repeated.get(name);
     }
 
     /** Lets the value options named here also be given, in this order, as plain arguments. */
@@ -77,7 +92,7 @@ final class Options {
             }
             Option o = declared.get(name);
             if (o == null) throw new UsageException("unknown option --" + name + hint(name) + " (see 'plainnet " + command + " --help')");
-            if (given.containsKey(name)) throw new UsageException("option --" + name + " given twice");
+            if (given.containsKey(name) && !repeated.containsKey(name)) throw new UsageException("option --" + name + " given twice");
             if (o.value == null) {
                 if (value != null) throw new UsageException("option --" + name + " takes no value, found '" + value + "'");
                 given.put(name, "true");
@@ -90,6 +105,7 @@ final class Options {
                 value = args[++j];
             }
             given.put(name, value);
+            if (repeated.containsKey(name)) repeated.get(name).add(value);
         }
         return !has("help");
     }
@@ -170,7 +186,11 @@ final class Options {
 
     /** A comma-separated list of numbers, or null when the option is not set. */
     double[] numbers(String name) throws UsageException {
-        String v = get(name);
+        return numbers("option --" + name, get(name));
+    }
+
+    /** The comma-separated finite numbers of v (null for null); {@code what} starts the message, e.g. "option --task-weight". */
+    static double[] numbers(String what, String v) throws UsageException {
         if (v == null) return null;
         String[] parts = v.split(",", -1);
         double[] out = new double[parts.length];
@@ -178,9 +198,9 @@ final class Options {
             try {
                 out[j] = Double.parseDouble(parts[j].trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("option --" + name + " expected comma-separated numbers, found '" + parts[j] + "' in '" + v + "'");
+                throw new UsageException(what + " expected comma-separated numbers, found '" + parts[j] + "' in '" + v + "'");
             }
-            if (Double.isNaN(out[j]) || Double.isInfinite(out[j])) throw new UsageException("option --" + name + " expected finite numbers, found '" + parts[j] + "'");
+            if (Double.isNaN(out[j]) || Double.isInfinite(out[j])) throw new UsageException(what + " expected finite numbers, found '" + parts[j] + "'");
         }
         return out;
     }
@@ -189,6 +209,11 @@ final class Options {
     String choice(String name, String... words) throws UsageException {
         String v = required(name);
         for (String w : words) if (w.equals(v)) return v;
+        throw new UsageException("option --" + name + " expected one of " + String.join(", ", words) + ", found '" + v + "'" + near(v, words));
+    }
+
+    /** "; did you mean x?" for the word closest to v (lower-cased) within edit distance 2, else "". */
+    static String near(String v, String... words) {
         String near = null;
         int best = 3;
         for (String w : words) {
@@ -198,7 +223,7 @@ final class Options {
                 best = d;
             }
         }
-        throw new UsageException("option --" + name + " expected one of " + String.join(", ", words) + ", found '" + v + "'" + (near == null ? "" : "; did you mean " + near + "?"));
+        return near == null ? "" : "; did you mean " + near + "?";
     }
 
     String help() {

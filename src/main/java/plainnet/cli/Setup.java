@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import plainnet.Network;
 import plainnet.Targets;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.FormatException;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * The data side of the commands: the data options, reading a data set for a loss (columns,
@@ -39,8 +42,14 @@ final class Setup {
         final List<String> features, outputs;
         final String file;
         final int[] lines; // (N) the file line of each row
+        final int[] groupK; // (G) K_g of each output group, or null for the one loss of --labels
 
         Data(double[][] x, Targets t, List<String> features, List<String> outputs, String file, int[] lines) {
+            this(x, t, features, outputs, file, lines, null);
+        }
+
+        Data(double[][] x, Targets t, List<String> features, List<String> outputs, String file, int[] lines, int[] groupK) {
+            this.groupK = groupK;
             this.x = x;
             this.lines = lines;
             this.t = t;
@@ -62,14 +71,14 @@ final class Setup {
     }
 
     /** The largest number of softmax classes accepted (a guard against a stray huge class index). */
-    static final int MAX_CLASSES = 100_000;
+    static final int MAX_CLASSES = Kinds.MAX_CLASSES;
 
     /**
-     * Reads a data set and turns its labels into targets for the loss kind: bce labels must be in
-     * [0, 1]; softmax needs one column of class indices 0 … C−1 (C from {@code classes} or the
-     * data); mse takes any finite number. The labels are checked row by row while the file
-     * streams ({@link LabelCheck}), so a label that does not fit the loss is reported at its line
-     * before the rest of the file is read.
+     * Reads a data set and turns its labels into targets for the loss kind (SPEC.md §27.7): bce
+     * labels must be in [0, 1]; softmax needs one column of class indices 0 … C−1 (C from
+     * {@code classes} or the data); mse takes any finite number. The labels are checked row by row
+     * while the file streams ({@link LabelCheck}), so a label that does not fit the loss is
+     * reported at its line before the rest of the file is read.
      *
      * @param classes the number of softmax classes, or 0 to take it from the data
      * @param from    where the loss kind comes from, as messages name it: "--loss", or "the model's
@@ -78,18 +87,113 @@ final class Setup {
      * @param option  true when --loss can change the loss kind (train, transfer): messages then hint
      *                at the kind that fits; false for a model's loss (evaluate)
      */
-    static Data read(Csv csv, List<String> features, List<String> labels, String loss, int classes, String from, boolean option) throws IOException {
-        if (loss.equals("softmax") && labels.size() != 1) {
-            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + from + " softmax, found "
+    static Data read(Csv csv, List<String> features, List<String> labels, Kind kind, int classes, String from, boolean option) throws IOException {
+        if (kind.oneLabelColumn() && labels.size() != 1) {
+            throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + from + " " + kind.name() + ", found "
                 + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
+        }
+        Columns c = new Columns(kind, labels, classes, from + " " + kind.name(), option ? k -> "--loss " + k : null, null);
+        return readGroups(csv, features, Collections.singletonList(c), option);
+    }
+
+    /** Columns c … c + L − 1 of t (N, ·), copied: (N, L). */
+    private static Targets columns(Targets t, int c, int L) {
+        double[][] y = new double[t.rows()][];
+        boolean[][] m = new boolean[t.rows()][];
+        for (int n = 0; n < y.length; n++) {
+            y[n] = java.util.Arrays.copyOfRange(t.y[n], c, c + L);
+            m[n] = java.util.Arrays.copyOfRange(t.labeled[n], c, c + L);
+        }
+        return new Targets(y, m);
+    }
+
+    /**
+     * One output group's label columns for {@link #readGroups}: its kind, the columns (empty when
+     * the data has none of them: the group is then unlabeled in every row), the number of softmax
+     * classes or 0 (the data decides), how messages name the group and how a hint names another
+     * kind for it; {@code outputs} the group's output names when they are known (a model's), else null.
+     */
+    static final class Columns {
+        final Kind kind;
+        final List<String> labels;
+        final int classes;
+        final String said;
+        final java.util.function.Function<String, String> option;
+        final List<String> outputs;
+
+        Columns(Kind kind, List<String> labels, int classes, String said, java.util.function.Function<String, String> option, List<String> outputs) {
+            this.kind = kind;
+            this.labels = labels;
+            this.classes = classes;
+            this.said = said;
+            this.option = option;
+            this.outputs = outputs;
+        }
+    }
+
+    /**
+     * Reads a data set for several output groups (SPEC.md §27.7): every group's label columns are
+     * checked by its kind as the file streams, then turned into the targets its loss reads (a
+     * softmax group's class column into C one-hot columns), side by side in group order: t (N, Σ K_g)
+     * and the output names. A group without columns in the data is unlabeled in every row.
+     *
+     * @param option true when the kinds come from options (train, transfer): messages then hint at the kind that fits
+     */
+    static Data readGroups(Csv csv, List<String> features, List<Columns> groups, boolean option) throws IOException {
+        List<String> all = new ArrayList<String>();
+        List<Part> parts = new ArrayList<Part>();
+        for (Columns c : groups) {
+            if (c.kind.oneLabelColumn() && c.labels.size() > 1) {
+                throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + c.said + ", found "
+                    + c.labels.size() + " (" + Dataset.abbreviate(c.labels) + ")");
+            }
+            for (String name : c.labels) {
+                if (all.contains(name)) throw new FormatException(csv.file, 1, 0, "expected each label column in one group only, found \"" + name + "\" twice (" + c.said + ")");
+                all.add(name);
+                parts.add(new Part(c.kind, c.classes, c.labels.size(), c.said, c.option));
+            }
         }
         Dataset d;
         try {
-            d = Dataset.fromColumns(csv, features, labels, new LabelCheck(loss, classes, labels, from, option));
+            d = all.isEmpty() ? Dataset.features(csv, features) : Dataset.fromColumns(csv, features, all, new LabelCheck(parts, all, option));
         } finally {
             Reading.end();
         }
-        return forLoss(d, loss, classes, csv.file);
+        int N = d.x.length, G = groups.size();
+        Targets[] tg = new Targets[G];
+        int[] K = new int[G];
+        List<String> names = new ArrayList<String>();
+        int column = 0; // the group's first column of d.t
+        for (int g = 0; g < G; g++) {
+            Columns c = groups.get(g);
+            int L = c.labels.size();
+            if (L == 0) {
+                K[g] = c.outputs.size();
+                tg[g] = new Targets(new double[N][K[g]], new boolean[N][K[g]]);
+            } else {
+                Targets raw = G == 1 ? d.t : columns(d.t, column, L); // one group: every label column, not copied
+                K[g] = c.kind.outputs(raw, c.classes);
+                if (K[g] < c.kind.minOutputs()) {
+                    throw new FormatException(csv.file, 0, 0, "expected at least " + c.kind.minOutputs() + " classes for " + c.said + ", found " + Math.max(K[g], 0));
+                }
+                tg[g] = c.kind.targets(raw, K[g]);
+                column += L;
+            }
+            names.addAll(c.outputs != null ? c.outputs : c.kind.outputNames(c.labels, K[g]));
+        }
+        if (G == 1) return new Data(d.x, tg[0], features, names, csv.file, d.lines, K);
+        int total = names.size();
+        double[][] y = new double[N][total];      // (N, Σ K_g)
+        boolean[][] m = new boolean[N][total];    // (N, Σ K_g)
+        int c0 = 0;
+        for (int g = 0; g < G; g++) {
+            for (int n = 0; n < N; n++) {
+                System.arraycopy(tg[g].y[n], 0, y[n], c0, K[g]);
+                System.arraycopy(tg[g].labeled[n], 0, m[n], c0, K[g]);
+            }
+            c0 += K[g];
+        }
+        return new Data(d.x, new Targets(y, m), features, names, csv.file, d.lines, K);
     }
 
     /**
@@ -116,7 +220,7 @@ final class Setup {
         String all = Dataset.ranges(csv, rest);
         String first = Dataset.ranges(csv, rest.subList(0, runLength(csv, rest)));
         throw new UsageException("option --features is required, so that no label column becomes an input unnoticed: the columns of " + csv.file
-            + " that are not --labels are " + rest.size() + " (" + all + "); name the inputs, e.g. --features " + first + ", or give --features all to take all "
+            + " that are not " + (o.has("group") ? "label columns of a --group" : "--labels") + " are " + rest.size() + " (" + all + "); name the inputs, e.g. --features " + first + ", or give --features all to take all "
             + rest.size());
     }
 
@@ -140,25 +244,45 @@ final class Setup {
     }
 
     /**
-     * Checks each row's labels for the loss kind as the file streams, with a hint at the loss
-     * that fits when one does: a bce label that is a class index 2, 3, … of a single column
-     * suggests --loss softmax; any other number outside [0, 1] suggests --loss mse; a softmax
-     * label in [0, 1] that is not a whole number suggests --loss bce (SPEC.md, section 21). The
-     * message names where the loss kind came from (--loss, or the model's loss when transfer has no
-     * --loss). For a model's loss (evaluate, gradcheck), which no option changes, it gives no hint.
+     * The label columns of one loss kind among a row's labels, for {@link LabelCheck}: the kind,
+     * its classes (softmax; 0 when the data decides), how many columns it reads, how messages name
+     * it ("--loss bce", "the model's loss softmax", "--group digit (softmax)") and how a hint names
+     * another kind ("--loss mse"; null: no hint, the kind is not the user's to change).
+     */
+    static final class Part {
+        final Kind kind;
+        final int classes, columns;
+        final String said;
+        final java.util.function.Function<String, String> option;
+
+        Part(Kind kind, int classes, int columns, String said, java.util.function.Function<String, String> option) {
+            this.kind = kind;
+            this.classes = classes;
+            this.columns = columns;
+            this.said = said;
+            this.option = option;
+        }
+    }
+
+    /**
+     * Checks each row's labels for their loss kind as the file streams, with a hint at the kind
+     * that fits when one does (the kind's {@link Kind#hint}): a bce label that is a class index 2,
+     * 3, … of a single column suggests softmax; any other number outside [0, 1] suggests mse; a
+     * softmax label in [0, 1] that is not a whole number suggests bce (SPEC.md, section 21). The
+     * message names where the loss kind came from (--loss, a --group, or the model's loss when
+     * transfer has no --loss). For a model's loss (evaluate, gradcheck), which no option changes,
+     * it gives no hint.
      */
     static final class LabelCheck implements Dataset.LabelCheck {
-        private final String loss, said;
-        private final int classes;
+        private final Part[] part; // (labels) the part each label column belongs to
         private final List<String> labels;
         private final boolean option;
 
-        LabelCheck(String loss, int classes, List<String> labels, String from, boolean option) {
-            this.loss = loss;
-            this.classes = classes;
+        /** parts.get(j) for label column j. */
+        LabelCheck(List<Part> parts, List<String> labels, boolean option) {
+            this.part = parts.toArray(new Part[0]);
             this.labels = labels;
             this.option = option;
-            this.said = from + " " + loss;
         }
 
         @Override
@@ -166,38 +290,12 @@ final class Setup {
             for (int k = 0; k < y.length; k++) {
                 if (!labeled[k]) continue;
                 double v = y[k];
-                boolean index = v == Math.rint(v) && v >= 0 && v < MAX_CLASSES;
-                if (loss.equals("bce") && !(v >= 0.0 && v <= 1.0)) {
-                    String hint = index && y.length == 1 ? "; did you mean --loss softmax? (the column looks like class indices 0, 1, 2, …)"
-                        : index ? "; for class indices use --loss softmax with one label column" : "; for numbers outside [0, 1] use --loss mse";
-                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a label in [0, 1] (or empty or ? for unlabeled) for " + said + ", found "
-                        + v + (option ? hint : ""));
-                }
-                if (loss.equals("softmax") && (!index || (classes > 0 && v >= classes))) {
-                    String hint = index ? "" : v >= 0.0 && v <= 1.0 ? "; did you mean --loss bce? (a label in [0, 1] that is not a class index)" : "; for numbers use --loss mse";
-                    throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected a class index 0.."
-                        + (classes > 0 ? String.valueOf(classes - 1) : String.valueOf(MAX_CLASSES - 1)) + " for " + said + ", found " + v + (option ? hint : ""));
-                }
+                Part p = part[k];
+                if (p.kind.accepts(v, p.classes)) continue;
+                throw new FormatException(file, line, 0, "column " + labels.get(k) + ": expected " + p.kind.expectedLabel(p.classes) + " for " + p.said + ", found "
+                    + v + (option && p.option != null ? p.kind.hint(v, p.columns, p.option) : ""));
             }
         }
-    }
-
-    /** Turns the checked labels of d into targets for the loss kind (for softmax: class indices, C from classes or the data). */
-    private static Data forLoss(Dataset d, String loss, int classes, String file) throws FormatException {
-        if (loss.equals("softmax")) {
-            int[] c = new int[d.size()];
-            int max = -1;
-            for (int n = 0; n < d.size(); n++) {
-                c[n] = d.t.labeled[n][0] ? (int) d.t.y[n][0] : -1; // a class index, checked by LabelCheck
-                max = Math.max(max, c[n]);
-            }
-            int C = classes > 0 ? classes : max + 1;
-            if (C < 2) throw new FormatException(file, 0, 0, "expected at least 2 classes for --loss softmax, found " + Math.max(C, 0));
-            List<String> names = new ArrayList<String>();
-            for (int k = 0; k < C; k++) names.add(d.labels.get(0) + "=" + k);
-            return new Data(d.x, Targets.ofClasses(c, C), d.features, names, file, d.lines);
-        }
-        return new Data(d.x, d.t, d.features, d.labels, file, d.lines);
     }
 
     /**
@@ -232,10 +330,15 @@ final class Setup {
      * that row only, so the bits are those of one forward over all rows.
      */
     static double[][] outputs(Network net, double[][] x) {
+        return outputs(net::forward, x);
+    }
+
+    /** {@link #outputs(Network, double[][])} of any network's forward pass (a task network's too). */
+    static double[][] outputs(java.util.function.UnaryOperator<double[][]> forward, double[][] x) {
         double[][] z = new double[x.length][];
         for (int from = 0; from < x.length; from += CHUNK) {
             int to = Math.min(x.length, from + CHUNK);
-            double[][] a = net.forward(java.util.Arrays.copyOfRange(x, from, to));
+            double[][] a = forward.apply(java.util.Arrays.copyOfRange(x, from, to));
             for (int n = from; n < to; n++) z[n] = a[n - from].clone();
         }
         return z;

@@ -54,7 +54,9 @@ public final class SingleFile {
     /** A qualified reference to a core type: plainnet.X with X capitalised (plainnet.io etc. are not core). */
     private static final Pattern QUALIFIED = Pattern.compile("\\bplainnet\\.(?=[A-Z])");
     /** A qualified reference to a type of plainnet.io, within plainnet.io: plainnet.io.X with X capitalised. */
-    private static final Pattern QUALIFIED_IO = Pattern.compile("\\bplainnet\\.io\\.(?=[A-Z])");
+    private static final Pattern QUALIFIED_IO = Pattern.compile("\\bplainnet\\.(io|kinds)\\.(?=[A-Z])");
+    /** An import of a plainnet.kinds type into plainnet.io: dropped, the kinds are nested in PlainNetIO too. */
+    private static final Pattern KINDS_IMPORT = Pattern.compile("^import plainnet\\.kinds\\.[A-Z]\\w*;$");
     /** An import of a core type into plainnet.io: group 1 is the type's name, or * for all of them. */
     private static final Pattern CORE_IMPORT = Pattern.compile("^import plainnet\\.([A-Z]\\w*|\\*);$");
 
@@ -123,9 +125,10 @@ public final class SingleFile {
     }
 
     /**
-     * The text of PlainNetIO.java made from the *.java files of the package plainnet.io: they may
-     * import java.* and core types, whose names become PlainNet.X (outside string and character
-     * literals).
+     * The text of PlainNetIO.java made from the *.java files of the packages plainnet.io and
+     * plainnet.kinds (the loss kinds, which the model file reads and writes through): they may
+     * import java.*, each other and core types, whose names become PlainNet.X (outside string and
+     * character literals).
      *
      * @param folder     the source folder of plainnet.io
      * @param coreFolder the core package's source folder, for the names of its types
@@ -157,6 +160,8 @@ public final class SingleFile {
      */
     private static String nest(Path folder, List<String> coreTypes, String name, String doc) throws IOException {
         List<Path> files = javaFiles(folder);
+        // PlainNetIO also holds the loss kinds (plainnet.kinds, beside io/), which the model file reads and writes through
+        if (coreTypes != null && Files.isDirectory(folder.resolveSibling("kinds"))) files.addAll(javaFiles(folder.resolveSibling("kinds")));
         if (files.isEmpty()) throw new IllegalArgumentException(folder + ": expected .java files, found none");
 
         TreeSet<String> imports = new TreeSet<String>();
@@ -178,6 +183,8 @@ public final class SingleFile {
                     if (coreTypes != null && core.matches()) {
                         if (core.group(1).equals("*")) imported.addAll(coreTypes);
                         else imported.add(core.group(1));
+                    } else if (coreTypes != null && KINDS_IMPORT.matcher(line).matches()) {
+                        continue;
                     } else if (line.startsWith("import java.") || line.startsWith("import static java.")) {
                         imports.add(line);
                     } else {

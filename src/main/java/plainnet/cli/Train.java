@@ -21,6 +21,8 @@ import plainnet.io.Dataset;
 import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * {@code plainnet train} (a new network) and {@code plainnet transfer} (from a saved model: drop
@@ -36,6 +38,8 @@ final class Train {
         Setup.dataOptions(o, "required");
         o.value("hidden", "SPEC", "32:tanh", "hidden layers, bottom first: UNITS:ACTIVATION items, e.g. 64:relu,32:tanh (empty for none)");
         o.flag("standardize", "standardize each feature by the mean and std of the training rows (saved in the model, applied by evaluate and predict)");
+        o.repeatable("group", "SPEC", "an output group (task), repeatable, in column order, instead of --labels/--loss: NAME:KIND:COLUMNS[:weight=W][:tower=H1,..]"
+            + "[:reduction=R][:pos-weight=P1,..][:task-weight=T1,..][:classes=C]; --hidden is then the shared trunk (SPEC.md 27.7)");
         Build.lossOptions(o, "bce", "");
         Training.trainingOptions(o);
         return o;
@@ -58,6 +62,10 @@ final class Train {
         o.value("unfreeze", "MODE", "none", "gradual: train the new layers alone in the first epoch, then unfreeze one more layer from the top each epoch");
         o.value("lr-decay", "F", "1", "discriminative learning rates: the layer d steps below the top trains at lr * F^-d (ULMFiT: 2.6; 1: off)");
         o.value("l2-sp", "ALPHA", "0", "L2-SP: add (ALPHA/2)*|W - W0|^2 to the loss, W0 the --model's weights of the kept layers (0 for new layers)");
+        o.value("add-task", "SPEC", null, "add a task to the model instead: NAME:KIND:COLUMNS[:KEY=VALUE..] as train --group, its tower on the model's trunk;"
+            + " the trunk and the old towers stay frozen, so the old tasks' outputs keep their bits (SPEC.md 27.7)");
+        o.flag("train-trunk", "with --add-task: train the trunk too (the old tasks' outputs then change)");
+        o.value("remove-task", "NAME", null, "write the model without this task and its tower (no training; --data not read)");
         return o;
     }
 
@@ -67,9 +75,10 @@ final class Train {
             out.print(o.help());
             return 0;
         }
+        if (!o.values("group").isEmpty()) return Tasks.train(o, out, err);
         // Options first, so that a usage error is reported before any file is read.
         String outFile = o.required("out");
-        String lossKind = o.choice("loss", Build.LOSSES);
+        Kind lossKind = Kinds.named(o.choice("loss", Build.LOSSES));
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--data", o.required("data"), "--validation", o.get("validation"));
@@ -80,7 +89,7 @@ final class Train {
         List<String> features = Setup.features(o, csv, labels);
         Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), "--loss", true);
         Setup.Data[] parts = validation(o, d, lossKind, "--loss", progress);
-        Setup.announce(progress, csv, labels, d, lossKind);
+        Setup.announce(progress, csv, labels, d, lossKind.name());
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         Standardization standardize = o.has("standardize") ? standardization(parts[0], d) : null;
         standardize(standardize, d, parts, o.get("validation") != null);
@@ -89,8 +98,15 @@ final class Train {
         List<Dense> layers = Build.hidden(o.get("hidden"), d.x[0].length, rng, "hidden");
         int top = layers.isEmpty() ? d.x[0].length : layers.get(layers.size() - 1).O;
         layers.add(new Dense(top, d.outputs.size(), Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
-        Network net = new Network(layers);
+        return trainNetwork(o, new Network(layers), loss, opt, d, parts, standardize, history, outFile, out, err);
+    }
 
+    /**
+     * The training, saving and report of {@code train} for a new network (also one {@code
+     * --group}'s, SPEC.md §27.7); returns the exit code.
+     */
+    static int trainNetwork(Options o, Network net, Loss loss, Optimizer opt, Setup.Data d, Setup.Data[] parts, Standardization standardize, History history,
+                            String outFile, PrintStream out, PrintStream err) throws UsageException, IOException {
         Interrupt hook = Interrupt.register(err, "train", outFile);
         try {
             Trainer.Result r = fit(o, net, loss, opt, parts[0], parts[1], err, "training", o.integer("epochs", 1), history, 1, false);
@@ -112,8 +128,11 @@ final class Train {
             out.print(o.help());
             return 0;
         }
+        if (o.get("add-task") != null) return Tasks.addTask(o, out, err);
+        if (o.get("remove-task") != null) return Tasks.removeTask(o, out);
+        if (o.has("train-trunk")) throw new UsageException("option --train-trunk goes with --add-task only");
         String outFile = o.required("out");
-        String lossOption = Build.kindOption(o);
+        Kind lossOption = Build.kindOption(o);
         double lr = o.number("lr", 0.0, true);
         Optimizer opt = checkCommon(o, lr);
         int drop = o.integer("drop", 0);
@@ -132,10 +151,11 @@ final class Train {
         if (o.get("features") == null) Setup.checkModelColumns(csv, o.required("model"), source.features);
         else features = Dataset.selectFeatures(csv, o.get("features"), labels);
         // The model's loss kind unless --loss is given; a softmax model's labels must then be one column.
-        String lossKind = lossOption != null ? lossOption : Build.kind(source.loss), why = lossOption != null ? "" : " (the model's)";
-        if (lossOption == null && lossKind.equals("softmax") && labels.size() != 1) {
-            lossKind = "bce";
-            why = " (the model's is softmax, which takes one label column)";
+        Kind lossKind = lossOption != null ? lossOption : Kinds.of(source.loss);
+        String why = lossOption != null ? "" : " (the model's)";
+        if (lossOption == null && lossKind.oneLabelColumn() && labels.size() != 1) {
+            why = " (the model's is " + lossKind.name() + ", which takes one label column)";
+            lossKind = Kinds.BCE;
         }
         // Checked before the data are read; after the loss kind, which decides the metric column.
         History history = History.of(o, lossKind, outFile, "--model", o.required("model"), "--data", o.required("data"), "--validation", o.get("validation"));
@@ -146,10 +166,10 @@ final class Train {
                 + Dataset.abbreviate(source.features) + ")");
         }
         // messages name where the loss kind came from: --loss, the model's, or bce chosen in its place
-        String from = lossOption != null ? "--loss" : lossKind.equals(Build.kind(source.loss)) ? "the model's loss" : "the loss";
+        String from = lossOption != null ? "--loss" : lossKind == Kinds.of(source.loss) ? "the model's loss" : "the loss";
         Setup.Data d = Setup.read(csv, features, labels, lossKind, Setup.classes(o), from, true);
         Setup.Data[] parts = validation(o, d, lossKind, from, progress);
-        Setup.announce(progress, csv, labels, d, lossKind + why);
+        Setup.announce(progress, csv, labels, d, lossKind.name() + why);
         Loss loss = Build.loss(o, lossKind, d.outputs.size());
         // The kept layers read the same inputs as before, so they get the source model's standardization.
         standardize(source.standardize, d, parts, o.get("validation") != null);
@@ -232,7 +252,7 @@ final class Train {
     }
 
     /** Writes the --history files (when given), the saved weights being those of epoch {@code kept} (0: none saved). */
-    private static void writeHistory(History history, int kept, PrintStream err, Options o) throws IOException {
+    static void writeHistory(History history, int kept, PrintStream err, Options o) throws IOException {
         if (history == null) return;
         history.kept = kept;
         history.write();
@@ -255,11 +275,16 @@ final class Train {
      * without --patience.
      */
     private static String keptNote(Options o, Trainer.Result r, int offset, int last, int first) throws UsageException {
-        if (o.integer("patience", 0) == 0 || r.keptEpoch == 0) return null;
-        double v = r.history.get(r.keptEpoch - 1).validationLoss;
+        if (r.keptEpoch == 0) return null;
+        return keptNote(o, r.keptEpoch, r.history.size(), r.stoppedEarly, r.history.get(r.keptEpoch - 1).validationLoss, offset, last, first);
+    }
+
+    /** {@link #keptNote(Options, Trainer.Result, int, int, int)} from the result's parts: epoch {@code kept} of {@code epochs}, its validation loss v. */
+    static String keptNote(Options o, int kept, int epochs, boolean stoppedEarly, double v, int offset, int last, int first) throws UsageException {
+        if (o.integer("patience", 0) == 0 || kept == 0) return null;
         String among = first > 1 ? " of epochs " + first + "-" + last + ", the last stage" : "";
-        return "kept the weights of epoch " + (offset + r.keptEpoch) + " of " + last + ", the lowest validation loss" + among + " (" + Training.fixed(v, 5) + ")"
-            + (r.keptEpoch == r.history.size() ? "" : r.stoppedEarly ? "; early stopping (--patience " + o.get("patience") + ")" : ", not the last epoch's");
+        return "kept the weights of epoch " + (offset + kept) + " of " + last + ", the lowest validation loss" + among + " (" + Training.fixed(v, 5) + ")"
+            + (kept == epochs ? "" : stoppedEarly ? "; early stopping (--patience " + o.get("patience") + ")" : ", not the last epoch's");
     }
 
     /**
@@ -291,7 +316,12 @@ final class Train {
      * the rate) or, when it is null, with the advice of a smaller --lr.
      */
     private static boolean keepDiverged(Options o, PrintStream err, Trainer.Result r, String kept, String outFile, String firstStep) {
-        String s = "plainnet: training diverged in epoch " + r.divergedEpoch + ", step " + r.divergedStep + ": " + r.divergence + "; ";
+        return keepDiverged(o, err, r.divergedEpoch, r.divergedStep, r.divergence, kept, outFile, firstStep);
+    }
+
+    /** {@link #keepDiverged(Options, PrintStream, Trainer.Result, String, String, String)} from where and what diverged. */
+    static boolean keepDiverged(Options o, PrintStream err, int epoch, int step, String divergence, String kept, String outFile, String firstStep) {
+        String s = "plainnet: training diverged in epoch " + epoch + ", step " + step + ": " + divergence + "; ";
         boolean save = kept != null && (o.has("save-diverged") || !Files.exists(Paths.get(outFile), LinkOption.NOFOLLOW_LINKS));
         if (kept == null) s += "no epoch finished, so no model is written";
         else if (save) s += "saving " + kept + " to " + outFile;
@@ -305,7 +335,7 @@ final class Train {
      * or underflows in double precision is refused naming the file and the column (SPEC.md,
      * "Standardization").
      */
-    private static Standardization standardization(Setup.Data train, Setup.Data d) throws FormatException {
+    static Standardization standardization(Setup.Data train, Setup.Data d) throws FormatException {
         try {
             return Standardization.fit(train.x);
         } catch (IllegalArgumentException e) {
@@ -328,7 +358,7 @@ final class Train {
      * Standardizes the rows of d in place (which covers both parts of a --split) and the rows of a
      * --validation file; nothing when s is null.
      */
-    private static void standardize(Standardization s, Setup.Data d, Setup.Data[] parts, boolean validationFile) {
+    static void standardize(Standardization s, Setup.Data d, Setup.Data[] parts, boolean validationFile) {
         if (s == null) return;
         s.apply(d.x);
         if (validationFile) s.apply(parts[1].x);
@@ -384,7 +414,7 @@ final class Train {
     }
 
     /** Checks the options that every training command shares, before any file is read; returns the optimizer at rate lr. */
-    private static Optimizer checkCommon(Options o, double lr) throws UsageException {
+    static Optimizer checkCommon(Options o, double lr) throws UsageException {
         Optimizer opt = Build.optimizer(o, lr);
         Build.loss(o, Build.kindOption(o), -1);
         Training.settings(o, null);
@@ -403,16 +433,19 @@ final class Train {
     }
 
     /** Splits off validation data: --validation FILE, or --split FRACTION, or none. */
-    private static Setup.Data[] validation(Options o, Setup.Data d, String lossKind, String from, PrintStream progress) throws UsageException, IOException {
+    static Setup.Data[] validation(Options o, Setup.Data d, Kind lossKind, String from, PrintStream progress) throws UsageException, IOException {
         if (o.get("validation") != null && o.get("split") != null) throw new UsageException("options --validation and --split exclude each other");
         if (o.get("validation") != null) {
             Csv csv = Setup.csv(o.get("validation"), progress);
-            List<String> labels = new ArrayList<String>();
-            for (String name : d.outputs) labels.add(lossKind.equals("softmax") ? name.substring(0, name.lastIndexOf('=')) : name);
-            if (lossKind.equals("softmax")) labels = labels.subList(0, 1);
-            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.equals("softmax") ? d.outputs.size() : 0, from, true);
+            List<String> labels = lossKind.labelColumns(d.outputs);
+            Setup.Data v = Setup.read(csv, d.features, labels, lossKind, lossKind.oneLabelColumn() ? d.outputs.size() : 0, from, true);
             return new Setup.Data[] {d, v};
         }
+        return split(o, d);
+    }
+
+    /** Splits off validation data by --split FRACTION, or none: {training, validation or null}. */
+    static Setup.Data[] split(Options o, Setup.Data d) throws UsageException {
         if (o.get("split") != null) {
             double f = o.number("split", 0.0, true);
             int[][] parts;
@@ -427,14 +460,14 @@ final class Train {
     }
 
     /** The rows at the given indices, in that order, with their file lines. */
-    private static Setup.Data subset(Setup.Data d, int[] index) {
+    static Setup.Data subset(Setup.Data d, int[] index) {
         double[][] x = new double[index.length][]; // (index.length, I) rows shared with d, not copied
         int[] lines = new int[index.length];
         for (int j = 0; j < index.length; j++) {
             x[j] = d.x[index[j]];
             lines[j] = d.lines[index[j]];
         }
-        return new Setup.Data(x, d.t.rows(index, 0, index.length), d.features, d.outputs, d.file, lines);
+        return new Setup.Data(x, d.t.rows(index, 0, index.length), d.features, d.outputs, d.file, lines, d.groupK);
     }
 
     /**
@@ -454,7 +487,7 @@ final class Train {
         int first = gradual ? lastStageStart(net.lowestTrainable(), epochs) : 1; // early stopping chooses within the last stage
         java.util.function.Consumer<Trainer.Epoch> listener = e -> {
             // the lowest trainable layer is read now, while the epoch's freezing is in place (gradual unfreezing changes it)
-            if (history != null) history.add(e, offset, stageNumber, net.lowestTrainable(), loss, val == null ? null : val.t);
+            if (history != null) history.add(e, offset, stageNumber, net.lowestTrainable(), val == null ? null : val.t);
             if (!quiet) Training.progress(err, e, epochs, loss, val == null ? null : val.t);
         };
         Trainer.Result r = gradual ? tr.fitGradual(train.x, train.t, val == null ? null : val.x, val == null ? null : val.t, listener)

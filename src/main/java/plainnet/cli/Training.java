@@ -3,13 +3,11 @@ package plainnet.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import plainnet.BinaryCrossEntropy;
 import plainnet.Loss;
-import plainnet.MeanSquaredError;
-import plainnet.Metrics;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
 import plainnet.Trainer;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * The training options and settings of the commands, the progress line of an epoch and the
@@ -61,78 +59,33 @@ final class Training {
         return Math.min(256, Runtime.getRuntime().availableProcessors());
     }
 
-    /** The progress line of an epoch; the main metric is the validation accuracy (mean over tasks for bce). */
+    /** The progress line of an epoch; the main metric is the validation accuracy (mean over tasks for bce), none for mse. */
     static Trainer.Epoch progress(PrintStream err, Trainer.Epoch e, int epochs, Loss loss, Targets tVal) {
+        Kind kind = Kinds.of(loss);
         String metric = "";
-        if (e.validationOutput != null && !(loss instanceof MeanSquaredError)) {
-            metric = String.format(Locale.ROOT, "  val acc %.4f", mainAccuracy(loss, e.validationOutput, tVal));
+        if (e.validationOutput != null && kind.inProgressLine()) {
+            metric = String.format(Locale.ROOT, "  val acc %.4f", kind.metric(e.validationOutput, tVal));
         }
-        // Time left: the mean time of the epochs so far, times the epochs still to run.
-        double left = e.elapsed / e.epoch * (epochs - e.epoch);
-        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s  %.0f s left%n", e.epoch, epochs, e.lr, fixed(e.trainLoss, 5),
-            Double.isNaN(e.validationLoss) ? "" : "  val loss " + fixed(e.validationLoss, 5), metric, e.elapsed, e.examplesPerSecond, left);
+        line(err, e.epoch, epochs, e.lr, e.trainLoss, e.validationLoss, metric, e.elapsed, e.examplesPerSecond);
         return e;
     }
 
-    /** Softmax accuracy, or the mean over tasks of the binary accuracies (tasks without labels left out). */
-    static double mainAccuracy(Loss loss, double[][] z, Targets t) {
-        if (loss instanceof SoftmaxCrossEntropy) return Metrics.classes(z, t).accuracy;
-        double sum = 0.0;
-        int count = 0;
-        for (Metrics.Binary b : Metrics.binary(z, t)) {
-            if (b.count == 0) continue;
-            sum += b.accuracy;
-            count++;
-        }
-        return count == 0 ? Double.NaN : sum / count;
+    /** The progress line's text; metric is its text after the losses ("" for none). */
+    static void line(PrintStream err, int epoch, int epochs, double lr, double trainLoss, double validationLoss, String metric, double elapsed, double examplesPerSecond) {
+        // Time left: the mean time of the epochs so far, times the epochs still to run.
+        double left = elapsed / epoch * (epochs - epoch);
+        err.printf(Locale.ROOT, "epoch %d/%d  lr %.3g  train loss %s%s%s  %.1f s  %.0f ex/s  %.0f s left%n", epoch, epochs, lr, fixed(trainLoss, 5),
+            Double.isNaN(validationLoss) ? "" : "  val loss " + fixed(validationLoss, 5), metric, elapsed, examplesPerSecond, left);
     }
 
-    /** The metrics table of outputs z against targets t. */
+    /** The metrics table of outputs z against targets t: the loss line, then the kind's table (SPEC.md §27.7). */
     static String metrics(Loss loss, double[][] z, Targets t, List<String> names) {
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "loss (%s, %s): %s %s%n", loss.name(), loss.reduction().fileName(), fixed(loss.forward(z, t), 6), divisor(loss, t)));
-        int width = 4;
-        for (String n : names) width = Math.max(width, n.length());
-        if (loss instanceof SoftmaxCrossEntropy) {
-            Metrics.Classes c = Metrics.classes(z, t);
-            s.append(String.format(Locale.ROOT, "accuracy %s (%d of %d labeled rows)%n", num(c.accuracy), c.correct, c.count));
-            s.append("confusion matrix (rows: label, columns: prediction)\n");
-            s.append(String.format(Locale.ROOT, "%-" + width + "s", ""));
-            for (int k = 0; k < names.size(); k++) s.append(String.format(Locale.ROOT, " %6d", k));
-            s.append('\n');
-            for (int k = 0; k < names.size(); k++) {
-                s.append(String.format(Locale.ROOT, "%-" + width + "s", names.get(k)));
-                for (int j = 0; j < names.size(); j++) s.append(String.format(Locale.ROOT, " %6d", c.confusion[k][j]));
-                s.append('\n');
-            }
-        } else if (loss instanceof BinaryCrossEntropy) {
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %9s %8s %8s %9s %8s %8s %8s%n", "task", "labeled", "positives", "loss", "accuracy", "precision", "recall", "f1", "auc"));
-            Metrics.Binary[] m = Metrics.binary(z, t);
-            BinaryCrossEntropy bce = (BinaryCrossEntropy) loss;
-            double[] pw = bce.posWeight();
-            for (int k = 0; k < m.length; k++) {
-                // The task's own loss: the mean of ℓ over its labeled entries (pos_weight included, task weight not).
-                double sum = 0.0;
-                for (int n = 0; n < z.length; n++) if (t.labeled[n][k]) sum += BinaryCrossEntropy.term(z[n][k], t.y[n][k], pw == null ? 1.0 : pw[k]);
-                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %9d %8s %8s %9s %8s %8s %8s%n", names.get(k), m[k].count, m[k].positives,
-                    num(m[k].count == 0 ? Double.NaN : sum / m[k].count), num(m[k].accuracy), num(m[k].precision), num(m[k].recall), num(m[k].f1), num(m[k].auc)));
-            }
-            s.append("(a task's loss is the mean over its labeled entries, pos_weight included, task weight not)\n");
-        } else {
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %12s%n", "output", "labeled", "mean sq err"));
-            for (int k = 0; k < names.size(); k++) {
-                double sum = 0.0;
-                int count = 0;
-                for (int n = 0; n < z.length; n++) {
-                    if (!t.labeled[n][k]) continue;
-                    double e = z[n][k] - t.y[n][k];
-                    sum += e * e;
-                    count++;
-                }
-                s.append(String.format(Locale.ROOT, "%-" + width + "s %8d %12s%n", names.get(k), count, num(count == 0 ? Double.NaN : sum / count)));
-            }
-        }
-        return s.toString();
+        return lossLine(loss, z, t) + Kinds.of(loss).table(loss, z, t, names, false);
+    }
+
+    /** "loss (binary_cross_entropy, per_example): 0.123456 (the sum over …)" and a newline. */
+    static String lossLine(Loss loss, double[][] z, Targets t) {
+        return String.format(Locale.ROOT, "loss (%s, %s): %s %s%n", loss.name(), loss.reduction().fileName(), fixed(loss.forward(z, t), 6), divisor(loss, t));
     }
 
     /**
@@ -142,7 +95,8 @@ final class Training {
      * softmax; task weights scale the sum, not the divisor.
      */
     static String divisor(Loss loss, Targets t) {
-        boolean rows = loss instanceof SoftmaxCrossEntropy;
+        Kind kind = Kinds.of(loss);
+        boolean rows = kind.countsRows();
         int N = t.y.length, K = N == 0 ? 0 : t.y[0].length;
         long labeled = 0;
         for (int n = 0; n < N; n++) {
@@ -152,7 +106,7 @@ final class Training {
             }
             for (int k = 0; k < K; k++) if (t.labeled[n][k]) labeled++;
         }
-        double[] w = loss instanceof BinaryCrossEntropy ? ((BinaryCrossEntropy) loss).taskWeight() : loss instanceof MeanSquaredError ? ((MeanSquaredError) loss).weight() : null;
+        double[] w = kind.taskWeight(loss);
         String unit = rows ? (labeled == 1 ? "row" : "rows") : (labeled == 1 ? "entry" : "entries");
         String sum = "the " + (w == null ? "" : "task-weighted ") + "sum over " + count(labeled) + " labeled " + unit;
         long units = rows ? N : (long) N * K;
@@ -167,7 +121,7 @@ final class Training {
 
     /** A metric with 4 decimals, or "-" when undefined. */
     static String num(double v) {
-        return Double.isNaN(v) ? "-" : fixed(v, 4);
+        return Kinds.num(v);
     }
 
     /**
@@ -175,7 +129,7 @@ final class Training {
      * blown-up loss prints a dozen characters, not 300 digits.
      */
     static String fixed(double v, int decimals) {
-        return String.format(Locale.ROOT, Math.abs(v) >= 1e6 ? "%.4e" : "%." + decimals + "f", v);
+        return Kinds.fixed(v, decimals);
     }
 
     static String count(long n) {

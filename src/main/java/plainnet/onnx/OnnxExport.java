@@ -5,13 +5,13 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import plainnet.Activation;
-import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
 import plainnet.Network;
-import plainnet.SoftmaxCrossEntropy;
 import plainnet.io.FormatException;
 import plainnet.io.Json;
 import plainnet.io.ModelFile;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * A model as an ONNX model (a serialized {@code ModelProto}), written with plainnet's own
@@ -107,12 +107,12 @@ public final class OnnxExport {
         int K = net.outputs();
         String columns = "columns: " + String.join(", ", m.tasks);
         outputs.add(g.valueInfo(LOGITS, K, "the last layer's output a_" + (L - 1) + " (z for an identity layer); " + columns));
-        if (m.loss instanceof SoftmaxCrossEntropy) {
-            g.node("Softmax", "softmax", new String[] {LOGITS}, PROBABILITIES, intAttribute("axis", 1));
-            outputs.add(g.valueInfo(PROBABILITIES, K, "softmax of the logits over axis 1 (the classes); " + columns));
-        } else if (m.loss instanceof BinaryCrossEntropy) {
-            g.node("Sigmoid", "sigmoid", new String[] {LOGITS}, PROBABILITIES, null);
-            outputs.add(g.valueInfo(PROBABILITIES, K, "sigmoid of each logit, one column per task; " + columns));
+        // the loss kind's output node (SPEC.md §27.7): Softmax over axis 1, Sigmoid, or none for Identity
+        Kind kind = Kinds.of(m.loss);
+        if (!kind.onnxOp().equals("Identity")) {
+            String op = kind.onnxOp();
+            g.node(op, op.toLowerCase(java.util.Locale.ROOT), new String[] {LOGITS}, PROBABILITIES, op.equals("Softmax") ? intAttribute("axis", 1) : null);
+            outputs.add(g.valueInfo(PROBABILITIES, K, kind.onnxMeaning() + "; " + columns));
         }
 
         Protobuf graph = g.graph;

@@ -36,6 +36,9 @@ import plainnet.io.Json;
  * PlainNet.java alone and reads and writes the jar's files: the same model built from the same
  * seed is saved to the same bytes by both, a file the jar wrote is saved again unchanged, data
  * files read to the same bits, and a bad file gets the jar's message (its literals are untouched).
+ * Issue 18: the same for model file version 2 (a task network of several groups): the same bytes
+ * from the same seed, test-data/models/v2_groups.json saved again unchanged, its forward outputs
+ * the jar's bit for bit, and bad version-2 files refused with the jar's message.
  */
 class SingleFileTest {
 
@@ -182,6 +185,27 @@ class SingleFileTest {
                 new PlainNetIO.ModelFile(net, loss, java.util.Arrays.asList("a", "b", "c"), java.util.Arrays.asList("p", "q"), s).save(Paths.get(out));
             }
 
+            public static void buildGroups(long seed, String out) throws Exception {
+                PlainNet.Rng rng = new PlainNet.Rng(seed);
+                PlainNet.Network trunk = new PlainNet.Network(new PlainNet.Dense(3, 4, PlainNet.Activation.TANH, rng));
+                java.util.List<PlainNet.Group> groups = java.util.Arrays.asList(
+                    new PlainNet.Group("digit", 3, new PlainNet.SoftmaxCrossEntropy(PlainNet.Reduction.MEAN_LABELED)),
+                    new PlainNet.Group("even", 1, new PlainNet.BinaryCrossEntropy(PlainNet.Reduction.SUM, null, new double[] {2.0}), 0.5));
+                java.util.List<PlainNet.Network> towers = java.util.Arrays.asList(
+                    new PlainNet.Network(new PlainNet.Dense(4, 5, PlainNet.Activation.RELU, rng), new PlainNet.Dense(5, 3, PlainNet.Activation.IDENTITY, rng)),
+                    new PlainNet.Network(new PlainNet.Dense(4, 1, PlainNet.Activation.IDENTITY, rng)));
+                PlainNet.TaskNetwork net = new PlainNet.TaskNetwork(trunk, groups, towers);
+                trunk.layer(0).setTrainable(false);
+                new PlainNetIO.ModelFile(net, java.util.Arrays.asList("a", "b", "c"), java.util.Arrays.asList("digit=0", "digit=1", "digit=2", "even"), null).save(Paths.get(out));
+            }
+
+            public static double[][] forward(String file, double[][] x) throws Exception {
+                double[][] z = PlainNetIO.ModelFile.load(Paths.get(file)).forward(x);
+                double[][] copy = new double[z.length][];
+                for (int n = 0; n < z.length; n++) copy[n] = z[n].clone();
+                return copy;
+            }
+
             public static void resave(String in, String out) throws Exception {
                 PlainNetIO.ModelFile.load(Paths.get(in)).save(Paths.get(out));
             }
@@ -304,6 +328,43 @@ class SingleFileTest {
         }
     }
 
+    /** The model of IoDriver.buildGroups (model file version 2), made by the package's own classes and saved by plainnet.io. */
+    private static void jarGroupsModel(long seed, Path out) throws Exception {
+        plainnet.Rng rng = new plainnet.Rng(seed);
+        plainnet.Network trunk = new plainnet.Network(new plainnet.Dense(3, 4, plainnet.Activation.TANH, rng));
+        List<plainnet.Group> groups = List.of(
+            new plainnet.Group("digit", 3, new plainnet.SoftmaxCrossEntropy(plainnet.Reduction.MEAN_LABELED)),
+            new plainnet.Group("even", 1, new plainnet.BinaryCrossEntropy(plainnet.Reduction.SUM, null, new double[] {2.0}), 0.5));
+        List<plainnet.Network> towers = List.of(
+            new plainnet.Network(new plainnet.Dense(4, 5, plainnet.Activation.RELU, rng), new plainnet.Dense(5, 3, plainnet.Activation.IDENTITY, rng)),
+            new plainnet.Network(new plainnet.Dense(4, 1, plainnet.Activation.IDENTITY, rng)));
+        plainnet.TaskNetwork net = new plainnet.TaskNetwork(trunk, groups, towers);
+        trunk.layer(0).setTrainable(false);
+        new plainnet.io.ModelFile(net, List.of("a", "b", "c"), List.of("digit=0", "digit=1", "digit=2", "even"), null).save(out);
+    }
+
+    @Test
+    void copyOfIo_version2_sameBytesAsTheJarAndTheSameForwardBits() throws Exception {
+        Class<?> io = loader.loadClass("IoDriver");
+        for (long seed : new long[] {1, 42}) {
+            Path jar = dir.resolve("jar-groups-" + seed + ".json"), copy = dir.resolve("copy-groups-" + seed + ".json");
+            jarGroupsModel(seed, jar);
+            io.getMethod("buildGroups", long.class, String.class).invoke(null, seed, copy.toString());
+            assertThat(Files.readString(jar)).contains("\"version\": 2,");
+            assertThat(Files.readAllBytes(copy)).as("version-2 model of seed %d saved by PlainNetIO vs plainnet.io", seed).isEqualTo(Files.readAllBytes(jar));
+        }
+        // The version-2 model of test-data, loaded and saved again by the copy: the same bytes; and
+        // its outputs from the copy's classes are the jar's, bit for bit.
+        Path v2 = Paths.get("test-data/models/v2_groups.json"), again = dir.resolve("again-v2.json");
+        io.getMethod("resave", String.class, String.class).invoke(null, v2.toString(), again.toString());
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(v2));
+        double[][] x = {{0.5, -1.0, 2.0}, {3.0, 0.25, -0.75}, {0.0, 0.0, 0.0}};
+        double[][] got = (double[][]) io.getMethod("forward", String.class, double[][].class).invoke(null, v2.toString(), x);
+        double[][] want = plainnet.io.ModelFile.load(v2).forward(x);
+        assertThat(got.length).isEqualTo(3);
+        for (int n = 0; n < x.length; n++) assertBits("v2 forward row " + n, got[n], want[n]);
+    }
+
     @Test
     void copyOfIo_readsDataFilesToTheSameBits() throws Exception {
         Class<?> io = loader.loadClass("IoDriver");
@@ -330,7 +391,10 @@ class SingleFileTest {
         Path good = dir.resolve("good.json");
         jarModel(3, good);
         String text = Files.readString(good);
-        String[] bad = {text.replace("\"lr_scale\": 0.5", "\"lr_scale\": -0.5"), text.replace("\"format\"", "\"formt\""), text.substring(0, 40)};
+        String v2 = Files.readString(Paths.get("test-data/models/v2_groups.json"));
+        String[] bad = {text.replace("\"lr_scale\": 0.5", "\"lr_scale\": -0.5"), text.replace("\"format\"", "\"formt\""), text.substring(0, 40),
+            v2.replace("\"version\": 2", "\"version\": 3"), v2.replace("\"name\": \"size\"", "\"name\": \"digit\""), v2.replace("\"weight\": 0.5", "\"weight\": -0.5"),
+            v2.replace("\"trunk\"", "\"layers\"")};
         Method error = loader.loadClass("IoDriver").getMethod("error", String.class);
         for (int i = 0; i < bad.length; i++) {
             assertThat(bad[i]).isNotEqualTo(text);

@@ -123,7 +123,7 @@ class ModelFileTest {
     void parse_malformed_namesFieldExpectedAndFound() {
         String v = valid();
         assertParseError(v.replace("\"plainnet-model\"", "\"other\""), "m.json: field format: expected \"plainnet-model\", found \"other\"");
-        assertParseError(v.replace("\"version\": 1", "\"version\": 2"), "m.json: field version: expected 1, found 2");
+        assertParseError(v.replace("\"version\": 1", "\"version\": 3"), "m.json: field version: expected 1 or 2 (the model-file versions this plainnet reads), found 3");
         assertParseError(v.replace("\"identity\"", "\"swish\""), "m.json: field layers[0].activation: expected one of identity, relu, leaky_relu, sigmoid, tanh, found \"swish\"");
         assertParseError(v.replace("[1.0, 2.0]", "[1.0]"), "m.json: field layers[0].W[0]: expected 2 numbers, found 1");
         assertParseError(v.replace("[1.0, 2.0]", "[1.0, \"x\"]"), "m.json: field layers[0].W[0][1]: expected a number, found the string \"x\"");
