@@ -8,15 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import plainnet.BinaryCrossEntropy;
 import plainnet.Loss;
-import plainnet.MeanSquaredError;
+import plainnet.Reduction;
 import plainnet.Network;
 import plainnet.Rng;
 import plainnet.Targets;
 import plainnet.demo.Protocol;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * {@code plainnet compare-tasks} (SPEC.md §21): the lecture's "does multi-task learning help
@@ -52,7 +53,7 @@ final class CompareTasks {
             return 0;
         }
         if (o.has("validation")) throw new UsageException("option --validation does not apply to compare-tasks, which carves --repeats validation splits from --data (--split)");
-        String kind = o.choice("loss", "bce", "mse");
+        Kind kind = Kinds.named(o.choice("loss", Kinds.BCE.name(), Kinds.MSE.name()));
         Protocol protocol = Comparison.protocol(o);
         int R = Comparison.repeats(o);
         double F = Comparison.fraction(o);
@@ -71,7 +72,7 @@ final class CompareTasks {
         if (labels.size() < 2) throw new UsageException("option --labels expected two or more label columns to compare one network for all with one per column, found " + labels.size());
         List<String> features = Setup.features(o, csv, labels);
         Setup.Data d = Setup.read(csv, features, labels, kind, 0, "--loss", true);
-        Setup.announce(progress, csv, labels, d, kind);
+        Setup.announce(progress, csv, labels, d, kind.name());
         int K = labels.size();
         Loss multiLoss = loss(kind), oneLoss = loss(kind);
         int[][][] splits = Comparison.splits(d.x.length, F, splitSeed, R);
@@ -92,7 +93,7 @@ final class CompareTasks {
                 jobs.add(new Job(protocol, oneLoss, kind, hidden, tk, vk, r, seed + r, history, k, "separate " + labels.get(k)));
             }
         }
-        String metric = Comparison.metricName(kind);
+        String metric = kind.metricName();
         List<Comparison.Result> done = Comparison.runAll(jobs, threads, progress, R, metric);
 
         double[][] multi = new double[K][R], separate = new double[K][R]; // (K, R)
@@ -112,9 +113,9 @@ final class CompareTasks {
             protocol, R, splits[0][0].length, d.x.length, csv.file, o));
         out.printf(Locale.ROOT, "Validation %s per task on its labeled rows, mean ± standard error over the repeats; difference paired by repeat, ≈ = within noise.%n%n",
             metric);
-        out.print(report(metric, kind.equals("mse"), tasks, meanLabeled, multi, separate, hidden));
+        out.print(report(metric, kind == Kinds.MSE, tasks, meanLabeled, multi, separate, hidden));
         if (history != null) {
-            history.write("compare-tasks: validation " + metric + " per task", metric, kind.equals("mse"), tasks, new double[][][] {multi, separate},
+            history.write("compare-tasks: validation " + metric + " per task", metric, kind == Kinds.MSE, tasks, new double[][][] {multi, separate},
                 new String[] {"multi-task (1 net)", "separate (" + K + " nets)"}, quiet ? null : err);
         }
         return 0;
@@ -127,13 +128,14 @@ final class CompareTasks {
     private static final class Job implements Callable<List<Comparison.Result>>, Supplier<Network> {
         final Protocol protocol;
         final Loss loss;
-        final String kind, hidden, name;
+        final Kind kind;
+        final String hidden, name;
         final Setup.Data train, val;
         final int repeat, task;
         final long seed;
         final Comparison.Runs history;
 
-        Job(Protocol protocol, Loss loss, String kind, String hidden, Setup.Data train, Setup.Data val, int repeat, long seed, Comparison.Runs history, int task,
+        Job(Protocol protocol, Loss loss, Kind kind, String hidden, Setup.Data train, Setup.Data val, int repeat, long seed, Comparison.Runs history, int task,
             String name) {
             this.protocol = protocol;
             this.loss = loss;
@@ -162,13 +164,13 @@ final class CompareTasks {
                 history == null ? null : history.recorder(runs, name, repeat + 1)));
             double[][] z = Setup.outputs(f.net, val.x);
             double[] m = new double[z[0].length];
-            for (int k = 0; k < m.length; k++) m[k] = Comparison.metric(kind, null, z, val.t, k);
+            for (int k = 0; k < m.length; k++) m[k] = Comparison.metric(kind, z, val.t, k);
             return Collections.singletonList(new Comparison.Result(name, repeat, m, f, runs));
         }
     }
 
-    private static Loss loss(String kind) {
-        return kind.equals("mse") ? new MeanSquaredError() : new BinaryCrossEntropy();
+    private static Loss loss(Kind kind) {
+        return kind.loss(Reduction.PER_EXAMPLE, null, null);
     }
 
     /** The rows of d where task k is labeled, in order, with that task's column alone as (rows, 1) targets. */

@@ -15,8 +15,6 @@ import java.util.concurrent.Future;
 import plainnet.Activation;
 import plainnet.Dense;
 import plainnet.Init;
-import plainnet.Loss;
-import plainnet.Metrics;
 import plainnet.Rng;
 import plainnet.Targets;
 import plainnet.Trainer;
@@ -24,6 +22,7 @@ import plainnet.demo.Protocol;
 import plainnet.demo.Svg;
 import plainnet.io.FormatException;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kind;
 
 /**
  * What the two comparison commands share ({@code transfer --strategy auto} and
@@ -117,30 +116,20 @@ final class Comparison {
         return new Setup.Data(Protocol.rows(d.x, index), d.t.rows(index, 0, index.length), d.features, d.outputs, d.file, lines);
     }
 
-    /** The name of the validation metric: accuracy (softmax; bce: the mean over tasks), or mse. */
-    static String metricName(String kind) {
-        return kind.equals("mse") ? "mse" : "accuracy";
-    }
-
     /**
-     * The validation metric of outputs z against t: for bce and softmax the progress line's
-     * accuracy (softmax accuracy, or the mean over tasks of the binary accuracies; with k ≥ 0 the
-     * binary accuracy of column k); for mse the mean of (z − y)² over the labeled entries (of
-     * column k when k ≥ 0).
+     * The validation metric of outputs z against t, the kind's ({@link Kind#metric}: accuracy, or
+     * for mse the mean squared error over the labeled entries); with k ≥ 0, of column k alone.
      */
-    static double metric(String kind, Loss loss, double[][] z, Targets t, int k) {
-        if (!kind.equals("mse")) return k >= 0 ? Metrics.binary(z, t)[k].accuracy : Training.mainAccuracy(loss, z, t);
-        double sum = 0.0;
-        long count = 0;
+    static double metric(Kind kind, double[][] z, Targets t, int k) {
+        if (k < 0) return kind.metric(z, t);
+        double[][] zk = new double[z.length][1], yk = new double[z.length][1]; // (N, 1)
+        boolean[][] mk = new boolean[z.length][1];
         for (int n = 0; n < z.length; n++) {
-            for (int j = Math.max(k, 0); j < (k >= 0 ? k + 1 : z[n].length); j++) {
-                if (!t.labeled[n][j]) continue;
-                double e = z[n][j] - t.y[n][j];
-                sum += e * e;
-                count++;
-            }
+            zk[n][0] = z[n][k];
+            yk[n][0] = t.y[n][k];
+            mk[n][0] = t.labeled[n][k];
         }
-        return count == 0 ? Double.NaN : sum / count;
+        return kind.metric(zk, new Targets(yk, mk));
     }
 
     /**

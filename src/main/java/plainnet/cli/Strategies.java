@@ -19,6 +19,8 @@ import plainnet.io.Csv;
 import plainnet.io.Dataset;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
+import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * {@code transfer --strategy auto} (SPEC.md §21): the lecture's "does transfer help here?" on the
@@ -75,7 +77,7 @@ final class Strategies {
             }
         }
         String outFile = o.required("out");
-        String lossOption = Build.kindOption(o);
+        Kind lossOption = Build.kindOption(o);
         Build.loss(o, lossOption, -1);
         Setup.classes(o);
         Build.hidden(o.get("hidden"), 1, null, "hidden");
@@ -100,18 +102,19 @@ final class Strategies {
         List<String> features = source.features;
         if (o.get("features") == null) Setup.checkModelColumns(csv, model, source.features);
         else features = Dataset.selectFeatures(csv, o.get("features"), labels);
-        String kind = lossOption != null ? lossOption : Build.kind(source.loss), why = lossOption != null ? "" : " (the model's)";
-        if (lossOption == null && kind.equals("softmax") && labels.size() != 1) {
-            kind = "bce";
-            why = " (the model's is softmax, which takes one label column)";
+        Kind kind = lossOption != null ? lossOption : Kinds.of(source.loss);
+        String why = lossOption != null ? "" : " (the model's)";
+        if (lossOption == null && kind.oneLabelColumn() && labels.size() != 1) {
+            why = " (the model's is " + kind.name() + ", which takes one label column)";
+            kind = Kinds.BCE;
         }
         if (features.size() != source.net.inputs()) {
             throw new UsageException("the model " + model + " reads " + source.net.inputs() + " inputs, but --features selects " + features.size() + " columns of "
                 + csv.file + "; give --features with " + source.net.inputs() + " columns, or leave it out to read the model's columns");
         }
-        String from = lossOption != null ? "--loss" : kind.equals(Build.kind(source.loss)) ? "the model's loss" : "the loss";
+        String from = lossOption != null ? "--loss" : kind == Kinds.of(source.loss) ? "the model's loss" : "the loss";
         Setup.Data d = Setup.read(csv, features, labels, kind, Setup.classes(o), from, true);
-        Setup.announce(progress, csv, labels, d, kind + why);
+        Setup.announce(progress, csv, labels, d, kind.name() + why);
         Loss loss = Build.loss(o, kind, d.outputs.size());
         if (source.standardize != null) source.standardize.apply(d.x);
         if (drop >= source.net.size()) {
@@ -135,7 +138,7 @@ final class Strategies {
                 jobs.add(new Job(protocol, loss, kind, train, val, r, seed + r, history, kept.copy(), o.get("hidden"), d.outputs.size(), arm));
             }
         }
-        String metric = Comparison.metricName(kind);
+        String metric = kind.metricName();
         Train.Interrupt hook = Train.Interrupt.register(err, "transfer", outFile);
         try {
             List<Comparison.Result> done = Comparison.runAll(jobs, threads, progress, R, metric);
@@ -150,7 +153,7 @@ final class Strategies {
                 if (history != null) history.add(c.runs, c.fit.lr, c.fit.result.keptEpoch);
             }
             String[] names = arms.toArray(new String[0]);
-            boolean lower = kind.equals("mse");
+            boolean lower = kind == Kinds.MSE;
             int chosen = Protocol.chosen(scores(m, lower));
             Comparison.Result saved = byArm[chosen][bestRepeat(m[chosen], lower)];
             out.print(Comparison.header("transfer --strategy auto: " + names.length + " strategies", protocol, R, splits[0][0].length, d.x.length, csv.file, o));
@@ -179,14 +182,15 @@ final class Strategies {
     private static final class Job implements Callable<List<Comparison.Result>>, Supplier<Network> {
         final Protocol protocol;
         final Loss loss;
-        final String kind, hidden, arm;
+        final Kind kind;
+        final String hidden, arm;
         final Setup.Data train, val;
         final int repeat, outputs;
         final long seed;
         final Comparison.Runs history;
         final Network kept;
 
-        Job(Protocol protocol, Loss loss, String kind, Setup.Data train, Setup.Data val, int repeat, long seed, Comparison.Runs history, Network kept, String hidden,
+        Job(Protocol protocol, Loss loss, Kind kind, Setup.Data train, Setup.Data val, int repeat, long seed, Comparison.Runs history, Network kept, String hidden,
             int outputs, String arm) {
             this.protocol = protocol;
             this.loss = loss;
@@ -238,7 +242,7 @@ final class Strategies {
         }
 
         private Comparison.Result outcome(String name, Protocol.Fit best, List<Comparison.Runs.Run> runs) {
-            return new Comparison.Result(name, repeat, new double[] {Comparison.metric(kind, loss, Setup.outputs(best.net, val.x), val.t, -1)}, best, runs);
+            return new Comparison.Result(name, repeat, new double[] {Comparison.metric(kind, Setup.outputs(best.net, val.x), val.t, -1)}, best, runs);
         }
     }
 
