@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import plainnet.Rng;
 import plainnet.io.ModelFile;
 
 /** transfer --strategy auto and compare-tasks end to end through Main.run (SPEC.md §21), on Cli's small d.csv. */
@@ -153,5 +154,30 @@ class ComparisonCliTest {
 
         assertThat(compare("2", "--quiet", "--loss", "mse")).as(cli.err).isZero();
         assertThat(cli.out).contains("Validation mse per task").contains("| t1              |      96 |");
+    }
+
+    @Test
+    void strategyAuto_featuresThatCannotCarryTheTask_negativeTransfer() throws Exception {
+        // A squeezes a, b, c (independent standard normals) through one tanh unit trained on a − c > 0,
+        // so its kept features carry about a − c only. B is a + b > 0: corr(a + b, a − c) = 1/2, so a
+        // head on A's feature agrees with B on a fraction 1 − arccos(1/2)/π = 2/3 of the rows, while
+        // scratch (the same 3-1-4-1 shape, fresh) can represent a + b itself. With a short budget
+        // (40 steps) retraining the bottleneck does not catch up either.
+        Rng rng = new Rng(11);
+        StringBuilder d = new StringBuilder("a,b,c,t1,t2\n");
+        for (int n = 0; n < 400; n++) {
+            double a = rng.nextGaussian(), b = rng.nextGaussian(), c = rng.nextGaussian();
+            d.append(a).append(',').append(b).append(',').append(c).append(',').append(a + b > 0 ? 1 : 0).append(',').append(a - c > 0 ? 1 : 0).append('\n');
+        }
+        Files.writeString(dir.resolve("n.csv"), d);
+        assertThat(cli.run("train", "--data", "@n.csv", "--features", "a..c", "--labels", "t2", "--hidden", "1:tanh,4:tanh", "--epochs", "30", "--quiet",
+            "--out", "@a.json")).as(cli.err).isZero();
+        assertThat(cli.run("transfer", "--model", "@a.json", "--data", "@n.csv", "--labels", "t1", "--strategy", "auto", "--steps", "40", "--quiet",
+            "--out", "@b.json")).as(cli.err).isZero();
+        String lastLayer = cli.out.substring(cli.out.indexOf("| last layer      | ") + 19);
+        assertThat(Double.parseDouble(lastLayer.substring(0, 5))).isCloseTo(2.0 / 3.0, org.assertj.core.data.Offset.offset(0.08));
+        assertThat(cli.out).contains("chosen on validation: scratch\n")
+            .contains("negative transfer: the pre-trained features do not help this task (scratch beats every transfer strategy beyond noise)");
+        assertThat(Files.readAllLines(dir.resolve("b.strategies.csv"))).filteredOn(l -> l.endsWith(",1,1")).singleElement().asString().startsWith("scratch,");
     }
 }
