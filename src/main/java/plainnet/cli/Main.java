@@ -29,6 +29,7 @@ public final class Main {
         + "  transfer   reuse a saved model for new labels: new head, frozen base, optional fine-tuning; --add-task, --remove-task\n"
         + "  evaluate   metrics of a model on a labeled CSV file\n"
         + "  predict    write a model's predictions for a CSV file\n"
+        + "  compare-tasks  does multi-task help here? one network for all label columns vs one per column, on validation\n"
         + "  gradcheck  check a model's gradients by finite differences on a sample of rows\n"
         + "  info       print a model's layers, parameter counts and frozen layers\n"
         + "  export     write a model as an ONNX file (--format onnx), to run in onnxruntime and other runtimes\n"
@@ -117,7 +118,8 @@ public final class Main {
                     out.println("plainnet " + VERSION);
                     return 0;
                 case "train":     return Train.train(rest, out, err);
-                case "transfer":  return Train.transfer(rest, out, err);
+                case "transfer":  return Strategies.transfer(rest, out, err);
+                case "compare-tasks": return CompareTasks.run(rest, out, err);
                 case "evaluate":  return Inspect.evaluate(rest, out, err);
                 case "predict":   return Inspect.predict(rest, out, err);
                 case "gradcheck": return Inspect.gradcheck(rest, out, err);
@@ -129,7 +131,7 @@ public final class Main {
                 case "verify":    return VectorCommands.verify(rest, out);
                 case "bench":     return BenchCommand.run(rest, out);
                 default:
-                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, evaluate, predict, gradcheck, info, export, vectors, compute, verify, bench, demo, help, version");
+                    err.println("plainnet: unknown command '" + command + "'; expected one of: train, transfer, compare-tasks, evaluate, predict, gradcheck, info, export, vectors, compute, verify, bench, demo, help, version");
                     return 2;
             }
         } catch (UsageException e) {

@@ -55,6 +55,7 @@ final class Train {
         o.value("freeze", "N", null, "freeze the first N layers (default: every kept layer)");
         Build.lossOptions(o, null, " (default: the model's loss; bce for a softmax model when --labels names several columns)");
         Training.trainingOptions(o);
+        Strategies.options(o);
         o.value("finetune-epochs", "E", "0", "second stage: epochs of fine-tuning after unfreezing (0: no second stage)");
         o.value("finetune-lr", "RATE", null, "learning rate of the second stage (default: --lr / 10)");
         o.value("unfreeze-from", "L", "0", "second stage: train layers L and above only (those below are frozen)");

@@ -2,11 +2,8 @@ package plainnet.demo;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -15,7 +12,6 @@ import plainnet.Dense;
 import plainnet.Loss;
 import plainnet.Metrics;
 import plainnet.Network;
-import plainnet.Optimizer;
 import plainnet.Rng;
 import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
@@ -23,21 +19,24 @@ import plainnet.Trainer;
 
 /**
  * What the three experiments share (SPEC.md, section "The demo"): the data and its train and
- * test rows, the validation split of every repeat, the thread pool, the training recipe of every
- * run (early stopping and the learning-rate search), the pre-training of A and the head swap of
- * experiments 1 and 3, and the mean ± standard error arithmetic of the tables.
+ * test rows, the validation split of every repeat, the thread pool, the pre-training of A and the
+ * head swap of experiments 1 and 3. The protocol itself (the split, the training recipe with
+ * early stopping and the learning-rate search, the mean ± standard error arithmetic and the ≈
+ * rule) is {@link Protocol}, which the commands {@code transfer --strategy auto} and
+ * {@code compare-tasks} use too; Lab calls it under the names the experiments use.
  *
  * <p>Every run is deterministic: its network is drawn from {@code Rng(seed)} with a seed named in
  * the experiment's file, and its shuffle seed is the repeat number r.
  */
 final class Lab {
 
-    static final double LR = 0.005, L2 = 1e-4;
-    static final int BATCH = 32;
-    /** Every arm trains once at each rate and keeps the run with the lowest validation loss. */
-    static final double[] RATES = {0.005, 0.02};
-    /** Early stopping: stop after about this many steps without a new lowest validation loss. */
-    static final int PATIENCE_STEPS = 100;
+    /** A's learning rate (A is not one of the arms compared, so it has no rate search). */
+    static final double LR = 0.005;
+    /** The protocol's constants (SPEC.md §20), under the names the experiments use. */
+    static final double L2 = Protocol.L2;
+    static final int BATCH = Protocol.BATCH;
+    static final double[] RATES = Protocol.RATES;
+    static final int PATIENCE_STEPS = Protocol.PATIENCE_STEPS;
     /** Repeat r carves VALIDATION rows out of the training rows with Rng(SPLIT_SEED + r). */
     static final int VALIDATION = 240;
     static final long SPLIT_SEED = 8000;
@@ -46,6 +45,8 @@ final class Lab {
     final DigitsData d;
     final PrintStream log;
     private final ExecutorService pool;
+    /** The recipe of every run: the rates, the step budget of the settings, batch 32. */
+    final Protocol protocol;
     final int[] trainRows, testRows;
     /** Repeat r: its validation rows val[r] (VALIDATION) and the other training rows rest[r], both in shuffled order. */
     final int[][] val, rest;
@@ -55,15 +56,15 @@ final class Lab {
         this.d = d;
         this.log = log;
         this.pool = pool;
+        this.protocol = new Protocol(RATES, s.steps, BATCH);
         this.trainRows = d.rows(r -> d.train[r]);
         this.testRows = d.rows(r -> !d.train[r]);
         this.val = new int[s.repeats][];
         this.rest = new int[s.repeats][];
         for (int r = 0; r < s.repeats; r++) {
-            int[] order = trainRows.clone();
-            new Rng(SPLIT_SEED + r).shuffle(order);
-            val[r] = Arrays.copyOfRange(order, 0, VALIDATION);
-            rest[r] = Arrays.copyOfRange(order, VALIDATION, order.length);
+            int[][] split = Protocol.split(trainRows, VALIDATION, SPLIT_SEED + r);
+            val[r] = split[0];
+            rest[r] = split[1];
         }
     }
 
@@ -109,47 +110,32 @@ final class Lab {
         return net;
     }
 
-    /** A trained network, the rate it was trained at and its loss on the validation rows (NaN without validation). */
-    static final class Fit {
-        final Network net;
-        final double lr, valLoss;
-
-        Fit(Network net, double lr, double valLoss) {
-            this.net = net;
-            this.lr = lr;
-            this.valLoss = valLoss;
-        }
-    }
-
     /**
-     * Trains for at most about {@code steps} Adam steps at rate lr: epochs = ⌈steps / ⌈N / 32⌉⌉;
-     * the mini-batches are shuffled from shuffleSeed. With validation rows: early stopping after
-     * ⌈PATIENCE_STEPS / ⌈N / 32⌉⌉ epochs without a lower validation loss, keeping the best epoch's weights.
+     * Trains by the protocol ({@link Protocol#fit}, SPEC.md §20): at most about {@code s.steps} Adam
+     * steps at rate lr, mini-batches shuffled from shuffleSeed, early stopping with validation rows.
+     *
+     * @throws IllegalStateException when the run diverges (no demo run does)
      */
-    Fit fit(Network net, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, double lr, long shuffleSeed) {
-        Trainer tr = new Trainer(net, loss, Optimizer.adam(lr).withWeightDecay(L2, false));
-        int batches = (x.length + BATCH - 1) / BATCH;
-        tr.epochs = Math.max(1, (s.steps + batches - 1) / batches);
-        tr.batch = BATCH;
-        tr.seed = shuffleSeed;
-        if (xVal != null) tr.patience = Math.max(1, (PATIENCE_STEPS + batches - 1) / batches);
-        Trainer.Result r = tr.fit(x, t, xVal, tVal, null);
-        if (r.diverged) throw new IllegalStateException("a demo run diverged at epoch " + r.divergedEpoch + ", step " + r.divergedStep);
-        return new Fit(net, lr, xVal == null ? Double.NaN : loss.forward(net.forward(xVal), tVal));
+    Protocol.Fit fit(Network net, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, double lr, long shuffleSeed) {
+        return checked(protocol.fit(net, loss, x, t, xVal, tVal, lr, shuffleSeed, false, null));
     }
 
-    /** One run per rate of RATES, each from its own network of {@code make} (called once per rate), with early stopping on (xVal, tVal). */
-    Fit[] search(Supplier<Network> make, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed) {
-        Fit[] f = new Fit[RATES.length];
-        for (int i = 0; i < RATES.length; i++) f[i] = fit(make.get(), loss, x, t, xVal, tVal, RATES[i], shuffleSeed);
+    /** The protocol's rate search ({@link Protocol#search}): one run per rate of RATES, each from its own network of {@code make}. */
+    Protocol.Fit[] search(Supplier<Network> make, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed) {
+        Protocol.Fit[] f = protocol.search(make, loss, x, t, xVal, tVal, shuffleSeed, false, null);
+        for (Protocol.Fit run : f) checked(run);
         return f;
     }
 
-    /** The run with the lowest validation loss (the first rate on a tie). */
-    static Fit best(Fit[] f) {
-        Fit best = f[0];
-        for (Fit c : f) if (c.valLoss < best.valLoss) best = c;
-        return best;
+    private static Protocol.Fit checked(Protocol.Fit f) {
+        Trainer.Result r = f.result;
+        if (r.diverged) throw new IllegalStateException("a demo run diverged at epoch " + r.divergedEpoch + ", step " + r.divergedStep);
+        return f;
+    }
+
+    /** The run with the lowest validation loss (the first rate on a tie): {@link Protocol#best}. */
+    static Protocol.Fit best(Protocol.Fit[] f) {
+        return Protocol.best(f);
     }
 
     /** A tanh network with an identity output layer, drawn from Rng(seed). */
@@ -163,9 +149,7 @@ final class Lab {
     }
 
     static double[][] rows(double[][] a, int[] index) {
-        double[][] out = new double[index.length][];
-        for (int j = 0; j < index.length; j++) out[j] = a[index[j]];
-        return out;
+        return Protocol.rows(a, index);
     }
 
     /** The complete label of task k for the given rows, as (rows, 1) targets. */
@@ -183,52 +167,29 @@ final class Lab {
     }
 
     static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("demo interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-            throw new IllegalStateException(cause);
-        }
+        return Protocol.get(f);
     }
+
+    // The statistics of the tables, written once in Protocol (SPEC.md §20); the experiments call them by these names.
 
     static double mean(double[] a) {
-        double s = 0.0;
-        for (double v : a) s += v;
-        return s / a.length;
+        return Protocol.mean(a);
     }
 
-    /** Standard error of the mean over repeats: sd / √R, sd the sample standard deviation (÷ (R − 1)). */
     static double se(double[] a) {
-        double m = mean(a), s = 0.0;
-        for (double v : a) s += (v - m) * (v - m);
-        return Math.sqrt(s / (a.length - 1)) / Math.sqrt(a.length);
+        return Protocol.se(a);
     }
 
-    /** a − b, repeat by repeat (both arms of a repeat share its rows, so the difference is paired). */
-    static double[] minus(double[] a, double[] b) {
-        double[] d = new double[a.length];
-        for (int r = 0; r < a.length; r++) d[r] = a[r] - b[r];
-        return d;
-    }
-
-    /** Within noise: the mean paired difference is at most two of its standard errors from 0. */
     static boolean noise(double[] a, double[] b) {
-        double[] diff = minus(a, b);
-        return Math.abs(mean(diff)) <= 2 * se(diff);
+        return Protocol.noise(a, b);
     }
 
     static String pm(double[] a) {
-        return String.format(Locale.ROOT, "%.3f ± %.3f", mean(a), se(a));
+        return Protocol.pm(a);
     }
 
-    /** The paired difference a − b as mean ± standard error. */
     static String pmDiff(double[] a, double[] b) {
-        double[] diff = minus(a, b);
-        return String.format(Locale.ROOT, "%+.3f ± %.3f", mean(diff), se(diff));
+        return Protocol.pmDiff(a, b);
     }
 
     static String sizeName(int N) {

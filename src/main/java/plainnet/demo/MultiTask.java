@@ -47,14 +47,9 @@ final class MultiTask {
         this.labeled = labeled;
     }
 
+    /** The mean over tasks within each repeat ({@link Protocol#taskMean}). */
     double[] taskMean(double[][] a) {
-        double[] m = new double[a[0].length];
-        for (int r = 0; r < m.length; r++) {
-            double sum = 0.0;
-            for (double[] task : a) sum += task[r];
-            m[r] = sum / a.length;
-        }
-        return m;
+        return Protocol.taskMean(a);
     }
 
     String table() {

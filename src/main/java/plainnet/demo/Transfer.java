@@ -1,6 +1,5 @@
 package plainnet.demo;
 
-import static plainnet.demo.Lab.mean;
 import static plainnet.demo.Lab.pm;
 import static plainnet.demo.Lab.rows;
 import static plainnet.demo.Lab.series;
@@ -61,25 +60,26 @@ final class Transfer {
         this.accA = accA;
     }
 
-    /** The strategy with the highest mean validation accuracy at size index j (the first in table order on a tie). */
+    /** The strategy with the highest mean validation accuracy at size index j (the first in table order on a tie; {@link Protocol#chosen}). */
     Strategy chosen(int j) {
-        Strategy best = Strategy.SCRATCH;
-        for (Strategy st : Strategy.values()) if (mean(valAcc[st.ordinal()][j]) > mean(valAcc[best.ordinal()][j])) best = st;
-        return best;
+        return Strategy.values()[Protocol.chosen(validation(j))];
     }
 
-    /** The second highest mean validation accuracy at size index j. */
+    /** The second highest mean validation accuracy at size index j ({@link Protocol#runnerUp}). */
     Strategy runnerUp(int j) {
-        Strategy c = chosen(j), second = null;
-        for (Strategy st : Strategy.values()) {
-            if (st != c && (second == null || mean(valAcc[st.ordinal()][j]) > mean(valAcc[second.ordinal()][j]))) second = st;
-        }
-        return second;
+        return Strategy.values()[Protocol.runnerUp(validation(j))];
     }
 
-    /** Validation cannot tell the choice at size index j from the runner-up (Lab.noise). */
+    /** Validation cannot tell the choice at size index j from the runner-up ({@link Protocol#choiceInNoise}). */
     boolean choiceInNoise(int j) {
-        return Lab.noise(valAcc[chosen(j).ordinal()][j], valAcc[runnerUp(j).ordinal()][j]);
+        return Protocol.choiceInNoise(validation(j));
+    }
+
+    /** The validation accuracies (strategies, repeats) at size index j. */
+    private double[][] validation(int j) {
+        double[][] v = new double[valAcc.length][];
+        for (int st = 0; st < v.length; st++) v[st] = valAcc[st][j];
+        return v;
     }
 
     String table() {
@@ -88,7 +88,7 @@ final class Transfer {
         t.append(String.format(Locale.ROOT, "   Test accuracy on B (599 rows), mean ± standard error over %d repeats. Each repeat draws its own%n", accA.length));
         t.append(String.format(Locale.ROOT, "   %d validation rows from the 1198 training rows, trains A on the other %d and takes B's N rows from%n", Lab.VALIDATION,
             1198 - Lab.VALIDATION));
-        t.append("   those (all = all of them). Every arm keeps its rate (" + rates() + ") and epoch with the lowest\n");
+        t.append("   those (all = all of them). Every arm keeps its rate (" + Protocol.ratesText(Lab.RATES) + ") and epoch with the lowest\n");
         t.append("   validation loss; the strategy is chosen on validation accuracy.\n\n");
         t.append(String.format(Locale.ROOT, "| %-5s |", "N"));
         for (Strategy st : Strategy.values()) t.append(String.format(Locale.ROOT, " %-15s |", st.label));
@@ -105,12 +105,6 @@ final class Transfer {
         return t.toString();
     }
 
-    /** The rates of Lab.RATES, as "0.002, 0.005, 0.02". */
-    static String rates() {
-        StringBuilder r = new StringBuilder();
-        for (double lr : Lab.RATES) r.append(r.length() == 0 ? "" : ", ").append(lr);
-        return r.toString();
-    }
 
     String chart() {
         List<Svg.Series> series = new ArrayList<Svg.Series>();
@@ -148,8 +142,8 @@ final class Transfer {
                     xV, tV, xTest, tTestB)));
                 runs.add(lab.submit(() -> {
                     // stage 1: the new head alone; stage 2 (fine-tune all): every layer, from each stage-1 run, at its rate ÷ 10
-                    Lab.Fit[] head = lab.search(() -> frozen(base, 2, rep), bce, xB, tB, xV, tV, rep);
-                    Lab.Fit[] all = new Lab.Fit[head.length];
+                    Protocol.Fit[] head = lab.search(() -> frozen(base, 2, rep), bce, xB, tB, xV, tV, rep);
+                    Protocol.Fit[] all = new Protocol.Fit[head.length];
                     for (int i = 0; i < head.length; i++) {
                         Network net = head[i].net.copy();
                         net.unfreeze(0, net.size());
@@ -184,7 +178,7 @@ final class Transfer {
     }
 
     /** {validation accuracy, test accuracy} of a binary run. */
-    private static double[] scores(Lab.Fit f, double[][] xV, Targets tV, double[][] xTest, Targets tTest) {
+    private static double[] scores(Protocol.Fit f, double[][] xV, Targets tV, double[][] xTest, Targets tTest) {
         return new double[] {Metrics.binary(f.net.forward(xV), tV)[0].accuracy, Metrics.binary(f.net.forward(xTest), tTest)[0].accuracy};
     }
 
