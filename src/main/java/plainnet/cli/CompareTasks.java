@@ -40,7 +40,8 @@ final class CompareTasks {
 
     static Options options() {
         Options o = new Options("compare-tasks", "Does multi-task learning help here? Trains one network for all label columns and one network per column\n"
-            + "by the same protocol on --repeats validation splits, and compares them task by task on validation.");
+            + "(or per --group: a trunk with every group's tower vs the trunk with one tower) by the same protocol on --repeats\n"
+            + "validation splits, and compares them task by task on validation.");
         Setup.dataOptions(o, "required");
         o.value("hidden", "SPEC", "32:tanh", "hidden layers of every network, bottom first: UNITS:ACTIVATION items (empty for none)");
         o.value("loss", "NAME", "bce", "bce (one sigmoid output per label column) or mse");
