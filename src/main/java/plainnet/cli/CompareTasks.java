@@ -3,16 +3,21 @@ package plainnet.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import plainnet.Dense;
+import plainnet.Group;
+import plainnet.GroupedLoss;
 import plainnet.Loss;
 import plainnet.Reduction;
 import plainnet.Network;
 import plainnet.Rng;
 import plainnet.Targets;
+import plainnet.TaskNetwork;
 import plainnet.demo.Protocol;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
@@ -25,7 +30,9 @@ import plainnet.kinds.Kinds;
  * trained by the protocol of {@code make demo} ({@link Protocol}, SPEC.md §20) on R validation
  * splits of the rows; per task the validation metric of both, their paired difference ± standard
  * error with ≈, a flag on each task the shared network hurts beyond noise and, when one is
- * flagged, a wider --hidden to try.
+ * flagged, a wider --hidden to try. With {@code --group} (as {@code train --group}, SPEC.md
+ * §27.7) the tasks are output groups of any kind: the multi-task network is the trunk (--hidden)
+ * with every group's tower, and group g's separate network the trunk with g's tower alone.
  */
 final class CompareTasks {
 
@@ -33,10 +40,13 @@ final class CompareTasks {
 
     static Options options() {
         Options o = new Options("compare-tasks", "Does multi-task learning help here? Trains one network for all label columns and one network per column\n"
-            + "by the same protocol on --repeats validation splits, and compares them task by task on validation.");
+            + "(or per --group: a trunk with every group's tower vs the trunk with one tower) by the same protocol on --repeats\n"
+            + "validation splits, and compares them task by task on validation.");
         Setup.dataOptions(o, "required");
         o.value("hidden", "SPEC", "32:tanh", "hidden layers of every network, bottom first: UNITS:ACTIVATION items (empty for none)");
         o.value("loss", "NAME", "bce", "bce (one sigmoid output per label column) or mse");
+        o.repeatable("group", "SPEC", "a task as an output group, repeatable, instead of --labels/--loss: NAME:KIND:COLUMNS[:tower=H1,..][:KEY=VALUE..] as train --group;"
+            + " --hidden is the shared trunk (SPEC.md 21)");
         Comparison.options(o, "");
         o.value("batch", "B", String.valueOf(Protocol.BATCH), "mini-batch size");
         o.value("seed", "N", "1", "repeat r draws every network from Rng(N + r) and shuffles with seed N + r");
@@ -53,6 +63,7 @@ final class CompareTasks {
             return 0;
         }
         if (o.has("validation")) throw new UsageException("option --validation does not apply to compare-tasks, which carves --repeats validation splits from --data (--split)");
+        if (o.has("group")) return groups(o, out, err);
         Kind kind = Kinds.named(o.choice("loss", Kinds.BCE.name(), Kinds.MSE.name()));
         Protocol protocol = Comparison.protocol(o);
         int R = Comparison.repeats(o);
@@ -119,6 +130,194 @@ final class CompareTasks {
                 new String[] {"multi-task (1 net)", "separate (" + K + " nets)"}, quiet ? null : err);
         }
         return 0;
+    }
+
+    /**
+     * compare-tasks --group (SPEC.md §21): the groups read as train --group reads them; per repeat
+     * the multi-task network (the trunk --hidden and every group's tower) on every training row,
+     * and per group its separate network (the trunk and that group's tower, its weight 1) on the
+     * training rows that label the group; each by the protocol, compared per group on validation
+     * with the group kind's metric.
+     */
+    private static int groups(Options o, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Tasks.refuseMoved(o, "group");
+        List<GroupSpec> specs = Tasks.specs(o, 0);
+        int G = specs.size();
+        if (G == 1 && specs.get(0).weight != 1.0) {
+            throw new UsageException("option --group " + specs.get(0).name + ": weight= needs several groups (it weighs a group against the others; each separate network "
+                + "trains its group alone, with weight 1)");
+        }
+        Protocol protocol = Comparison.protocol(o);
+        int R = Comparison.repeats(o);
+        double F = Comparison.fraction(o);
+        long seed = o.longValue("seed"), splitSeed = o.longValue("split-seed");
+        int threads = o.get("threads") == null ? Training.processors() : o.integer("threads", 1);
+        if (threads > 256) throw new UsageException("option --threads expected at most 256, found " + threads);
+        String hidden = o.get("hidden");
+        Build.hidden(hidden, 1, null, "hidden");
+        if (hidden.trim().isEmpty()) throw new UsageException("option --hidden expected at least one layer with --group (the trunk the groups' towers share), found none");
+        String data = o.required("data");
+        Comparison.Runs history = Comparison.Runs.of(o, null, "--data", data);
+        boolean quiet = o.has("quiet");
+        PrintStream progress = quiet ? null : err;
+
+        Csv csv = Setup.csv(data, progress);
+        List<List<String>> labels = new ArrayList<List<String>>();
+        List<String> all = new ArrayList<String>();
+        for (GroupSpec g : specs) {
+            List<String> l = Tasks.columns(csv, g);
+            labels.add(l);
+            all.addAll(l);
+        }
+        List<String> features = Setup.features(o, csv, all);
+        List<Setup.Columns> columns = new ArrayList<Setup.Columns>();
+        for (int g = 0; g < G; g++) columns.add(Tasks.columnsOf(specs.get(g), labels.get(g), specs.get(g).classes, null));
+        Setup.Data d = Setup.readGroups(csv, features, columns, true);
+        Tasks.announce(progress, csv, d, specs, labels);
+        List<Group> groups = new ArrayList<Group>(), alone = new ArrayList<Group>();
+        for (int g = 0; g < G; g++) {
+            Loss loss = specs.get(g).loss(labels.get(g).size());
+            groups.add(new Group(specs.get(g).name, d.groupK[g], loss, specs.get(g).weight));
+            alone.add(new Group(specs.get(g).name, d.groupK[g], loss));
+        }
+        GroupedLoss J = new GroupedLoss(groups);
+        int[][][] splits = Comparison.splits(d.x.length, F, splitSeed, R);
+        Comparison.started(progress, "compare-tasks: (1 + " + G + " networks)", protocol, splits, threads);
+
+        double[][] labeled = new double[G][R]; // (G, R) the training rows that label each group
+        List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
+        for (int r = 0; r < R; r++) {
+            Setup.Data train = Comparison.subset(d, splits[1][r]), val = Comparison.subset(d, splits[0][r]);
+            jobs.add(new GroupJob(protocol, hidden, specs, groups, -1, train, val, r, seed + r, history, "multi-task"));
+            for (int g = 0; g < G; g++) {
+                Setup.Data tg = labeledFor(train, J, g), vg = labeledFor(val, J, g);
+                if (tg == null || vg == null) {
+                    throw new UsageException("group " + specs.get(g).name + " has no labeled rows among the " + (tg == null ? "training" : "validation") + " rows of repeat "
+                        + (r + 1) + "; give it more labels or another --split");
+                }
+                labeled[g][r] = tg.x.length;
+                jobs.add(new GroupJob(protocol, hidden, specs, alone, g, tg, vg, r, seed + r, history, "separate " + specs.get(g).name));
+            }
+        }
+        String[] metrics = new String[G], names = new String[G];
+        boolean[] lower = new boolean[G];
+        for (int g = 0; g < G; g++) {
+            metrics[g] = specs.get(g).kind.metricName();
+            lower[g] = specs.get(g).kind == Kinds.MSE;
+            names[g] = specs.get(g).name;
+        }
+        boolean one = uniform(metrics);
+        String metric = one ? metrics[0] : "metric";
+        List<Comparison.Result> done = Comparison.runAll(jobs, threads, progress, R, metric);
+
+        double[][] multi = new double[G][R], separate = new double[G][R]; // (G, R)
+        int q = 0;
+        for (int r = 0; r < R; r++) {
+            for (int g = -1; g < G; g++) {
+                Comparison.Result c = done.get(q++);
+                if (history != null) history.add(c.runs, c.lr, c.keptEpoch);
+                for (int j = 0; j < G; j++) if (g < 0) multi[j][r] = c.metric[j];
+                if (g >= 0) separate[g][r] = c.metric[0];
+            }
+        }
+        double[] meanLabeled = new double[G];
+        for (int g = 0; g < G; g++) meanLabeled[g] = Protocol.mean(labeled[g]);
+        out.print(Comparison.header("compare-tasks: one network for " + (G == 1 ? "the 1 group" : "all " + G + " groups") + " (a trunk --hidden " + hidden + " and each group's tower) vs one per group "
+            + "(the trunk and its tower)", protocol, R, splits[0][0].length, d.x.length, csv.file, o));
+        out.printf(Locale.ROOT, "Validation %s per group on its labeled rows (%s), mean ± standard error over the repeats; difference paired by repeat, ≈ = within noise.%n%n",
+            metric, "accuracy for softmax, the mean accuracy over the columns for bce, mse for mse");
+        out.print(report(metrics, lower, names, meanLabeled, multi, separate, hidden));
+        if (history != null) {
+            boolean mse = false;
+            for (boolean l : lower) mse |= l;
+            history.write("compare-tasks: validation " + metric + " per group", metric, mse, names, new double[][][] {multi, separate},
+                new String[] {"multi-task (1 net)", "separate (" + G + " nets)"}, quiet ? null : err);
+        }
+        return 0;
+    }
+
+    /**
+     * The rows of d that label group g (at least one labeled entry in its columns), in order, with
+     * the group's columns alone as targets; null when no row labels it.
+     */
+    private static Setup.Data labeledFor(Setup.Data d, GroupedLoss J, int g) {
+        Targets tg = J.targets(d.t, g); // (N, K_g)
+        int count = 0;
+        int[] own = new int[d.x.length];
+        for (int n = 0; n < d.x.length; n++) {
+            boolean any = false;
+            for (boolean m : tg.labeled[n]) any |= m;
+            if (any) own[count++] = n;
+        }
+        if (count == 0) return null;
+        own = Arrays.copyOf(own, count);
+        int[] lines = new int[count];
+        for (int j = 0; j < count; j++) lines[j] = d.lines[own[j]];
+        int c = J.columnStart(g);
+        return new Setup.Data(Protocol.rows(d.x, own), tg.rows(own, 0, count), d.features, d.outputs.subList(c, c + J.group(g).K), d.file, lines);
+    }
+
+    /**
+     * One task network on one repeat, trained by the protocol (Callable: the job; Supplier: its
+     * initial network at every rate): the multi-task network (task −1) or group g's own. Both are
+     * drawn from Rng(seed) as train --group draws its network (the trunk's layers bottom up, then
+     * each group's tower in order), so group g's separate network starts from the multi-task
+     * network's trunk and g's tower.
+     */
+    private static final class GroupJob implements Callable<List<Comparison.Result>>, Supplier<TaskNetwork> {
+        final Protocol protocol;
+        final String hidden, name;
+        final List<GroupSpec> specs;
+        final List<Group> groups;
+        final int task, repeat;
+        final Setup.Data train, val;
+        final long seed;
+        final Comparison.Runs history;
+
+        GroupJob(Protocol protocol, String hidden, List<GroupSpec> specs, List<Group> groups, int task, Setup.Data train, Setup.Data val, int repeat, long seed,
+                 Comparison.Runs history, String name) {
+            this.protocol = protocol;
+            this.hidden = hidden;
+            this.specs = specs;
+            this.groups = groups;
+            this.task = task;
+            this.train = train;
+            this.val = val;
+            this.repeat = repeat;
+            this.seed = seed;
+            this.history = history;
+            this.name = name;
+        }
+
+        @Override
+        public TaskNetwork get() {
+            Rng rng = new Rng(seed);
+            try {
+                List<Dense> trunk = Build.hidden(hidden, train.x[0].length, rng, "hidden");
+                int H = trunk.get(trunk.size() - 1).O;
+                List<Network> towers = new ArrayList<Network>();
+                for (int g = 0; g < groups.size(); g++) towers.add(Tasks.tower(specs.get(g), H, groups.get(g).K, rng));
+                if (task < 0) return new TaskNetwork(new Network(trunk), groups, towers);
+                return new TaskNetwork(new Network(trunk), Collections.singletonList(groups.get(task)), Collections.singletonList(towers.get(task)));
+            } catch (UsageException e) {
+                throw new IllegalStateException(e); // --hidden and the towers are checked before any work
+            }
+        }
+
+        /** The rate search, then the validation metric of every group (G for the multi-task network, 1 for a group's own). */
+        @Override
+        public List<Comparison.Result> call() {
+            List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
+            Protocol.TaskFit f = Protocol.best(protocol.search(this, train.x, train.t, val.x, val.t, seed,
+                history == null ? null : history.taskRecorder(runs, name, repeat + 1)));
+            double[][] z = Tasks.outputs(f.net, val.x);
+            GroupedLoss J = f.net.loss();
+            double[] m = new double[J.groupCount()];
+            for (int g = 0; g < m.length; g++) {
+                m[g] = Kinds.of(J.group(g).loss).metric(Tasks.columns(z, J.columnStart(g), J.group(g).K), J.targets(val.t, g));
+            }
+            return Collections.singletonList(new Comparison.Result(name, repeat, m, f, runs));
+        }
     }
 
     /**
@@ -207,30 +406,60 @@ final class CompareTasks {
      * @param hidden   the --hidden of both
      */
     static String report(String metric, boolean lower, String[] tasks, double[] labeled, double[][] multi, double[][] separate, String hidden) {
+        String[] metrics = new String[tasks.length];
+        boolean[] lowers = new boolean[tasks.length];
+        Arrays.fill(metrics, metric);
+        Arrays.fill(lowers, lower);
+        return report(metrics, lowers, tasks, labeled, multi, separate, hidden);
+    }
+
+    /**
+     * The same table for tasks of several metrics (compare-tasks --group): when the tasks' metrics
+     * differ, a column names each task's metric and there is no mean over tasks.
+     *
+     * @param metrics  (K) each task's metric name (accuracy or mse)
+     * @param lower    (K) true where a lower metric is better (mse)
+     * @param tasks    the task names (K)
+     * @param labeled  (K) mean labeled training rows per task
+     * @param multi    (K, R) the multi-task network's validation metric per task
+     * @param separate (K, R) the separate networks' validation metric
+     * @param hidden   the --hidden of both
+     */
+    static String report(String[] metrics, boolean[] lower, String[] tasks, double[] labeled, double[][] multi, double[][] separate, String hidden) {
         int K = tasks.length, width = "mean over tasks".length();
+        boolean one = uniform(metrics);
         for (String t : tasks) width = Math.max(width, t.length());
         StringBuilder t = new StringBuilder();
-        String row = "| %-" + width + "s | %7s | %-15s | %-15s | %-20s |%s%n";
-        t.append(String.format(Locale.ROOT, row, "task", "labeled", "multi-task", "separate", "multi - separate", ""));
-        t.append("|").append(String.format(Locale.ROOT, "%" + (width + 2) + "s", "").replace(' ', '-')).append("|---------|-----------------|-----------------|----------------------|\n");
+        String row = "| %-" + width + "s |" + (one ? "%s" : " %-8s |") + " %7s | %-15s | %-15s | %-20s |%s%n";
+        t.append(String.format(Locale.ROOT, row, "task", one ? "" : "metric", "labeled", "multi-task", "separate", "multi - separate", ""));
+        t.append("|").append(String.format(Locale.ROOT, "%" + (width + 2) + "s", "").replace(' ', '-')).append(one ? "|" : "|----------|")
+            .append("---------|-----------------|-----------------|----------------------|\n");
         List<String> hurt = new ArrayList<String>();
         for (int k = 0; k < K; k++) {
-            boolean h = hurts(multi[k], separate[k], lower);
+            boolean h = hurts(multi[k], separate[k], lower[k]);
             if (h) hurt.add(tasks[k]);
-            t.append(String.format(Locale.ROOT, row, tasks[k], String.format(Locale.ROOT, "%.0f", labeled[k]), Protocol.pm(multi[k]), Protocol.pm(separate[k]),
-                Protocol.pmDiff(multi[k], separate[k]) + (Protocol.noise(multi[k], separate[k]) ? " ≈" : ""), h ? " <- hurt" : ""));
+            t.append(String.format(Locale.ROOT, row, tasks[k], one ? "" : metrics[k], String.format(Locale.ROOT, "%.0f", labeled[k]), Protocol.pm(multi[k]),
+                Protocol.pm(separate[k]), Protocol.pmDiff(multi[k], separate[k]) + (Protocol.noise(multi[k], separate[k]) ? " ≈" : ""), h ? " <- hurt" : ""));
         }
-        double[] mm = Protocol.taskMean(multi), sm = Protocol.taskMean(separate);
-        t.append(String.format(Locale.ROOT, row, "mean over tasks", "", Protocol.pm(mm), Protocol.pm(sm), Protocol.pmDiff(mm, sm) + (Protocol.noise(mm, sm) ? " ≈" : ""), ""));
+        if (one) {
+            double[] mm = Protocol.taskMean(multi), sm = Protocol.taskMean(separate);
+            t.append(String.format(Locale.ROOT, row, "mean over tasks", "", "", Protocol.pm(mm), Protocol.pm(sm), Protocol.pmDiff(mm, sm) + (Protocol.noise(mm, sm) ? " ≈" : ""), ""));
+        }
         t.append('\n');
         if (hurt.isEmpty()) {
             t.append("the shared network hurts no task beyond noise.\n");
         } else {
-            t.append("the shared network hurts ").append(String.join(", ", hurt)).append(" beyond noise (validation ").append(metric).append(lower ? " higher" : " lower")
-                .append(" than its separate network by more than 2 standard errors).\n");
+            t.append("the shared network hurts ").append(String.join(", ", hurt)).append(" beyond noise (validation ")
+                .append(one ? metrics[0] + (lower[0] ? " higher" : " lower") : "metric worse").append(" than its separate network by more than 2 standard errors).\n");
             t.append("the lecture: sharing hurts mainly when the network is too small for all tasks; try a wider one, e.g. --hidden ").append(wider(hidden)).append('\n');
         }
         return t.toString();
+    }
+
+    /** Whether every task has the same metric. */
+    private static boolean uniform(String[] metrics) {
+        for (String m : metrics) if (!m.equals(metrics[0])) return false;
+        return true;
     }
 
     /** The shared network is worse than the separate one beyond noise: the paired difference is on the worse side and not within noise. */

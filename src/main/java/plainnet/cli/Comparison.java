@@ -17,7 +17,6 @@ import plainnet.Dense;
 import plainnet.Init;
 import plainnet.Rng;
 import plainnet.Targets;
-import plainnet.Trainer;
 import plainnet.demo.Protocol;
 import plainnet.demo.Svg;
 import plainnet.io.FormatException;
@@ -147,19 +146,42 @@ final class Comparison {
         return layers;
     }
 
-    /** One network's result on one repeat: its validation metric (one per task for compare-tasks' multi-task network), its run and its recorded runs. */
+    /**
+     * One network's result on one repeat: its validation metric (one per task for compare-tasks'
+     * multi-task network), the run its rate search kept (its rate, validation loss, kept epoch,
+     * epochs run and whether every rate diverged) and its recorded runs.
+     */
     static final class Result {
         final String name;
         final int repeat;
         final double[] metric;
+        /** The kept run of a plain network, or null for a task network's. */
         final Protocol.Fit fit;
+        final double lr, valLoss;
+        final int keptEpoch, epochs;
+        final boolean diverged;
         final List<Runs.Run> runs;
 
         Result(String name, int repeat, double[] metric, Protocol.Fit fit, List<Runs.Run> runs) {
+            this(name, repeat, metric, fit, fit.lr, fit.valLoss, fit.result.keptEpoch, fit.result.history.size(), fit.result.diverged, runs);
+        }
+
+        /** The result of a task network's run (compare-tasks --group). */
+        Result(String name, int repeat, double[] metric, Protocol.TaskFit f, List<Runs.Run> runs) {
+            this(name, repeat, metric, null, f.lr, f.valLoss, f.result.keptEpoch, f.result.history.size(), f.result.diverged, runs);
+        }
+
+        private Result(String name, int repeat, double[] metric, Protocol.Fit fit, double lr, double valLoss, int keptEpoch, int epochs, boolean diverged,
+                       List<Runs.Run> runs) {
             this.name = name;
             this.repeat = repeat;
             this.metric = metric;
             this.fit = fit;
+            this.lr = lr;
+            this.valLoss = valLoss;
+            this.keptEpoch = keptEpoch;
+            this.epochs = epochs;
+            this.diverged = diverged;
             this.runs = runs;
         }
     }
@@ -182,9 +204,8 @@ final class Comparison {
                     if (progress == null) continue;
                     StringBuilder m = new StringBuilder();
                     for (double v : c.metric) m.append(m.length() == 0 ? "" : " ").append(Training.num(v));
-                    Trainer.Result r = c.fit.result;
                     progress.printf(Locale.ROOT, "plainnet: repeat %d/%d: %-15s val %s %s, val loss %s (lr %s, kept epoch %d of %d%s)%n", c.repeat + 1, R, c.name, metric, m,
-                        Training.fixed(c.fit.valLoss, 5), c.fit.lr, r.keptEpoch, r.history.size(), r.diverged ? "; diverged at every rate" : "");
+                        Training.fixed(c.valLoss, 5), c.lr, c.keptEpoch, c.epochs, c.diverged ? "; diverged at every rate" : "");
                 }
             }
             return results;
@@ -253,6 +274,16 @@ final class Comparison {
                 into.add(run);
                 // the lowest trainable layer is read now, while the epoch's freezing is in place (gradual unfreezing changes it)
                 return e -> run.epochs.add(new double[] {e.epoch, net.lowestTrainable(), e.trainLoss, e.validationLoss});
+            };
+        }
+
+        /** {@link #recorder} for the runs of a task network (trainable_from: its trunk's lowest trainable layer). */
+        Protocol.TaskListener taskRecorder(List<Run> into, String name, int repeat) {
+            return (lr, net) -> {
+                Run run = new Run(name, repeat, lr);
+                into.add(run);
+                int from = net.trunk().lowestTrainable();
+                return e -> run.epochs.add(new double[] {e.epoch, from, e.trainLoss, e.validationLoss});
             };
         }
 

@@ -46,7 +46,7 @@ final class Tasks {
         {"task-weight", ":task-weight=T1,.."}, {"reduction", ":reduction=R"}};
 
     /** Refuses the options that a group's spec replaces, saying where they go. */
-    private static void refuseMoved(Options o, String option) throws UsageException {
+    static void refuseMoved(Options o, String option) throws UsageException {
         for (String[] m : MOVED) {
             if (o.has(m[0])) {
                 throw new UsageException("option --" + m[0] + " does not go with --" + option + ": give it in the spec, --" + option
@@ -62,13 +62,7 @@ final class Tasks {
     static int train(Options o, PrintStream out, PrintStream err) throws UsageException, IOException {
         String outFile = o.required("out");
         refuseMoved(o, "group");
-        int classes = Setup.classes(o);
-        List<GroupSpec> specs = new ArrayList<GroupSpec>();
-        for (String text : o.values("group")) {
-            GroupSpec g = GroupSpec.parse(text, "group", classes);
-            for (GroupSpec h : specs) if (h.name.equals(g.name)) throw new UsageException("option --group " + g.name + " given twice: expected distinct group names");
-            specs.add(g);
-        }
+        List<GroupSpec> specs = specs(o, Setup.classes(o));
         int G = specs.size();
         if (G == 1 && specs.get(0).weight != 1.0) {
             throw new UsageException("option --group " + specs.get(0).name + ": weight= needs several groups (a model of one group is the plain network of model file version 1, "
@@ -126,8 +120,19 @@ final class Tasks {
         return fit(o, "train", net, opt, d, parts, standardize, history, outFile, "training", out, err);
     }
 
+    /** The --group specs, parsed in order, their names distinct; {@code classes} is --classes (0: none). */
+    static List<GroupSpec> specs(Options o, int classes) throws UsageException {
+        List<GroupSpec> specs = new ArrayList<GroupSpec>();
+        for (String text : o.values("group")) {
+            GroupSpec g = GroupSpec.parse(text, "group", classes);
+            for (GroupSpec h : specs) if (h.name.equals(g.name)) throw new UsageException("option --group " + g.name + " given twice: expected distinct group names");
+            specs.add(g);
+        }
+        return specs;
+    }
+
     /** A group's tower: its hidden layers (tower=) and its output layer (K outputs, identity), drawn from rng in that order. */
-    private static Network tower(GroupSpec s, int H, int K, Rng rng) throws UsageException {
+    static Network tower(GroupSpec s, int H, int K, Rng rng) throws UsageException {
         List<Dense> layers = Build.hidden(s.tower, H, rng, s.said.substring(2) + ": tower=");
         int top = layers.isEmpty() ? H : layers.get(layers.size() - 1).O;
         layers.add(new Dense(top, K, Activation.IDENTITY, Init.XAVIER_NORMAL, rng));
@@ -135,7 +140,7 @@ final class Tasks {
     }
 
     /** A spec's label columns in the file: one for softmax. */
-    private static List<String> columns(Csv csv, GroupSpec g) throws UsageException, FormatException {
+    static List<String> columns(Csv csv, GroupSpec g) throws UsageException, FormatException {
         List<String> l = Dataset.select(csv, g.columns, g.said);
         if (g.kind.oneLabelColumn() && l.size() != 1) {
             throw new UsageException("option " + g.said + ": expected one label column of class indices for the kind " + g.kind.name() + ", found " + l.size()
@@ -145,7 +150,7 @@ final class Tasks {
     }
 
     /** The columns of a spec for {@link Setup#readGroups}; hints name another kind as the spec with that kind. */
-    private static Setup.Columns columnsOf(GroupSpec s, List<String> labels, int classes, List<String> outputs) {
+    static Setup.Columns columnsOf(GroupSpec s, List<String> labels, int classes, List<String> outputs) {
         return new Setup.Columns(s.kind, labels, classes, s.said + " (" + s.kind.name() + ")", s::option, outputs);
     }
 
@@ -157,7 +162,7 @@ final class Tasks {
     }
 
     /** As the training starts: the feature columns and each group's label columns and kind (nothing when progress is null). */
-    private static void announce(PrintStream progress, Csv csv, Setup.Data d, List<GroupSpec> specs, List<List<String>> labels) {
+    static void announce(PrintStream progress, Csv csv, Setup.Data d, List<GroupSpec> specs, List<List<String>> labels) {
         if (progress == null) return;
         int I = d.features.size();
         StringBuilder s = new StringBuilder("plainnet: " + csv.file + ": features " + I + " column" + (I == 1 ? "" : "s") + " (" + Dataset.ranges(csv, d.features) + ")");

@@ -15,7 +15,7 @@ import plainnet.Network;
 import plainnet.Rng;
 import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
-import plainnet.Trainer;
+import plainnet.TaskNetwork;
 
 /**
  * What the three experiments share (SPEC.md, section "The demo"): the data and its train and
@@ -117,24 +117,36 @@ final class Lab {
      * @throws IllegalStateException when the run diverges (no demo run does)
      */
     Protocol.Fit fit(Network net, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, double lr, long shuffleSeed) {
-        return checked(protocol.fit(net, loss, x, t, xVal, tVal, lr, shuffleSeed, false, null));
+        Protocol.Fit f = protocol.fit(net, loss, x, t, xVal, tVal, lr, shuffleSeed, false, null);
+        checked(f.result.diverged, f.result.divergedEpoch, f.result.divergedStep);
+        return f;
     }
 
     /** The protocol's rate search ({@link Protocol#search}): one run per rate of RATES, each from its own network of {@code make}. */
     Protocol.Fit[] search(Supplier<Network> make, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed) {
         Protocol.Fit[] f = protocol.search(make, loss, x, t, xVal, tVal, shuffleSeed, false, null);
-        for (Protocol.Fit run : f) checked(run);
+        for (Protocol.Fit run : f) checked(run.result.diverged, run.result.divergedEpoch, run.result.divergedStep);
         return f;
     }
 
-    private static Protocol.Fit checked(Protocol.Fit f) {
-        Trainer.Result r = f.result;
-        if (r.diverged) throw new IllegalStateException("a demo run diverged at epoch " + r.divergedEpoch + ", step " + r.divergedStep);
+    /** The same rate search for a task network, trained with its own grouped loss. */
+    Protocol.TaskFit[] search(Supplier<TaskNetwork> make, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed) {
+        Protocol.TaskFit[] f = protocol.search(make, x, t, xVal, tVal, shuffleSeed, null);
+        for (Protocol.TaskFit run : f) checked(run.result.diverged, run.result.divergedEpoch, run.result.divergedStep);
         return f;
+    }
+
+    private static void checked(boolean diverged, int epoch, int step) {
+        if (diverged) throw new IllegalStateException("a demo run diverged at epoch " + epoch + ", step " + step);
     }
 
     /** The run with the lowest validation loss (the first rate on a tie): {@link Protocol#best}. */
     static Protocol.Fit best(Protocol.Fit[] f) {
+        return Protocol.best(f);
+    }
+
+    /** The task-network run with the lowest validation loss (the first rate on a tie). */
+    static Protocol.TaskFit best(Protocol.TaskFit[] f) {
         return Protocol.best(f);
     }
 

@@ -12,19 +12,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import plainnet.Activation;
 import plainnet.BinaryCrossEntropy;
 import plainnet.Dense;
 import plainnet.Group;
 import plainnet.Metrics;
 import plainnet.Network;
-import plainnet.Optimizer;
 import plainnet.Rng;
 import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
 import plainnet.TaskNetwork;
-import plainnet.TaskTrainer;
 
 /**
  * Experiment 4, mixed tasks on one trunk (SPEC.md, section "The demo", item 4): the digit (a
@@ -192,10 +189,10 @@ final class MixedTasks {
             Targets tNewAlone = newTask(d, pool, NEW_LABELS, 0), vNewAlone = newTask(d, lab.val[r], lab.val[r].length, 0);
 
             mixedRuns.add(lab.submit(() -> {
-                TaskNetwork net = search(lab, () -> mixedNetwork(Lab.mlp(INIT_SEED + rep, 64, H, K)), x, t, xV, tV, rep);
+                TaskNetwork net = Lab.best(lab.search(() -> mixedNetwork(Lab.mlp(INIT_SEED + rep, 64, H, K)), x, t, xV, tV, rep)).net;
                 double[][] zOld = copy(net.forward(xTest)); // (599, K) before the seventh task
                 double[] a = accuracies(zOld, tTest);
-                TaskNetwork grown = search(lab, () -> withNewTask(net, new Rng(TOWER_SEED + rep)), xNew, tNew, xV, vNew, rep);
+                TaskNetwork grown = Lab.best(lab.search(() -> withNewTask(net, new Rng(TOWER_SEED + rep)), xNew, tNew, xV, vNew, rep)).net;
                 double[][] z = grown.forward(xTest); // (599, K + 1)
                 checkOldTasks(zOld, z);
                 double[] out = Arrays.copyOf(a, a.length + 1);
@@ -299,38 +296,6 @@ final class MixedTasks {
                 }
             }
         }
-    }
-
-    /**
-     * The learning-rate search of {@link Lab#search} and {@link Lab#best} for a task network: one
-     * run per rate of {@link Lab#RATES}, each from its own network of {@code make}, with early
-     * stopping on (xVal, tVal); the run with the lowest validation loss (the first rate on a tie).
-     */
-    static TaskNetwork search(Lab lab, Supplier<TaskNetwork> make, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed) {
-        TaskNetwork best = null;
-        double bestLoss = Double.NaN;
-        for (double lr : Lab.RATES) {
-            TaskNetwork net = make.get();
-            double loss = fit(lab, net, x, t, xVal, tVal, lr, shuffleSeed);
-            if (best == null || loss < bestLoss) {
-                best = net;
-                bestLoss = loss;
-            }
-        }
-        return best;
-    }
-
-    /** {@link Lab#fit} for a task network: the same epochs, batch, shuffle seed, optimizer and patience, with {@link TaskTrainer}. */
-    private static double fit(Lab lab, TaskNetwork net, double[][] x, Targets t, double[][] xVal, Targets tVal, double lr, long shuffleSeed) {
-        TaskTrainer tr = new TaskTrainer(net, Optimizer.adam(lr).withWeightDecay(Lab.L2, false));
-        int batches = (x.length + Lab.BATCH - 1) / Lab.BATCH;
-        tr.epochs = Math.max(1, (lab.s.steps + batches - 1) / batches);
-        tr.batch = Lab.BATCH;
-        tr.seed = shuffleSeed;
-        tr.patience = Math.max(1, (Lab.PATIENCE_STEPS + batches - 1) / batches);
-        TaskTrainer.Result r = tr.fit(x, t, xVal, tVal, null);
-        if (r.diverged) throw new IllegalStateException("a demo run diverged at epoch " + r.divergedEpoch + ", step " + r.divergedStep);
-        return net.loss().forward(net.forward(xVal), tVal);
     }
 
     // ----------------------------------------------------------------------------------------

@@ -5,12 +5,17 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.DoubleFunction;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Optimizer;
 import plainnet.Rng;
 import plainnet.Targets;
+import plainnet.TaskNetwork;
+import plainnet.TaskTrainer;
 import plainnet.Trainer;
 
 /**
@@ -19,6 +24,11 @@ import plainnet.Trainer;
  * of every repeat, the training recipe of every run (the step budget, early stopping on the
  * validation loss and the learning-rate search), and the statistics of the tables (mean ±
  * standard error over repeats, paired differences, the ≈ rule and the choice on validation).
+ *
+ * <p>The recipe runs a plain {@link Network} with {@link Trainer} and a {@link TaskNetwork} (a
+ * trunk and a tower per output group, SPEC.md §27) with {@link TaskTrainer} alike: the same
+ * epochs, patience, optimizer, best-weights rule, divergence rule and rate search, each written
+ * once below.
  *
  * <p>Every run is deterministic: the caller draws its network from a named seed and gives its
  * shuffle seed, so results do not depend on the thread that runs them.
@@ -128,6 +138,20 @@ public final class Protocol {
         return Math.max(1, (PATIENCE_STEPS + batches - 1) / batches);
     }
 
+    /** The optimizer of every run: Adam at rate lr with coupled L2 weight decay {@link #L2} on W. */
+    private static Optimizer optimizer(double lr) {
+        return Optimizer.adam(lr).withWeightDecay(L2, false);
+    }
+
+    /**
+     * The score the rate search compares (the divergence rule): NaN without validation rows; +∞
+     * for a run that diverged, so that the search never prefers it; else the loss of the kept
+     * weights on the validation rows.
+     */
+    private static double valLoss(boolean validated, boolean diverged, DoubleSupplier loss) {
+        return !validated ? Double.NaN : diverged ? Double.POSITIVE_INFINITY : loss.getAsDouble();
+    }
+
     /** A trained network, the rate it was trained at, its loss on the validation rows (NaN without; +∞ when it diverged) and the trainer's result. */
     public static final class Fit {
         /** The trained network (the best epoch's weights with validation rows). */
@@ -140,6 +164,25 @@ public final class Protocol {
         public final Trainer.Result result;
 
         Fit(Network net, double lr, double valLoss, Trainer.Result result) {
+            this.net = net;
+            this.lr = lr;
+            this.valLoss = valLoss;
+            this.result = result;
+        }
+    }
+
+    /** A trained task network, as {@link Fit}: its rate, its loss J = Σ_g w_g·J_g on the validation rows (NaN without; +∞ when it diverged) and the trainer's result. */
+    public static final class TaskFit {
+        /** The trained task network (the best epoch's weights with validation rows). */
+        public final TaskNetwork net;
+        /** The learning rate of the run. */
+        public final double lr;
+        /** The grouped loss on the validation rows; NaN without them; +∞ for a run that diverged. */
+        public final double valLoss;
+        /** What the trainer reports: the epochs run, the kept epoch, a divergence. */
+        public final TaskTrainer.Result result;
+
+        TaskFit(TaskNetwork net, double lr, double valLoss, TaskTrainer.Result result) {
             this.net = net;
             this.lr = lr;
             this.valLoss = valLoss;
@@ -168,14 +211,45 @@ public final class Protocol {
      */
     public Fit fit(Network net, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, double lr, long shuffleSeed, boolean gradual,
                    Consumer<Trainer.Epoch> listener) {
-        Trainer tr = new Trainer(net, loss, Optimizer.adam(lr).withWeightDecay(L2, false));
+        Trainer tr = new Trainer(net, loss, optimizer(lr));
         tr.epochs = epochs(x.length);
         tr.batch = batch;
         tr.seed = shuffleSeed;
         if (xVal != null) tr.patience = patience(x.length);
         Trainer.Result r = gradual ? tr.fitGradual(x, t, xVal, tVal, listener) : tr.fit(x, t, xVal, tVal, listener);
-        double valLoss = xVal == null ? Double.NaN : r.diverged ? Double.POSITIVE_INFINITY : loss.forward(net.forward(xVal), tVal);
-        return new Fit(net, lr, valLoss, r);
+        return new Fit(net, lr, valLoss(xVal != null, r.diverged, () -> loss.forward(net.forward(xVal), tVal)), r);
+    }
+
+    /**
+     * The same run for a task network (SPEC.md §20.1): {@link TaskTrainer} with the optimizer,
+     * epochs, batch, shuffle seed and patience of {@link #fit(Network, Loss, double[][], Targets,
+     * double[][], Targets, double, long, boolean, Consumer) fit}; the loss is the network's own,
+     * J = Σ_g w_g·J_g (SPEC.md §27). Training uses the network's thread setting.
+     *
+     * @param net         the task network to train (its frozen flags say which layers train)
+     * @param x           (N, I) training inputs
+     * @param t           the training targets (N, K) of all groups
+     * @param xVal        (V, I) validation inputs, or null
+     * @param tVal        the validation targets (V, K), or null
+     * @param lr          the learning rate
+     * @param shuffleSeed the seed of the mini-batch shuffle
+     * @param listener    called after every epoch, or null
+     * @return the trained network with its rate, validation loss and the trainer's result
+     */
+    public TaskFit fit(TaskNetwork net, double[][] x, Targets t, double[][] xVal, Targets tVal, double lr, long shuffleSeed, Consumer<TaskTrainer.Epoch> listener) {
+        TaskTrainer tr = new TaskTrainer(net, optimizer(lr));
+        tr.epochs = epochs(x.length);
+        tr.batch = batch;
+        tr.seed = shuffleSeed;
+        if (xVal != null) tr.patience = patience(x.length);
+        TaskTrainer.Result r = tr.fit(x, t, xVal, tVal, listener);
+        return new TaskFit(net, lr, valLoss(xVal != null, r.diverged, () -> net.loss().forward(net.forward(xVal), tVal)), r);
+    }
+
+    /** The rate search's loop, for either kind of network: one run per rate, in the order of the rates. */
+    private <F> F[] eachRate(F[] runs, DoubleFunction<F> run) {
+        for (int i = 0; i < rates.length; i++) runs[i] = run.apply(rates[i]);
+        return runs;
     }
 
     /**
@@ -195,12 +269,31 @@ public final class Protocol {
      */
     public Fit[] search(Supplier<Network> make, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed, boolean gradual,
                         Listener listener) {
-        Fit[] f = new Fit[rates.length];
-        for (int i = 0; i < rates.length; i++) {
+        return eachRate(new Fit[rates.length], lr -> {
             Network net = make.get();
-            f[i] = fit(net, loss, x, t, xVal, tVal, rates[i], shuffleSeed, gradual, listener == null ? null : listener.start(rates[i], net));
-        }
-        return f;
+            return fit(net, loss, x, t, xVal, tVal, lr, shuffleSeed, gradual, listener == null ? null : listener.start(lr, net));
+        });
+    }
+
+    /**
+     * The learning-rate search for a task network: one {@link #fit(TaskNetwork, double[][],
+     * Targets, double[][], Targets, double, long, Consumer) run} per rate, in order, each from its
+     * own network of {@code make}, with early stopping on (xVal, tVal).
+     *
+     * @param make        a new task network per call, the same initial weights every call
+     * @param x           (N, I) training inputs
+     * @param t           the training targets (N, K) of all groups
+     * @param xVal        (V, I) validation inputs
+     * @param tVal        the validation targets (V, K)
+     * @param shuffleSeed the seed of the mini-batch shuffle of every run
+     * @param listener    gives the epoch listener of each run, or null for none
+     * @return the run at each rate (M), in the order of the rates
+     */
+    public TaskFit[] search(Supplier<TaskNetwork> make, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed, TaskListener listener) {
+        return eachRate(new TaskFit[rates.length], lr -> {
+            TaskNetwork net = make.get();
+            return fit(net, x, t, xVal, tVal, lr, shuffleSeed, listener == null ? null : listener.start(lr, net));
+        });
     }
 
     /** Gives the epoch listener of one run of a search (the commands' --history records every run). */
@@ -215,6 +308,25 @@ public final class Protocol {
         Consumer<Trainer.Epoch> start(double lr, Network net);
     }
 
+    /** {@link Listener} for the runs of a task network's search. */
+    public interface TaskListener {
+        /**
+         * The listener of the run at rate lr.
+         *
+         * @param lr  the run's learning rate
+         * @param net the task network the run trains
+         * @return called after every epoch of the run
+         */
+        Consumer<TaskTrainer.Epoch> start(double lr, TaskNetwork net);
+    }
+
+    /** The search's choice, for either kind of run: the lowest validation loss, the first on a tie. */
+    private static <F> F lowest(F[] runs, ToDoubleFunction<F> valLoss) {
+        F best = runs[0];
+        for (F c : runs) if (valLoss.applyAsDouble(c) < valLoss.applyAsDouble(best)) best = c;
+        return best;
+    }
+
     /**
      * The run the rate search keeps.
      *
@@ -222,9 +334,17 @@ public final class Protocol {
      * @return the run with the lowest validation loss (the first rate on a tie)
      */
     public static Fit best(Fit[] f) {
-        Fit best = f[0];
-        for (Fit c : f) if (c.valLoss < best.valLoss) best = c;
-        return best;
+        return lowest(f, c -> c.valLoss);
+    }
+
+    /**
+     * The run the rate search of a task network keeps.
+     *
+     * @param f the runs (M ≥ 1)
+     * @return the run with the lowest validation loss (the first rate on a tie)
+     */
+    public static TaskFit best(TaskFit[] f) {
+        return lowest(f, c -> c.valLoss);
     }
 
     /**

@@ -104,8 +104,8 @@ class MixedTasksTest {
         double[][] before = copy(trained.forward(xTest));
         double[][][] weightsBefore = weights(trained);
 
-        TaskNetwork grown = MixedTasks.search(lab, () -> MixedTasks.withNewTask(trained, new Rng(7)),
-            Lab.rows(d.x, Arrays.copyOf(pool, 20)), MixedTasks.newTask(d, pool, 20, MixedTasks.K), xV, MixedTasks.newTask(d, lab.val[0], xV.length, MixedTasks.K), 0);
+        TaskNetwork grown = Lab.best(lab.search(() -> MixedTasks.withNewTask(trained, new Rng(7)),
+            Lab.rows(d.x, Arrays.copyOf(pool, 20)), MixedTasks.newTask(d, pool, 20, MixedTasks.K), xV, MixedTasks.newTask(d, lab.val[0], xV.length, MixedTasks.K), 0)).net;
         assertThat(grown.groupCount()).isEqualTo(8);
         assertThat(grown.indexOf(MixedTasks.NEW_TASK)).isEqualTo(7);
         double[][] after = grown.forward(xTest);

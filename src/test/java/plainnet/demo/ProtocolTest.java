@@ -6,9 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import plainnet.BinaryCrossEntropy;
+import plainnet.Dense;
+import plainnet.Group;
+import plainnet.MeanSquaredError;
 import plainnet.Network;
+import plainnet.Optimizer;
 import plainnet.Rng;
+import plainnet.SoftmaxCrossEntropy;
 import plainnet.Targets;
+import plainnet.TaskNetwork;
+import plainnet.TaskTrainer;
 
 /** The shared protocol (SPEC.md §20): splits, the recipe's epochs and patience, the statistics and the choice, on hand-computed cases. */
 class ProtocolTest {
@@ -88,5 +95,89 @@ class ProtocolTest {
         tr.fit(x, t, xv, tv, null);
         assertThat(same.forward(xv)).isDeepEqualTo(best.net.forward(xv));
         assertThat(best.result.history).hasSize(6);
+    }
+
+    /** 40 rows of 2 inputs; targets (40, 3): column 0 = [x0 + x1 > 0], 1 = [x0 > 0] (every third unlabeled), 2 = x0 − x1. */
+    private static Object[] data() {
+        Rng rng = new Rng(3);
+        double[][] x = new double[40][2], y = new double[40][3];
+        boolean[][] m = new boolean[40][3];
+        for (int n = 0; n < 40; n++) {
+            x[n][0] = rng.nextGaussian();
+            x[n][1] = rng.nextGaussian();
+            y[n][0] = x[n][0] + x[n][1] > 0 ? 1 : 0;
+            y[n][1] = x[n][0] > 0 ? 1 : 0;
+            y[n][2] = x[n][0] - x[n][1];
+            m[n][0] = true;
+            m[n][1] = n % 3 != 0;
+            m[n][2] = true;
+        }
+        Targets t = new Targets(y, m);
+        return new Object[] {Arrays.copyOfRange(x, 10, 40), t.rows(range(10, 40), 0, 30), Arrays.copyOfRange(x, 0, 10), t.rows(range(0, 10), 0, 10)};
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+
+    /** A trunk 2-3 (tanh) and two groups: "a" (bce, columns 0–1, a tower 3-2) and "r" (mse, column 2, a tower 3-2-1), drawn from Rng(seed). */
+    private static TaskNetwork taskNet(long seed) {
+        Rng rng = new Rng(seed);
+        Network trunk = new Network(new Dense(2, 3, plainnet.Activation.TANH, rng));
+        Network a = new Network(new Dense(3, 2, plainnet.Activation.IDENTITY, rng));
+        Network r = new Network(new Dense(3, 2, plainnet.Activation.TANH, rng), new Dense(2, 1, plainnet.Activation.IDENTITY, rng));
+        return new TaskNetwork(trunk, Arrays.asList(new Group("a", 2, new BinaryCrossEntropy()), new Group("r", 1, new MeanSquaredError(), 0.5)),
+            Arrays.asList(a, r));
+    }
+
+    @Test
+    void searchTaskNetwork_oneRunPerRate_keepsTheLowestValidationLoss_sameBitsAsTheTaskTrainerRecipe() {
+        Object[] d = data();
+        double[][] x = (double[][]) d[0], xv = (double[][]) d[2];
+        Targets t = (Targets) d[1], tv = (Targets) d[3];
+        Protocol p = new Protocol(new double[] {0.001, 0.1}, 16, 8);
+        Protocol.TaskFit[] f = p.search(() -> taskNet(9), x, t, xv, tv, 5, null);
+        assertThat(f).extracting(r -> r.lr).containsExactly(0.001, 0.1);
+        Protocol.TaskFit best = Protocol.best(f);
+        assertThat(best.valLoss).isEqualTo(Math.min(f[0].valLoss, f[1].valLoss));
+        for (Protocol.TaskFit run : f) assertThat(run.valLoss).isEqualTo(run.net.loss().forward(run.net.forward(xv), tv));
+        // the run is TaskTrainer with Adam + coupled L2 1e-4, ⌈16/⌈30/8⌉⌉ = 4 epochs, batch 8, seed 5, patience ⌈100/4⌉ = 25
+        TaskNetwork same = taskNet(9);
+        TaskTrainer tr = new TaskTrainer(same, Optimizer.adam(best.lr).withWeightDecay(1e-4, false));
+        tr.epochs = 4;
+        tr.batch = 8;
+        tr.seed = 5;
+        tr.patience = 25;
+        tr.fit(x, t, xv, tv, null);
+        assertThat(same.forward(xv)).isDeepEqualTo(best.net.forward(xv));
+        assertThat(best.result.history).hasSize(4);
+    }
+
+    @Test
+    void fitTaskNetwork_oneGroupWithoutTower_sameBitsAsThePlainNetworksRun() {
+        // A task network of one group (weight 1) whose trunk and tower are the layers of a plain
+        // network is that network (SPEC.md §27.1): the protocol's two runs must agree to the bit.
+        Object[] d = data();
+        double[][] x = (double[][]) d[0], xv = (double[][]) d[2];
+        Targets t = classes((Targets) d[1]), tv = classes((Targets) d[3]);
+        Protocol p = new Protocol(new double[] {0.05}, 20, 8);
+        Network plain = Lab.mlp(11, 2, 3, 2);
+        Network copy = plain.copy();
+        TaskNetwork tasks = new TaskNetwork(new Network(copy.layer(0)), Arrays.asList(new Group("c", 2, new SoftmaxCrossEntropy())),
+            Arrays.asList(new Network(copy.layer(1))));
+        Protocol.Fit a = p.fit(plain, new SoftmaxCrossEntropy(), x, t, xv, tv, 0.05, 3, false, null);
+        Protocol.TaskFit b = p.fit(tasks, x, t, xv, tv, 0.05, 3, null);
+        assertThat(b.valLoss).isEqualTo(a.valLoss);
+        assertThat(b.result.keptEpoch).isEqualTo(a.result.keptEpoch);
+        assertThat(b.net.forward(xv)).isDeepEqualTo(a.net.forward(xv));
+    }
+
+    /** Column 0 of t (0/1) as two-class softmax targets. */
+    private static Targets classes(Targets t) {
+        int[] c = new int[t.rows()];
+        for (int n = 0; n < c.length; n++) c[n] = (int) t.y[n][0];
+        return Targets.ofClasses(c, 2);
     }
 }

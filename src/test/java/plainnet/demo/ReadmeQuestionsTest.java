@@ -75,7 +75,7 @@ class ReadmeQuestionsTest {
         Demo.writeCsvFiles(new Lab(s, new DigitsData(s.data), null, null));
 
         List<List<String>> blocks = blocks();
-        assertThat(blocks).hasSize(3);
+        assertThat(blocks).hasSize(4);
         List<String> outputs = new ArrayList<>();
         for (List<String> c : commands(blocks.get(0))) {
             ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
@@ -83,7 +83,7 @@ class ReadmeQuestionsTest {
             assertThat(code).as("%s%n%s", String.join(" ", c), e.toString(StandardCharsets.UTF_8)).isZero();
             outputs.add(o.toString(StandardCharsets.UTF_8));
         }
-        assertThat(outputs).hasSize(4);
+        assertThat(outputs).hasSize(5);
         // the strategy table and its choice, as quoted
         for (String line : blocks.get(1)) assertThat(outputs.get(1)).contains(line.replace("target/", target + "/"));
         assertThat(Files.exists(target.resolve("B.json"))).isTrue();
@@ -91,5 +91,8 @@ class ReadmeQuestionsTest {
         // the small shared network hurts the quoted tasks; the wider one none
         for (String line : blocks.get(2)) if (!line.equals("...")) assertThat(outputs.get(2)).contains(line);
         assertThat(outputs.get(3)).contains("the shared network hurts no task beyond noise.").doesNotContain("<- hurt");
+        // the groups: the digit and the attributes, as quoted
+        for (String line : blocks.get(3)) assertThat(outputs.get(4)).contains(line);
+        assertThat(outputs.get(4)).contains("the shared network hurts no task beyond noise.");
     }
 }
