@@ -107,6 +107,27 @@ public final class Case {
     }
 
     /**
+     * The groups without a single labeled entry in y. Each adds exactly nothing (SPEC.md §27.1):
+     * its J_g, its dout columns and its tower's dW and db are exactly 0 in any implementation that
+     * masks, whatever its order of sums, so verify demands them exactly (§22.3).
+     *
+     * @return their names in group order; empty for a case without groups
+     */
+    public List<String> unlabeledGroups() {
+        List<String> names = new ArrayList<String>();
+        if (!isGrouped()) return names;
+        GroupedLoss gl = (GroupedLoss) loss;
+        for (int g = 0; g < gl.groupCount(); g++) {
+            boolean any = false;
+            for (int n = 0; n < t.rows(); n++) {
+                for (int k = gl.columnStart(g); k < gl.columnStart(g) + gl.group(g).K; k++) any |= t.labeled[n][k];
+            }
+            if (!any) names.add(gl.group(g).name);
+        }
+        return names;
+    }
+
+    /**
      * The stages of this case's "expected" section and of its result, in order (SPEC.md §22.2).
      *
      * @return generator and init for a generator case; forward, loss, (group_losses with groups),

@@ -121,6 +121,56 @@ class TaskVectorsTest {
         assertThat(out).containsPattern("forward\\.towers\\.kind\\.a\\[0\\] +max abs .* FAIL").contains("earliest failing stage: forward");
     }
 
+    /**
+     * A group without labels adds exactly nothing (SPEC.md §27.1), so its loss, dout and tower
+     * gradients must be exactly 0 (§22.3): 1e−13 there fails naming the group, although it is far
+     * inside abs = 1e−12; the same 1e−13 on a labeled group's dout passes; −0.0 passes; and the
+     * vector's own expected section, written as a result, passes.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void verify_unlabeledGroupArrays_mustBeExactlyZero() throws Exception {
+        assertThat(parse(vector(UNLABELED)).unlabeledGroups()).containsExactly("b");
+        assertThat(parse(vector(ADD)).unlabeledGroups()).containsExactly("old_bce", "old_mse");
+        assertThat(parse(vector(MIXED)).unlabeledGroups()).isEmpty();
+
+        // the expected section as a result: passes, the exact arrays marked
+        Map<String, Object> v = vector(UNLABELED);
+        Map<String, Object> result = new java.util.LinkedHashMap<String, Object>();
+        result.put("format", "plainnet-result");
+        result.put("version", 1.0);
+        result.put("vector", UNLABELED);
+        result.putAll((Map<String, Object>) v.get("expected"));
+        Path r = dir.resolve("expected.json");
+        Files.writeString(r, Json.write(result));
+        assertThat(verify(UNLABELED, r)).as(out + err).isZero();
+        assertThat(out).containsPattern("group_losses\\.b +max abs .* PASS  \\(exactly 0: group b has no label\\)")
+            .containsPattern("backward\\.dout\\.b +max abs .* PASS  \\(exactly 0: group b has no label\\)")
+            .containsPattern("backward\\.towers\\.b\\.dW\\[1\\] +max abs .* PASS  \\(exactly 0: group b has no label\\)")
+            .containsPattern("backward\\.dout\\.a +max abs .* PASS\n");
+
+        // 1e-13 in each exact array fails, naming the group
+        Object[][] paths = {{"group_losses", "b"}, {"backward", "dout", "b", 2, 1}, {"backward", "towers", "b", "dW", 1, 0, 2}, {"backward", "towers", "b", "db", 0, 1}};
+        String[] names = {"group_losses.b", "backward.dout.b", "backward.towers.b.dW[1]", "backward.towers.b.db[0]"};
+        for (int j = 0; j < paths.length; j++) {
+            r = perturbed(UNLABELED, 1e-13, paths[j]);
+            assertThat(verify(UNLABELED, r)).as(names[j] + "\n" + out).isEqualTo(1);
+            assertThat(out).as(names[j]).containsPattern(java.util.regex.Pattern.quote(names[j]) + " +max abs 1\\.000e-13 .* FAIL  \\(exactly 0: group b has no label\\)")
+                .contains("expected 0.0 exactly (group b has no label in the batch, so it adds exactly nothing: SPEC.md 27.1), found 1.0E-13")
+                .contains("earliest failing stage: " + paths[j][0]);
+        }
+        // the old tasks of the frozen-trunk vector: no labels, so their dout is exact too
+        r = perturbed(ADD, -1e-13, "backward", "dout", "old_mse", 0, 0);
+        assertThat(verify(ADD, r)).isEqualTo(1);
+        assertThat(out).contains("expected 0.0 exactly (group old_mse has no label in the batch");
+        // a labeled group keeps the tolerance; a masked implementation's -0.0 is 0
+        r = perturbed(UNLABELED, (Double) at(v, "expected", "backward", "dout", "a", 0, 0) + 1e-13, "backward", "dout", "a", 0, 0);
+        assertThat(verify(UNLABELED, r)).as(out).isZero();
+        r = perturbed(UNLABELED, -0.0, "backward", "dout", "b", 2, 1);
+        assertThat(Files.readString(r)).contains("-0.0");
+        assertThat(verify(UNLABELED, r)).as(out).isZero();
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void verify_groupOrTowerMissingInResult_malformedNamingIt() throws Exception {
