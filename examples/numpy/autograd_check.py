@@ -65,13 +65,13 @@ def group_loss(loss, z, y, m):
 
 
 def compute(vec):
-    towers_case = "layers" in vec["groups"][0]
+    towers_case = "trunk" in vec                      # task towers: "trunk" and each group's "tower" (SPEC.md 22.1)
     x = torch.tensor(vec["x"], requires_grad=True)
     y = torch.tensor([[0.0 if v is None else v for v in r] for r in vec["y"]])
     m = torch.tensor([[v is not None for v in r] for r in vec["y"]])
-    base = params(vec["layers"])
-    towers = [params(g["layers"]) for g in vec["groups"]] if towers_case else []
-    widths = [g["layers"][-1]["outputs"] if towers_case else g["outputs"] for g in vec["groups"]]
+    base = params(vec["trunk"] if towers_case else vec["layers"])
+    towers = [params(g["tower"]) for g in vec["groups"]] if towers_case else []
+    widths = [g["tower"][-1]["outputs"] if towers_case else g["outputs"] for g in vec["groups"]]
 
     def objective():
         zs, acts = run(base, x)

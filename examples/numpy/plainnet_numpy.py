@@ -254,8 +254,8 @@ def group_loss_and_grad(groups, z, y, mask):
 
 
 def group_columns(g):
-    """K_g: a group's "outputs", or the outputs of its tower's last layer."""
-    return g["outputs"] if "outputs" in g else g["layers"][-1]["outputs"]
+    """K_g: a group's "outputs", or the outputs of the last layer of its "tower"."""
+    return g["outputs"] if "outputs" in g else g["tower"][-1]["outputs"]
 
 
 # --- Task towers (section 27.2) ---------------------------------------------------------------

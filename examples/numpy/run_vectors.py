@@ -51,7 +51,7 @@ def loss_of(vec, z, y, mask):
 
 def network_case(vec):
     """forward, loss, backward and (with an optimizer) update of section 22.2."""
-    if "groups" in vec and "layers" in vec["groups"][0]:
+    if "trunk" in vec:
         return task_case(vec)
     layers = pn.layers_from_json(vec["layers"])
     x = np.array(vec["x"], dtype=float)
@@ -76,9 +76,9 @@ def network_case(vec):
 
 
 def task_case(vec):
-    """A trunk ("layers") and one tower per group (its "layers"), section 27.2."""
-    trunk = pn.layers_from_json(vec["layers"])
-    towers = [pn.layers_from_json(g["layers"]) for g in vec["groups"]]
+    """A "trunk" and one "tower" per group, section 27.2."""
+    trunk = pn.layers_from_json(vec["trunk"])
+    towers = [pn.layers_from_json(g["tower"]) for g in vec["groups"]]
     names = [g["name"] for g in vec["groups"]]
     widths = [pn.group_columns(g) for g in vec["groups"]]
     x = np.array(vec["x"], dtype=float)

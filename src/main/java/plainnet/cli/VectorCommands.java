@@ -120,7 +120,7 @@ final class VectorCommands {
         }
         Object result = parse(resultFile);
         if (!(result instanceof Map)) throw new FormatException(resultFile.toString(), 0, 0, "expected a JSON object (the result format), found " + Fields.kind(result));
-        return Verify.compare(c.name, (Map<?, ?>) expected, (Map<?, ?>) result, c.abs, c.rel, resultFile.toString());
+        return Verify.compare(c, (Map<?, ?>) expected, (Map<?, ?>) result, resultFile.toString());
     }
 
     /** The result file of a vector: format, version, the vector's name, then the computed sections. */

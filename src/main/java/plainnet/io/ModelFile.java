@@ -514,10 +514,16 @@ public final class ModelFile {
     }
 
     /**
-     * The array {@code key} of layer objects as a network whose layer 0 has {@code inputs} inputs
-     * (a tower reads the trunk's outputs), or any number of inputs when {@code inputs} is −1.
+     * Parses and checks an array of layer objects under any key: version 2's "trunk" and each
+     * group's "tower", and the same keys of a vector file with task towers (SPEC.md §16.1, §22.1).
+     *
+     * @param root   the object holding the array
+     * @param key    the array's key, e.g. {@code "trunk"} or {@code "tower"}
+     * @param inputs the inputs layer 0 must have (a tower reads the trunk's outputs), or −1 for any
+     * @return the network
+     * @throws FormatException naming the first bad field, e.g. {@code groups[1].tower[0].inputs}
      */
-    private static Network parseLayers(Fields root, String key, int inputs) throws FormatException {
+    public static Network parseLayers(Fields root, String key, int inputs) throws FormatException {
         List<Fields> layerFields = root.objects(key);
         if (layerFields.isEmpty()) throw root.error(key, "expected at least 1 layer, found none");
         List<Dense> layers = new ArrayList<Dense>();

@@ -107,6 +107,27 @@ public final class Case {
     }
 
     /**
+     * The groups without a single labeled entry in y. Each adds exactly nothing (SPEC.md §27.1):
+     * its J_g, its dout columns and its tower's dW and db are exactly 0 in any implementation that
+     * masks, whatever its order of sums, so verify demands them exactly (§22.3).
+     *
+     * @return their names in group order; empty for a case without groups
+     */
+    public List<String> unlabeledGroups() {
+        List<String> names = new ArrayList<String>();
+        if (!isGrouped()) return names;
+        GroupedLoss gl = (GroupedLoss) loss;
+        for (int g = 0; g < gl.groupCount(); g++) {
+            boolean any = false;
+            for (int n = 0; n < t.rows(); n++) {
+                for (int k = gl.columnStart(g); k < gl.columnStart(g) + gl.group(g).K; k++) any |= t.labeled[n][k];
+            }
+            if (!any) names.add(gl.group(g).name);
+        }
+        return names;
+    }
+
+    /**
      * The stages of this case's "expected" section and of its result, in order (SPEC.md §22.2).
      *
      * @return generator and init for a generator case; forward, loss, (group_losses with groups),
@@ -146,7 +167,9 @@ public final class Case {
             for (long seed : seeds) s.add(seed);
             root.put("seeds", s);
         } else {
-            root.put("layers", ModelFile.layersToJson(taskNet != null ? taskNet.trunk() : net));
+            // the model file's words (SPEC.md §16.1): a case with towers has a "trunk" and towers, one chain "layers"
+            if (taskNet != null) root.put("trunk", ModelFile.layersToJson(taskNet.trunk()));
+            else root.put("layers", ModelFile.layersToJson(net));
             if (isGrouped()) root.put("groups", groups());
             root.put("x", x);
             root.put("y", labels(t));
@@ -157,7 +180,7 @@ public final class Case {
         return Json.write(root);
     }
 
-    /** The "groups" array: name, loss, weight, and the tower's "layers" (task case) or the group's "outputs" K_g. */
+    /** The "groups" array: name, loss, weight, and the group's "tower" (task case) or its "outputs" K_g. */
     private List<Object> groups() {
         GroupedLoss gl = (GroupedLoss) loss;
         List<Object> list = new ArrayList<Object>();
@@ -167,7 +190,7 @@ public final class Case {
             m.put("name", group.name);
             m.put("loss", ModelFile.lossToMap(group.loss));
             m.put("weight", group.weight);
-            if (taskNet != null) m.put("layers", ModelFile.layersToJson(taskNet.tower(g)));
+            if (taskNet != null) m.put("tower", ModelFile.layersToJson(taskNet.tower(g)));
             else m.put("outputs", group.K);
             list.add(m);
         }
@@ -249,14 +272,19 @@ public final class Case {
             }
             return generator(name, description, seeds, abs, rel);
         }
-        Network net = ModelFile.parseLayers(root);
+        // A case with towers names its parts as the model file does (SPEC.md §16.1): "trunk", and each group's "tower".
+        boolean withTowers = root.has("trunk");
+        if (withTowers && root.has("layers")) throw root.error("layers", "expected \"trunk\" (task towers) or \"layers\" (one chain), not both, found both");
+        if (!withTowers && !root.has("layers")) throw root.error("layers", "expected \"layers\" (a network), \"trunk\" (task towers) or \"seeds\" (the generator), found none of them");
+        Network net = ModelFile.parseLayers(root, withTowers ? "trunk" : "layers", -1);
         TaskNetwork taskNet = null;
         Loss loss;
+        if (withTowers && !root.has("groups")) throw root.error("groups", "expected the groups and their towers beside \"trunk\", found none");
         if (root.has("groups")) {
             if (root.has("loss")) throw root.error("loss", "expected no loss beside \"groups\" (each group has its own), found one");
             List<Network> towers = new ArrayList<Network>();
-            List<Group> groups = groups(root, net, towers);
-            if (towers.isEmpty()) {
+            List<Group> groups = groups(root, net, withTowers, towers);
+            if (!withTowers) {
                 loss = new GroupedLoss(groups);
             } else {
                 taskNet = new TaskNetwork(net, groups, towers);
@@ -317,14 +345,13 @@ public final class Case {
 
     /**
      * The "groups" array (SPEC.md 22.1): each group's name, loss and weight, and either its tower
-     * ("layers", H → K_g; then every group has one and the file's "layers" are the trunk) or its
-     * number of columns ("outputs"; then the groups split the last layer's outputs in order).
+     * ("tower", H → K_g, when the file has a "trunk", whose outputs are H) or its number of columns
+     * ("outputs", when the file has "layers"; the groups split the last layer's outputs in order).
      * Towers are added to {@code towers}, which stays empty for groups without towers.
      */
-    private static List<Group> groups(Fields root, Network layers, List<Network> towers) throws FormatException {
+    private static List<Group> groups(Fields root, Network layers, boolean withTowers, List<Network> towers) throws FormatException {
         List<Fields> list = root.objects("groups");
         if (list.isEmpty()) throw root.error("groups", "expected at least 1 group, found none");
-        boolean withTowers = list.get(0).has("layers");
         List<Group> groups = new ArrayList<Group>();
         Set<String> names = new HashSet<String>();
         int K = 0;
@@ -333,16 +360,18 @@ public final class Case {
             // Names become keys and array names of the result (backward.towers.NAME.dW[0]).
             if (!name.matches("[A-Za-z0-9_-]+")) throw f.error("name", "expected letters, digits, _ and - only, found \"" + name + "\"");
             if (!names.add(name)) throw f.error("name", "expected a name no other group has, found \"" + name + "\" again");
-            if (f.has("layers") != withTowers) {
-                throw f.error(withTowers ? "layers" : "outputs", "expected " + (withTowers ? "a tower (\"layers\") as groups[0] has" : "\"outputs\" and no tower, as groups[0]") + ", found " + (withTowers ? "none" : "a tower"));
+            // A group's tower is "tower", as in the model file; "layers" is the word of vector files before version 2 of the model file.
+            if (f.has("layers")) {
+                throw f.error("layers", "expected a group's tower as \"tower\" and the trunk as \"trunk\" (the model file's words, SPEC.md 16.1, 22.1), found \"layers\"");
+            }
+            if (f.has("tower") != withTowers) {
+                throw withTowers ? f.error("tower", "expected a tower (\"tower\") in every group of a case with a \"trunk\", found none")
+                    : root.error("layers", "expected \"trunk\" in a case with towers (" + f.name("tower") + " is a tower), found \"layers\"");
             }
             int Kg;
             if (withTowers) {
-                f.noOtherKeys("name", "loss", "weight", "layers");
-                Network tower = ModelFile.parseLayers(f);
-                if (tower.inputs() != layers.outputs()) {
-                    throw f.error("layers", "expected a tower of " + layers.outputs() + " inputs (the trunk's outputs), found " + tower.inputs());
-                }
+                f.noOtherKeys("name", "loss", "weight", "tower");
+                Network tower = ModelFile.parseLayers(f, "tower", layers.outputs());
                 towers.add(tower);
                 Kg = tower.outputs();
             } else {

@@ -13,8 +13,11 @@ import plainnet.io.FormatException;
  * group_losses, backward, update; every numeric array (a number, a vector or a matrix) is compared as a unit.
  * An entry passes when |r − e| ≤ abs + rel·|e|. For each array the report gives the largest
  * absolute error max|r − e| and the largest relative error max|r − e|/|e| over e ≠ 0. A null
- * expected value (the gradient of a frozen layer) must be null in the result. A missing key, a
- * wrong shape or a wrong type is a malformed result (exit 2), not a failed comparison.
+ * expected value (the gradient of a frozen layer) must be null in the result. The arrays of a group
+ * without a single label (its loss, dout and tower gradients) must be exactly 0: a correct masking
+ * gives 0 whatever the order of its sums, so anything else, however small, is a leak through the
+ * mask. A missing key, a wrong shape or a wrong type is a malformed result (exit 2), not a failed
+ * comparison.
  */
 public final class Verify {
 
@@ -46,8 +49,11 @@ public final class Verify {
         public final String expected;
         /** For a failed array: the result's value at {@link #firstIndex}; "" when passed. */
         public final String found;
+        /** The group without labels whose array this is, which must be exactly 0; null for an array compared within the tolerances. */
+        public final String unlabeledGroup;
 
-        Line(String name, double maxAbs, double maxRel, boolean passed, String firstIndex, String expected, String found) {
+        Line(String name, double maxAbs, double maxRel, boolean passed, String firstIndex, String expected, String found, String unlabeledGroup) {
+            this.unlabeledGroup = unlabeledGroup;
             this.name = name;
             this.maxAbs = maxAbs;
             this.maxRel = maxRel;
@@ -96,7 +102,8 @@ public final class Verify {
             for (Line l : lines) width = Math.max(width, l.name.length());
             boolean firstFailureShown = false;
             for (Line l : lines) {
-                s.append(String.format(Locale.ROOT, "  %-" + width + "s  max abs %9.3e  max rel %9.3e  %s%n", l.name, l.maxAbs, l.maxRel, l.passed ? "PASS" : "FAIL"));
+                s.append(String.format(Locale.ROOT, "  %-" + width + "s  max abs %9.3e  max rel %9.3e  %s%s%n", l.name, l.maxAbs, l.maxRel, l.passed ? "PASS" : "FAIL",
+                    l.unlabeledGroup == null ? "" : "  (exactly 0: group " + l.unlabeledGroup + " has no label)"));
                 if (!l.passed && !firstFailureShown) {
                     s.append(String.format(Locale.ROOT, "  %-" + width + "s  first difference at %s: expected %s, found %s%n", "", l.firstIndex, l.expected, l.found));
                     firstFailureShown = true;
@@ -112,16 +119,16 @@ public final class Verify {
      * Compares a parsed result (the JSON value of the result file) with a vector's parsed
      * expected section.
      *
-     * @param vector     the vector's name, which the result's "vector" field must equal
+     * @param c          the vector's case: its name (which the result's "vector" field must equal),
+     *                   its tolerances, and its groups without labels, whose arrays must be exactly 0
      * @param expected   the vector file's "expected" object
      * @param result     the whole result file (format plainnet-result, version 1, SPEC.md §22.2)
-     * @param abs        the vector's absolute tolerance
-     * @param rel        the vector's relative tolerance
      * @param resultFile the result's file name, for messages
      * @return the report, one line per array
      * @throws FormatException when the result lacks a key, has a wrong shape or a wrong type
      */
-    public static Report compare(String vector, Map<?, ?> expected, Map<?, ?> result, double abs, double rel, String resultFile) throws FormatException {
+    public static Report compare(Case c, Map<?, ?> expected, Map<?, ?> result, String resultFile) throws FormatException {
+        String vector = c.name;
         Object format = result.get("format");
         if (!"plainnet-result".equals(format)) throw malformed(resultFile, "format", "expected \"plainnet-result\", found " + describe(format));
         Object version = result.get("version");
@@ -131,26 +138,38 @@ public final class Verify {
         for (String stage : STAGES) {
             if (!expected.containsKey(stage)) continue;
             if (!result.containsKey(stage)) throw malformed(resultFile, stage, "expected a key \"" + stage + "\", found none");
-            walk(report, stage, expected.get(stage), result.get(stage), abs, rel, resultFile);
+            walk(report, stage, expected.get(stage), result.get(stage), c.abs, c.rel, c.unlabeledGroups(), resultFile);
         }
         return report;
     }
 
-    private static void walk(Report report, String name, Object e, Object r, double abs, double rel, String file) throws FormatException {
+    /**
+     * The group of an array that must be exactly 0 (SPEC.md §22.3): group_losses.NAME,
+     * backward.dout.NAME and backward.towers.NAME.dW[l], .db[l] of a group without labels; else null.
+     */
+    private static String unlabeledGroup(String name, List<String> unlabeled) {
+        for (String g : unlabeled) {
+            if (name.equals("group_losses." + g) || name.equals("backward.dout." + g)
+                || name.startsWith("backward.towers." + g + ".dW[") || name.startsWith("backward.towers." + g + ".db[")) return g;
+        }
+        return null;
+    }
+
+    private static void walk(Report report, String name, Object e, Object r, double abs, double rel, List<String> unlabeled, String file) throws FormatException {
         if (e instanceof Map) {
             if (!(r instanceof Map)) throw malformed(file, name, "expected an object, found " + kind(r));
             Map<?, ?> em = (Map<?, ?>) e, rm = (Map<?, ?>) r;
             for (Map.Entry<?, ?> entry : em.entrySet()) {
                 String key = String.valueOf(entry.getKey());
                 if (!rm.containsKey(key)) throw malformed(file, name + "." + key, "expected a key \"" + key + "\", found none");
-                walk(report, name + "." + key, entry.getValue(), rm.get(key), abs, rel, file);
+                walk(report, name + "." + key, entry.getValue(), rm.get(key), abs, rel, unlabeled, file);
             }
             return;
         }
         if (e == null) {
             // The gradient of a frozen layer: plainnet computes none.
             boolean ok = r == null;
-            report.lines.add(new Line(name, 0.0, 0.0, ok, "", "null (a frozen layer has no gradient)", ok ? "null" : "an array"));
+            report.lines.add(new Line(name, 0.0, 0.0, ok, "", "null (a frozen layer has no gradient)", ok ? "null" : "an array", null));
             return;
         }
         if (e instanceof List && (PER_LAYER.matcher(name).matches() || !isNumeric(e))) {
@@ -159,13 +178,16 @@ public final class Verify {
             if (!(r instanceof List)) throw malformed(file, name, "expected an array of " + el.size() + " entries, found " + kind(r));
             List<?> rl = (List<?>) r;
             if (rl.size() != el.size()) throw malformed(file, name, "expected " + el.size() + " entries, found " + rl.size());
-            for (int j = 0; j < el.size(); j++) walk(report, name + "[" + j + "]", el.get(j), rl.get(j), abs, rel, file);
+            for (int j = 0; j < el.size(); j++) walk(report, name + "[" + j + "]", el.get(j), rl.get(j), abs, rel, unlabeled, file);
             return;
         }
         Array ea = Array.of(e), ra = Array.of(r);
         if (ea == null) throw new FormatException("the vector", 0, 0, "expected " + name + ": expected numbers, strings or arrays of them, found " + describe(e));
         if (ra == null) throw malformed(file, name, "expected shape " + ea.shape() + ", found " + describe(r));
         if (!ea.shape().equals(ra.shape())) throw malformed(file, name, "expected shape " + ea.shape() + ", found " + ra.shape());
+        // A group without labels adds exactly nothing (SPEC.md §27.1): masked terms are 0, and sums and
+        // products of zeros are 0 in any order, so its arrays are compared exactly, not within abs.
+        String group = unlabeledGroup(name, unlabeled);
         double maxAbs = 0.0, maxRel = 0.0;
         int first = -1;
         for (int j = 0; j < ea.values.size(); j++) {
@@ -180,15 +202,16 @@ public final class Verify {
             } else {
                 double x = (Double) ev, y = (Double) rv;
                 d = Math.abs(y - x);
-                ok = d <= abs + rel * Math.abs(x);
+                ok = group != null ? y == 0.0 : d <= abs + rel * Math.abs(x);
                 maxAbs = Math.max(maxAbs, d);
                 if (x != 0.0) maxRel = Math.max(maxRel, d / Math.abs(x));
             }
             if (!ok && first < 0) first = j;
         }
+        String expected = group == null ? "" : " exactly (group " + group + " has no label in the batch, so it adds exactly nothing: SPEC.md 27.1)";
         report.lines.add(first < 0
-            ? new Line(name, maxAbs, maxRel, true, "", "", "")
-            : new Line(name, maxAbs, maxRel, false, ea.index(first), String.valueOf(ea.values.get(first)), String.valueOf(ra.values.get(first))));
+            ? new Line(name, maxAbs, maxRel, true, "", "", "", group)
+            : new Line(name, maxAbs, maxRel, false, ea.index(first), ea.values.get(first) + expected, String.valueOf(ra.values.get(first)), group));
     }
 
     /** True for a number, a string, or an array of numbers/strings, or an array of such arrays. */

@@ -121,6 +121,56 @@ class TaskVectorsTest {
         assertThat(out).containsPattern("forward\\.towers\\.kind\\.a\\[0\\] +max abs .* FAIL").contains("earliest failing stage: forward");
     }
 
+    /**
+     * A group without labels adds exactly nothing (SPEC.md §27.1), so its loss, dout and tower
+     * gradients must be exactly 0 (§22.3): 1e−13 there fails naming the group, although it is far
+     * inside abs = 1e−12; the same 1e−13 on a labeled group's dout passes; −0.0 passes; and the
+     * vector's own expected section, written as a result, passes.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void verify_unlabeledGroupArrays_mustBeExactlyZero() throws Exception {
+        assertThat(parse(vector(UNLABELED)).unlabeledGroups()).containsExactly("b");
+        assertThat(parse(vector(ADD)).unlabeledGroups()).containsExactly("old_bce", "old_mse");
+        assertThat(parse(vector(MIXED)).unlabeledGroups()).isEmpty();
+
+        // the expected section as a result: passes, the exact arrays marked
+        Map<String, Object> v = vector(UNLABELED);
+        Map<String, Object> result = new java.util.LinkedHashMap<String, Object>();
+        result.put("format", "plainnet-result");
+        result.put("version", 1.0);
+        result.put("vector", UNLABELED);
+        result.putAll((Map<String, Object>) v.get("expected"));
+        Path r = dir.resolve("expected.json");
+        Files.writeString(r, Json.write(result));
+        assertThat(verify(UNLABELED, r)).as(out + err).isZero();
+        assertThat(out).containsPattern("group_losses\\.b +max abs .* PASS  \\(exactly 0: group b has no label\\)")
+            .containsPattern("backward\\.dout\\.b +max abs .* PASS  \\(exactly 0: group b has no label\\)")
+            .containsPattern("backward\\.towers\\.b\\.dW\\[1\\] +max abs .* PASS  \\(exactly 0: group b has no label\\)")
+            .containsPattern("backward\\.dout\\.a +max abs .* PASS\n");
+
+        // 1e-13 in each exact array fails, naming the group
+        Object[][] paths = {{"group_losses", "b"}, {"backward", "dout", "b", 2, 1}, {"backward", "towers", "b", "dW", 1, 0, 2}, {"backward", "towers", "b", "db", 0, 1}};
+        String[] names = {"group_losses.b", "backward.dout.b", "backward.towers.b.dW[1]", "backward.towers.b.db[0]"};
+        for (int j = 0; j < paths.length; j++) {
+            r = perturbed(UNLABELED, 1e-13, paths[j]);
+            assertThat(verify(UNLABELED, r)).as(names[j] + "\n" + out).isEqualTo(1);
+            assertThat(out).as(names[j]).containsPattern(java.util.regex.Pattern.quote(names[j]) + " +max abs 1\\.000e-13 .* FAIL  \\(exactly 0: group b has no label\\)")
+                .contains("expected 0.0 exactly (group b has no label in the batch, so it adds exactly nothing: SPEC.md 27.1), found 1.0E-13")
+                .contains("earliest failing stage: " + paths[j][0]);
+        }
+        // the old tasks of the frozen-trunk vector: no labels, so their dout is exact too
+        r = perturbed(ADD, -1e-13, "backward", "dout", "old_mse", 0, 0);
+        assertThat(verify(ADD, r)).isEqualTo(1);
+        assertThat(out).contains("expected 0.0 exactly (group old_mse has no label in the batch");
+        // a labeled group keeps the tolerance; a masked implementation's -0.0 is 0
+        r = perturbed(UNLABELED, (Double) at(v, "expected", "backward", "dout", "a", 0, 0) + 1e-13, "backward", "dout", "a", 0, 0);
+        assertThat(verify(UNLABELED, r)).as(out).isZero();
+        r = perturbed(UNLABELED, -0.0, "backward", "dout", "b", 2, 1);
+        assertThat(Files.readString(r)).contains("-0.0");
+        assertThat(verify(UNLABELED, r)).as(out).isZero();
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void verify_groupOrTowerMissingInResult_malformedNamingIt() throws Exception {
@@ -189,20 +239,20 @@ class TaskVectorsTest {
         // towers: every layer of the trunk and of every tower, and dx
         for (String name : new String[] {TOWERS, UNLABELED, ADD}) {
             Map<String, Object> v = vector(name);
-            List<Object> trunk = (List<Object>) v.get("layers");
+            List<Object> trunk = (List<Object>) v.get("trunk");
             for (int l = 0; l < trunk.size(); l++) {
                 if (!(Boolean) at(trunk, l, "trainable")) continue;
-                checked += checkGradient(name, new Object[] {"layers", l, "W"}, new Object[] {"expected", "backward", "trunk", "dW", l});
-                checked += checkGradient(name, new Object[] {"layers", l, "b"}, new Object[] {"expected", "backward", "trunk", "db", l});
+                checked += checkGradient(name, new Object[] {"trunk", l, "W"}, new Object[] {"expected", "backward", "trunk", "dW", l});
+                checked += checkGradient(name, new Object[] {"trunk", l, "b"}, new Object[] {"expected", "backward", "trunk", "db", l});
             }
             List<Object> groups = (List<Object>) v.get("groups");
             for (int g = 0; g < groups.size(); g++) {
                 String group = (String) at(groups, g, "name");
-                List<Object> tower = (List<Object>) at(groups, g, "layers");
+                List<Object> tower = (List<Object>) at(groups, g, "tower");
                 for (int l = 0; l < tower.size(); l++) {
                     if (!(Boolean) at(tower, l, "trainable")) continue;
-                    checked += checkGradient(name, new Object[] {"groups", g, "layers", l, "W"}, new Object[] {"expected", "backward", "towers", group, "dW", l});
-                    checked += checkGradient(name, new Object[] {"groups", g, "layers", l, "b"}, new Object[] {"expected", "backward", "towers", group, "db", l});
+                    checked += checkGradient(name, new Object[] {"groups", g, "tower", l, "W"}, new Object[] {"expected", "backward", "towers", group, "dW", l});
+                    checked += checkGradient(name, new Object[] {"groups", g, "tower", l, "b"}, new Object[] {"expected", "backward", "towers", group, "db", l});
                 }
             }
             checked += checkGradient(name, new Object[] {"x"}, new Object[] {"expected", "backward", "dx"});
@@ -278,10 +328,10 @@ class TaskVectorsTest {
             List<Object> a = (List<Object>) at(v, "expected", "forward", "towers", old, "a");
             assertThat(matrix(v, "expected", "update", "outputs", old)).as(old).isEqualTo(a.get(a.size() - 1));
         }
-        assertThat(at(v, "expected", "update", "trunk", "W")).isEqualTo(((List<Object>) v.get("layers")).stream().map(l -> at(l, "W")).toList());
+        assertThat(at(v, "expected", "update", "trunk", "W")).isEqualTo(((List<Object>) v.get("trunk")).stream().map(l -> at(l, "W")).toList());
         List<Object> groups = (List<Object>) v.get("groups");
         assertThat(at(groups, 2, "name")).isEqualTo("new");
-        assertThat(at(v, "expected", "update", "towers", "new", "W", 0)).isNotEqualTo(at(groups, 2, "layers", 0, "W"));
+        assertThat(at(v, "expected", "update", "towers", "new", "W", 0)).isNotEqualTo(at(groups, 2, "tower", 0, "W"));
         List<Object> a = (List<Object>) at(v, "expected", "forward", "towers", "new", "a");
         assertThat(matrix(v, "expected", "update", "outputs", "new")).isNotEqualTo(a.get(a.size() - 1));
     }
@@ -335,6 +385,32 @@ class TaskVectorsTest {
         assertThatThrownBy(() -> parse(v)).as(message).isInstanceOf(FormatException.class).hasMessageContaining(message);
     }
 
+    /**
+     * A tower vector in the words of the files before the model file's version 2 ("layers" for the
+     * trunk and for each tower) is refused, naming the words expected: "tower" and "trunk".
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void towerVectorWithOldKeyLayers_refusedNamingTowerAndTrunk() throws Exception {
+        String message = "field groups[0].layers: expected a group's tower as \"tower\" and the trunk as \"trunk\" (the model file's words, SPEC.md 16.1, 22.1), found \"layers\"";
+        Map<String, Object> v = vector(TOWERS);
+        v.put("layers", v.remove("trunk"));
+        for (Object g : (List<Object>) v.get("groups")) ((Map<String, Object>) g).put("layers", ((Map<String, Object>) g).remove("tower"));
+        assertThatThrownBy(() -> parse(v)).isInstanceOf(FormatException.class).hasMessage("v.json: " + message);
+        // only the towers in the old word: the same message
+        Map<String, Object> w = vector(TOWERS);
+        for (Object g : (List<Object>) w.get("groups")) ((Map<String, Object>) g).put("layers", ((Map<String, Object>) g).remove("tower"));
+        assertThatThrownBy(() -> parse(w)).isInstanceOf(FormatException.class).hasMessage("v.json: " + message);
+        // on the command line: verify and compute exit 2 with the file named, and write nothing
+        Path old = dir.resolve(TOWERS + ".json"), r = dir.resolve("r.json");
+        Files.writeString(old, Json.write(v));
+        assertThat(run("verify", old.toString(), old.toString())).isEqualTo(2);
+        assertThat(err).contains(old + ": " + message).doesNotContain("Exception");
+        assertThat(run("compute", "--vector", old.toString(), "--out", r.toString())).isEqualTo(2);
+        assertThat(err).contains(old + ": " + message);
+        assertThat(r).doesNotExist();
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void badGroups_refusedNamingTheField() throws Exception {
@@ -350,10 +426,14 @@ class TaskVectorsTest {
             "field loss: expected no loss beside \"groups\" (each group has its own), found one");
         refused(MIXED, v -> ((Map<String, Object>) at(v, "groups", 1, "loss")).put("pos_weight", new ArrayList<Object>(List.of(1.0, 1.0, 1.0))),
             "groups[1].loss.pos_weight");
-        refused(TOWERS, v -> ((Map<String, Object>) at(v, "groups", 1)).put("layers", new ArrayList<Object>(List.of(at(v, "layers", 1)))), // 5 -> 4
-            "field groups[1].layers: expected a tower of 4 inputs (the trunk's outputs), found 5");
-        refused(TOWERS, v -> ((Map<String, Object>) at(v, "groups", 2)).remove("layers"),
-            "field groups[2].layers: expected a tower (\"layers\") as groups[0] has, found none");
+        refused(TOWERS, v -> ((Map<String, Object>) at(v, "groups", 1)).put("tower", new ArrayList<Object>(List.of(at(v, "trunk", 1)))), // 5 -> 4
+            "v.json: field groups[1].tower[0].inputs: expected 4 (the outputs of the trunk), found 5");
+        refused(TOWERS, v -> ((Map<String, Object>) at(v, "groups", 2)).remove("tower"),
+            "v.json: field groups[2].tower: expected a tower (\"tower\") in every group of a case with a \"trunk\", found none");
+        refused(TOWERS, v -> v.put("layers", at(v, "trunk")), "v.json: field layers: expected \"trunk\" (task towers) or \"layers\" (one chain), not both, found both");
+        refused(TOWERS, v -> v.remove("groups"), "v.json: field groups: expected the groups and their towers beside \"trunk\", found none");
+        refused(MIXED, v -> ((Map<String, Object>) at(v, "groups", 0)).put("tower", at(v, "layers")),
+            "v.json: field layers: expected \"trunk\" in a case with towers (groups[0].tower is a tower), found \"layers\"");
         refused(TOWERS, v -> ((Map<String, Object>) at(v, "optimizer")).put("lr_decay", 2.0),
             "field optimizer.lr_decay: expected none in a case with towers");
         // a label the group's loss refuses: the group is named

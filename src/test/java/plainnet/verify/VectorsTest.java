@@ -240,15 +240,15 @@ class VectorsTest {
         int checked = 0;
         for (String name : names(COMMITTED)) {
             java.util.Map<String, Object> v = (java.util.Map<String, Object>) plainnet.io.Json.parse(Files.readString(COMMITTED.resolve(name)), name);
-            if (!v.containsKey("layers")) continue;
+            if (!v.containsKey("layers") && !v.containsKey("trunk")) continue;
             java.util.Map<String, Object> backward = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) v.get("expected")).get("backward");
             List<java.util.Map<String, Object>> groups = (List<java.util.Map<String, Object>>) v.get("groups");
-            if (groups != null && groups.get(0).containsKey("layers")) {
+            if (v.containsKey("trunk")) {
                 // a task case: each tower's top layer against its group's columns of dout
                 for (java.util.Map<String, Object> g : groups) {
                     String group = (String) g.get("name");
                     java.util.Map<String, Object> grads = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) backward.get("towers")).get(group);
-                    if (topBiasIsSumOfDout(name + " tower " + group, (List<Object>) g.get("layers"), (List<List<Double>>) ((java.util.Map<String, Object>) backward.get("dout")).get(group), (List<Object>) grads.get("db"))) checked++;
+                    if (topBiasIsSumOfDout(name + " tower " + group, (List<Object>) g.get("tower"), (List<List<Double>>) ((java.util.Map<String, Object>) backward.get("dout")).get(group), (List<Object>) grads.get("db"))) checked++;
                 }
                 continue;
             }
