@@ -14,6 +14,7 @@ import plainnet.TaskGradCheck;
 import plainnet.TaskNetwork;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
+import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
 import plainnet.kinds.Kind;
@@ -114,6 +115,8 @@ final class Inspect {
         }
         if (o.get("out") != null) TextFiles.checkOutput(Paths.get(o.get("out")), "--out", "--model", o.required("model"), "--data", o.required("data"));
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        int clash = m.groupCount() > 1 ? Tasks.classColumnClash(m.taskNet, m.tasks) : -1;
+        if (clash >= 0) throw new FormatException(o.get("model"), 0, 0, "field groups[" + clash + "].name: " + Tasks.clashMessage(m.group(clash).name));
         Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
         Dataset data = Dataset.features(csv, m.features);

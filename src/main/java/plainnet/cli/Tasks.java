@@ -123,6 +123,8 @@ final class Tasks {
             return Train.trainNetwork(o, new Network(layers), losses.get(0), opt, d, parts, standardize, history, outFile, out, err);
         }
         TaskNetwork net = new TaskNetwork(new Network(trunk), groups, towers);
+        int clash = classColumnClash(net, d.outputs);
+        if (clash >= 0) throw new UsageException("option " + specs.get(clash).said + ": " + clashMessage(net.group(clash).name));
         return fit(o, "train", net, opt, d, parts, standardize, history, outFile, "training", out, err);
     }
 
@@ -301,12 +303,21 @@ final class Tasks {
         Csv csv = Setup.csv(o.required("data"), progress);
         Setup.checkModelColumns(csv, model, m.features);
         List<String> labels = columns(csv, spec);
-        // The old groups' columns are read when the data has them all (and they are not the new task's), else unlabeled.
+        // A column belongs to one group only: the new task's columns are none of an old group's.
+        for (int g = 0; g < m.groupCount(); g++) {
+            for (String name : plainnet.kinds.Kinds.of(m.group(g).loss).labelColumns(m.groupTasks(g))) {
+                if (labels.contains(name)) {
+                    throw new UsageException("option " + spec.said + ": expected label columns that no task of the model " + model + " reads, found \"" + name
+                        + "\", a label column of its group " + m.group(g).name + " (a column belongs to one group only)");
+                }
+            }
+        }
+        // The old groups' columns are read when the data has them all (and none is a feature), else unlabeled.
         List<Setup.Columns> columns = new ArrayList<Setup.Columns>();
         for (int g = 0; g < m.groupCount(); g++) {
             Kind kind = plainnet.kinds.Kinds.of(m.group(g).loss);
             List<String> old = present(csv, kind.labelColumns(m.groupTasks(g)));
-            for (String name : old) if (labels.contains(name) || m.features.contains(name)) old = new ArrayList<String>();
+            for (String name : old) if (m.features.contains(name)) old = new ArrayList<String>();
             String said = "the model's group " + m.group(g).name;
             columns.add(new Setup.Columns(kind, old, kind.oneLabelColumn() ? m.group(g).K : 0, said + " (" + kind.name() + ")", null, m.groupTasks(g)));
         }
@@ -328,12 +339,18 @@ final class Tasks {
         for (int g = 0; g < G; g++) net.tower(g).freeze(0, net.tower(g).size());
         Rng rng = new Rng(o.longValue("seed"));
         net.addTask(new Group(spec.name, K, loss, spec.weight), tower(spec, trunk.outputs(), K, rng));
+        if (classColumnClash(net, d.outputs) >= 0) throw new UsageException("option " + spec.said + ": " + clashMessage(spec.name));
         return fit(o, "transfer", net, opt, d, parts, m.standardize, history, outFile,
             "new task " + spec.name + " (its tower trainable" + (o.has("train-trunk") ? ", and the trunk" : "; the trunk and the other towers frozen") + ")", out, err);
     }
 
     /** {@code transfer --remove-task NAME}: the model without that group and its tower; nothing else changes. */
     static int removeTask(Options o, PrintStream out) throws UsageException, IOException {
+        for (String option : o.givenNames()) {
+            if (!option.equals("model") && !option.equals("remove-task") && !option.equals("out")) {
+                throw new UsageException("option --" + option + " does not go with --remove-task, which reads no data and trains nothing (give --model, --remove-task and --out only)");
+            }
+        }
         String outFile = o.required("out"), name = o.get("remove-task"), model = o.required("model");
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--model", model);
         ModelFile m = ModelFile.load(Paths.get(model));
@@ -350,14 +367,38 @@ final class Tasks {
         tasks.subList(m.columnStart(g), m.columnStart(g + 1)).clear();
         TaskNetwork net = m.taskNet;
         net.removeTask(name);
-        ModelFile next = new ModelFile(net, m.features, tasks, m.standardize);
-        next.save(Paths.get(outFile));
-        out.println("saved " + outFile + " (task " + name + " removed; " + net.groupCount() + " task" + (net.groupCount() == 1 ? "" : "s") + " left: "
-            + String.join(", ", groupNames(next)) + ")");
+        List<String> left = new ArrayList<String>();
+        for (int h = 0; h < net.groupCount(); h++) left.add(net.group(h).name);
+        new ModelFile(net, m.features, tasks, m.standardize).save(Paths.get(outFile));
+        out.println("saved " + outFile + " (task " + name + " removed; " + (left.size() == 1 ? "1 task left: " + left.get(0)
+            + ", now a plain network: model file version 1, which keeps no group name or weight" : left.size() + " tasks left: " + String.join(", ", left)) + ")");
         return 0;
     }
 
-    private static List<String> groupNames(ModelFile m) {
+    /**
+     * The first softmax group whose predicted-class column (named by the group, SPEC.md §27.7)
+     * would repeat a column of predict's header: "line", an output name, or an earlier group's
+     * class column; −1 when there is none.
+     */
+    static int classColumnClash(TaskNetwork net, List<String> outputs) {
+        List<String> header = new ArrayList<String>(outputs);
+        header.add("line");
+        for (int g = 0; g < net.groupCount(); g++) {
+            if (!plainnet.kinds.Kinds.of(net.group(g).loss).classColumn()) continue;
+            if (header.contains(net.group(g).name)) return g;
+            header.add(net.group(g).name);
+        }
+        return -1;
+    }
+
+    /** What a clash of {@link #classColumnClash} says, after the option or field that names the group. */
+    static String clashMessage(String name) {
+        return "expected a softmax group's name that is not a column of predict's output (line, an output's name, another group's class column), found \""
+            + name + "\" (predict writes the group's predicted class in a column of its name); rename the group";
+    }
+
+    /** The names of a model's groups, in order ("tasks" or the class column for a model of one group, SPEC.md §16.1). */
+    static List<String> groupNames(ModelFile m) {
         List<String> s = new ArrayList<String>();
         for (int g = 0; g < m.groupCount(); g++) s.add(m.group(g).name);
         return s;
