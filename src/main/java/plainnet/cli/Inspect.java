@@ -175,10 +175,20 @@ final class Inspect {
         for (int g = 0; g < m.groupCount(); g++) {
             Kind kind = Kinds.of(m.group(g).loss);
             List<String> labels = kind.labelColumns(m.groupTasks(g));
-            boolean any = false;
-            for (String name : labels) any |= csv.column(name) >= 0;
-            absent[g] = !any;
-            if (!any) labels = new java.util.ArrayList<String>();
+            String missing = null;
+            int present = 0;
+            for (String name : labels) {
+                if (csv.column(name) >= 0) present++;
+                else if (missing == null) missing = name;
+            }
+            if (present > 0 && missing != null) {
+                String near = csv.closest(missing);
+                throw new FormatException(csv.file, 1, 0, "expected all or none of the label columns of the model's group " + m.group(g).name + " ("
+                    + Dataset.abbreviate(labels) + "), found " + present + " of " + labels.size() + ", without \"" + missing + "\""
+                    + (near == null || labels.contains(near) ? "" : "; did you mean \"" + near + "\"?"));
+            }
+            absent[g] = present == 0;
+            if (present == 0) labels = new java.util.ArrayList<String>();
             columns.add(new Setup.Columns(kind, labels, kind.oneLabelColumn() ? m.group(g).K : 0, "the model's group " + m.group(g).name + " (" + kind.name() + ")", null,
                 m.groupTasks(g)));
         }

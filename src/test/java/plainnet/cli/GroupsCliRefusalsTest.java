@@ -89,6 +89,24 @@ class GroupsCliRefusalsTest {
     }
 
     @Test
+    void evaluateAndGradcheck_partOfAGroupsColumns_nameTheGroup() throws Exception {
+        assertThat(train("m.json", "digit:softmax:cls", "tasks:bce:t1,t2")).as(cli.err).isZero();
+        // t2 renamed T2: the group tasks has one of its two columns
+        List<String> lines = Files.readAllLines(dir.resolve("d.csv"));
+        lines.set(0, lines.get(0).replace("t2", "T2"));
+        Files.write(dir.resolve("e.csv"), lines);
+        for (String command : new String[] {"evaluate", "gradcheck"}) {
+            refused(cli.run(command, "--model", "@m.json", "--data", "@e.csv"), "e.csv:1: expected all or none of the label columns of the model's group tasks (t1, t2)",
+                "found 1 of 2, without \"t2\"; did you mean \"T2\"?");
+        }
+        // none of them: the group is unlabeled, and evaluate says so
+        lines.set(0, lines.get(0).replace("t1", "u1").replace("T2", "u2"));
+        Files.write(dir.resolve("e.csv"), lines);
+        assertThat(cli.run("evaluate", "--model", "@m.json", "--data", "@e.csv")).as(cli.err).isZero();
+        assertThat(cli.out).contains("group tasks (bce, weight 1.0, outputs 3..4): no label column of it in the data");
+    }
+
+    @Test
     void softmaxGroupNamedLikeAColumnOfPredict_refusedBeforeTraining() throws Exception {
         // predict's header would be line,cls=0,cls=1,cls=2,t1,t1: a file that plainnet's CSV reader refuses
         refused(train("m.json", "t1:softmax:cls", "tasks:bce:t1"), "option --group t1: expected a softmax group's name that is not a column of predict's output",
