@@ -93,9 +93,9 @@ final class Inspect {
         }
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         if (m.groupCount() > 1) {
-            boolean[] absent = new boolean[m.groupCount()];
+            boolean[] absent = new boolean[m.groupCount()]; // (G)
             Setup.Data d = groupData(o, m, err, absent);
-            double[][] z = Tasks.finiteOutputs(m.taskNet, d.x, o.get("model"), d.file, d.lines, m.tasks);
+            double[][] z = Tasks.finiteOutputs(m.taskNet, d.x, o.get("model"), d.file, d.lines, m.tasks); // (N, K)
             out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
             out.print(Tasks.metrics(m.taskNet.loss(), z, d.t, m.tasks, absent));
             return 0;
@@ -121,9 +121,9 @@ final class Inspect {
         Setup.checkModelColumns(csv, o.required("model"), m.features);
         Dataset data = Dataset.features(csv, m.features);
         Reading.end();
-        double[][] x = data.x;
+        double[][] x = data.x; // (N, I)
         if (m.standardize != null) m.standardize.apply(x);
-        double[][] z = m.groupCount() > 1 ? Tasks.finiteOutputs(m.taskNet, x, o.get("model"), csv.file, data.lines, m.tasks)
+        double[][] z = m.groupCount() > 1 ? Tasks.finiteOutputs(m.taskNet, x, o.get("model"), csv.file, data.lines, m.tasks) // (N, K)
             : Overflow.outputs(m.net, x, o.get("model"), csv.file, data.lines, m.features, m.standardize != null);
         StringBuilder s = new StringBuilder("line");
         // Each group's outputs under its names; a model of several groups adds each softmax group's class (SPEC.md §27.7).
@@ -137,7 +137,7 @@ final class Inspect {
             s.append(data.lines[n]);
             for (int g = 0; g < m.groupCount(); g++) {
                 Kind kind = Kinds.of(m.group(g).loss);
-                double[] zg = java.util.Arrays.copyOfRange(z[n], m.columnStart(g), m.columnStart(g + 1));
+                double[] zg = java.util.Arrays.copyOfRange(z[n], m.columnStart(g), m.columnStart(g + 1)); // (K_g)
                 for (double v : kind.predict(zg)) s.append(',').append(Double.toString(v));
                 if (classes && kind.classColumn()) s.append(',').append(argmax(zg));
             }
@@ -214,10 +214,10 @@ final class Inspect {
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Setup.Data d = m.groupCount() > 1 ? groupData(o, m, err, new boolean[m.groupCount()]) : data(o, m, err);
         int rows = Math.min(requested, d.x.length);
-        int[] order = new int[d.x.length];
+        int[] order = new int[d.x.length]; // (N)
         for (int n = 0; n < order.length; n++) order[n] = n;
         new Rng(seed).shuffle(order);
-        double[][] x = new double[rows][];
+        double[][] x = new double[rows][]; // (rows, I)
         for (int j = 0; j < rows; j++) x[j] = d.x[order[j]];
         Targets t = d.t.rows(order, 0, rows);
         GradCheck.Report r = m.groupCount() > 1 ? TaskGradCheck.run(m.taskNet, x, t, l2, GradCheck.EPS, GradCheck.THRESHOLD)

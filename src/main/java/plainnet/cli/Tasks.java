@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import plainnet.Activation;
 import plainnet.Dense;
 import plainnet.Group;
@@ -26,6 +27,7 @@ import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
 import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * Output groups on the command line (SPEC.md §27.7): {@code train --group} (a shared trunk from
@@ -94,7 +96,7 @@ final class Tasks {
         }
         List<String> features = Setup.features(o, csv, all);
         List<Setup.Columns> columns = new ArrayList<Setup.Columns>();
-        for (int g = 0; g < G; g++) columns.add(columnsOf(specs.get(g), labels.get(g), specs.get(g).classes, null));
+        for (int g = 0; g < G; g++) columns.add(columnsOf(specs.get(g), labels.get(g)));
         Setup.Data d = Setup.readGroups(csv, features, columns, true);
         Setup.Data[] parts = validation(o, d, columns, progress);
         announce(progress, csv, d, specs, labels);
@@ -147,8 +149,8 @@ final class Tasks {
     }
 
     /** The columns of a spec for {@link Setup#readGroups}; hints name another kind as the spec with that kind. */
-    private static Setup.Columns columnsOf(GroupSpec s, List<String> labels, int classes, List<String> outputs) {
-        return new Setup.Columns(s.kind, labels, classes, s.said + " (" + s.kind.name() + ")", s::option, outputs);
+    private static Setup.Columns columnsOf(GroupSpec s, List<String> labels) {
+        return new Setup.Columns(s.kind, labels, s.classes, s.said + " (" + s.kind.name() + ")", s::option, null);
     }
 
     /** The history's metric columns: val_NAME_accuracy or val_NAME_mse per group. */
@@ -216,17 +218,17 @@ final class Tasks {
         int G = net.groupCount(), epochs = tr.epochs;
         int lowest = net.trunk().lowestTrainable(); // the history's trainable_from: −1 when the trunk is frozen
         long[] clock = {System.nanoTime(), System.nanoTime()}; // the start, the end of the last epoch
-        java.util.function.Consumer<TaskTrainer.Epoch> listener = e -> {
+        Consumer<TaskTrainer.Epoch> listener = e -> {
             long now = System.nanoTime();
             double elapsed = (now - clock[0]) / 1e9, seconds = (now - clock[1]) / 1e9;
             clock[1] = now;
-            double[] metric = new double[G];
+            double[] metric = new double[G]; // (G)
             Arrays.fill(metric, Double.NaN);
             StringBuilder acc = new StringBuilder();
             if (val != null) {
-                double[][] z = outputs(net, val.x);
+                double[][] z = outputs(net, val.x); // (N, K)
                 for (int g = 0; g < G; g++) {
-                    Kind kind = plainnet.kinds.Kinds.of(net.group(g).loss);
+                    Kind kind = Kinds.of(net.group(g).loss);
                     metric[g] = kind.metric(columns(z, net.loss().columnStart(g), net.group(g).K), net.loss().targets(val.t, g));
                     if (kind.inProgressLine()) acc.append(' ').append(net.group(g).name).append(' ').append(String.format(Locale.ROOT, "%.4f", metric[g]));
                 }
@@ -295,7 +297,7 @@ final class Tasks {
         }
         List<GroupSpec> none = new ArrayList<GroupSpec>();
         List<String> metricColumns = new ArrayList<String>();
-        for (int g = 0; g < m.groupCount(); g++) metricColumns.add("val_" + m.group(g).name + "_" + plainnet.kinds.Kinds.of(m.group(g).loss).metricName());
+        for (int g = 0; g < m.groupCount(); g++) metricColumns.add("val_" + m.group(g).name + "_" + Kinds.of(m.group(g).loss).metricName());
         none.add(spec);
         metricColumns.addAll(metricColumns(none));
         History history = History.ofGroups(o, metricColumns, outFile, "--model", model, "--data", o.required("data"), "--validation", o.get("validation"));
@@ -305,7 +307,7 @@ final class Tasks {
         List<String> labels = columns(csv, spec);
         // A column belongs to one group only: the new task's columns are none of an old group's.
         for (int g = 0; g < m.groupCount(); g++) {
-            for (String name : plainnet.kinds.Kinds.of(m.group(g).loss).labelColumns(m.groupTasks(g))) {
+            for (String name : Kinds.of(m.group(g).loss).labelColumns(m.groupTasks(g))) {
                 if (labels.contains(name)) {
                     throw new UsageException("option " + spec.said + ": expected label columns that no task of the model " + model + " reads, found \"" + name
                         + "\", a label column of its group " + m.group(g).name + " (a column belongs to one group only)");
@@ -315,13 +317,13 @@ final class Tasks {
         // The old groups' columns are read when the data has them all (and none is a feature), else unlabeled.
         List<Setup.Columns> columns = new ArrayList<Setup.Columns>();
         for (int g = 0; g < m.groupCount(); g++) {
-            Kind kind = plainnet.kinds.Kinds.of(m.group(g).loss);
+            Kind kind = Kinds.of(m.group(g).loss);
             List<String> old = present(csv, kind.labelColumns(m.groupTasks(g)));
             for (String name : old) if (m.features.contains(name)) old = new ArrayList<String>();
             String said = "the model's group " + m.group(g).name;
             columns.add(new Setup.Columns(kind, old, kind.oneLabelColumn() ? m.group(g).K : 0, said + " (" + kind.name() + ")", null, m.groupTasks(g)));
         }
-        columns.add(columnsOf(spec, labels, spec.classes, null));
+        columns.add(columnsOf(spec, labels));
         Setup.Data d = Setup.readGroups(csv, m.features, columns, true);
         Setup.Data[] parts = validation(o, d, columns, progress);
         int G = m.groupCount(), K = d.groupK[G];
@@ -384,7 +386,7 @@ final class Tasks {
         List<String> header = new ArrayList<String>(outputs);
         header.add("line");
         for (int g = 0; g < net.groupCount(); g++) {
-            if (!plainnet.kinds.Kinds.of(net.group(g).loss).classColumn()) continue;
+            if (!Kinds.of(net.group(g).loss).classColumn()) continue;
             if (header.contains(net.group(g).name)) return g;
             header.add(net.group(g).name);
         }
@@ -414,7 +416,7 @@ final class Tasks {
 
     /** The outputs, refused when one is not finite: naming the model, the output and the data line. */
     static double[][] finiteOutputs(TaskNetwork net, double[][] x, String model, String file, int[] lines, List<String> names) throws FormatException {
-        double[][] z = outputs(net, x);
+        double[][] z = outputs(net, x); // (N, K)
         for (int n = 0; n < z.length; n++) {
             for (int k = 0; k < z[n].length; k++) {
                 if (Double.isNaN(z[n][k]) || Double.isInfinite(z[n][k])) {
@@ -428,7 +430,7 @@ final class Tasks {
 
     /** Columns c … c + K − 1 of z (N, ·), copied: (N, K). */
     static double[][] columns(double[][] z, int c, int K) {
-        double[][] zg = new double[z.length][];
+        double[][] zg = new double[z.length][]; // (N, K)
         for (int n = 0; n < z.length; n++) zg[n] = Arrays.copyOfRange(z[n], c, c + K);
         return zg;
     }
@@ -444,12 +446,12 @@ final class Tasks {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "loss (%d groups, J = sum of w_g * J_g): %s%n", G, Training.fixed(J, 6)));
         for (int g = 0; g < G; g++) {
             Group group = loss.group(g);
-            Kind kind = plainnet.kinds.Kinds.of(group.loss);
+            Kind kind = Kinds.of(group.loss);
             int c = loss.columnStart(g);
             s.append(String.format(Locale.ROOT, "group %s (%s, weight %s, outputs %d..%d)%s%n", group.name, kind.name(), Double.toString(group.weight), c, c + group.K - 1,
                 absent != null && absent[g] ? ": no label column of it in the data" : ":"));
             if (absent != null && absent[g]) continue;
-            double[][] zg = columns(z, c, group.K);
+            double[][] zg = columns(z, c, group.K); // (N, K_g)
             Targets tg = loss.targets(t, g);
             s.append(Training.lossLine(group.loss, zg, tg)).append(kind.table(group.loss, zg, tg, names.subList(c, c + group.K), true));
         }
