@@ -65,7 +65,7 @@ final class Train {
         o.value("add-task", "SPEC", null, "add a task to the model instead: NAME:KIND:COLUMNS[:KEY=VALUE..] as train --group, its tower on the model's trunk;"
             + " the trunk and the old towers stay frozen, so the old tasks' outputs keep their bits (SPEC.md 27.7)");
         o.flag("train-trunk", "with --add-task: train the trunk too (the old tasks' outputs then change)");
-        o.value("remove-task", "NAME", null, "write the model without this task and its tower (no training; --data not read)");
+        o.value("remove-task", "NAME", null, "write the model without this task and its tower (no data, no training: give only --model and --out with it)");
         return o;
     }
 
