@@ -89,6 +89,15 @@ class GroupsCliRefusalsTest {
     }
 
     @Test
+    void groupWeight_oneMessageForEveryBadValue() {
+        // one number, not a list: "nan", "" and "1,2" were "expected comma-separated numbers"
+        for (String w : new String[] {"nan", "", "1,2", "-1", "Infinity", "1e400", "x"}) {
+            refused(train("m.json", "digit:softmax:cls", "tasks:bce:t1:weight=" + w), "option --group tasks: weight= expected a finite number >= 0, found '" + w + "'");
+        }
+        assertThat(train("m.json", "digit:softmax:cls", "tasks:bce:t1:weight=0.5")).as(cli.err).isZero();
+    }
+
+    @Test
     void evaluateAndGradcheck_partOfAGroupsColumns_nameTheGroup() throws Exception {
         assertThat(train("m.json", "digit:softmax:cls", "tasks:bce:t1,t2")).as(cli.err).isZero();
         // t2 renamed T2: the group tasks has one of its two columns
