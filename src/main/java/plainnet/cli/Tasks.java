@@ -329,7 +329,7 @@ final class Tasks {
         int G = m.groupCount(), K = d.groupK[G];
         if (progress != null) {
             progress.println("plainnet: " + csv.file + ": features " + m.features.size() + " columns (the model's); new group " + spec.name + ": " + spec.kind.name() + " on "
-                + Dataset.ranges(csv, labels) + " (" + K + " output" + (K == 1 ? "" : "s") + ")");
+                + Dataset.ranges(csv, labels) + " (" + K + " output" + (K == 1 ? "" : "s") + ")" + oldGroups(m, columns));
         }
         Loss loss = spec.loss(labels.size());
         Train.standardize(m.standardize, d, parts, o.get("validation") != null);
@@ -344,6 +344,16 @@ final class Tasks {
         if (classColumnClash(net, d.outputs) >= 0) throw new UsageException("option " + spec.said + ": " + clashMessage(spec.name));
         return fit(o, "transfer", net, opt, d, parts, m.standardize, history, outFile,
             "new task " + spec.name + " (its tower trainable" + (o.has("train-trunk") ? ", and the trunk" : "; the trunk and the other towers frozen") + ")", out, err);
+    }
+
+    /** The start line's part on the old groups: which the data labels (they count in J) and which not. */
+    private static String oldGroups(ModelFile m, List<Setup.Columns> columns) {
+        StringBuilder s = new StringBuilder();
+        for (int g = 0; g < m.groupCount(); g++) {
+            s.append(g == 0 ? "; the model's groups " : ", ").append(m.group(g).name)
+                .append(columns.get(g).labels.isEmpty() ? " unlabeled (not all of its label columns in the data)" : " labeled from the data");
+        }
+        return s.toString();
     }
 
     /** {@code transfer --remove-task NAME}: the model without that group and its tower; nothing else changes. */

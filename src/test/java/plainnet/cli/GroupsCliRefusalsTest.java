@@ -14,7 +14,7 @@ import plainnet.Rng;
 /**
  * Commands on models of several groups that would otherwise fail late, ignore what the user gave,
  * or write a file that plainnet cannot read back (SPEC.md §27.7): each is one line, exit 2, and
- * leaves the files as they were.
+ * leaves the files as they were; and what --add-task says about the old groups' labels.
  */
 class GroupsCliRefusalsTest {
 
@@ -95,6 +95,18 @@ class GroupsCliRefusalsTest {
             refused(train("m.json", "digit:softmax:cls", "tasks:bce:t1:weight=" + w), "option --group tasks: weight= expected a finite number >= 0, found '" + w + "'");
         }
         assertThat(train("m.json", "digit:softmax:cls", "tasks:bce:t1:weight=0.5")).as(cli.err).isZero();
+    }
+
+    @Test
+    void addTask_startLineSaysWhichOldGroupsTheDataLabels() throws Exception {
+        assertThat(train("m.json", "digit:softmax:cls", "tasks:bce:t1,t2")).as(cli.err).isZero();
+        // the new task's data: the features, cls and y; t2 missing, so the group tasks is unlabeled (with --train-trunk it would not hold the trunk)
+        List<String> lines = Files.readAllLines(dir.resolve("d.csv"));
+        lines.set(0, lines.get(0).replace("t2", "other"));
+        Files.write(dir.resolve("e.csv"), lines);
+        assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@e.csv", "--add-task", "value:mse:y", "--epochs", "1", "--out", "@r.json")).as(cli.err).isZero();
+        assertThat(cli.err).contains("new group value: mse on y (1 output); the model's groups digit labeled from the data, "
+            + "tasks unlabeled (not all of its label columns in the data)");
     }
 
     @Test
