@@ -197,7 +197,8 @@ final class Inspect {
         return d;
     }
 
-    private static String quote(String s) {
+    /** A CSV field: s, or s in double quotes (its quotes doubled) when it holds a comma or a quote (SPEC.md §17). */
+    static String quote(String s) {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 

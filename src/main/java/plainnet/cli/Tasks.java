@@ -156,8 +156,13 @@ final class Tasks {
     /** The history's metric columns: val_NAME_accuracy or val_NAME_mse per group. */
     private static List<String> metricColumns(List<GroupSpec> specs) {
         List<String> c = new ArrayList<String>();
-        for (GroupSpec g : specs) c.add("val_" + g.name + "_" + g.kind.metricName());
+        for (GroupSpec g : specs) c.add(metricColumn(g.name, g.kind));
         return c;
+    }
+
+    /** A group's history column, val_NAME_accuracy or val_NAME_mse, as a CSV field (quoted when the name has a comma or a quote). */
+    private static String metricColumn(String name, Kind kind) {
+        return Inspect.quote("val_" + name + "_" + kind.metricName());
     }
 
     /** As the training starts: the feature columns and each group's label columns and kind (nothing when progress is null). */
@@ -297,7 +302,7 @@ final class Tasks {
         }
         List<GroupSpec> none = new ArrayList<GroupSpec>();
         List<String> metricColumns = new ArrayList<String>();
-        for (int g = 0; g < m.groupCount(); g++) metricColumns.add("val_" + m.group(g).name + "_" + Kinds.of(m.group(g).loss).metricName());
+        for (int g = 0; g < m.groupCount(); g++) metricColumns.add(metricColumn(m.group(g).name, Kinds.of(m.group(g).loss)));
         none.add(spec);
         metricColumns.addAll(metricColumns(none));
         History history = History.ofGroups(o, metricColumns, outFile, "--model", model, "--data", o.required("data"), "--validation", o.get("validation"));

@@ -110,6 +110,23 @@ class GroupsCliRefusalsTest {
     }
 
     @Test
+    void groupNamesWithACommaOrAQuote_historyAndPredictStayCsv() throws Exception {
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--hidden", "4:tanh", "--epochs", "2", "--quiet", "--split", "0.2", "--history", "@h.csv",
+            "--group", "d,x:softmax:cls", "--group", "a\"b:bce:t1", "--out", "@m.json")).as(cli.err).isZero();
+        // the header was epoch,...,val_d,x_accuracy,val_a"b_accuracy,...: 12 names over 11 values, and a bare quote
+        List<String> h = Files.readAllLines(dir.resolve("h.csv"));
+        assertThat(h.get(0)).isEqualTo("epoch,stage,trainable_from,lr,train_loss,val_loss,\"val_d,x_accuracy\",\"val_a\"\"b_accuracy\",kept,seconds");
+        assertThat(cli.run("predict", "--model", "@m.json", "--data", "@d.csv", "--out", "@p.csv")).as(cli.err).isZero();
+        assertThat(Files.readAllLines(dir.resolve("p.csv")).get(0)).isEqualTo("line,cls=0,cls=1,cls=2,\"d,x\",t1");
+        // both headers read back by plainnet's own CSV reader, as long as the rows (whose fields are numbers)
+        for (String file : new String[] {"h.csv", "p.csv"}) {
+            plainnet.io.Csv csv = plainnet.io.Csv.open(dir.resolve(file), null, Long.MAX_VALUE);
+            assertThat(csv.header).as(file).contains(file.equals("h.csv") ? "val_d,x_accuracy" : "d,x")
+                .hasSize(Files.readAllLines(dir.resolve(file)).get(1).split(",", -1).length);
+        }
+    }
+
+    @Test
     void evaluateAndGradcheck_partOfAGroupsColumns_nameTheGroup() throws Exception {
         assertThat(train("m.json", "digit:softmax:cls", "tasks:bce:t1,t2")).as(cli.err).isZero();
         // t2 renamed T2: the group tasks has one of its two columns
