@@ -346,7 +346,12 @@ final class Tasks {
         for (int g = 0; g < G; g++) net.tower(g).freeze(0, net.tower(g).size());
         Rng rng = new Rng(o.longValue("seed"));
         net.addTask(new Group(spec.name, K, loss, spec.weight), tower(spec, trunk.outputs(), K, rng));
-        if (classColumnClash(net, d.outputs) >= 0) throw new UsageException("option " + spec.said + ": " + clashMessage(spec.name));
+        int clash = classColumnClash(net, d.outputs);
+        if (clash == G) throw new UsageException("option " + spec.said + ": " + clashMessage(spec.name));
+        if (clash >= 0) {
+            throw new UsageException("option " + spec.said + ": expected the model's softmax groups' names to be no column of predict's output with the new task (line, an output's name), found \""
+                + net.group(clash).name + "\", the model's group, whose predicted-class column would repeat it; give the new task other columns");
+        }
         return fit(o, "transfer", net, opt, d, parts, m.standardize, history, outFile,
             "new task " + spec.name + " (its tower trainable" + (o.has("train-trunk") ? ", and the trunk" : "; the trunk and the other towers frozen") + ")", out, err);
     }

@@ -158,6 +158,12 @@ class GroupsCliRefusalsTest {
             "option --add-task t2: expected a softmax group's name");
         assertThat(Files.exists(dir.resolve("r.json"))).isFalse();
 
+        // the clash of an old group's class column with the new task's output is blamed on the old group's name
+        assertThat(train("o.json", "t2:softmax:cls", "tasks:bce:t1")).as(cli.err).isZero();
+        refused(cli.run("transfer", "--model", "@o.json", "--data", "@d.csv", "--add-task", "x:mse:t2", "--epochs", "1", "--quiet", "--out", "@r.json"),
+            "option --add-task x: expected the model's softmax groups' names to be no column of predict's output", "found \"t2\", the model's group");
+        assertThat(Files.exists(dir.resolve("r.json"))).isFalse();
+
         // a model file made elsewhere (the API, from_torch) with such a name: predict refuses it, naming the field
         assertThat(train("g.json", "digit:softmax:cls", "value:mse:y")).as(cli.err).isZero();
         Files.writeString(dir.resolve("g.json"), Files.readString(dir.resolve("g.json")).replace("\"name\": \"digit\"", "\"name\": \"y\""));
