@@ -171,7 +171,7 @@ final class CompareTasks {
         }
         List<String> features = Setup.features(o, csv, all);
         List<Setup.Columns> columns = new ArrayList<Setup.Columns>();
-        for (int g = 0; g < G; g++) columns.add(Tasks.columnsOf(specs.get(g), labels.get(g), specs.get(g).classes, null));
+        for (int g = 0; g < G; g++) columns.add(Tasks.columnsOf(specs.get(g), labels.get(g)));
         Setup.Data d = Setup.readGroups(csv, features, columns, true);
         Tasks.announce(progress, csv, d, specs, labels);
         List<Group> groups = new ArrayList<Group>(), alone = new ArrayList<Group>();

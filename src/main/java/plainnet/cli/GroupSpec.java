@@ -90,9 +90,13 @@ final class GroupSpec {
         }
         double weight = 1.0;
         if (given.containsKey("weight")) {
-            double[] w = Options.numbers(at + "weight=", given.get("weight"));
-            weight = w[0];
-            if (w.length != 1 || !(weight >= 0.0)) throw new UsageException(at + "weight= expected a finite number >= 0, found '" + given.get("weight") + "'");
+            String w = given.get("weight");
+            try {
+                weight = Double.parseDouble(w);
+            } catch (NumberFormatException e) {
+                weight = Double.NaN;
+            }
+            if (!(weight >= 0.0 && weight < Double.POSITIVE_INFINITY)) throw new UsageException(at + "weight= expected a finite number >= 0, found '" + w + "'");
         }
         String tower = given.containsKey("tower") ? given.get("tower") : "";
         Build.hidden(tower, 1, null, option + " " + name + ": tower=");

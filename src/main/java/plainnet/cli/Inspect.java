@@ -14,6 +14,7 @@ import plainnet.TaskGradCheck;
 import plainnet.TaskNetwork;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
+import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
 import plainnet.kinds.Kind;
@@ -92,9 +93,9 @@ final class Inspect {
         }
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         if (m.groupCount() > 1) {
-            boolean[] absent = new boolean[m.groupCount()];
+            boolean[] absent = new boolean[m.groupCount()]; // (G)
             Setup.Data d = groupData(o, m, err, absent);
-            double[][] z = Tasks.finiteOutputs(m.taskNet, d.x, o.get("model"), d.file, d.lines, m.tasks);
+            double[][] z = Tasks.finiteOutputs(m.taskNet, d.x, o.get("model"), d.file, d.lines, m.tasks); // (N, K)
             out.println("model " + o.get("model") + " on " + d.file + " (" + d.x.length + " rows)");
             out.print(Tasks.metrics(m.taskNet.loss(), z, d.t, m.tasks, absent));
             return 0;
@@ -114,13 +115,15 @@ final class Inspect {
         }
         if (o.get("out") != null) TextFiles.checkOutput(Paths.get(o.get("out")), "--out", "--model", o.required("model"), "--data", o.required("data"));
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
+        int clash = m.groupCount() > 1 ? Tasks.classColumnClash(m.taskNet, m.tasks) : -1;
+        if (clash >= 0) throw new FormatException(o.get("model"), 0, 0, "field groups[" + clash + "].name: " + Tasks.clashMessage(m.group(clash).name));
         Csv csv = Setup.csv(o.required("data"), err);
         Setup.checkModelColumns(csv, o.required("model"), m.features);
         Dataset data = Dataset.features(csv, m.features);
         Reading.end();
-        double[][] x = data.x;
+        double[][] x = data.x; // (N, I)
         if (m.standardize != null) m.standardize.apply(x);
-        double[][] z = m.groupCount() > 1 ? Tasks.finiteOutputs(m.taskNet, x, o.get("model"), csv.file, data.lines, m.tasks)
+        double[][] z = m.groupCount() > 1 ? Tasks.finiteOutputs(m.taskNet, x, o.get("model"), csv.file, data.lines, m.tasks) // (N, K)
             : Overflow.outputs(m.net, x, o.get("model"), csv.file, data.lines, m.features, m.standardize != null);
         StringBuilder s = new StringBuilder("line");
         // Each group's outputs under its names; a model of several groups adds each softmax group's class (SPEC.md §27.7).
@@ -134,7 +137,7 @@ final class Inspect {
             s.append(data.lines[n]);
             for (int g = 0; g < m.groupCount(); g++) {
                 Kind kind = Kinds.of(m.group(g).loss);
-                double[] zg = java.util.Arrays.copyOfRange(z[n], m.columnStart(g), m.columnStart(g + 1));
+                double[] zg = java.util.Arrays.copyOfRange(z[n], m.columnStart(g), m.columnStart(g + 1)); // (K_g)
                 for (double v : kind.predict(zg)) s.append(',').append(Double.toString(v));
                 if (classes && kind.classColumn()) s.append(',').append(argmax(zg));
             }
@@ -172,10 +175,20 @@ final class Inspect {
         for (int g = 0; g < m.groupCount(); g++) {
             Kind kind = Kinds.of(m.group(g).loss);
             List<String> labels = kind.labelColumns(m.groupTasks(g));
-            boolean any = false;
-            for (String name : labels) any |= csv.column(name) >= 0;
-            absent[g] = !any;
-            if (!any) labels = new java.util.ArrayList<String>();
+            String missing = null;
+            int present = 0;
+            for (String name : labels) {
+                if (csv.column(name) >= 0) present++;
+                else if (missing == null) missing = name;
+            }
+            if (present > 0 && missing != null) {
+                String near = csv.closest(missing);
+                throw new FormatException(csv.file, 1, 0, "expected all or none of the label columns of the model's group " + m.group(g).name + " ("
+                    + Dataset.abbreviate(labels) + "), found " + present + " of " + labels.size() + ", without \"" + missing + "\""
+                    + (near == null || labels.contains(near) ? "" : "; did you mean \"" + near + "\"?"));
+            }
+            absent[g] = present == 0;
+            if (present == 0) labels = new java.util.ArrayList<String>();
             columns.add(new Setup.Columns(kind, labels, kind.oneLabelColumn() ? m.group(g).K : 0, "the model's group " + m.group(g).name + " (" + kind.name() + ")", null,
                 m.groupTasks(g)));
         }
@@ -184,7 +197,8 @@ final class Inspect {
         return d;
     }
 
-    private static String quote(String s) {
+    /** A CSV field: s, or s in double quotes (its quotes doubled) when it holds a comma or a quote (SPEC.md §17). */
+    static String quote(String s) {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
@@ -201,10 +215,10 @@ final class Inspect {
         ModelFile m = ModelFile.load(Paths.get(o.required("model")));
         Setup.Data d = m.groupCount() > 1 ? groupData(o, m, err, new boolean[m.groupCount()]) : data(o, m, err);
         int rows = Math.min(requested, d.x.length);
-        int[] order = new int[d.x.length];
+        int[] order = new int[d.x.length]; // (N)
         for (int n = 0; n < order.length; n++) order[n] = n;
         new Rng(seed).shuffle(order);
-        double[][] x = new double[rows][];
+        double[][] x = new double[rows][]; // (rows, I)
         for (int j = 0; j < rows; j++) x[j] = d.x[order[j]];
         Targets t = d.t.rows(order, 0, rows);
         GradCheck.Report r = m.groupCount() > 1 ? TaskGradCheck.run(m.taskNet, x, t, l2, GradCheck.EPS, GradCheck.THRESHOLD)

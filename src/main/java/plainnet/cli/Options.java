@@ -137,6 +137,11 @@ final class Options {
         return given.containsKey(name);
     }
 
+    /** The names of the options given, in the order they were first given. */
+    List<String> givenNames() {
+        return new ArrayList<String>(given.keySet());
+    }
+
     /** The value given, else the default (may be null). */
     String get(String name) {
         if (!declared.containsKey(name)) throw new IllegalStateException("undeclared option " + name);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import plainnet.Activation;
 import plainnet.Dense;
 import plainnet.Group;
@@ -26,6 +27,7 @@ import plainnet.io.FormatException;
 import plainnet.io.ModelFile;
 import plainnet.io.TextFiles;
 import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * Output groups on the command line (SPEC.md §27.7): {@code train --group} (a shared trunk from
@@ -88,7 +90,7 @@ final class Tasks {
         }
         List<String> features = Setup.features(o, csv, all);
         List<Setup.Columns> columns = new ArrayList<Setup.Columns>();
-        for (int g = 0; g < G; g++) columns.add(columnsOf(specs.get(g), labels.get(g), specs.get(g).classes, null));
+        for (int g = 0; g < G; g++) columns.add(columnsOf(specs.get(g), labels.get(g)));
         Setup.Data d = Setup.readGroups(csv, features, columns, true);
         Setup.Data[] parts = validation(o, d, columns, progress);
         announce(progress, csv, d, specs, labels);
@@ -117,6 +119,8 @@ final class Tasks {
             return Train.trainNetwork(o, new Network(layers), losses.get(0), opt, d, parts, standardize, history, outFile, out, err);
         }
         TaskNetwork net = new TaskNetwork(new Network(trunk), groups, towers);
+        int clash = classColumnClash(net, d.outputs);
+        if (clash >= 0) throw new UsageException("option " + specs.get(clash).said + ": " + clashMessage(net.group(clash).name));
         return fit(o, "train", net, opt, d, parts, standardize, history, outFile, "training", out, err);
     }
 
@@ -150,15 +154,20 @@ final class Tasks {
     }
 
     /** The columns of a spec for {@link Setup#readGroups}; hints name another kind as the spec with that kind. */
-    static Setup.Columns columnsOf(GroupSpec s, List<String> labels, int classes, List<String> outputs) {
-        return new Setup.Columns(s.kind, labels, classes, s.said + " (" + s.kind.name() + ")", s::option, outputs);
+    static Setup.Columns columnsOf(GroupSpec s, List<String> labels) {
+        return new Setup.Columns(s.kind, labels, s.classes, s.said + " (" + s.kind.name() + ")", s::option, null);
     }
 
     /** The history's metric columns: val_NAME_accuracy or val_NAME_mse per group. */
     private static List<String> metricColumns(List<GroupSpec> specs) {
         List<String> c = new ArrayList<String>();
-        for (GroupSpec g : specs) c.add("val_" + g.name + "_" + g.kind.metricName());
+        for (GroupSpec g : specs) c.add(metricColumn(g.name, g.kind));
         return c;
+    }
+
+    /** A group's history column, val_NAME_accuracy or val_NAME_mse, as a CSV field (quoted when the name has a comma or a quote). */
+    private static String metricColumn(String name, Kind kind) {
+        return Inspect.quote("val_" + name + "_" + kind.metricName());
     }
 
     /** As the training starts: the feature columns and each group's label columns and kind (nothing when progress is null). */
@@ -219,17 +228,17 @@ final class Tasks {
         int G = net.groupCount(), epochs = tr.epochs;
         int lowest = net.trunk().lowestTrainable(); // the history's trainable_from: −1 when the trunk is frozen
         long[] clock = {System.nanoTime(), System.nanoTime()}; // the start, the end of the last epoch
-        java.util.function.Consumer<TaskTrainer.Epoch> listener = e -> {
+        Consumer<TaskTrainer.Epoch> listener = e -> {
             long now = System.nanoTime();
             double elapsed = (now - clock[0]) / 1e9, seconds = (now - clock[1]) / 1e9;
             clock[1] = now;
-            double[] metric = new double[G];
+            double[] metric = new double[G]; // (G)
             Arrays.fill(metric, Double.NaN);
             StringBuilder acc = new StringBuilder();
             if (val != null) {
-                double[][] z = outputs(net, val.x);
+                double[][] z = outputs(net, val.x); // (N, K)
                 for (int g = 0; g < G; g++) {
-                    Kind kind = plainnet.kinds.Kinds.of(net.group(g).loss);
+                    Kind kind = Kinds.of(net.group(g).loss);
                     metric[g] = kind.metric(columns(z, net.loss().columnStart(g), net.group(g).K), net.loss().targets(val.t, g));
                     if (kind.inProgressLine()) acc.append(' ').append(net.group(g).name).append(' ').append(String.format(Locale.ROOT, "%.4f", metric[g]));
                 }
@@ -298,7 +307,7 @@ final class Tasks {
         }
         List<GroupSpec> none = new ArrayList<GroupSpec>();
         List<String> metricColumns = new ArrayList<String>();
-        for (int g = 0; g < m.groupCount(); g++) metricColumns.add("val_" + m.group(g).name + "_" + plainnet.kinds.Kinds.of(m.group(g).loss).metricName());
+        for (int g = 0; g < m.groupCount(); g++) metricColumns.add(metricColumn(m.group(g).name, Kinds.of(m.group(g).loss)));
         none.add(spec);
         metricColumns.addAll(metricColumns(none));
         History history = History.ofGroups(o, metricColumns, outFile, "--model", model, "--data", o.required("data"), "--validation", o.get("validation"));
@@ -306,22 +315,31 @@ final class Tasks {
         Csv csv = Setup.csv(o.required("data"), progress);
         Setup.checkModelColumns(csv, model, m.features);
         List<String> labels = columns(csv, spec);
-        // The old groups' columns are read when the data has them all (and they are not the new task's), else unlabeled.
+        // A column belongs to one group only: the new task's columns are none of an old group's.
+        for (int g = 0; g < m.groupCount(); g++) {
+            for (String name : Kinds.of(m.group(g).loss).labelColumns(m.groupTasks(g))) {
+                if (labels.contains(name)) {
+                    throw new UsageException("option " + spec.said + ": expected label columns that no task of the model " + model + " reads, found \"" + name
+                        + "\", a label column of its group " + m.group(g).name + " (a column belongs to one group only)");
+                }
+            }
+        }
+        // The old groups' columns are read when the data has them all (and none is a feature), else unlabeled.
         List<Setup.Columns> columns = new ArrayList<Setup.Columns>();
         for (int g = 0; g < m.groupCount(); g++) {
-            Kind kind = plainnet.kinds.Kinds.of(m.group(g).loss);
+            Kind kind = Kinds.of(m.group(g).loss);
             List<String> old = present(csv, kind.labelColumns(m.groupTasks(g)));
-            for (String name : old) if (labels.contains(name) || m.features.contains(name)) old = new ArrayList<String>();
+            for (String name : old) if (m.features.contains(name)) old = new ArrayList<String>();
             String said = "the model's group " + m.group(g).name;
             columns.add(new Setup.Columns(kind, old, kind.oneLabelColumn() ? m.group(g).K : 0, said + " (" + kind.name() + ")", null, m.groupTasks(g)));
         }
-        columns.add(columnsOf(spec, labels, spec.classes, null));
+        columns.add(columnsOf(spec, labels));
         Setup.Data d = Setup.readGroups(csv, m.features, columns, true);
         Setup.Data[] parts = validation(o, d, columns, progress);
         int G = m.groupCount(), K = d.groupK[G];
         if (progress != null) {
             progress.println("plainnet: " + csv.file + ": features " + m.features.size() + " columns (the model's); new group " + spec.name + ": " + spec.kind.name() + " on "
-                + Dataset.ranges(csv, labels) + " (" + K + " output" + (K == 1 ? "" : "s") + ")");
+                + Dataset.ranges(csv, labels) + " (" + K + " output" + (K == 1 ? "" : "s") + ")" + oldGroups(m, columns));
         }
         Loss loss = spec.loss(labels.size());
         Train.standardize(m.standardize, d, parts, o.get("validation") != null);
@@ -333,12 +351,33 @@ final class Tasks {
         for (int g = 0; g < G; g++) net.tower(g).freeze(0, net.tower(g).size());
         Rng rng = new Rng(o.longValue("seed"));
         net.addTask(new Group(spec.name, K, loss, spec.weight), tower(spec, trunk.outputs(), K, rng));
+        int clash = classColumnClash(net, d.outputs);
+        if (clash == G) throw new UsageException("option " + spec.said + ": " + clashMessage(spec.name));
+        if (clash >= 0) {
+            throw new UsageException("option " + spec.said + ": expected the model's softmax groups' names to be no column of predict's output with the new task (line, an output's name), found \""
+                + net.group(clash).name + "\", the model's group, whose predicted-class column would repeat it; give the new task other columns");
+        }
         return fit(o, "transfer", net, opt, d, parts, m.standardize, history, outFile,
             "new task " + spec.name + " (its tower trainable" + (o.has("train-trunk") ? ", and the trunk" : "; the trunk and the other towers frozen") + ")", out, err);
     }
 
+    /** The start line's part on the old groups: which the data labels (they count in J) and which not. */
+    private static String oldGroups(ModelFile m, List<Setup.Columns> columns) {
+        StringBuilder s = new StringBuilder();
+        for (int g = 0; g < m.groupCount(); g++) {
+            s.append(g == 0 ? "; the model's groups " : ", ").append(m.group(g).name)
+                .append(columns.get(g).labels.isEmpty() ? " unlabeled (not all of its label columns in the data)" : " labeled from the data");
+        }
+        return s.toString();
+    }
+
     /** {@code transfer --remove-task NAME}: the model without that group and its tower; nothing else changes. */
     static int removeTask(Options o, PrintStream out) throws UsageException, IOException {
+        for (String option : o.givenNames()) {
+            if (!option.equals("model") && !option.equals("remove-task") && !option.equals("out")) {
+                throw new UsageException("option --" + option + " does not go with --remove-task, which reads no data and trains nothing (give --model, --remove-task and --out only)");
+            }
+        }
         String outFile = o.required("out"), name = o.get("remove-task"), model = o.required("model");
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--model", model);
         ModelFile m = ModelFile.load(Paths.get(model));
@@ -355,14 +394,38 @@ final class Tasks {
         tasks.subList(m.columnStart(g), m.columnStart(g + 1)).clear();
         TaskNetwork net = m.taskNet;
         net.removeTask(name);
-        ModelFile next = new ModelFile(net, m.features, tasks, m.standardize);
-        next.save(Paths.get(outFile));
-        out.println("saved " + outFile + " (task " + name + " removed; " + net.groupCount() + " task" + (net.groupCount() == 1 ? "" : "s") + " left: "
-            + String.join(", ", groupNames(next)) + ")");
+        List<String> left = new ArrayList<String>();
+        for (int h = 0; h < net.groupCount(); h++) left.add(net.group(h).name);
+        new ModelFile(net, m.features, tasks, m.standardize).save(Paths.get(outFile));
+        out.println("saved " + outFile + " (task " + name + " removed; " + (left.size() == 1 ? "1 task left: " + left.get(0)
+            + ", now a plain network: model file version 1, which keeps no group name or weight" : left.size() + " tasks left: " + String.join(", ", left)) + ")");
         return 0;
     }
 
-    private static List<String> groupNames(ModelFile m) {
+    /**
+     * The first softmax group whose predicted-class column (named by the group, SPEC.md §27.7)
+     * would repeat a column of predict's header: "line", an output name, or an earlier group's
+     * class column; −1 when there is none.
+     */
+    static int classColumnClash(TaskNetwork net, List<String> outputs) {
+        List<String> header = new ArrayList<String>(outputs);
+        header.add("line");
+        for (int g = 0; g < net.groupCount(); g++) {
+            if (!Kinds.of(net.group(g).loss).classColumn()) continue;
+            if (header.contains(net.group(g).name)) return g;
+            header.add(net.group(g).name);
+        }
+        return -1;
+    }
+
+    /** What a clash of {@link #classColumnClash} says, after the option or field that names the group. */
+    static String clashMessage(String name) {
+        return "expected a softmax group's name that is not a column of predict's output (line, an output's name, another group's class column), found \""
+            + name + "\" (predict writes the group's predicted class in a column of its name); rename the group";
+    }
+
+    /** The names of a model's groups, in order ("tasks" or the class column for a model of one group, SPEC.md §16.1). */
+    static List<String> groupNames(ModelFile m) {
         List<String> s = new ArrayList<String>();
         for (int g = 0; g < m.groupCount(); g++) s.add(m.group(g).name);
         return s;
@@ -378,7 +441,7 @@ final class Tasks {
 
     /** The outputs, refused when one is not finite: naming the model, the output and the data line. */
     static double[][] finiteOutputs(TaskNetwork net, double[][] x, String model, String file, int[] lines, List<String> names) throws FormatException {
-        double[][] z = outputs(net, x);
+        double[][] z = outputs(net, x); // (N, K)
         for (int n = 0; n < z.length; n++) {
             for (int k = 0; k < z[n].length; k++) {
                 if (Double.isNaN(z[n][k]) || Double.isInfinite(z[n][k])) {
@@ -392,7 +455,7 @@ final class Tasks {
 
     /** Columns c … c + K − 1 of z (N, ·), copied: (N, K). */
     static double[][] columns(double[][] z, int c, int K) {
-        double[][] zg = new double[z.length][];
+        double[][] zg = new double[z.length][]; // (N, K)
         for (int n = 0; n < z.length; n++) zg[n] = Arrays.copyOfRange(z[n], c, c + K);
         return zg;
     }
@@ -408,12 +471,12 @@ final class Tasks {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "loss (%d groups, J = sum of w_g * J_g): %s%n", G, Training.fixed(J, 6)));
         for (int g = 0; g < G; g++) {
             Group group = loss.group(g);
-            Kind kind = plainnet.kinds.Kinds.of(group.loss);
+            Kind kind = Kinds.of(group.loss);
             int c = loss.columnStart(g);
             s.append(String.format(Locale.ROOT, "group %s (%s, weight %s, outputs %d..%d)%s%n", group.name, kind.name(), Double.toString(group.weight), c, c + group.K - 1,
                 absent != null && absent[g] ? ": no label column of it in the data" : ":"));
             if (absent != null && absent[g]) continue;
-            double[][] zg = columns(z, c, group.K);
+            double[][] zg = columns(z, c, group.K); // (N, K_g)
             Targets tg = loss.targets(t, g);
             s.append(Training.lossLine(group.loss, zg, tg)).append(kind.table(group.loss, zg, tg, names.subList(c, c + group.K), true));
         }

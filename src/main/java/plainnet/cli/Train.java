@@ -65,7 +65,7 @@ final class Train {
         o.value("add-task", "SPEC", null, "add a task to the model instead: NAME:KIND:COLUMNS[:KEY=VALUE..] as train --group, its tower on the model's trunk;"
             + " the trunk and the old towers stay frozen, so the old tasks' outputs keep their bits (SPEC.md 27.7)");
         o.flag("train-trunk", "with --add-task: train the trunk too (the old tasks' outputs then change)");
-        o.value("remove-task", "NAME", null, "write the model without this task and its tower (no training; --data not read)");
+        o.value("remove-task", "NAME", null, "write the model without this task and its tower (no data, no training: give only --model and --out with it)");
         return o;
     }
 
@@ -144,6 +144,10 @@ final class Train {
         double lrDecay = o.number("lr-decay", 1.0, false), alpha = o.number("l2-sp", 0.0, false);
         TextFiles.checkOutput(Paths.get(outFile), "--out", "--model", o.required("model"), "--data", o.required("data"), "--validation", o.get("validation"));
         ModelFile source = ModelFile.load(Paths.get(o.required("model")));
+        if (source.groupCount() > 1) {
+            throw new UsageException("transfer with --labels expected a model of one output group, found " + o.get("model") + " with " + source.groupCount() + " ("
+                + String.join(", ", Tasks.groupNames(source)) + "); give --add-task NAME:KIND:COLUMNS to add a task to it, or --remove-task NAME to take one out");
+        }
         PrintStream progress = o.has("quiet") ? null : err;
         Csv csv = Setup.csv(o.required("data"), progress);
         List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");

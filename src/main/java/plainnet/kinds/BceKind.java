@@ -115,8 +115,8 @@ final class BceKind implements Kind {
         int width = Kinds.width(names);
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%-" + width + "s %8s %9s %8s %8s %9s %8s %8s %8s%n", "task", "labeled", "positives", "loss", "accuracy", "precision", "recall", "f1", "auc"));
-        Metrics.Binary[] m = Metrics.binary(z, t);
-        double[] pw = posWeight(loss);
+        Metrics.Binary[] m = Metrics.binary(z, t); // (K)
+        double[] pw = posWeight(loss); // (K), or null
         for (int k = 0; k < m.length; k++) {
             // The task's own loss: the mean of ℓ over its labeled entries (pos_weight included, task weight not).
             double sum = 0.0;
@@ -154,7 +154,7 @@ final class BceKind implements Kind {
 
     @Override
     public double[] predict(double[] z) {
-        double[] p = new double[z.length];
+        double[] p = new double[z.length]; // (K)
         for (int k = 0; k < z.length; k++) p[k] = Activation.sigmoid(z[k]);
         return p;
     }

@@ -100,7 +100,7 @@ final class SoftmaxKind implements Kind {
 
     @Override
     public Targets targets(Targets raw, int K) {
-        int[] c = new int[raw.rows()];
+        int[] c = new int[raw.rows()]; // (N)
         for (int n = 0; n < c.length; n++) c[n] = raw.labeled[n][0] ? (int) raw.y[n][0] : -1; // a class index, checked by accepts
         return Targets.ofClasses(c, K);
     }
@@ -161,7 +161,7 @@ final class SoftmaxKind implements Kind {
     /** The softmax p_k = exp(z_k − logsumexp(z)). */
     @Override
     public double[] predict(double[] z) {
-        double[] p = new double[z.length];
+        double[] p = new double[z.length]; // (C)
         double lse = SoftmaxCrossEntropy.logSumExp(z);
         for (int k = 0; k < z.length; k++) p[k] = StrictMath.exp(z[k] - lse);
         return p;

@@ -158,8 +158,14 @@ class GroupsCliTest {
         mixed("a.json");
         mixed("b.json", "--validation", "@v.csv");
         assertThat(bytes("b.json")).isEqualTo(bytes("a.json"));
-        assertThat(run("transfer", "--model", "@a.json", "--data", "@d.csv", "--add-task", "s:bce:t2:tower=3", "--epochs", "3", "--quiet", "--out", "@c.json")).as(cli.err).isZero();
-        assertThat(run("transfer", "--model", "@a.json", "--data", "@d.csv", "--add-task", "s:bce:t2:tower=3", "--epochs", "3", "--validation", "@v.csv",
+        // the new task's column: t2 again as t3 (a column belongs to one group only, and the model's group tasks reads t2)
+        List<String> lines = Files.readAllLines(dir.resolve("d.csv"));
+        StringBuilder e = new StringBuilder(lines.get(0)).append(",t3\n");
+        for (String line : lines.subList(1, lines.size())) e.append(line).append(',').append(line.split(",", -1)[4]).append('\n');
+        Files.writeString(dir.resolve("e.csv"), e);
+        Files.writeString(dir.resolve("w.csv"), e);
+        assertThat(run("transfer", "--model", "@a.json", "--data", "@e.csv", "--add-task", "s:bce:t3:tower=3", "--epochs", "3", "--quiet", "--out", "@c.json")).as(cli.err).isZero();
+        assertThat(run("transfer", "--model", "@a.json", "--data", "@e.csv", "--add-task", "s:bce:t3:tower=3", "--epochs", "3", "--validation", "@w.csv",
             "--out", "@d.json")).as(cli.err).isZero();
         assertThat(cli.err).contains("val acc digit", " s ");
         assertThat(bytes("d.json")).isEqualTo(bytes("c.json"));
