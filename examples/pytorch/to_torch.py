@@ -4,7 +4,7 @@ output groups), float64, and a check of it against plainnet.
 
     python3 examples/pytorch/to_torch.py M.json                      # print the Sequential
     python3 examples/pytorch/to_torch.py M.json --save NET.pt        # its state dict and layout, for from_torch.py
-    python3 examples/pytorch/to_torch.py M.json --check              # forward and gradients vs plainnet compute
+    python3 examples/pytorch/to_torch.py M.json --check              # forward and gradients vs plainnet compute (any version)
     python3 examples/pytorch/to_torch.py M.json --predict DATA.csv   # like plainnet predict, in PyTorch
 
 In Python:
@@ -34,7 +34,7 @@ columns of plainnet's z). net.plainnet holds "groups" (name, loss, weight, the t
 group), the trunk's "lr_scale", "features" and "tasks". task_loss_torch(out, y, labeled, groups) is
 J = Σ_g w_g·J_g (SPEC §27.1). --save writes version 2 of the saved format: layout
 {"trunk": [...], "heads": [[...], ...], "names": [...], "plainnet": ...}, state dict keys
-"trunk.N.NAME" and "heads.G.N.NAME". --check and --predict of such a model are refused for now.
+"trunk.N.NAME" and "heads.G.N.NAME". --check and --predict work for it as below.
 
 The model file is read and checked as plainnet reads it (model_file.py, a port of plainnet's
 reader): a file plainnet refuses (a transposed W, NaN, a std of 0, a leaky slope outside (0, 1),
@@ -59,9 +59,19 @@ plainnet's reductions (SPEC §8, §9, §9.3).
 --check draws inputs and labels (some unlabeled) from --seed, writes them with the model's layers
 and loss as a plainnet vector file (SPEC §22.1), runs `plainnet compute` on it (the jar), and
 compares every array of the result (forward z and a per layer, J, dout, dW, db, dx) with autograd's.
-It checks the network after standardization (a vector has no standardize field); --predict checks
-the whole model, standardization included, against `plainnet predict`. Exit 0 when every array
-agrees, 1 when one does not, 2 for bad input.
+For a model of several groups the vector has the trunk and each group's tower (SPEC §22.1, task
+towers) and every array of the result with towers is compared, named as plainnet verify names it:
+z and a of every trunk and tower layer (forward.towers.NAME.z[l]), J, each J_g (group_losses.NAME),
+each group's dout, dW and db of every tower layer, dh (the trunk's output gradient), dW and db of
+every trunk layer, dx. It checks the network after standardization (a vector has no standardize
+field); --predict checks the whole model, standardization included, against `plainnet predict`.
+Exit 0 when every array agrees, 1 when one does not, 2 for bad input.
+
+--predict writes plainnet predict's columns: line, then each group's outputs under its task names
+(sigmoid for binary cross-entropy, softmax probabilities, squared error's values); a model of
+several groups adds, after a softmax group's columns, a column named by the group holding the
+predicted class (the first index of the largest output). Numbers are written as Java's
+Double.toString writes them.
 
 --predict reads DATA.csv by plainnet's rules (SPEC §17: a header, every feature field a finite
 decimal number; an empty field or ? is an error, as features cannot be unlabeled) and reports a
@@ -670,19 +680,22 @@ def task_check(model, jar, rows, seed, rel):
                 raise BadInput(f"{jar}: plainnet compute: {prefix}.{key}: expected {len(t[key])} layers, found {len(e[key])}")
             pairs.extend((f"{prefix}.{key}[{l}]", a, b) for l, (a, b) in enumerate(zip(e[key], t[key])))
 
-    ef, tf = expected["forward"], actual["forward"]
-    layers("forward.trunk", ef["trunk"], tf["trunk"], ("z", "a"))
-    for g in names:
-        layers(f"forward.towers.{g}", ef["towers"][g], tf["towers"][g], ("z", "a"))
-    pairs.append(("loss", expected["loss"], actual["loss"]))
-    pairs.extend((f"group_losses.{g}", expected["group_losses"][g], actual["group_losses"][g]) for g in names)
-    eb, tb = expected["backward"], actual["backward"]
-    pairs.extend((f"backward.dout.{g}", eb["dout"][g], tb["dout"][g]) for g in names)
-    for g in names:
-        layers(f"backward.towers.{g}", eb["towers"][g], tb["towers"][g], ("dW", "db"))
-    pairs.append(("backward.dh", eb["dh"], tb["dh"]))
-    layers("backward.trunk", eb["trunk"], tb["trunk"], ("dW", "db"))
-    pairs.append(("backward.dx", eb["dx"], tb["dx"]))
+    try:
+        ef, tf = expected["forward"], actual["forward"]
+        layers("forward.trunk", ef["trunk"], tf["trunk"], ("z", "a"))
+        for g in names:
+            layers(f"forward.towers.{g}", ef["towers"][g], tf["towers"][g], ("z", "a"))
+        pairs.append(("loss", expected["loss"], actual["loss"]))
+        pairs.extend((f"group_losses.{g}", expected["group_losses"][g], actual["group_losses"][g]) for g in names)
+        eb, tb = expected["backward"], actual["backward"]
+        pairs.extend((f"backward.dout.{g}", eb["dout"][g], tb["dout"][g]) for g in names)
+        for g in names:
+            layers(f"backward.towers.{g}", eb["towers"][g], tb["towers"][g], ("dW", "db"))
+        pairs.append(("backward.dh", eb["dh"], tb["dh"]))
+        layers("backward.trunk", eb["trunk"], tb["trunk"], ("dW", "db"))
+        pairs.append(("backward.dx", eb["dx"], tb["dx"]))
+    except KeyError as e:  # a result of another shape than SPEC §22.2's with towers
+        raise BadInput(f"{jar}: plainnet compute: expected a result with towers (SPEC §22.2), found no key {e} in it")
     width = max(18, max(len(name) for name, _, _ in pairs))
     ok = True
     for name, e, t in pairs:

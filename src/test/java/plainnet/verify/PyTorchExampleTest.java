@@ -463,6 +463,26 @@ class PyTorchExampleTest {
                     results("%s results %d" % (name, seed), model, to_torch.to_tasknet(model, standardize=False), x, y)
                 net = to_torch.load_saved(p + ".pt")
                 print("=== %s forward\\n%s\\n=== exit 0" % (name, type(net).__name__ + " " + " ".join("%s:%s" % (k, tuple(v.shape)) for k, v in net(torch.zeros(2, model["trunk"][0]["inputs"], dtype=torch.float64)).items())), flush=True)
+            # a plainnet that reads only the model file's spelling "trunk"/"tower" in a vector: --check asks it with that
+            real_compute = to_torch._run_compute
+            asked = []
+            def only_model_spelling(jar, vector):
+                asked.append("trunk" if "trunk" in vector else "layers")
+                if "trunk" not in vector:
+                    return 2, "", "compute: field layers: expected trunk and tower (the model file spelling), found layers"
+                rc, out, err = real_compute(jar, vector)
+                if rc == 0:
+                    return rc, out, err
+                old = {k: v for k, v in vector.items() if k != "trunk"}   # this plainnet reads "layers": spell it so
+                old["layers"] = vector["trunk"]
+                old["groups"] = [{("layers" if k == "tower" else k): v for k, v in g.items()} for g in vector["groups"]]
+                return real_compute(jar, old)
+            to_torch._run_compute = only_model_spelling
+            run("groups check model spelling", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
+            print("=== groups check asked\\n%s\\n=== exit 0" % ",".join(asked), flush=True)
+            to_torch._run_compute = lambda jar, vector: (2, "", "compute: a refusal")
+            run("groups check refused", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
+            to_torch._run_compute = real_compute
             model = to_torch.load_model(os.path.join(d, "groups.json"))
             net = to_torch.to_tasknet(model, standardize=False)
             with torch.no_grad():
@@ -765,6 +785,18 @@ class PyTorchExampleTest {
             .containsPattern("backward.towers.attr.db\\[0\\] +null in plainnet, null in PyTorch  PASS")
             .containsPattern("backward.towers.cls.dW\\[1\\] +max \\|diff\\| [0-9.e+-]+ ")
             .containsPattern("backward.dh +max \\|diff\\| [0-9.e+-]+ ");
+    }
+
+    @Test
+    void checkMode_taskNet_plainnetReadingEitherSpellingOfTheVectorKeys() {
+        skipWithoutTorch();
+        // a plainnet that refuses "layers" for the trunk and towers is asked again with "trunk"/"tower"
+        String s = section("groups check model spelling");
+        assertThat(exit(s)).as(s).isZero();
+        assertThat(body(section("groups check asked")).trim()).isEqualTo("layers,trunk");
+        assertThat(comparedArrays(s)).hasSize(33);
+        // one that refuses both: one line naming the jar and its first message, exit 2
+        assertOneLineExit2("groups check refused", "to_torch.py: ", "target/plainnet.jar: plainnet compute failed: compute: a refusal");
     }
 
     @Test
