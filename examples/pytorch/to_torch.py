@@ -513,14 +513,16 @@ def task_vector_networks(model):
 def plainnet_compute_task(jar, model, x, y):
     """plainnet's results for a case of a version-2 model (SPEC §22.2 with towers), from `java -jar
     JAR compute` on a vector of the model's trunk and towers. A plainnet that refuses one spelling of
-    the keys (task_vector_networks) is asked with the other; if both fail, the first error is shown."""
-    first = None
+    the keys (task_vector_networks) is asked with the other; if both fail, both messages are shown
+    (once when they are the same)."""
+    errors = []
     for network in task_vector_networks(model):
         rc, out, err = _run_compute(jar, _vector(network, x, y))
         if rc == 0:
             return json.loads(out)
-        first = first or err
-    raise BadInput(f"{jar}: plainnet compute failed: {first}")
+        errors.append(err)
+    shown = errors[0] if errors[0] == errors[1] else f"{errors[0]} (with the keys \"trunk\" and \"tower\": {errors[1]})"
+    raise BadInput(f"{jar}: plainnet compute failed: {shown}")
 
 
 def torch_results(net, model, x, y):

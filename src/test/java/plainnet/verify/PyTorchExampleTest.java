@@ -67,6 +67,14 @@ import plainnet.io.ModelFile;
  * with {@code plainnet predict --out}'s message; a full disk (a 64 KiB tmpfs as root, else a writer
  * failing with ENOSPC) is one line and keeps the old files.
  *
+ * <p>Several groups (model file version 2): {@code to_torch.py --check} of two such models
+ * compares every array of {@code plainnet compute}'s result with towers, listed here from the model
+ * in SPEC §22.3's names and order (each trunk and tower layer's z, a, dW, db; J, each J_g, each
+ * group's dout, dh, dx), and fails naming the tower first when one of its weights moves by 1e−9; a
+ * plainnet reading only the "trunk"/"tower" spelling of the vector keys is asked with it;
+ * {@code --predict} gives {@code plainnet predict}'s header (written out from SPEC §27.7), the same
+ * class columns and the values within {@link #PREDICT_REL}.
+ *
  * <p>All Python runs in one process (importing torch takes seconds), driven by a script this test
  * writes, which calls the examples' main functions as their command lines do.
  */
