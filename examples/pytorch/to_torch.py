@@ -503,11 +503,11 @@ def plainnet_compute(jar, model, x, y):
 
 def task_vector_networks(model):
     """The trunk and towers of a version-2 model as a vector file's network keys (SPEC §22.1, task
-    towers), in the two spellings a plainnet may read: the trunk as "layers" and each tower as the
-    group's "layers", and the model file's own "trunk" and "tower"."""
+    towers), in the two spellings a plainnet may read: the model file's words "trunk" and each
+    group's "tower" (SPEC §22.1), and those of a plainnet from before them, "layers" for both."""
     def groups(tower_key):
         return [{"name": g["name"], "loss": g["loss"], "weight": g["weight"], tower_key: g["tower"]} for g in model["groups"]]
-    return [{"layers": model["trunk"], "groups": groups("layers")}, {"trunk": model["trunk"], "groups": groups("tower")}]
+    return [{"trunk": model["trunk"], "groups": groups("tower")}, {"layers": model["trunk"], "groups": groups("layers")}]
 
 
 def plainnet_compute_task(jar, model, x, y):
@@ -521,7 +521,7 @@ def plainnet_compute_task(jar, model, x, y):
         if rc == 0:
             return json.loads(out)
         errors.append(err)
-    shown = errors[0] if errors[0] == errors[1] else f"{errors[0]} (with the keys \"trunk\" and \"tower\": {errors[1]})"
+    shown = errors[0] if errors[0] == errors[1] else f"{errors[0]} (with \"layers\" for the trunk and towers: {errors[1]})"
     raise BadInput(f"{jar}: plainnet compute failed: {shown}")
 
 

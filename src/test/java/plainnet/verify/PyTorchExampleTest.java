@@ -71,7 +71,7 @@ import plainnet.io.ModelFile;
  * compares every array of {@code plainnet compute}'s result with towers, listed here from the model
  * in SPEC §22.3's names and order (each trunk and tower layer's z, a, dW, db; J, each J_g, each
  * group's dout, dh, dx), and fails naming the tower first when one of its weights moves by 1e−9; a
- * plainnet reading only the "trunk"/"tower" spelling of the vector keys is asked with it;
+ * plainnet reading the vector's trunk and towers only as "layers" (from before the model file's words) is asked so;
  * {@code --predict} gives {@code plainnet predict}'s header (written out from SPEC §27.7), the same
  * class columns and the values within {@link #PREDICT_REL}.
  *
@@ -471,22 +471,22 @@ class PyTorchExampleTest {
                     results("%s results %d" % (name, seed), model, to_torch.to_tasknet(model, standardize=False), x, y)
                 net = to_torch.load_saved(p + ".pt")
                 print("=== %s forward\\n%s\\n=== exit 0" % (name, type(net).__name__ + " " + " ".join("%s:%s" % (k, tuple(v.shape)) for k, v in net(torch.zeros(2, model["trunk"][0]["inputs"], dtype=torch.float64)).items())), flush=True)
-            # a plainnet that reads only the model file's spelling "trunk"/"tower" in a vector: --check asks it with that
+            # a plainnet from before the model file's words in vectors, reading "layers" for the trunk and towers: --check asks it with that
             real_compute = to_torch._run_compute
             asked = []
-            def only_model_spelling(jar, vector):
+            def only_layers_spelling(jar, vector):
                 asked.append("trunk" if "trunk" in vector else "layers")
-                if "trunk" not in vector:
-                    return 2, "", "compute: field layers: expected trunk and tower (the model file spelling), found layers"
+                if "trunk" in vector:
+                    return 2, "", "compute: field groups[0]: expected layers or outputs, found tower"
                 rc, out, err = real_compute(jar, vector)
                 if rc == 0:
                     return rc, out, err
-                old = {k: v for k, v in vector.items() if k != "trunk"}   # this plainnet reads "layers": spell it so
-                old["layers"] = vector["trunk"]
-                old["groups"] = [{("layers" if k == "tower" else k): v for k, v in g.items()} for g in vector["groups"]]
-                return real_compute(jar, old)
-            to_torch._run_compute = only_model_spelling
-            run("groups check model spelling", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
+                new = {k: v for k, v in vector.items() if k != "layers"}   # the jar under test reads "trunk": spell it so
+                new["trunk"] = vector["layers"]
+                new["groups"] = [{("tower" if k == "layers" else k): v for k, v in g.items()} for g in vector["groups"]]
+                return real_compute(jar, new)
+            to_torch._run_compute = only_layers_spelling
+            run("groups check old spelling", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
             print("=== groups check asked\\n%s\\n=== exit 0" % ",".join(asked), flush=True)
             to_torch._run_compute = lambda jar, vector: (2, "", "compute: a refusal")
             run("groups check refused", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
@@ -798,10 +798,10 @@ class PyTorchExampleTest {
     @Test
     void checkMode_taskNet_plainnetReadingEitherSpellingOfTheVectorKeys() {
         skipWithoutTorch();
-        // a plainnet that refuses "layers" for the trunk and towers is asked again with "trunk"/"tower"
-        String s = section("groups check model spelling");
+        // a plainnet that refuses "trunk"/"tower" (one from before the model file's words in vectors) is asked again with "layers"
+        String s = section("groups check old spelling");
         assertThat(exit(s)).as(s).isZero();
-        assertThat(body(section("groups check asked")).trim()).isEqualTo("layers,trunk");
+        assertThat(body(section("groups check asked")).trim()).isEqualTo("trunk,layers");
         assertThat(comparedArrays(s)).hasSize(33);
         // one that refuses both: one line naming the jar and its first message, exit 2
         assertOneLineExit2("groups check refused", "to_torch.py: ", "target/plainnet.jar: plainnet compute failed: compute: a refusal");
