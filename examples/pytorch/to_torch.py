@@ -4,7 +4,7 @@ output groups), float64, and a check of it against plainnet.
 
     python3 examples/pytorch/to_torch.py M.json                      # print the Sequential
     python3 examples/pytorch/to_torch.py M.json --save NET.pt        # its state dict and layout, for from_torch.py
-    python3 examples/pytorch/to_torch.py M.json --check              # forward and gradients vs plainnet compute
+    python3 examples/pytorch/to_torch.py M.json --check              # forward and gradients vs plainnet compute (any version)
     python3 examples/pytorch/to_torch.py M.json --predict DATA.csv   # like plainnet predict, in PyTorch
 
 In Python:
@@ -34,7 +34,7 @@ columns of plainnet's z). net.plainnet holds "groups" (name, loss, weight, the t
 group), the trunk's "lr_scale", "features" and "tasks". task_loss_torch(out, y, labeled, groups) is
 J = Σ_g w_g·J_g (SPEC §27.1). --save writes version 2 of the saved format: layout
 {"trunk": [...], "heads": [[...], ...], "names": [...], "plainnet": ...}, state dict keys
-"trunk.N.NAME" and "heads.G.N.NAME". --check and --predict of such a model are refused for now.
+"trunk.N.NAME" and "heads.G.N.NAME". --check and --predict work for it as below.
 
 The model file is read and checked as plainnet reads it (model_file.py, a port of plainnet's
 reader): a file plainnet refuses (a transposed W, NaN, a std of 0, a leaky slope outside (0, 1),
@@ -59,9 +59,19 @@ plainnet's reductions (SPEC §8, §9, §9.3).
 --check draws inputs and labels (some unlabeled) from --seed, writes them with the model's layers
 and loss as a plainnet vector file (SPEC §22.1), runs `plainnet compute` on it (the jar), and
 compares every array of the result (forward z and a per layer, J, dout, dW, db, dx) with autograd's.
-It checks the network after standardization (a vector has no standardize field); --predict checks
-the whole model, standardization included, against `plainnet predict`. Exit 0 when every array
-agrees, 1 when one does not, 2 for bad input.
+For a model of several groups the vector has the trunk and each group's tower (SPEC §22.1, task
+towers) and every array of the result with towers is compared, named as plainnet verify names it:
+z and a of every trunk and tower layer (forward.towers.NAME.z[l]), J, each J_g (group_losses.NAME),
+each group's dout, dW and db of every tower layer, dh (the trunk's output gradient), dW and db of
+every trunk layer, dx. It checks the network after standardization (a vector has no standardize
+field); --predict checks the whole model, standardization included, against `plainnet predict`.
+Exit 0 when every array agrees, 1 when one does not, 2 for bad input.
+
+--predict writes plainnet predict's columns: line, then each group's outputs under its task names
+(sigmoid for binary cross-entropy, softmax probabilities, squared error's values); a model of
+several groups adds, after a softmax group's columns, a column named by the group holding the
+predicted class (the first index of the largest output). Numbers are written as Java's
+Double.toString writes them.
 
 --predict reads DATA.csv by plainnet's rules (SPEC §17: a header, every feature field a finite
 decimal number; an empty field or ? is an error, as features cannot be unlabeled) and reports a
@@ -83,7 +93,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model_file import BadInput, read_model, utf8_error  # noqa: E402
+from model_file import BadInput, java_double, read_model, utf8_error  # noqa: E402
 
 try:
     import torch
@@ -427,7 +437,11 @@ def task_loss_torch(outputs, y, labeled, groups):
 
 def probabilities(model, out):
     """What plainnet predict writes for the network output out (N, K): sigmoid for bce, softmax, values for mse."""
-    kind = model["loss"]["kind"]
+    return kind_predictions(model["loss"]["kind"], out)
+
+
+def kind_predictions(kind, out):
+    """What plainnet predict writes for the outputs out (N, K_g) of a loss of this kind (SPEC §27.7's table)."""
     if kind == "binary_cross_entropy":
         return torch.sigmoid(out)
     if kind == "softmax_cross_entropy":
@@ -459,19 +473,56 @@ def check_case(model, rows, seed):
     return x, y
 
 
-def plainnet_compute(jar, model, x, y):
-    """plainnet's results for the case (SPEC §22.2), from `java -jar JAR compute`."""
+def _vector(network, x, y):
+    """A vector file (SPEC §22.1) of the case without expected results: network holds its layers
+    and loss ("layers" and "loss", or with groups "groups" as well)."""
     vector = {"format": "plainnet-vector", "version": 1, "name": "to_torch_check",
-              "description": "to_torch.py --check", "tolerance": {"abs": 0, "rel": 0},
-              "layers": model["layers"], "x": x, "y": y, "loss": model["loss"], "optimizer": None, "expected": {}}
+              "description": "to_torch.py --check", "tolerance": {"abs": 0, "rel": 0}}
+    vector.update(network)
+    vector.update({"x": x, "y": y, "optimizer": None, "expected": {}})
+    return vector
+
+
+def _run_compute(jar, vector):
+    """(exit code, output, error text) of `java -jar JAR compute --vector V` on the vector file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "to_torch_check.json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump(vector, f)
         p = subprocess.run(["java", "-jar", jar, "compute", "--vector", path], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise BadInput(f"{jar}: plainnet compute failed: {(p.stderr or p.stdout).strip()}")
-    return json.loads(p.stdout)
+    return p.returncode, p.stdout, (p.stderr or p.stdout).strip()
+
+
+def plainnet_compute(jar, model, x, y):
+    """plainnet's results for the case (SPEC §22.2), from `java -jar JAR compute`."""
+    rc, out, err = _run_compute(jar, _vector({"layers": model["layers"], "loss": model["loss"]}, x, y))
+    if rc != 0:
+        raise BadInput(f"{jar}: plainnet compute failed: {err}")
+    return json.loads(out)
+
+
+def task_vector_networks(model):
+    """The trunk and towers of a version-2 model as a vector file's network keys (SPEC §22.1, task
+    towers), in the two spellings a plainnet may read: the model file's words "trunk" and each
+    group's "tower" (SPEC §22.1), and those of a plainnet from before them, "layers" for both."""
+    def groups(tower_key):
+        return [{"name": g["name"], "loss": g["loss"], "weight": g["weight"], tower_key: g["tower"]} for g in model["groups"]]
+    return [{"trunk": model["trunk"], "groups": groups("tower")}, {"layers": model["trunk"], "groups": groups("layers")}]
+
+
+def plainnet_compute_task(jar, model, x, y):
+    """plainnet's results for a case of a version-2 model (SPEC §22.2 with towers), from `java -jar
+    JAR compute` on a vector of the model's trunk and towers. A plainnet that refuses one spelling of
+    the keys (task_vector_networks) is asked with the other; if both fail, both messages are shown
+    (once when they are the same)."""
+    errors = []
+    for network in task_vector_networks(model):
+        rc, out, err = _run_compute(jar, _vector(network, x, y))
+        if rc == 0:
+            return json.loads(out)
+        errors.append(err)
+    shown = errors[0] if errors[0] == errors[1] else f"{errors[0]} (with \"layers\" for the trunk and towers: {errors[1]})"
+    raise BadInput(f"{jar}: plainnet compute failed: {shown}")
 
 
 def torch_results(net, model, x, y):
@@ -510,13 +561,67 @@ def task_results(net, model, x, y):
             "dx": xt.grad.tolist()}
 
 
+def task_check_case(model, rows, seed):
+    """Inputs x (N, I) and labels y (N, K) as lists for a version-2 model, group by group in column
+    order, with None for unlabeled entries: a softmax group one-hot rows (row 1 unlabeled), a binary
+    cross-entropy or squared-error group about a quarter of its entries unlabeled (row 0 labeled)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.normal(size=(rows, model["trunk"][0]["inputs"])), 3).tolist()
+    y = [[] for _ in range(rows)]
+    for g in model["groups"]:
+        K, kind = g["tower"][-1]["outputs"], g["loss"]["kind"]
+        for n in range(rows):
+            if kind == "softmax_cross_entropy":
+                c = int(rng.integers(0, K))
+                y[n] += [None] * K if n == 1 else [1.0 if k == c else 0.0 for k in range(K)]
+                continue
+            for k in range(K):
+                v = float(rng.integers(0, 2)) if kind == "binary_cross_entropy" else round(float(rng.normal()), 3)
+                y[n].append(None if n > 0 and rng.random() < 0.25 else v)
+    return x, y
+
+
+def task_torch_results(net, model, x, y):
+    """The keys of plainnet compute's result for a case with towers (SPEC §22.2), from a TaskNet's
+    forward and autograd: z and a per layer of the trunk and of each tower, J, each J_g, each
+    group's dout = ∂J/∂z_g (w_g included), dW and db per tower layer (None when frozen), dh = ∂J/∂h
+    at the trunk's output, dW and db per trunk layer, dx."""
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)                        # (N, I)
+    labeled = torch.tensor([[v is not None for v in row] for row in y])                  # (N, K)
+    yt = torch.tensor([[0.0 if v is None else v for v in row] for row in y], dtype=torch.float64)
+    tz, ta = forward_layers(net.trunk, xt)
+    h = ta[-1]                                                                            # (N, H)
+    h.retain_grad()
+    towers, out = {}, {}
+    for name, head in zip(net.names, net.heads):
+        z, a = forward_layers(head, h)
+        a[-1].retain_grad()
+        towers[name], out[name] = (z, a), a[-1]                                          # (N, K_g)
+    J, Jg = task_loss_torch(out, yt, labeled, model["groups"])
+    J.backward()
+    grad = lambda t: None if t.grad is None else t.grad.tolist()  # a frozen layer has no gradient
+    lins = lambda seq: [m for m in seq if isinstance(m, nn.Linear)]
+    lists = lambda ts: [t.tolist() for t in ts]
+    return {"forward": {"trunk": {"z": lists(tz), "a": lists(ta)},
+                        "towers": {name: {"z": lists(z), "a": lists(a)} for name, (z, a) in towers.items()}},
+            "loss": J.item(),
+            "group_losses": {name: j.item() for name, j in zip(net.names, Jg)},
+            "backward": {"dout": {name: o.grad.tolist() for name, o in out.items()},
+                         "towers": {name: {"dW": [grad(m.weight) for m in lins(head)], "db": [grad(m.bias) for m in lins(head)]}
+                                    for name, head in zip(net.names, net.heads)},
+                         "dh": h.grad.tolist(),
+                         "trunk": {"dW": [grad(m.weight) for m in lins(net.trunk)], "db": [grad(m.bias) for m in lins(net.trunk)]},
+                         "dx": xt.grad.tolist()}}
+
+
 def flat(v):
     if isinstance(v, list):
         return [e for item in v for e in flat(item)]
     return [v]
 
 
-def compare(name, expected, actual, rel):
+def compare(name, expected, actual, rel, width=18):
     """Prints one line and returns whether |actual − expected| ≤ rel·max(1, max|expected|) entry by entry.
 
     The bound is relative to the array's largest entry, not to each entry: an entry is a sum of
@@ -528,17 +633,17 @@ def compare(name, expected, actual, rel):
     agree bit for bit."""
     if expected is None or actual is None:
         ok = expected is None and actual is None
-        print(f"{name:18s} {'null' if expected is None else 'array'} in plainnet, {'null' if actual is None else 'array'} in PyTorch  {'PASS' if ok else 'FAIL'}")
+        print(f"{name:{width}s} {'null' if expected is None else 'array'} in plainnet, {'null' if actual is None else 'array'} in PyTorch  {'PASS' if ok else 'FAIL'}")
         return ok
     e, t = flat(expected), flat(actual)
     if len(e) != len(t):
-        print(f"{name:18s} {len(e)} numbers in plainnet, {len(t)} in PyTorch  FAIL")
+        print(f"{name:{width}s} {len(e)} numbers in plainnet, {len(t)} in PyTorch  FAIL")
         return False
     scale = max(abs(v) for v in e)
     err = max(abs(a - b) for a, b in zip(e, t))
     bound = rel * max(scale, 1.0)
     ok = err <= bound
-    print(f"{name:18s} max |diff| {err:.2e}  max |value| {scale:.2e}  bound {bound:.2e}  {'PASS' if ok else 'FAIL'}")
+    print(f"{name:{width}s} max |diff| {err:.2e}  max |value| {scale:.2e}  bound {bound:.2e}  {'PASS' if ok else 'FAIL'}")
     return ok
 
 
@@ -558,6 +663,46 @@ def check(model, jar, rows, seed, rel):
             ok &= compare(f"backward.{key}[{l}]", e, t, rel)
     ok &= compare("backward.dx", expected["backward"]["dx"], actual["backward"]["dx"], rel)
     print(("PASS" if ok else "FAIL") + f": PyTorch {torch.__version__} against plainnet compute, {rows} rows, seed {seed}")
+    return 0 if ok else 1
+
+
+def task_check(model, jar, rows, seed, rel):
+    """--check of a version-2 model: every array of plainnet compute's result with towers (SPEC
+    §22.2), named as plainnet verify names it (SPEC §22.3), against task_torch_results."""
+    net = to_tasknet(model, standardize=False)
+    x, y = task_check_case(model, rows, seed)
+    expected = plainnet_compute_task(jar, model, x, y)
+    actual = task_torch_results(net, model, x, y)
+    names = net.names
+    pairs = []                                                       # (name, plainnet's, PyTorch's) in stage order
+
+    def layers(prefix, e, t, keys):
+        for key in keys:
+            if len(e[key]) != len(t[key]):
+                raise BadInput(f"{jar}: plainnet compute: {prefix}.{key}: expected {len(t[key])} layers, found {len(e[key])}")
+            pairs.extend((f"{prefix}.{key}[{l}]", a, b) for l, (a, b) in enumerate(zip(e[key], t[key])))
+
+    try:
+        ef, tf = expected["forward"], actual["forward"]
+        layers("forward.trunk", ef["trunk"], tf["trunk"], ("z", "a"))
+        for g in names:
+            layers(f"forward.towers.{g}", ef["towers"][g], tf["towers"][g], ("z", "a"))
+        pairs.append(("loss", expected["loss"], actual["loss"]))
+        pairs.extend((f"group_losses.{g}", expected["group_losses"][g], actual["group_losses"][g]) for g in names)
+        eb, tb = expected["backward"], actual["backward"]
+        pairs.extend((f"backward.dout.{g}", eb["dout"][g], tb["dout"][g]) for g in names)
+        for g in names:
+            layers(f"backward.towers.{g}", eb["towers"][g], tb["towers"][g], ("dW", "db"))
+        pairs.append(("backward.dh", eb["dh"], tb["dh"]))
+        layers("backward.trunk", eb["trunk"], tb["trunk"], ("dW", "db"))
+        pairs.append(("backward.dx", eb["dx"], tb["dx"]))
+    except KeyError as e:  # a result of another shape than SPEC §22.2's with towers
+        raise BadInput(f"{jar}: plainnet compute: expected a result with towers (SPEC §22.2), found no key {e} in it")
+    width = max(18, max(len(name) for name, _, _ in pairs))
+    ok = True
+    for name, e, t in pairs:
+        ok &= compare(name, e, t, rel, width)
+    print(("PASS" if ok else "FAIL") + f": PyTorch {torch.__version__} against plainnet compute, {len(names)} groups, {rows} rows, seed {seed}")
     return 0 if ok else 1
 
 
@@ -688,14 +833,39 @@ def read_features(path, features, model_path):
     return x, lines
 
 
+def _csv_field(name):
+    """A header name as plainnet predict writes it: quoted, with " doubled, when it holds , or "."""
+    return '"' + name.replace('"', '""') + '"' if "," in name or '"' in name else name
+
+
 def predict(model, data, out, model_path):
-    """Writes line,TASK... rows of probabilities for every row of data, as plainnet predict does."""
+    """Writes the rows plainnet predict writes for every row of data (SPEC §27.7): line, then each
+    group's outputs under its task names, as its loss kind says (sigmoid for bce, softmax, values for
+    mse); a model of several groups adds after a softmax group's columns a column named by the group
+    holding its predicted class, the first index of the largest z_g. Numbers as Java's Double.toString."""
     x, lines = read_features(data, model["features"], model_path)
+    xt = torch.tensor(x, dtype=torch.float64)                                            # (N, I)
     with torch.no_grad():
-        p = probabilities(model, to_sequential(model)(torch.tensor(x, dtype=torch.float64)))  # (N, K)
-    rows = ["line," + ",".join(model["tasks"])]
-    for line, row in zip(lines, p.tolist()):
-        rows.append(str(line) + "," + ",".join(repr(v) for v in row))
+        if model["version"] == 1:
+            parts = [(None, model["loss"]["kind"], to_sequential(model)(xt))]                # (N, K)
+        else:
+            z = to_tasknet(model)(xt)                                                       # {name: (N, K_g)}
+            parts = [(g["name"], g["loss"]["kind"], z[g["name"]]) for g in model["groups"]]
+    header, columns, c = ["line"], [], 0
+    for name, kind, zg in parts:
+        K = zg.shape[1]
+        header += [_csv_field(t) for t in model["tasks"][c:c + K]]
+        c += K
+        values = kind_predictions(kind, zg).tolist()                                        # (N, K_g)
+        if name is not None and kind == "softmax_cross_entropy":
+            header.append(_csv_field(name))
+            classes = [row.index(max(row)) for row in zg.tolist()]                          # the first of the largest
+            columns.append([[java_double(v) for v in row] + [str(k)] for row, k in zip(values, classes)])
+        else:
+            columns.append([[java_double(v) for v in row] for row in values])
+    rows = [",".join(header)]
+    for n, line in enumerate(lines):
+        rows.append(",".join([str(line)] + [v for part in columns for v in part[n]]))
     out.write("\n".join(rows) + "\n")
 
 
@@ -821,13 +991,8 @@ def main(argv=None):
         if args.save:
             check_output(args.save, "--save", [(args.model, args.model)], "net.pt")
         model = load_model(args.model)
-        if model["version"] != 1 and (args.check or args.predict):
-            # plainnet compute and predict of groups are other parts of issue 18; PyTorchExampleTest
-            # compares task_results with plainnet's TaskNetwork meanwhile
-            raise BadInput(f"{args.model}: {'--check' if args.check else '--predict'}: expected a model of one group (version 1), found one of "
-                           f"{len(model['groups'])} groups (version 2), which this script converts (print, --save) but does not check or predict yet")
         if args.check:
-            return check(model, args.jar, args.rows, args.seed, args.rel)
+            return (check if model["version"] == 1 else task_check)(model, args.jar, args.rows, args.seed, args.rel)
         if args.predict:
             predict(model, args.predict, sys.stdout, args.model)
             return 0

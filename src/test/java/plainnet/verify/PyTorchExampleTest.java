@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,14 @@ import plainnet.io.ModelFile;
  * {@code ModelFile.load}); --save and --out refuse a FIFO, a link to nothing and a missing folder
  * with {@code plainnet predict --out}'s message; a full disk (a 64 KiB tmpfs as root, else a writer
  * failing with ENOSPC) is one line and keeps the old files.
+ *
+ * <p>Several groups (model file version 2): {@code to_torch.py --check} of two such models
+ * compares every array of {@code plainnet compute}'s result with towers, listed here from the model
+ * in SPEC §22.3's names and order (each trunk and tower layer's z, a, dW, db; J, each J_g, each
+ * group's dout, dh, dx), and fails naming the tower first when one of its weights moves by 1e−9; a
+ * plainnet reading the vector's trunk and towers only as "layers" (from before the model file's words) is asked so;
+ * {@code --predict} gives {@code plainnet predict}'s header (written out from SPEC §27.7), the same
+ * class columns and the values within {@link #PREDICT_REL}.
  *
  * <p>All Python runs in one process (importing torch takes seconds), driven by a script this test
  * writes, which calls the examples' main functions as their command lines do.
@@ -223,6 +232,20 @@ class PyTorchExampleTest {
         }
         groupsModel().save(dir.resolve("groups.json"));
         Files.copy(Path.of("test-data/models/v2_groups.json"), dir.resolve("v2file.json"));
+        // 12 rows for predict: the features in another order than the model's, beside a text column
+        for (String m : new String[] {"groups", "v2file"}) {
+            List<String> features = ModelFile.load(dir.resolve(m + ".json")).features;
+            List<String> header = new ArrayList<>(features);
+            java.util.Collections.reverse(header);
+            StringBuilder csv = new StringBuilder("note,").append(String.join(",", header)).append('\n');
+            Rng rng = new Rng(30 + m.length());
+            for (int n = 0; n < 12; n++) {
+                csv.append("row ").append(n);
+                for (int i = 0; i < header.size(); i++) csv.append(',').append(Math.round(rng.nextGaussian() * 4000) / 1000.0);
+                csv.append('\n');
+            }
+            Files.writeString(dir.resolve(m + ".csv"), csv.toString());
+        }
         StringBuilder x7 = new StringBuilder("x0,x1,x2,x3,x4,x5,x6\n");
         for (int n = 0; n < 3; n++) x7.append(n).append(",1,-2,0.5,3,-1,0.25\n");
         Files.writeString(dir.resolve("torch.csv"), x7.toString());
@@ -440,12 +463,34 @@ class PyTorchExampleTest {
                 run(name + " save", to_torch, [p + ".json", "--save", p + ".pt"])
                 run(name + " back", from_torch, [p + ".pt", "--out", p + ".back.json"])
                 run(name + " check", to_torch, [p + ".json", "--check", "--jar", jar])
+                run(name + " check seed 5", to_torch, [p + ".json", "--check", "--jar", jar, "--rows", "4", "--seed", "5"])
+                run(name + " predict", to_torch, [p + ".json", "--predict", p + ".csv"])
                 model = to_torch.load_model(p + ".json")
                 for seed, unlabeled in ((3, None), (4, 1)):
                     x, y = case(model, 5, seed, unlabeled)
                     results("%s results %d" % (name, seed), model, to_torch.to_tasknet(model, standardize=False), x, y)
                 net = to_torch.load_saved(p + ".pt")
                 print("=== %s forward\\n%s\\n=== exit 0" % (name, type(net).__name__ + " " + " ".join("%s:%s" % (k, tuple(v.shape)) for k, v in net(torch.zeros(2, model["trunk"][0]["inputs"], dtype=torch.float64)).items())), flush=True)
+            # a plainnet from before the model file's words in vectors, reading "layers" for the trunk and towers: --check asks it with that
+            real_compute = to_torch._run_compute
+            asked = []
+            def only_layers_spelling(jar, vector):
+                asked.append("trunk" if "trunk" in vector else "layers")
+                if "trunk" in vector:
+                    return 2, "", "compute: field groups[0]: expected layers or outputs, found tower"
+                rc, out, err = real_compute(jar, vector)
+                if rc == 0:
+                    return rc, out, err
+                new = {k: v for k, v in vector.items() if k != "layers"}   # the jar under test reads "trunk": spell it so
+                new["trunk"] = vector["layers"]
+                new["groups"] = [{("tower" if k == "layers" else k): v for k, v in g.items()} for g in vector["groups"]]
+                return real_compute(jar, new)
+            to_torch._run_compute = only_layers_spelling
+            run("groups check old spelling", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
+            print("=== groups check asked\\n%s\\n=== exit 0" % ",".join(asked), flush=True)
+            to_torch._run_compute = lambda jar, vector: (2, "", "compute: a refusal")
+            run("groups check refused", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
+            to_torch._run_compute = real_compute
             model = to_torch.load_model(os.path.join(d, "groups.json"))
             net = to_torch.to_tasknet(model, standardize=False)
             with torch.no_grad():
@@ -478,6 +523,14 @@ class PyTorchExampleTest {
                 return exact(net, model, x, y)
             to_torch.torch_results = moved
             run("moved check", to_torch, [os.path.join(d, "bce.json"), "--check", "--jar", jar, "--rows", "6", "--seed", "2"])
+            # the same for a model of several groups: one weight of the size tower moved by 1e-9
+            exact_task = to_torch.task_torch_results
+            def moved_task(net, model, x, y):
+                with torch.no_grad():
+                    net.heads[2][0].weight[0, 0] += 1e-9
+                return exact_task(net, model, x, y)
+            to_torch.task_torch_results = moved_task
+            run("groups moved check", to_torch, [os.path.join(d, "groups.json"), "--check", "--jar", jar])
             """;
         Files.writeString(dir.resolve("driver.py"), driver);
         pythonOut = run(List.of(PYTHON, dir.resolve("driver.py").toString(), dir.toString(), "target/plainnet.jar", String.join(",", BAD_CSV.keySet())));
@@ -658,9 +711,6 @@ class PyTorchExampleTest {
     @Test
     void taskNet_badInput_oneLineExit2() {
         skipWithoutTorch();
-        for (String m : new String[] {"groups", "v2file"}) {
-            assertOneLineExit2(m + " check", "to_torch.py: ", "--check: expected a model of one group (version 1), found one of 3 groups (version 2)");
-        }
         assertOneLineExit2("tasknet dropout", "from_torch.py: ", "head 1 (b) module 1 (Dropout): unsupported module");
         assertOneLineExit2("tasknet head inputs", "from_torch.py: ", "head 1 (b) layer 0 (module 0, Linear): expected 4 inputs (the outputs of the trunk), found 5");
         assertOneLineExit2("tasknet loss", "from_torch.py: ", "--loss: expected no --loss for a TaskNet");
@@ -689,6 +739,146 @@ class PyTorchExampleTest {
         assertThat(exit(s)).as(s).isEqualTo(1);
         assertThat(s).contains("forward.z[0]", "FAIL: PyTorch");
         assertThat(s).containsPattern("backward.dW\\[0\\] .*FAIL");
+    }
+
+    /**
+     * The arrays --check must compare for a model of several groups, in SPEC §22.3's stage order and
+     * with its names, made here from the model (not from the script): z and a of every trunk and
+     * tower layer, J, each J_g, each group's dout, every tower layer's dW and db, dh, every trunk
+     * layer's dW and db, dx.
+     */
+    private static List<String> taskArrays(ModelFile m) {
+        TaskNetwork net = m.taskNet;
+        List<String> names = new ArrayList<>();
+        for (String key : new String[] {"z", "a"}) for (int l = 0; l < net.trunk().size(); l++) names.add("forward.trunk." + key + "[" + l + "]");
+        for (int g = 0; g < net.groupCount(); g++) {
+            for (String key : new String[] {"z", "a"}) for (int l = 0; l < net.tower(g).size(); l++) names.add("forward.towers." + m.group(g).name + "." + key + "[" + l + "]");
+        }
+        names.add("loss");
+        for (int g = 0; g < net.groupCount(); g++) names.add("group_losses." + m.group(g).name);
+        for (int g = 0; g < net.groupCount(); g++) names.add("backward.dout." + m.group(g).name);
+        for (int g = 0; g < net.groupCount(); g++) {
+            for (String key : new String[] {"dW", "db"}) for (int l = 0; l < net.tower(g).size(); l++) names.add("backward.towers." + m.group(g).name + "." + key + "[" + l + "]");
+        }
+        names.add("backward.dh");
+        for (String key : new String[] {"dW", "db"}) for (int l = 0; l < net.trunk().size(); l++) names.add("backward.trunk." + key + "[" + l + "]");
+        names.add("backward.dx");
+        return names;
+    }
+
+    /** The first word of every comparison line of a --check section: the arrays it compared, in order. */
+    private static List<String> comparedArrays(String section) {
+        List<String> names = new ArrayList<>();
+        for (String line : section.split("\n")) if (line.endsWith("PASS") || line.endsWith("FAIL")) names.add(line.split(" +")[0]);
+        return names;
+    }
+
+    @Test
+    void checkMode_taskNet_everyArrayOfEveryGroupAgreesWithCompute() throws Exception {
+        skipWithoutTorch();
+        for (String m : new String[] {"groups", "v2file"}) {
+            List<String> expected = taskArrays(ModelFile.load(dir.resolve(m + ".json")));
+            assertThat(expected).hasSize(33); // 24 per-layer arrays of 6 layers, J, 3 J_g, 3 dout, dh, dx
+            for (String run : new String[] {m + " check", m + " check seed 5"}) {
+                String s = section(run);
+                assertThat(exit(s)).as(s).isZero();
+                assertThat(comparedArrays(s)).as(s).isEqualTo(expected);
+                assertThat(s.split("PASS", -1).length - 1).as(s).isEqualTo(expected.size() + 1); // and the summary line
+                assertThat(s).doesNotContain("FAIL").contains("PASS: PyTorch", "3 groups");
+            }
+        }
+        // the frozen trunk layer and the frozen tower have no gradient on either side
+        String s = section("groups check");
+        assertThat(s).containsPattern("backward.trunk.dW\\[0\\] +null in plainnet, null in PyTorch  PASS")
+            .containsPattern("backward.towers.attr.db\\[0\\] +null in plainnet, null in PyTorch  PASS")
+            .containsPattern("backward.towers.cls.dW\\[1\\] +max \\|diff\\| [0-9.e+-]+ ")
+            .containsPattern("backward.dh +max \\|diff\\| [0-9.e+-]+ ");
+    }
+
+    @Test
+    void checkMode_taskNet_plainnetReadingEitherSpellingOfTheVectorKeys() {
+        skipWithoutTorch();
+        // a plainnet that refuses "trunk"/"tower" (one from before the model file's words in vectors) is asked again with "layers"
+        String s = section("groups check old spelling");
+        assertThat(exit(s)).as(s).isZero();
+        assertThat(body(section("groups check asked")).trim()).isEqualTo("trunk,layers");
+        assertThat(comparedArrays(s)).hasSize(33);
+        // one that refuses both: one line naming the jar and its first message, exit 2
+        assertOneLineExit2("groups check refused", "to_torch.py: ", "target/plainnet.jar: plainnet compute failed: compute: a refusal");
+    }
+
+    @Test
+    void checkMode_taskNet_weightMovedBy1e9_failsNamingTheGroupAndArray() {
+        skipWithoutTorch();
+        String s = section("groups moved check");
+        assertThat(exit(s)).as(s).isEqualTo(1);
+        assertThat(s).contains("FAIL: PyTorch");
+        // the weight is in tower "size": the trunk's and the other towers' forward arrays still pass ...
+        assertThat(s).containsPattern("forward.trunk.z\\[1\\] .*PASS").containsPattern("forward.towers.cls.a\\[1\\] .*PASS")
+            .containsPattern("forward.towers.attr.z\\[0\\] .*PASS");
+        // ... and the first failing array is that tower's output, then its gradients, dh and the trunk's
+        List<String> failed = new ArrayList<>();
+        for (String line : s.split("\n")) if (line.endsWith("FAIL")) failed.add(line.split(" +")[0]);
+        assertThat(failed).as(s).startsWith("forward.towers.size.z[0]", "forward.towers.size.a[0]")
+            .contains("group_losses.size", "backward.dout.size", "backward.towers.size.db[0]", "backward.dh", "backward.dx")
+            .doesNotContain("group_losses.cls", "backward.dout.attr");
+    }
+
+    @Test
+    void predict_taskNet_columnsAndValuesOfPlainnetPredict() throws Exception {
+        skipWithoutTorch();
+        for (String name : new String[] {"groups", "v2file"}) {
+            ModelFile m = ModelFile.load(dir.resolve(name + ".json"));
+            String t = section(name + " predict");
+            assertThat(exit(t)).as(t).isZero();
+            String plainText = run(List.of("java", "-jar", "target/plainnet.jar", "predict", "--model", dir.resolve(name + ".json").toString(), "--data", dir.resolve(name + ".csv").toString()));
+            // the header, written out from SPEC §27.7: line, each group's task names, a softmax group's name after its columns
+            StringBuilder header = new StringBuilder("line");
+            List<Integer> classColumns = new ArrayList<>();
+            List<Boolean> mse = new ArrayList<>();
+            int softmaxK = 0;
+            for (int g = 0; g < m.groupCount(); g++) {
+                for (String task : m.groupTasks(g)) {
+                    header.append(',').append(task);
+                    mse.add(m.group(g).loss instanceof MeanSquaredError);
+                }
+                if (m.group(g).loss instanceof SoftmaxCrossEntropy) {
+                    header.append(',').append(m.group(g).name);
+                    classColumns.add(mse.size());
+                    mse.add(false);
+                    softmaxK = m.group(g).K;
+                }
+            }
+            assertThat(classColumns).as(name).hasSize(1);
+            assertThat(body(t).split("\n")[0]).isEqualTo(header.toString());
+            assertThat(plainText.split("\n")[0]).isEqualTo(header.toString());
+            double[][] torch = csvNumbers(body(t)), plain = csvNumbers(plainText);
+            assertThat(torch.length).isEqualTo(12);
+            assertThat(plain.length).isEqualTo(12);
+            // the line column: the data's lines 2 .. 13
+            for (int n = 0; n < 12; n++) assertThat(body(t).split("\n")[n + 1]).startsWith((n + 2) + ",");
+            Set<Double> classes = new java.util.TreeSet<>();
+            for (int n = 0; n < 12; n++) {
+                assertThat(torch[n]).hasSize(mse.size());
+                assertThat(plain[n]).hasSize(mse.size());
+                for (int k = 0; k < mse.size(); k++) {
+                    if (classColumns.contains(k)) {
+                        // the class is exactly plainnet's, and the first largest of the softmax columns before it
+                        assertThat(torch[n][k]).as(name + " row " + n + " class").isEqualTo(plain[n][k]);
+                        int c = (int) plain[n][k], K = softmaxK;
+                        for (int j = 0; j < K; j++) assertThat(plain[n][k - K + c]).isGreaterThanOrEqualTo(plain[n][k - K + j]);
+                        classes.add(plain[n][k]);
+                        continue;
+                    }
+                    double scale = 0;
+                    for (double[] row : plain) scale = Math.max(scale, Math.abs(row[k]));
+                    double ref = mse.get(k) ? scale : Math.abs(plain[n][k]);
+                    assertThat(Math.abs(torch[n][k] - plain[n][k])).as(name + " row " + n + " column " + k + ": " + torch[n][k] + " vs " + plain[n][k])
+                        .isLessThanOrEqualTo(PREDICT_REL * ref);
+                }
+            }
+            assertThat(classes).as(name + ": the rows predict more than one class").hasSizeGreaterThan(1);
+        }
     }
 
     private static double[][] csvNumbers(String text) {
