@@ -211,7 +211,11 @@ final class Comparison {
             this.svg = svg;
         }
 
-        /** The history of --history, or null without it, checked as an --out is (SPEC.md §21) before any work. */
+        /**
+         * The history of --history, or null without it, checked as an --out is (SPEC.md §21) before
+         * any work; with an outFile (--strategy auto's --out), it must be neither that model nor its
+         * record ({@link Strategies#recordOf}), which it would replace.
+         */
         static Runs of(Options o, String outFile, String... inputs) throws UsageException, IOException {
             String file = o.get("history");
             if (file == null) return null;
@@ -221,9 +225,13 @@ final class Comparison {
             }
             TextFiles.checkOutput(csv, "--history", inputs);
             TextFiles.checkOutput(svg, "--history (its chart " + svg + ")", inputs);
+            Path[] outputs = outFile == null ? new Path[0] : new Path[] {Paths.get(outFile), Strategies.recordOf(outFile)};
             for (Path p : new Path[] {csv, svg}) {
-                if (outFile != null && p.toAbsolutePath().normalize().equals(Paths.get(outFile).toAbsolutePath().normalize())) {
-                    throw new UsageException("option --history expected files other than the --out model " + outFile + ", found " + p + " (the same file)");
+                for (Path out : outputs) {
+                    if (p.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+                        throw new UsageException("option --history expected files other than the --out model " + outFile + " and its record " + outputs[1] + ", found " + p
+                            + " (the same file)");
+                    }
                 }
             }
             return new Runs(csv, svg);

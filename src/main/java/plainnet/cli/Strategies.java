@@ -14,6 +14,7 @@ import plainnet.Dense;
 import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Rng;
+import plainnet.Trainer;
 import plainnet.demo.Protocol;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
@@ -160,15 +161,23 @@ final class Strategies {
             out.printf(Locale.ROOT, "Validation %s, mean ± standard error over the repeats; vs scratch: paired by repeat, ≈ = within noise.%n%n", metric);
             out.print(report(metric, lower, names, m, vl));
             if (K < 2) out.println("(last two layers: left out, the model keeps one layer below the new head)");
+            if (history != null) {
+                history.write("transfer --strategy auto: validation " + metric + " per strategy", metric, lower, names, new double[][][] {m},
+                    new String[] {"validation " + metric}, progress);
+            }
+            Trainer.Result r = saved.fit.result;
+            if (r.diverged) {
+                // a diverged run is never saved (SPEC.md §21, "Divergence"): its table numbers are those of the weights before the divergence
+                err.printf(Locale.ROOT, "plainnet: %s, the choice, diverged at every rate on repeat %d, its best split (at lr %s: in epoch %d, step %d: %s);"
+                    + " nothing is saved: %s and %s are left as they were. Try smaller --rates.%n", names[chosen], saved.repeat + 1, saved.fit.lr, r.divergedEpoch,
+                    r.divergedStep, r.divergence, outFile, record);
+                return 1;
+            }
             hook.save(new ModelFile(saved.fit.net, loss, d.features, d.outputs, source.standardize));
             TextFiles.writeAtomically(record, record(names, byArm, metric, chosen, saved));
             out.printf(Locale.ROOT, "saved %s: %s, the model of repeat %d (its best split: validation %s %s on %d rows, trained on %d rows at lr %s);%n", outFile,
                 names[chosen], saved.repeat + 1, metric, Training.num(saved.metric[0]), splits[0][0].length, splits[1][0].length, saved.fit.lr);
             out.printf(Locale.ROOT, "every run is recorded in %s%n", record);
-            if (history != null) {
-                history.write("transfer --strategy auto: validation " + metric + " per strategy", metric, lower, names, new double[][][] {m},
-                    new String[] {"validation " + metric}, progress);
-            }
             return 0;
         } finally {
             hook.unregister();

@@ -1,0 +1,76 @@
+package plainnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * transfer --strategy auto and compare-tasks at their edges (SPEC.md §21): a choice that diverged
+ * is not saved, --history may not replace the record of the choice, and a task without labeled
+ * training rows is refused in one line.
+ */
+class ComparisonEdgesTest {
+
+    @TempDir
+    Path dir;
+
+    private Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cli = new Cli(dir);
+        cli.data();
+        assertThat(cli.run("train", "--data", "@d.csv", "--features", "a..c", "--labels", "t1,t2", "--hidden", "4:tanh,3:tanh", "--epochs", "3", "--quiet",
+            "--out", "@m.json")).as(cli.err).isZero();
+    }
+
+    @Test
+    void strategyAuto_choiceDivergedAtEveryRate_exit1_existingOutAndRecordUnchanged() throws Exception {
+        // Adam at lr 1e6 moves every trained weight by about 1e6 in the first step: the loss of the next batch exceeds the
+        // blow-up limit (SPEC.md §19) in every run of every strategy, so whatever validation chooses diverged at every rate
+        Files.writeString(dir.resolve("b.json"), "a model of the user's");
+        Files.writeString(dir.resolve("b.strategies.csv"), "a record of the user's");
+        int code = cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "t1,t2", "--loss", "mse", "--strategy", "auto", "--repeats", "2",
+            "--rates", "1e6", "--steps", "40", "--quiet", "--out", "@b.json");
+        assertThat(code).as(cli.err).isEqualTo(1);
+        assertThat(cli.out).contains("| strategy ").contains("chosen on validation: ").doesNotContain("saved ");
+        assertThat(cli.err.strip()).doesNotContain("\n").contains("diverged at every rate on repeat").contains("nothing is saved")
+            .contains("Try smaller --rates.").doesNotContain("Exception");
+        assertThat(Files.readString(dir.resolve("b.json"))).isEqualTo("a model of the user's");
+        assertThat(Files.readString(dir.resolve("b.strategies.csv"))).isEqualTo("a record of the user's");
+    }
+
+    @Test
+    void strategyAuto_historyNamedLikeTheRecord_refusedBeforeAnyWork() throws Exception {
+        int code = cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "t1", "--strategy", "auto", "--repeats", "2", "--steps", "40",
+            "--quiet", "--out", "@h.json", "--history", "@h.strategies.csv");
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err.strip()).doesNotContain("\n")
+            .contains("option --history expected files other than the --out model " + dir.resolve("h.json") + " and its record " + dir.resolve("h.strategies.csv"));
+        assertThat(cli.out).isEmpty();
+        assertThat(Files.exists(dir.resolve("h.json"))).isFalse();
+        assertThat(Files.exists(dir.resolve("h.strategies.csv"))).isFalse();
+    }
+
+    @Test
+    void compareTasks_taskWithoutLabeledTrainingRows_oneLineNamingTaskAndRepeat() throws Exception {
+        // t2 labeled on the first row only: repeat 1 has it among its validation or its training rows, not both
+        List<String> lines = Files.readAllLines(dir.resolve("d.csv"));
+        StringBuilder s = new StringBuilder(lines.get(0)).append('\n');
+        for (int n = 1; n < lines.size(); n++) {
+            String[] f = lines.get(n).split(",");
+            if (n > 1) f[4] = "";
+            s.append(String.join(",", f)).append('\n');
+        }
+        Files.writeString(dir.resolve("e.csv"), s);
+        int code = cli.run("compare-tasks", "--data", "@e.csv", "--features", "a..c", "--labels", "t1,t2", "--repeats", "2", "--steps", "40", "--quiet");
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err.strip()).doesNotContain("\n").contains("task t2 has no labeled rows among the").contains("rows of repeat 1")
+            .doesNotContain("empty batch");
+    }
+}
