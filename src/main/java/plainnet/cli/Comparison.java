@@ -40,11 +40,15 @@ final class Comparison {
     /** The --split of a comparison when none is given. */
     static final String SPLIT = "0.2";
 
-    /** Declares --repeats, --rates and --steps (the data, seed, batch and thread options are the command's own). */
-    static void options(Options o, String command) {
-        o.value("repeats", "R", "3", command + ": the validation splits (repeats), each carved from the training rows by a shuffle from --split-seed + r");
-        o.value("rates", "R1,R2,..", "0.005,0.02", command + ": every run trains once at each rate and keeps the one with the lowest validation loss");
-        o.value("steps", "S", String.valueOf(Protocol.STEPS), command + ": about how many training steps each run takes (early stopping may end it sooner)");
+    /**
+     * Declares --repeats, --rates and --steps (the data, seed, batch and thread options are the
+     * command's own); {@code when} heads their help, e.g. "with --strategy auto", or is empty.
+     */
+    static void options(Options o, String when) {
+        String w = when.isEmpty() ? "" : when + ": ";
+        o.value("repeats", "R", "3", w + "the validation splits (repeats), each holding out --split of the rows (default " + SPLIT + ") by a shuffle from --split-seed + r");
+        o.value("rates", "R1,R2,..", "0.005,0.02", w + "every run trains once at each rate and keeps the one with the lowest validation loss");
+        o.value("steps", "S", String.valueOf(Protocol.STEPS), w + "about how many training steps each run takes (early stopping may end it sooner)");
     }
 
     /** The protocol of --rates, --steps and --batch, checked. */

@@ -73,4 +73,12 @@ class ComparisonEdgesTest {
         assertThat(cli.err.strip()).doesNotContain("\n").contains("task t2 has no labeled rows among the").contains("rows of repeat 1")
             .doesNotContain("empty batch");
     }
+
+    @Test
+    void help_protocolOptions_readAsSentences_andNameTheSplitDefault() {
+        assertThat(cli.run("compare-tasks", "--help")).isZero();
+        assertThat(cli.out).doesNotContain(" : ").containsPattern("--repeats R +the validation splits \\(repeats\\), each holding out --split of the rows \\(default 0\\.2\\)");
+        assertThat(cli.run("transfer", "--help")).isZero();
+        assertThat(cli.out).containsPattern("--repeats R +with --strategy auto: the validation splits");
+    }
 }
