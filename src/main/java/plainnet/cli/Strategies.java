@@ -175,8 +175,8 @@ final class Strategies {
             }
             hook.save(new ModelFile(saved.fit.net, loss, d.features, d.outputs, source.standardize));
             TextFiles.writeAtomically(record, record(names, byArm, metric, chosen, saved));
-            out.printf(Locale.ROOT, "saved %s: %s, the model of repeat %d (its best split: validation %s %s on %d rows, trained on %d rows at lr %s);%n", outFile,
-                names[chosen], saved.repeat + 1, metric, Training.num(saved.metric[0]), splits[0][0].length, splits[1][0].length, saved.fit.lr);
+            out.printf(Locale.ROOT, "saved %s: %s, the model of repeat %d (its best split: validation %s %s on %s, trained on %s at lr %s);%n", outFile,
+                names[chosen], saved.repeat + 1, metric, Training.num(saved.metric[0]), rows(d, splits[0][saved.repeat]), rows(d, splits[1][saved.repeat]), saved.fit.lr);
             out.printf(Locale.ROOT, "every run is recorded in %s%n", record);
             return 0;
         } finally {
@@ -275,6 +275,17 @@ final class Strategies {
         for (Dense layer : Comparison.layers(hidden, kept.outputs(), outputs, new Rng(seed))) net.append(layer);
         net.freeze(0, frozen);
         return net;
+    }
+
+    /** "240 rows", or "the 118 labeled of 240 rows" when some of the rows have no label (the metric and the loss see the labeled ones only). */
+    static String rows(Setup.Data d, int[] index) {
+        int labeled = 0;
+        for (int n : index) {
+            boolean any = false;
+            for (boolean l : d.t.labeled[n]) any |= l;
+            if (any) labeled++;
+        }
+        return labeled == index.length ? index.length + " rows" : "the " + labeled + " labeled of " + index.length + " rows";
     }
 
     /** The scores the choice maximises: the metric, or −metric when lower is better (mse). */

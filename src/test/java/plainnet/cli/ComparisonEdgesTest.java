@@ -81,4 +81,19 @@ class ComparisonEdgesTest {
         assertThat(cli.run("transfer", "--help")).isZero();
         assertThat(cli.out).containsPattern("--repeats R +with --strategy auto: the validation splits");
     }
+
+    @Test
+    void strategyAuto_someRowsUnlabeled_savedLineCountsTheLabeledRows() throws Exception {
+        // cls left empty on every second row: 60 of the 120 rows are labeled, split between each repeat's 24 validation and 96 training rows
+        List<String> lines = Files.readAllLines(dir.resolve("d.csv"));
+        StringBuilder s = new StringBuilder(lines.get(0)).append('\n');
+        for (int n = 1; n < lines.size(); n++) s.append(n % 2 == 0 ? lines.get(n).substring(0, lines.get(n).lastIndexOf(',') + 1) : lines.get(n)).append('\n');
+        Files.writeString(dir.resolve("p.csv"), s);
+        assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@p.csv", "--labels", "cls", "--loss", "softmax", "--strategy", "auto", "--repeats", "2",
+            "--steps", "40", "--quiet", "--out", "@p.json")).as(cli.err).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("validation accuracy [0-9.]+ on the (\\d+) labeled of 24 rows, trained on the (\\d+) labeled of 96 rows")
+            .matcher(cli.out);
+        assertThat(m.find()).as(cli.out).isTrue();
+        assertThat(Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2))).isEqualTo(60);
+    }
 }
