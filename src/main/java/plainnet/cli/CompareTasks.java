@@ -161,7 +161,7 @@ final class CompareTasks {
         public List<Comparison.Result> call() {
             List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
             Protocol.Fit f = Protocol.best(protocol.search(this, loss, train.x, train.t, val.x, val.t, seed, false,
-                history == null ? null : history.recorder(runs, name, repeat + 1)));
+                history == null ? null : history.recorder(runs, name, repeat + 1, kind, val.t)));
             double[][] z = Setup.outputs(f.net, val.x);
             double[] m = new double[z[0].length];
             for (int k = 0; k < m.length; k++) m[k] = Comparison.metric(kind, z, val.t, k);

@@ -203,12 +203,12 @@ final class Comparison {
      * error over the repeats. Every column is deterministic (no seconds).
      *
      * <pre>
-     *   run,repeat,lr,epoch,trainable_from,train_loss,val_loss,kept,chosen_rate
+     *   run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_accuracy,kept,chosen_rate     (val_mse for mse)
      * </pre>
      */
     static final class Runs {
         private final Path csv, svg;
-        private final StringBuilder lines = new StringBuilder("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,kept,chosen_rate\n");
+        private final StringBuilder lines = new StringBuilder(); // the CSV's lines after its header
 
         private Runs(Path csv, Path svg) {
             this.csv = csv;
@@ -249,7 +249,7 @@ final class Comparison {
             final String name;
             final int repeat;
             final double lr;
-            final List<double[]> epochs = new ArrayList<double[]>(); // (E, 4) epoch, trainable_from, train loss, validation loss
+            final List<double[]> epochs = new ArrayList<double[]>(); // (E, 5) epoch, trainable_from, train loss, validation loss and metric
 
             Run(String name, int repeat, double lr) {
                 this.name = name;
@@ -258,13 +258,18 @@ final class Comparison {
             }
         }
 
-        /** The listener of the runs of one arm and repeat: one Run per rate, kept in {@code into}; null without --history. */
-        Protocol.Listener recorder(List<Run> into, String name, int repeat) {
+        /**
+         * The listener of the runs of one arm and repeat: one Run per rate, kept in {@code into};
+         * each epoch's validation metric is the kind's ({@link Kind#metric}) of the epoch's
+         * validation outputs against tVal, as the table's.
+         */
+        Protocol.Listener recorder(List<Run> into, String name, int repeat, Kind kind, Targets tVal) {
             return (lr, net) -> {
                 Run run = new Run(name, repeat, lr);
                 into.add(run);
                 // the lowest trainable layer is read now, while the epoch's freezing is in place (gradual unfreezing changes it)
-                return e -> run.epochs.add(new double[] {e.epoch, net.lowestTrainable(), e.trainLoss, e.validationLoss});
+                return e -> run.epochs.add(new double[] {e.epoch, net.lowestTrainable(), e.trainLoss, e.validationLoss,
+                    e.validationOutput == null ? Double.NaN : kind.metric(e.validationOutput, tVal)});
             };
         }
 
@@ -276,6 +281,7 @@ final class Comparison {
                     int epoch = (int) e[0];
                     lines.append(run.name.indexOf(',') >= 0 ? '"' + run.name + '"' : run.name).append(',').append(run.repeat).append(',').append(run.lr).append(',')
                         .append(epoch).append(',').append((int) e[1]).append(',').append(e[2]).append(',').append(Double.isNaN(e[3]) ? "" : Double.toString(e[3]))
+                        .append(',').append(Double.isNaN(e[4]) ? "" : Double.toString(e[4]))
                         .append(',').append(chosen && epoch == keptEpoch ? 1 : 0).append(',').append(chosen ? 1 : 0).append('\n');
                 }
             }
@@ -298,7 +304,7 @@ final class Comparison {
                 }
                 series.add(new Svg.Series(names[j], m, e));
             }
-            TextFiles.writeAtomically(csv, lines.toString());
+            TextFiles.writeAtomically(csv, "run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_" + metric + ",kept,chosen_rate\n" + lines);
             TextFiles.writeAtomically(svg, Svg.lines(title, "", "validation " + metric + " (± standard error)", categories, series, mse ? 0.0 : 0.5,
                 mse ? (top > 0.0 ? 1.1 * top : 1.0) : 1.0));
             if (err != null) err.println("plainnet: wrote the history of every run to " + csv + " and a chart of the comparison to " + svg);

@@ -247,7 +247,7 @@ final class Strategies {
         }
 
         private Protocol.Listener listener(List<Comparison.Runs.Run> runs, String name) {
-            return history == null ? null : history.recorder(runs, name, repeat + 1);
+            return history == null ? null : history.recorder(runs, name, repeat + 1, kind, val.t);
         }
 
         private Comparison.Result outcome(String name, Protocol.Fit best, List<Comparison.Runs.Run> runs) {

@@ -96,4 +96,35 @@ class ComparisonEdgesTest {
         assertThat(m.find()).as(cli.out).isTrue();
         assertThat(Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2))).isEqualTo(60);
     }
+
+    @Test
+    void history_hasTheValidationMetricPerEpoch_theKeptEpochsIsTheRecordsAndTheTables() throws Exception {
+        assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "cls", "--loss", "softmax", "--strategy", "auto", "--repeats", "2",
+            "--steps", "40", "--quiet", "--out", "@v.json", "--history", "@v.csv")).as(cli.err).isZero();
+        List<String> history = Files.readAllLines(dir.resolve("v.csv")), record = Files.readAllLines(dir.resolve("v.strategies.csv"));
+        assertThat(history.get(0)).isEqualTo("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_accuracy,kept,chosen_rate");
+        // the kept epoch of the chosen rate holds the weights the table measured: the same validation loss and accuracy as the record's line
+        int kept = 0;
+        for (String line : history.subList(1, history.size())) {
+            String[] h = line.split(",");
+            assertThat(Double.parseDouble(h[7]) * 24).as(line).isCloseTo(Math.rint(Double.parseDouble(h[7]) * 24), org.assertj.core.data.Offset.offset(1e-9));
+            if (!h[8].equals("1")) continue;
+            kept++;
+            String[] r = record.stream().filter(l -> l.startsWith(h[0] + "," + h[1] + ",")).findFirst().orElseThrow().split(",");
+            assertThat(h[2]).as(line).isEqualTo(r[2]);      // lr
+            assertThat(h[3]).as(line).isEqualTo(r[4]);      // kept epoch
+            assertThat(h[6]).as(line).isEqualTo(r[5]);      // validation loss
+            assertThat(h[7]).as(line).isEqualTo(r[6]);      // validation accuracy
+        }
+        assertThat(kept).isEqualTo(5 * 2);
+        assertThat(cli.run("compare-tasks", "--data", "@d.csv", "--features", "a..c", "--labels", "t1,t2", "--loss", "mse", "--repeats", "2", "--steps", "40",
+            "--quiet", "--history", "@c.csv")).as(cli.err).isZero();
+        List<String> c = Files.readAllLines(dir.resolve("c.csv"));
+        assertThat(c.get(0)).isEqualTo("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_mse,kept,chosen_rate");
+        // per_example mse of one column over its labeled rows is the mean squared error, the metric: the two columns agree on a task's own network
+        for (String line : c.subList(1, c.size())) {
+            String[] h = line.split(",");
+            if (h[0].startsWith("separate")) assertThat(Double.parseDouble(h[7])).as(line).isCloseTo(Double.parseDouble(h[6]), org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
 }
