@@ -80,6 +80,9 @@ class ComparisonEdgesTest {
         assertThat(cli.out).doesNotContain(" : ").containsPattern("--repeats R +the validation splits \\(repeats\\), each holding out --split of the rows \\(default 0\\.2\\)");
         assertThat(cli.run("transfer", "--help")).isZero();
         assertThat(cli.out).containsPattern("--repeats R +with --strategy auto: the validation splits");
+        // the command list names both questions
+        assertThat(cli.run("help")).isZero();
+        assertThat(cli.out).containsPattern("transfer .*--strategy auto: does transfer help here\\?").contains("compare-tasks  does multi-task help here?");
     }
 
     @Test
