@@ -129,6 +129,7 @@ final class Strategies {
         if (K < 2) arms.remove(LAST_TWO); // with one kept layer it would be "train everything from the start"
 
         int[][][] splits = Comparison.splits(d.x.length, F, splitSeed, R);
+        checkLabeled(d, splits, labels);
         Comparison.started(progress, "--strategy auto: " + arms.size() + " strategies", protocol, splits, threads);
         List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
         for (int r = 0; r < R; r++) {
@@ -279,13 +280,40 @@ final class Strategies {
 
     /** "240 rows", or "the 118 labeled of 240 rows" when some of the rows have no label (the metric and the loss see the labeled ones only). */
     static String rows(Setup.Data d, int[] index) {
-        int labeled = 0;
+        int labeled = labeled(d, index);
+        return labeled == index.length ? index.length + " rows" : "the " + labeled + " labeled of " + index.length + " rows";
+    }
+
+    /** The rows at the given indices with at least one labeled entry. */
+    private static int labeled(Setup.Data d, int[] index) {
+        int count = 0;
         for (int n : index) {
             boolean any = false;
             for (boolean l : d.t.labeled[n]) any |= l;
-            if (any) labeled++;
+            if (any) count++;
         }
-        return labeled == index.length ? index.length + " rows" : "the " + labeled + " labeled of " + index.length + " rows";
+        return count;
+    }
+
+    /**
+     * Refuses splits of which a side has no labeled row in some repeat: no run could train there,
+     * or no validation metric be measured (it would be NaN, and the choice meaningless).
+     */
+    static void checkLabeled(Setup.Data d, int[][][] splits, List<String> labels) throws UsageException {
+        for (int r = 0; r < splits[0].length; r++) {
+            for (int side = 0; side < 2; side++) {
+                if (labeled(d, splits[side][r]) > 0) continue;
+                throw new UsageException("--strategy auto: the " + splits[side][r].length + (side == 0 ? " validation" : " training") + " rows of repeat " + (r + 1)
+                    + " have no label in " + String.join(", ", labels) + " (" + labeled(d, all(d.x.length)) + " of the " + d.x.length
+                    + " rows are labeled); give more labels or another --split");
+            }
+        }
+    }
+
+    private static int[] all(int N) {
+        int[] a = new int[N];
+        for (int n = 0; n < N; n++) a[n] = n;
+        return a;
     }
 
     /** The scores the choice maximises: the metric, or −metric when lower is better (mse). */

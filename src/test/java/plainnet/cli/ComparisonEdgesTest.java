@@ -130,4 +130,19 @@ class ComparisonEdgesTest {
             if (h[0].startsWith("separate")) assertThat(Double.parseDouble(h[7])).as(line).isCloseTo(Double.parseDouble(h[6]), org.assertj.core.data.Offset.offset(1e-12));
         }
     }
+
+    @Test
+    void strategyAuto_aSideOfASplitWithoutLabels_refusedInOneLine_nothingWritten() throws Exception {
+        // cls labeled on the first row only: in every repeat one side of the split has no label, and its metric would be NaN
+        List<String> lines = Files.readAllLines(dir.resolve("d.csv"));
+        StringBuilder s = new StringBuilder(lines.get(0)).append('\n');
+        for (int n = 1; n < lines.size(); n++) s.append(n > 1 ? lines.get(n).substring(0, lines.get(n).lastIndexOf(',') + 1) : lines.get(n)).append('\n');
+        Files.writeString(dir.resolve("one.csv"), s);
+        assertThat(cli.run("transfer", "--model", "@m.json", "--data", "@one.csv", "--labels", "cls", "--loss", "softmax", "--strategy", "auto", "--repeats", "2",
+            "--steps", "40", "--quiet", "--out", "@o.json")).isEqualTo(2);
+        assertThat(cli.err.strip()).doesNotContain("\n").containsPattern("the (24 validation|96 training) rows of repeat 1 have no label in cls \\(1 of the 120 rows are labeled\\)");
+        assertThat(cli.out).isEmpty();
+        assertThat(Files.exists(dir.resolve("o.json"))).isFalse();
+        assertThat(Files.exists(dir.resolve("o.strategies.csv"))).isFalse();
+    }
 }
