@@ -98,7 +98,6 @@ final class Comparison {
         return s;
     }
 
-
     /** The first lines of a comparison's output: what is compared, the rates, the splits. */
     static String header(String what, Protocol p, int R, int V, int N, String file, Options o) {
         return String.format(Locale.ROOT, "%s, each trained at rates %s with early stopping (SPEC.md section 20),%non %d validation splits of %d of the %d rows of %s (--split %s).%n",
@@ -309,4 +308,5 @@ final class Comparison {
                 mse ? (top > 0.0 ? 1.1 * top : 1.0) : 1.0));
             if (err != null) err.println("plainnet: wrote the history of every run to " + csv + " and a chart of the comparison to " + svg);
         }
-    }}
+    }
+}

@@ -41,7 +41,7 @@ final class Strategies {
     /** transfer's options that fix one strategy or replace the protocol's recipe, refused with --strategy auto. */
     private static final String[] NOT_WITH_AUTO = {"freeze", "finetune-epochs", "finetune-lr", "unfreeze-from", "unfreeze", "lr-decay", "l2-sp", "lr", "epochs",
         "patience", "validation", "optimizer", "momentum", "weight-decay", "decoupled", "decay-every", "decay-factor", "save-diverged",
-        "add-task", "remove-task", "train-trunk"}; // the last three: transfer's task options (SPEC.md §27.7), once merged
+        "add-task", "remove-task", "train-trunk"}; // the last three: transfer's task options (SPEC.md §27.7)
 
     /** Declares --strategy and the protocol's options on transfer. */
     static void options(Options o) {
@@ -397,6 +397,4 @@ final class Strategies {
         }
         return s.toString();
     }
-
-
 }
