@@ -77,7 +77,7 @@ class ComparisonEdgesTest {
     @Test
     void help_protocolOptions_readAsSentences_andNameTheSplitDefault() {
         assertThat(cli.run("compare-tasks", "--help")).isZero();
-        assertThat(cli.out).doesNotContain(" : ").containsPattern("--repeats R +the validation splits \\(repeats\\), each holding out --split of the rows \\(default 0\\.2\\)");
+        assertThat(cli.out).doesNotContain(" : ").containsPattern("--repeats R +the validation splits \\(repeats\\), each holding out --split of the rows \\(0\\.2 unless given\\)");
         assertThat(cli.run("transfer", "--help")).isZero();
         assertThat(cli.out).containsPattern("--repeats R +with --strategy auto: the validation splits");
         // the command list names both questions
