@@ -96,8 +96,8 @@ final class CompareTasks {
             jobs.add(new Job(protocol, multiLoss, kind, hidden, train, val, r, seed + r, history, -1, "multi-task"));
             for (int k = 0; k < K; k++) {
                 Setup.Data tk = labeledFor(train, k), vk = labeledFor(val, k);
-                if (tk.x.length == 0 || vk.x.length == 0) {
-                    throw new UsageException("task " + labels.get(k) + " has no labeled rows among the " + (tk.x.length == 0 ? "training" : "validation") + " rows of repeat "
+                if (tk == null || vk == null) {
+                    throw new UsageException("task " + labels.get(k) + " has no labeled rows among the " + (tk == null ? "training" : "validation") + " rows of repeat "
                         + (r + 1) + "; give it more labels or another --split");
                 }
                 labeled[k][r] = tk.x.length;
@@ -360,7 +360,7 @@ final class CompareTasks {
         public List<Comparison.Result> call() {
             List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
             Protocol.Fit f = Protocol.best(protocol.search(this, loss, train.x, train.t, val.x, val.t, seed, false,
-                history == null ? null : history.recorder(runs, name, repeat + 1)));
+                history == null ? null : history.recorder(runs, name, repeat + 1, kind, val.t)));
             double[][] z = Setup.outputs(f.net, val.x);
             double[] m = new double[z[0].length];
             for (int k = 0; k < m.length; k++) m[k] = Comparison.metric(kind, z, val.t, k);
@@ -372,10 +372,11 @@ final class CompareTasks {
         return kind.loss(Reduction.PER_EXAMPLE, null, null);
     }
 
-    /** The rows of d where task k is labeled, in order, with that task's column alone as (rows, 1) targets. */
+    /** The rows of d where task k is labeled, in order, with that task's column alone as (rows, 1) targets; null when there is none. */
     private static Setup.Data labeledFor(Setup.Data d, int k) {
         int count = 0;
         for (boolean[] row : d.t.labeled) if (row[k]) count++;
+        if (count == 0) return null; // Targets holds at least one row
         int[] own = new int[count];
         int c = 0;
         for (int n = 0; n < d.x.length; n++) if (d.t.labeled[n][k]) own[c++] = n;

@@ -39,11 +39,15 @@ final class Comparison {
     /** The --split of a comparison when none is given. */
     static final String SPLIT = "0.2";
 
-    /** Declares --repeats, --rates and --steps (the data, seed, batch and thread options are the command's own). */
-    static void options(Options o, String command) {
-        o.value("repeats", "R", "3", command + ": the validation splits (repeats), each carved from the training rows by a shuffle from --split-seed + r");
-        o.value("rates", "R1,R2,..", "0.005,0.02", command + ": every run trains once at each rate and keeps the one with the lowest validation loss");
-        o.value("steps", "S", String.valueOf(Protocol.STEPS), command + ": about how many training steps each run takes (early stopping may end it sooner)");
+    /**
+     * Declares --repeats, --rates and --steps (the data, seed, batch and thread options are the
+     * command's own); {@code when} heads their help, e.g. "with --strategy auto", or is empty.
+     */
+    static void options(Options o, String when) {
+        String w = when.isEmpty() ? "" : when + ": ";
+        o.value("repeats", "R", "3", w + "the validation splits (repeats), each holding out --split of the rows (" + SPLIT + " unless given) by a shuffle from --split-seed + r");
+        o.value("rates", "R1,R2,..", "0.005,0.02", w + "every run trains once at each rate and keeps the one with the lowest validation loss");
+        o.value("steps", "S", String.valueOf(Protocol.STEPS), w + "about how many training steps each run takes (early stopping may end it sooner)");
     }
 
     /** The protocol of --rates, --steps and --batch, checked. */
@@ -92,7 +96,6 @@ final class Comparison {
         }
         return s;
     }
-
 
     /** The first lines of a comparison's output: what is compared, the rates, the splits. */
     static String header(String what, Protocol p, int R, int V, int N, String file, Options o) {
@@ -220,19 +223,23 @@ final class Comparison {
      * error over the repeats. Every column is deterministic (no seconds).
      *
      * <pre>
-     *   run,repeat,lr,epoch,trainable_from,train_loss,val_loss,kept,chosen_rate
+     *   run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_accuracy,kept,chosen_rate     (val_mse for mse)
      * </pre>
      */
     static final class Runs {
         private final Path csv, svg;
-        private final StringBuilder lines = new StringBuilder("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,kept,chosen_rate\n");
+        private final StringBuilder lines = new StringBuilder(); // the CSV's lines after its header
 
         private Runs(Path csv, Path svg) {
             this.csv = csv;
             this.svg = svg;
         }
 
-        /** The history of --history, or null without it, checked as an --out is (SPEC.md §21) before any work. */
+        /**
+         * The history of --history, or null without it, checked as an --out is (SPEC.md §21) before
+         * any work; with an outFile (--strategy auto's --out), it must be neither that model nor its
+         * record ({@link Strategies#recordOf}), which it would replace.
+         */
         static Runs of(Options o, String outFile, String... inputs) throws UsageException, IOException {
             String file = o.get("history");
             if (file == null) return null;
@@ -242,9 +249,13 @@ final class Comparison {
             }
             TextFiles.checkOutput(csv, "--history", inputs);
             TextFiles.checkOutput(svg, "--history (its chart " + svg + ")", inputs);
+            Path[] outputs = outFile == null ? new Path[0] : new Path[] {Paths.get(outFile), Strategies.recordOf(outFile)};
             for (Path p : new Path[] {csv, svg}) {
-                if (outFile != null && p.toAbsolutePath().normalize().equals(Paths.get(outFile).toAbsolutePath().normalize())) {
-                    throw new UsageException("option --history expected files other than the --out model " + outFile + ", found " + p + " (the same file)");
+                for (Path out : outputs) {
+                    if (p.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+                        throw new UsageException("option --history expected files other than the --out model " + outFile + " and its record " + outputs[1] + ", found " + p
+                            + " (the same file)");
+                    }
                 }
             }
             return new Runs(csv, svg);
@@ -258,7 +269,7 @@ final class Comparison {
             final String name;
             final int repeat;
             final double lr;
-            final List<double[]> epochs = new ArrayList<double[]>(); // (E, 4) epoch, trainable_from, train loss, validation loss
+            final List<double[]> epochs = new ArrayList<double[]>(); // (E, 5) epoch, trainable_from, train loss, validation loss and metric
 
             Run(String name, int repeat, double lr) {
                 this.name = name;
@@ -267,13 +278,18 @@ final class Comparison {
             }
         }
 
-        /** The listener of the runs of one arm and repeat: one Run per rate, kept in {@code into}; null without --history. */
-        Protocol.Listener recorder(List<Run> into, String name, int repeat) {
+        /**
+         * The listener of the runs of one arm and repeat: one Run per rate, kept in {@code into};
+         * each epoch's validation metric is the kind's ({@link Kind#metric}) of the epoch's
+         * validation outputs against tVal, as the table's.
+         */
+        Protocol.Listener recorder(List<Run> into, String name, int repeat, Kind kind, Targets tVal) {
             return (lr, net) -> {
                 Run run = new Run(name, repeat, lr);
                 into.add(run);
                 // the lowest trainable layer is read now, while the epoch's freezing is in place (gradual unfreezing changes it)
-                return e -> run.epochs.add(new double[] {e.epoch, net.lowestTrainable(), e.trainLoss, e.validationLoss});
+                return e -> run.epochs.add(new double[] {e.epoch, net.lowestTrainable(), e.trainLoss, e.validationLoss,
+                    e.validationOutput == null ? Double.NaN : kind.metric(e.validationOutput, tVal)});
             };
         }
 
@@ -295,6 +311,7 @@ final class Comparison {
                     int epoch = (int) e[0];
                     lines.append(run.name.indexOf(',') >= 0 ? '"' + run.name + '"' : run.name).append(',').append(run.repeat).append(',').append(run.lr).append(',')
                         .append(epoch).append(',').append((int) e[1]).append(',').append(e[2]).append(',').append(Double.isNaN(e[3]) ? "" : Double.toString(e[3]))
+                        .append(',').append(Double.isNaN(e[4]) ? "" : Double.toString(e[4]))
                         .append(',').append(chosen && epoch == keptEpoch ? 1 : 0).append(',').append(chosen ? 1 : 0).append('\n');
                 }
             }
@@ -317,9 +334,10 @@ final class Comparison {
                 }
                 series.add(new Svg.Series(names[j], m, e));
             }
-            TextFiles.writeAtomically(csv, lines.toString());
+            TextFiles.writeAtomically(csv, "run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_" + metric + ",kept,chosen_rate\n" + lines);
             TextFiles.writeAtomically(svg, Svg.lines(title, "", "validation " + metric + " (± standard error)", categories, series, mse ? 0.0 : 0.5,
                 mse ? (top > 0.0 ? 1.1 * top : 1.0) : 1.0));
             if (err != null) err.println("plainnet: wrote the history of every run to " + csv + " and a chart of the comparison to " + svg);
         }
-    }}
+    }
+}

@@ -26,7 +26,7 @@ public final class Main {
         + "\n"
         + "commands:\n"
         + "  train      train a new network on a CSV file and save the model (--group: tasks of mixed kinds on one trunk)\n"
-        + "  transfer   reuse a saved model for new labels: new head, frozen base, optional fine-tuning; --add-task, --remove-task\n"
+        + "  transfer   reuse a saved model for new labels: new head, frozen base, optional fine-tuning; --strategy auto: does transfer help here?; --add-task, --remove-task\n"
         + "  evaluate   metrics of a model on a labeled CSV file\n"
         + "  predict    write a model's predictions for a CSV file\n"
         + "  compare-tasks  does multi-task help here? one network for all label columns vs one per column, on validation\n"

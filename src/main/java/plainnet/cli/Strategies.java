@@ -14,6 +14,7 @@ import plainnet.Dense;
 import plainnet.Loss;
 import plainnet.Network;
 import plainnet.Rng;
+import plainnet.Trainer;
 import plainnet.demo.Protocol;
 import plainnet.io.Csv;
 import plainnet.io.Dataset;
@@ -40,7 +41,7 @@ final class Strategies {
     /** transfer's options that fix one strategy or replace the protocol's recipe, refused with --strategy auto. */
     private static final String[] NOT_WITH_AUTO = {"freeze", "finetune-epochs", "finetune-lr", "unfreeze-from", "unfreeze", "lr-decay", "l2-sp", "lr", "epochs",
         "patience", "validation", "optimizer", "momentum", "weight-decay", "decoupled", "decay-every", "decay-factor", "save-diverged",
-        "add-task", "remove-task", "train-trunk"}; // the last three: transfer's task options (SPEC.md §27.7), once merged
+        "add-task", "remove-task", "train-trunk"}; // the last three: transfer's task options (SPEC.md §27.7)
 
     /** Declares --strategy and the protocol's options on transfer. */
     static void options(Options o) {
@@ -128,6 +129,7 @@ final class Strategies {
         if (K < 2) arms.remove(LAST_TWO); // with one kept layer it would be "train everything from the start"
 
         int[][][] splits = Comparison.splits(d.x.length, F, splitSeed, R);
+        checkLabeled(d, splits, labels);
         Comparison.started(progress, "--strategy auto: " + arms.size() + " strategies", protocol, splits, threads);
         List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
         for (int r = 0; r < R; r++) {
@@ -160,15 +162,23 @@ final class Strategies {
             out.printf(Locale.ROOT, "Validation %s, mean ± standard error over the repeats; vs scratch: paired by repeat, ≈ = within noise.%n%n", metric);
             out.print(report(metric, lower, names, m, vl));
             if (K < 2) out.println("(last two layers: left out, the model keeps one layer below the new head)");
-            hook.save(new ModelFile(saved.fit.net, loss, d.features, d.outputs, source.standardize));
-            TextFiles.writeAtomically(record, record(names, byArm, metric, chosen, saved));
-            out.printf(Locale.ROOT, "saved %s: %s, the model of repeat %d (its best split: validation %s %s on %d rows, trained on %d rows at lr %s);%n", outFile,
-                names[chosen], saved.repeat + 1, metric, Training.num(saved.metric[0]), splits[0][0].length, splits[1][0].length, saved.fit.lr);
-            out.printf(Locale.ROOT, "every run is recorded in %s%n", record);
             if (history != null) {
                 history.write("transfer --strategy auto: validation " + metric + " per strategy", metric, lower, names, new double[][][] {m},
                     new String[] {"validation " + metric}, progress);
             }
+            Trainer.Result r = saved.fit.result;
+            if (r.diverged) {
+                // a diverged run is never saved (SPEC.md §21, "Divergence"): its table numbers are those of the weights before the divergence
+                err.printf(Locale.ROOT, "plainnet: %s, the choice, diverged at every rate on repeat %d, its best split (at lr %s: in epoch %d, step %d: %s);"
+                    + " nothing is saved: %s and %s are left as they were. Try smaller --rates.%n", names[chosen], saved.repeat + 1, saved.fit.lr, r.divergedEpoch,
+                    r.divergedStep, r.divergence, outFile, record);
+                return 1;
+            }
+            hook.save(new ModelFile(saved.fit.net, loss, d.features, d.outputs, source.standardize));
+            TextFiles.writeAtomically(record, record(names, byArm, metric, chosen, saved));
+            out.printf(Locale.ROOT, "saved %s: %s, the model of repeat %d (its best split: validation %s %s on %s, trained on %s at lr %s);%n", outFile,
+                names[chosen], saved.repeat + 1, metric, Training.num(saved.metric[0]), rows(d, splits[0][saved.repeat]), rows(d, splits[1][saved.repeat]), saved.fit.lr);
+            out.printf(Locale.ROOT, "every run is recorded in %s%n", record);
             return 0;
         } finally {
             hook.unregister();
@@ -238,7 +248,7 @@ final class Strategies {
         }
 
         private Protocol.Listener listener(List<Comparison.Runs.Run> runs, String name) {
-            return history == null ? null : history.recorder(runs, name, repeat + 1);
+            return history == null ? null : history.recorder(runs, name, repeat + 1, kind, val.t);
         }
 
         private Comparison.Result outcome(String name, Protocol.Fit best, List<Comparison.Runs.Run> runs) {
@@ -266,6 +276,44 @@ final class Strategies {
         for (Dense layer : Comparison.layers(hidden, kept.outputs(), outputs, new Rng(seed))) net.append(layer);
         net.freeze(0, frozen);
         return net;
+    }
+
+    /** "240 rows", or "the 118 labeled of 240 rows" when some of the rows have no label (the metric and the loss see the labeled ones only). */
+    static String rows(Setup.Data d, int[] index) {
+        int labeled = labeled(d, index);
+        return labeled == index.length ? index.length + " rows" : "the " + labeled + " labeled of " + index.length + " rows";
+    }
+
+    /** The rows at the given indices with at least one labeled entry. */
+    private static int labeled(Setup.Data d, int[] index) {
+        int count = 0;
+        for (int n : index) {
+            boolean any = false;
+            for (boolean l : d.t.labeled[n]) any |= l;
+            if (any) count++;
+        }
+        return count;
+    }
+
+    /**
+     * Refuses splits of which a side has no labeled row in some repeat: no run could train there,
+     * or no validation metric be measured (it would be NaN, and the choice meaningless).
+     */
+    static void checkLabeled(Setup.Data d, int[][][] splits, List<String> labels) throws UsageException {
+        for (int r = 0; r < splits[0].length; r++) {
+            for (int side = 0; side < 2; side++) {
+                if (labeled(d, splits[side][r]) > 0) continue;
+                throw new UsageException("--strategy auto: the " + splits[side][r].length + (side == 0 ? " validation" : " training") + " rows of repeat " + (r + 1)
+                    + " have no label in " + String.join(", ", labels) + " (" + labeled(d, all(d.x.length)) + " of the " + d.x.length
+                    + " rows are labeled); give more labels or another --split");
+            }
+        }
+    }
+
+    private static int[] all(int N) {
+        int[] a = new int[N];
+        for (int n = 0; n < N; n++) a[n] = n;
+        return a;
     }
 
     /** The scores the choice maximises: the metric, or −metric when lower is better (mse). */
@@ -349,6 +397,4 @@ final class Strategies {
         }
         return s.toString();
     }
-
-
 }

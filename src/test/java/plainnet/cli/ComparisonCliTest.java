@@ -73,7 +73,7 @@ class ComparisonCliTest {
     void strategyAuto_historyRecordsEveryRun() throws Exception {
         assertThat(auto("h.json", "2", "--quiet", "--history", "@runs.csv")).as(cli.err).isZero();
         List<String> lines = Files.readAllLines(dir.resolve("runs.csv"));
-        assertThat(lines.get(0)).isEqualTo("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,kept,chosen_rate");
+        assertThat(lines.get(0)).isEqualTo("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_accuracy,kept,chosen_rate");
         // every strategy, repeat and rate (fine-tune all at the rates ÷ 10)
         for (String run : new String[] {"scratch,1,0.005,", "scratch,2,0.02,", "last layer,1,0.02,", "fine-tune all,2,5.0E-4,", "gradual,1,0.005,"}) {
             assertThat(lines).anyMatch(l -> l.startsWith(run));
@@ -82,7 +82,7 @@ class ComparisonCliTest {
         assertThat(lines).contains(lines.stream().filter(l -> l.startsWith("gradual,1,0.005,1,2,")).findFirst().get());
         assertThat(lines).anyMatch(l -> l.startsWith("gradual,1,0.005,2,1,"));
         // one kept epoch per strategy and repeat
-        assertThat(lines.stream().filter(l -> l.split(",")[7].equals("1")).count()).isEqualTo(5 * 2);
+        assertThat(lines.stream().filter(l -> l.split(",")[8].equals("1")).count()).isEqualTo(5 * 2);
         assertThat(Files.readString(dir.resolve("runs.svg"))).startsWith("<svg").contains("gradual");
     }
 

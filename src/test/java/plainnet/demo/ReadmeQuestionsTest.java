@@ -94,5 +94,16 @@ class ReadmeQuestionsTest {
         // the groups: the digit and the attributes, as quoted
         for (String line : blocks.get(3)) assertThat(outputs.get(4)).contains(line);
         assertThat(outputs.get(4)).contains("the shared network hurts no task beyond noise.");
+
+        // the saved model on the test rows, as the prose quotes it
+        List<String> prose = Files.readAllLines(Path.of("README.md"), StandardCharsets.UTF_8);
+        String quoted = prose.stream().filter(l -> l.startsWith("`$J evaluate --model target/B.json")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`\\$J (evaluate [^`]*)` prints `([^`]*)`").matcher(quoted);
+        assertThat(m.find()).as(quoted).isTrue();
+        List<String> args = commands(List.of("$J " + m.group(1))).get(0);
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        assertThat(Main.run(args.toArray(new String[0]), new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)))
+            .as(e.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(o.toString(StandardCharsets.UTF_8)).contains(m.group(2) + " (");
     }
 }
