@@ -309,7 +309,7 @@ final class CompareTasks {
         public List<Comparison.Result> call() {
             List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
             Protocol.TaskFit f = Protocol.best(protocol.search(this, train.x, train.t, val.x, val.t, seed,
-                history == null ? null : history.taskRecorder(runs, name, repeat + 1)));
+                history == null ? null : history.taskRecorder(runs, name, repeat + 1, val.x, val.t)));
             double[][] z = Tasks.outputs(f.net, val.x);
             GroupedLoss J = f.net.loss();
             double[] m = new double[J.groupCount()];

@@ -14,14 +14,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import plainnet.Activation;
 import plainnet.Dense;
+import plainnet.GroupedLoss;
 import plainnet.Init;
 import plainnet.Rng;
 import plainnet.Targets;
+import plainnet.TaskNetwork;
 import plainnet.demo.Protocol;
 import plainnet.demo.Svg;
 import plainnet.io.FormatException;
 import plainnet.io.TextFiles;
 import plainnet.kinds.Kind;
+import plainnet.kinds.Kinds;
 
 /**
  * What the two comparison commands share ({@code transfer --strategy auto} and
@@ -293,14 +296,32 @@ final class Comparison {
             };
         }
 
-        /** {@link #recorder} for the runs of a task network (trainable_from: its trunk's lowest trainable layer). */
-        Protocol.TaskListener taskRecorder(List<Run> into, String name, int repeat) {
+        /**
+         * {@link #recorder} for the runs of a task network (trainable_from: its trunk's lowest
+         * trainable layer). The epoch's validation metric is the mean over the groups of each
+         * group's kind's metric on its columns, as the table's, when the groups share one metric
+         * (all accuracy, or all mse), and empty when they do not: one column cannot hold both.
+         */
+        Protocol.TaskListener taskRecorder(List<Run> into, String name, int repeat, double[][] xVal, Targets tVal) {
             return (lr, net) -> {
                 Run run = new Run(name, repeat, lr);
                 into.add(run);
                 int from = net.trunk().lowestTrainable();
-                return e -> run.epochs.add(new double[] {e.epoch, from, e.trainLoss, e.validationLoss});
+                return e -> run.epochs.add(new double[] {e.epoch, from, e.trainLoss, e.validationLoss, groupsMetric(net, xVal, tVal)});
             };
+        }
+
+        /** The mean over the groups of their kinds' validation metrics (g ascending), or NaN when the groups' metrics differ. */
+        private static double groupsMetric(TaskNetwork net, double[][] xVal, Targets tVal) {
+            GroupedLoss J = net.loss();
+            String metric = Kinds.of(J.group(0).loss).metricName();
+            for (int g = 1; g < J.groupCount(); g++) if (!Kinds.of(J.group(g).loss).metricName().equals(metric)) return Double.NaN;
+            double[][] z = Tasks.outputs(net, xVal); // (N, K)
+            double sum = 0.0;
+            for (int g = 0; g < J.groupCount(); g++) {
+                sum += Kinds.of(J.group(g).loss).metric(Tasks.columns(z, J.columnStart(g), J.group(g).K), J.targets(tVal, g));
+            }
+            return sum / J.groupCount();
         }
 
         /** Adds the lines of the runs of one arm and repeat; {@code kept} is the search's choice (its rate) and its trainer's kept epoch. */

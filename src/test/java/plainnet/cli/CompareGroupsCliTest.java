@@ -137,8 +137,18 @@ class CompareGroupsCliTest {
     void groupsHistory_linesPerRunAndChart() throws Exception {
         assertThat(compare("2", with(MIXED, "--quiet", "--history", "@h.csv"))).as(cli.err).isZero();
         List<String> lines = Files.readAllLines(dir.resolve("h.csv"));
-        assertThat(lines.get(0)).isEqualTo("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,kept,chosen_rate");
+        assertThat(lines.get(0)).isEqualTo("run,repeat,lr,epoch,trainable_from,train_loss,val_loss,val_metric,kept,chosen_rate");
         assertThat(lines).anyMatch(l -> l.startsWith("multi-task,1,0.005,1,0,")).anyMatch(l -> l.startsWith("separate value,2,0.02,1,0,"));
+        // the groups' metrics differ (accuracy, accuracy, mse): the multi-task network's column is empty;
+        // a separate network has one group, so its column holds that group's metric: an accuracy in [0, 1]
+        // for digit, an mse ≥ 0 for value
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",");
+            assertThat(f).as(l).hasSize(l.startsWith("multi-task") ? 9 + 1 : 10);
+            if (l.startsWith("multi-task")) assertThat(f[7]).as(l).isEmpty();
+            else if (l.startsWith("separate digit")) assertThat(Double.parseDouble(f[7])).as(l).isBetween(0.0, 1.0);
+            else assertThat(Double.parseDouble(f[7])).as(l).isGreaterThanOrEqualTo(0.0);
+        }
         // one kept epoch per run (1 multi-task + 3 separate) and repeat
         assertThat(lines.stream().filter(l -> l.endsWith(",1,1")).count()).isEqualTo(8);
         assertThat(Files.readString(dir.resolve("h.svg"))).contains("multi-task (1 net)", "separate (3 nets)");
