@@ -124,9 +124,9 @@ final class CompareTasks {
             protocol, R, splits[0][0].length, d.x.length, csv.file, o));
         out.printf(Locale.ROOT, "Validation %s per task on its labeled rows, mean ± standard error over the repeats; difference paired by repeat, ≈ = within noise.%n%n",
             metric);
-        out.print(report(metric, kind == Kinds.MSE, tasks, meanLabeled, multi, separate, hidden));
+        out.print(report(metric, kind.metricLowerIsBetter(), tasks, meanLabeled, multi, separate, hidden));
         if (history != null) {
-            history.write("compare-tasks: validation " + metric + " per task", metric, kind == Kinds.MSE, tasks, new double[][][] {multi, separate},
+            history.write("compare-tasks: validation " + metric + " per task", metric, kind.metricLowerIsBetter(), tasks, new double[][][] {multi, separate},
                 new String[] {"multi-task (1 net)", "separate (" + K + " nets)"}, quiet ? null : err);
         }
         return 0;
@@ -203,7 +203,7 @@ final class CompareTasks {
         boolean[] lower = new boolean[G];
         for (int g = 0; g < G; g++) {
             metrics[g] = specs.get(g).kind.metricName();
-            lower[g] = specs.get(g).kind == Kinds.MSE;
+            lower[g] = specs.get(g).kind.metricLowerIsBetter();
             names[g] = specs.get(g).name;
         }
         boolean one = uniform(metrics);

@@ -155,7 +155,7 @@ final class Strategies {
                 if (history != null) history.add(c.runs, c.fit.lr, c.fit.result.keptEpoch);
             }
             String[] names = arms.toArray(new String[0]);
-            boolean lower = kind == Kinds.MSE;
+            boolean lower = kind.metricLowerIsBetter();
             int chosen = Protocol.chosen(scores(m, lower));
             Comparison.Result saved = byArm[chosen][bestRepeat(m[chosen], lower)];
             out.print(Comparison.header("transfer --strategy auto: " + names.length + " strategies", protocol, R, splits[0][0].length, d.x.length, csv.file, o));

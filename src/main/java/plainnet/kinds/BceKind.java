@@ -148,6 +148,11 @@ final class BceKind implements Kind {
     }
 
     @Override
+    public boolean metricLowerIsBetter() {
+        return false;
+    }
+
+    @Override
     public boolean inProgressLine() {
         return true;
     }

@@ -206,6 +206,14 @@ public interface Kind {
     String metricName();
 
     /**
+     * Whether a lower {@link #metric} is better (an error, such as mse) rather than a higher one (an
+     * accuracy): the comparisons' choice, ≈ and hurt flags read the metric's direction here.
+     *
+     * @return true for an error metric
+     */
+    boolean metricLowerIsBetter();
+
+    /**
      * Whether the progress line of an epoch shows {@link #metric} (as "val acc").
      *
      * @return true for the accuracies

@@ -158,6 +158,11 @@ final class MseKind implements Kind {
     }
 
     @Override
+    public boolean metricLowerIsBetter() {
+        return true;
+    }
+
+    @Override
     public boolean inProgressLine() {
         return false;
     }

@@ -154,6 +154,11 @@ final class SoftmaxKind implements Kind {
     }
 
     @Override
+    public boolean metricLowerIsBetter() {
+        return false;
+    }
+
+    @Override
     public boolean inProgressLine() {
         return true;
     }

@@ -38,6 +38,15 @@ class KindsTest {
     }
 
     @Test
+    void metricDirection_accuracyHigherIsBetter_mseLowerIsBetter() {
+        // accuracy (softmax, bce) is a score, mse an error: the comparisons choose the highest score or the lowest error
+        assertThat(Kinds.SOFTMAX.metricLowerIsBetter()).isFalse();
+        assertThat(Kinds.BCE.metricLowerIsBetter()).isFalse();
+        assertThat(Kinds.MSE.metricLowerIsBetter()).isTrue();
+        for (Kind k : new Kind[] {Kinds.SOFTMAX, Kinds.BCE, Kinds.MSE}) assertThat(k.metricLowerIsBetter()).isEqualTo(k.metricName().equals("mse"));
+    }
+
+    @Test
     void of_groupedLoss_isRefused() {
         GroupedLoss g = new GroupedLoss(new Group("a", 1, new BinaryCrossEntropy()));
         assertThatThrownBy(() -> Kinds.of(g)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GroupedLoss");
