@@ -236,13 +236,7 @@ final class Strategies {
             Protocol.Fit[] f = protocol.search(this, loss, train.x, train.t, val.x, val.t, seed, arm.equals(GRADUAL), listener(runs, arm));
             done.add(outcome(arm, Protocol.best(f), runs));
             if (!arm.equals(LAST_LAYER)) return done;
-            Protocol.Fit[] all = new Protocol.Fit[f.length];
-            Protocol.Listener l = listener(allRuns, FINE_TUNE);
-            for (int i = 0; i < f.length; i++) {
-                Network net = f[i].net.copy();
-                net.unfreeze(0, net.size());
-                all[i] = protocol.fit(net, loss, train.x, train.t, val.x, val.t, f[i].lr / 10, seed, false, l == null ? null : l.start(f[i].lr / 10, net));
-            }
+            Protocol.Fit[] all = protocol.fineTuneAll(f, loss, train.x, train.t, val.x, val.t, seed, listener(allRuns, FINE_TUNE));
             done.add(outcome(FINE_TUNE, Protocol.best(all), allRuns));
             return done;
         }

@@ -122,6 +122,13 @@ final class Lab {
         return f;
     }
 
+    /** The protocol's fine-tune all ({@link Protocol#fineTuneAll}) after a search of the new head alone. */
+    Protocol.Fit[] fineTuneAll(Protocol.Fit[] head, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed) {
+        Protocol.Fit[] f = protocol.fineTuneAll(head, loss, x, t, xVal, tVal, shuffleSeed, null);
+        for (Protocol.Fit run : f) checked(run.result.diverged, run.result.divergedEpoch, run.result.divergedStep);
+        return f;
+    }
+
     /** The protocol's rate search ({@link Protocol#search}): one run per rate of RATES, each from its own network of {@code make}. */
     Protocol.Fit[] search(Supplier<Network> make, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed) {
         Protocol.Fit[] f = protocol.search(make, loss, x, t, xVal, tVal, shuffleSeed, false, null);

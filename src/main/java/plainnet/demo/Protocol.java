@@ -191,6 +191,34 @@ public final class Protocol {
     }
 
     /**
+     * Fine-tune all, the second stage after a rate search of a new head alone (SPEC.md §20.1):
+     * each first-stage run's network continued (as a copy) with every layer trainable, a new
+     * optimizer at that run's rate ÷ 10 and the same early stopping. {@link #best} of the result
+     * keeps the second-stage run with the lowest validation loss. The demo and {@code transfer
+     * --strategy auto} both call it.
+     *
+     * @param head        the first-stage runs, one per rate
+     * @param loss        the loss
+     * @param x           (N, I) training inputs
+     * @param t           the training targets (N, K)
+     * @param xVal        (V, I) validation inputs
+     * @param tVal        the validation targets (V, K)
+     * @param shuffleSeed the seed of the mini-batch shuffle
+     * @param listener    the recorder of the runs (started with each run's rate), or null
+     * @return one second-stage run per first-stage run, in order
+     */
+    public Fit[] fineTuneAll(Fit[] head, Loss loss, double[][] x, Targets t, double[][] xVal, Targets tVal, long shuffleSeed, Listener listener) {
+        Fit[] all = new Fit[head.length];
+        for (int i = 0; i < head.length; i++) {
+            Network net = head[i].net.copy(); // the first-stage run stays as it was
+            net.unfreeze(0, net.size());
+            double lr = head[i].lr / 10;
+            all[i] = fit(net, loss, x, t, xVal, tVal, lr, shuffleSeed, false, listener == null ? null : listener.start(lr, net));
+        }
+        return all;
+    }
+
+    /**
      * Trains at rate lr with Adam and coupled L2 {@link #L2} for {@link #epochs}(N) epochs of
      * mini-batches shuffled from shuffleSeed; with validation rows, early stopping after
      * {@link #patience}(N) epochs without a lower validation loss, keeping the best epoch's

@@ -143,12 +143,7 @@ final class Transfer {
                 runs.add(lab.submit(() -> {
                     // stage 1: the new head alone; stage 2 (fine-tune all): every layer, from each stage-1 run, at its rate ÷ 10
                     Protocol.Fit[] head = lab.search(() -> frozen(base, 2, rep), bce, xB, tB, xV, tV, rep);
-                    Protocol.Fit[] all = new Protocol.Fit[head.length];
-                    for (int i = 0; i < head.length; i++) {
-                        Network net = head[i].net.copy();
-                        net.unfreeze(0, net.size());
-                        all[i] = lab.fit(net, bce, xB, tB, xV, tV, head[i].lr / 10, rep);
-                    }
+                    Protocol.Fit[] all = lab.fineTuneAll(head, bce, xB, tB, xV, tV, rep);
                     return concat(scores(Lab.best(head), xV, tV, xTest, tTestB), scores(Lab.best(all), xV, tV, xTest, tTestB));
                 }));
                 runs.add(lab.submit(() -> scores(Lab.best(lab.search(() -> frozen(base, 1, rep), bce, xB, tB, xV, tV, rep)), xV, tV, xTest, tTestB)));
