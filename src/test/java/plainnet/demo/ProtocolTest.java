@@ -97,6 +97,48 @@ class ProtocolTest {
         assertThat(best.result.history).hasSize(6);
     }
 
+    @Test
+    void fineTuneAll_continuesEachHeadRun_everyLayerTrainable_atItsRateOverTen_sameBitsAsTheTrainerRecipe() {
+        Rng rng = new Rng(4);
+        double[][] x = new double[40][2], y = new double[40][1];
+        for (int n = 0; n < 40; n++) {
+            x[n][0] = rng.nextGaussian();
+            x[n][1] = rng.nextGaussian();
+            y[n][0] = x[n][0] - x[n][1] > 0 ? 1 : 0;
+        }
+        Targets t = Targets.of(y);
+        double[][] xv = Arrays.copyOfRange(x, 0, 10);
+        Targets tv = Targets.of(Arrays.copyOfRange(y, 0, 10));
+        Protocol p = new Protocol(new double[] {0.01, 0.1}, 30, 8);
+        // stage 1: the head alone (layer 0 frozen)
+        Protocol.Fit[] head = p.search(() -> {
+            Network n = Lab.mlp(7, 2, 3, 1);
+            n.freeze(0, 1);
+            return n;
+        }, new BinaryCrossEntropy(), x, t, xv, tv, 5, false, null);
+        double[][] headOut = head[1].net.forward(xv).clone();
+        for (int i = 0; i < headOut.length; i++) headOut[i] = headOut[i].clone();
+        Protocol.Fit[] all = p.fineTuneAll(head, new BinaryCrossEntropy(), x, t, xv, tv, 5, null);
+        assertThat(all).extracting(r -> r.lr).containsExactly(0.01 / 10, 0.1 / 10);
+        // the first-stage runs are left as they were (fine-tuning works on copies)
+        assertThat(head[1].net.forward(xv)).isDeepEqualTo(headOut);
+        assertThat(head[1].net.layer(0).isTrainable()).isFalse();
+        for (int i = 0; i < 2; i++) {
+            // by hand: copy the head run, unfreeze everything, Trainer with Adam at lr / 10 + coupled L2 1e-4,
+            // ⌈30/5⌉ = 6 epochs, batch 8, seed 5, patience ⌈100/5⌉ = 20
+            Network same = head[i].net.copy();
+            same.unfreeze(0, same.size());
+            plainnet.Trainer tr = new plainnet.Trainer(same, new BinaryCrossEntropy(), plainnet.Optimizer.adam(head[i].lr / 10).withWeightDecay(1e-4, false));
+            tr.epochs = 6;
+            tr.batch = 8;
+            tr.seed = 5;
+            tr.patience = 20;
+            tr.fit(x, t, xv, tv, null);
+            assertThat(all[i].net.layer(0).isTrainable()).isTrue();
+            assertThat(same.forward(xv)).isDeepEqualTo(all[i].net.forward(xv));
+        }
+    }
+
     /** 40 rows of 2 inputs; targets (40, 3): column 0 = [x0 + x1 > 0], 1 = [x0 > 0] (every third unlabeled), 2 = x0 − x1. */
     private static Object[] data() {
         Rng rng = new Rng(3);
