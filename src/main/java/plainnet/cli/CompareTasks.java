@@ -82,7 +82,8 @@ final class CompareTasks {
         List<String> labels = Dataset.select(csv, Setup.labels(o, csv), "--labels");
         if (labels.size() < 2) throw new UsageException("option --labels expected two or more label columns to compare one network for all with one per column, found " + labels.size());
         List<String> features = Setup.features(o, csv, labels);
-        Setup.Data d = Setup.read(csv, features, labels, kind, 0, "--loss", true);
+        // a label that fits another kind: compare-tasks' --loss takes bce and mse; a class column goes in a --group of its own
+        Setup.Data d = Setup.read(csv, features, labels, kind, 0, "--loss", k -> Kinds.named(k).oneLabelColumn() ? "--group NAME:" + k + ":COLUMN" : "--loss " + k);
         Setup.announce(progress, csv, labels, d, kind.name());
         int K = labels.size();
         Loss multiLoss = loss(kind), oneLoss = loss(kind);

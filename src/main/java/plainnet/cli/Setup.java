@@ -88,12 +88,23 @@ final class Setup {
      *                at the kind that fits; false for a model's loss (evaluate)
      */
     static Data read(Csv csv, List<String> features, List<String> labels, Kind kind, int classes, String from, boolean option) throws IOException {
+        return read(csv, features, labels, kind, classes, from, option ? k -> "--loss " + k : null);
+    }
+
+    /**
+     * {@link #read} whose hints name the kind that fits as {@code option} writes it: {@code
+     * compare-tasks} takes only bce and mse with --loss and a softmax column as a --group.
+     *
+     * @param option the option that gives a kind (its name in, the option's text out), or null for no hint
+     */
+    static Data read(Csv csv, List<String> features, List<String> labels, Kind kind, int classes, String from, java.util.function.Function<String, String> option)
+        throws IOException {
         if (kind.oneLabelColumn() && labels.size() != 1) {
             throw new FormatException(csv.file, 1, 0, "expected one label column of class indices for " + from + " " + kind.name() + ", found "
-                + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option ? "; give one column in --labels, or --loss bce for several 0/1 columns" : ""));
+                + labels.size() + " (" + Dataset.abbreviate(labels) + ")" + (option != null ? "; give one column in --labels, or " + option.apply("bce") + " for several 0/1 columns" : ""));
         }
-        Columns c = new Columns(kind, labels, classes, from + " " + kind.name(), option ? k -> "--loss " + k : null, null);
-        return readGroups(csv, features, Collections.singletonList(c), option);
+        Columns c = new Columns(kind, labels, classes, from + " " + kind.name(), option, null);
+        return readGroups(csv, features, Collections.singletonList(c), option != null);
     }
 
     /** Columns c … c + L − 1 of t (N, ·), copied: (N, L). */

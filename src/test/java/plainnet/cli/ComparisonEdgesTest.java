@@ -46,6 +46,18 @@ class ComparisonEdgesTest {
     }
 
     @Test
+    void compareTasks_classColumnAmongBceLabels_hintsAGroupNotTheRefusedLossSoftmax() throws Exception {
+        // cls holds 0, 1, 2: not a bce label. compare-tasks refuses --loss softmax, so the hint names a --group of its own
+        int code = cli.run("compare-tasks", "--data", "@d.csv", "--features", "a..c", "--labels", "t1,cls", "--quiet");
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err.strip()).doesNotContain("\n").contains("column cls: expected a label in [0, 1]")
+            .contains("for class indices use --group NAME:softmax:COLUMN").doesNotContain("--loss softmax");
+        // the hint's command is accepted: the class column as a softmax group beside the 0/1 column
+        assertThat(cli.run("compare-tasks", "--data", "@d.csv", "--features", "a..c", "--group", "t:bce:t1", "--group", "c:softmax:cls", "--repeats", "2",
+            "--steps", "20", "--quiet")).as(cli.err).isZero();
+    }
+
+    @Test
     void strategyAuto_historyNamedLikeTheRecord_refusedBeforeAnyWork() throws Exception {
         int code = cli.run("transfer", "--model", "@m.json", "--data", "@d.csv", "--labels", "t1", "--strategy", "auto", "--repeats", "2", "--steps", "40",
             "--quiet", "--out", "@h.json", "--history", "@h.strategies.csv");
