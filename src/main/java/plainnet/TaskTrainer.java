@@ -48,11 +48,14 @@ public final class TaskTrainer {
         public final double trainLoss;
         /** J of the whole validation set as one batch after the epoch, or NaN without validation data. */
         public final double validationLoss;
+        /** The outputs z on the validation set after the epoch (V, K), or null; valid during the listener call only. */
+        public final double[][] validationOutput;
         private final double[] groupLoss;           // (G) Σ_b B_b·J_{g,b} / N, before the weights w_g
         private final double[] groupValidationLoss; // (G) J_g of the validation set, or null
 
-        Epoch(int epoch, double lr, double trainLoss, double[] groupLoss, double validationLoss, double[] groupValidationLoss) {
+        Epoch(int epoch, double lr, double trainLoss, double[] groupLoss, double validationLoss, double[] groupValidationLoss, double[][] validationOutput) {
             this.epoch = epoch;
+            this.validationOutput = validationOutput;
             this.lr = lr;
             this.trainLoss = trainLoss;
             this.groupLoss = groupLoss;
@@ -238,12 +241,13 @@ public final class TaskTrainer {
             for (int g = 0; g < G; g++) groupSum[g] /= N;
             double valLoss = Double.NaN;
             double[] groupVal = null; // (G) J_g of the validation set
+            double[][] zVal = null;   // (V, K)
             if (valInputs != null) {
                 groupVal = new double[G];
-                double[][] zVal = features ? trained.forwardFeatures(valInputs) : trained.forward(valInputs); // (V, K)
+                zVal = features ? trained.forwardFeatures(valInputs) : trained.forward(valInputs);
                 valLoss = loss.forward(zVal, tVal, groupVal);
             }
-            Epoch record = new Epoch(e + 1, lr, sum / N, groupSum, valLoss, groupVal);
+            Epoch record = new Epoch(e + 1, lr, sum / N, groupSum, valLoss, groupVal, zVal);
             history.add(record);
             if (listener != null) listener.accept(record);
             String what = Double.isNaN(record.trainLoss) || Double.isInfinite(record.trainLoss) ? "the epoch's train loss was " + record.trainLoss
@@ -272,7 +276,6 @@ public final class TaskTrainer {
         }
         return new Result(history, epochs, false, false, 0, 0, null);
     }
-
 
     /** [layer of net.layers()][row o, or O for b] copies of W and b. */
     private static double[][][] snapshot(TaskNetwork net) {

@@ -93,7 +93,7 @@ final class CompareTasks {
         double[][] labeled = new double[K][R]; // (K, R) the training rows labeled for each task
         List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
         for (int r = 0; r < R; r++) {
-            Setup.Data train = Comparison.subset(d, splits[1][r]), val = Comparison.subset(d, splits[0][r]);
+            Setup.Data train = Train.subset(d, splits[1][r]), val = Train.subset(d, splits[0][r]);
             jobs.add(new Job(protocol, multiLoss, kind, hidden, train, val, r, seed + r, history, -1, "multi-task"));
             for (int k = 0; k < K; k++) {
                 Setup.Data tk = labeledFor(train, k), vk = labeledFor(val, k);
@@ -188,7 +188,7 @@ final class CompareTasks {
         double[][] labeled = new double[G][R]; // (G, R) the training rows that label each group
         List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
         for (int r = 0; r < R; r++) {
-            Setup.Data train = Comparison.subset(d, splits[1][r]), val = Comparison.subset(d, splits[0][r]);
+            Setup.Data train = Train.subset(d, splits[1][r]), val = Train.subset(d, splits[0][r]);
             jobs.add(new GroupJob(protocol, hidden, specs, groups, -1, train, val, r, seed + r, history, "multi-task"));
             for (int g = 0; g < G; g++) {
                 Setup.Data tg = labeledFor(train, J, g), vg = labeledFor(val, J, g);
@@ -310,13 +310,9 @@ final class CompareTasks {
         public List<Comparison.Result> call() {
             List<Comparison.Runs.Run> runs = new ArrayList<Comparison.Runs.Run>();
             Protocol.TaskFit f = Protocol.best(protocol.search(this, train.x, train.t, val.x, val.t, seed,
-                history == null ? null : history.taskRecorder(runs, name, repeat + 1, val.x, val.t)));
+                history == null ? null : history.taskRecorder(runs, name, repeat + 1, val.t)));
             double[][] z = Tasks.outputs(f.net, val.x);
-            GroupedLoss J = f.net.loss();
-            double[] m = new double[J.groupCount()];
-            for (int g = 0; g < m.length; g++) {
-                m[g] = Kinds.of(J.group(g).loss).metric(Tasks.columns(z, J.columnStart(g), J.group(g).K), J.targets(val.t, g));
-            }
+            double[] m = Tasks.groupMetrics(f.net.loss(), z, val.t); // (G)
             return Collections.singletonList(new Comparison.Result(name, repeat, m, f, runs));
         }
     }
@@ -479,4 +475,5 @@ final class CompareTasks {
             s.append(s.length() == 0 ? "" : ",").append(2 * Integer.parseInt(parts[0].trim())).append(parts.length > 1 ? ":" + parts[1] : "");
         }
         return s.toString();
-    }}
+    }
+}

@@ -18,7 +18,6 @@ import plainnet.GroupedLoss;
 import plainnet.Init;
 import plainnet.Rng;
 import plainnet.Targets;
-import plainnet.TaskNetwork;
 import plainnet.demo.Protocol;
 import plainnet.demo.Svg;
 import plainnet.io.FormatException;
@@ -112,13 +111,6 @@ final class Comparison {
         int R = splits[0].length, V = splits[0][0].length;
         progress.printf(Locale.ROOT, "plainnet: %s x %d repeats x %d rates; each repeat validates on %d of the %d rows, %d threads%n", what, R, p.rates().length, V,
             V + splits[1][0].length, threads);
-    }
-
-    /** The rows at the given indices, in that order, with their file lines (x rows shared, not copied). */
-    static Setup.Data subset(Setup.Data d, int[] index) {
-        int[] lines = new int[index.length];
-        for (int j = 0; j < index.length; j++) lines[j] = d.lines[index[j]];
-        return new Setup.Data(Protocol.rows(d.x, index), d.t.rows(index, 0, index.length), d.features, d.outputs, d.file, lines);
     }
 
     /**
@@ -302,27 +294,20 @@ final class Comparison {
          * group's kind's metric on its columns, as the table's, when the groups share one metric
          * (all accuracy, or all mse), and empty when they do not: one column cannot hold both.
          */
-        Protocol.TaskListener taskRecorder(List<Run> into, String name, int repeat, double[][] xVal, Targets tVal) {
+        Protocol.TaskListener taskRecorder(List<Run> into, String name, int repeat, Targets tVal) {
             return (lr, net) -> {
                 Run run = new Run(name, repeat, lr);
                 into.add(run);
                 int from = net.trunk().lowestTrainable();
-                return e -> run.epochs.add(new double[] {e.epoch, from, e.trainLoss, e.validationLoss, groupsMetric(net, xVal, tVal)});
+                GroupedLoss J = net.loss();
+                boolean one = true; // do the groups share one metric?
+                for (int g = 1; g < J.groupCount(); g++) one &= Kinds.of(J.group(g).loss).metricName().equals(Kinds.of(J.group(0).loss).metricName());
+                boolean shared = one;
+                return e -> run.epochs.add(new double[] {e.epoch, from, e.trainLoss, e.validationLoss,
+                    shared && e.validationOutput != null ? Protocol.mean(Tasks.groupMetrics(J, e.validationOutput, tVal)) : Double.NaN});
             };
         }
 
-        /** The mean over the groups of their kinds' validation metrics (g ascending), or NaN when the groups' metrics differ. */
-        private static double groupsMetric(TaskNetwork net, double[][] xVal, Targets tVal) {
-            GroupedLoss J = net.loss();
-            String metric = Kinds.of(J.group(0).loss).metricName();
-            for (int g = 1; g < J.groupCount(); g++) if (!Kinds.of(J.group(g).loss).metricName().equals(metric)) return Double.NaN;
-            double[][] z = Tasks.outputs(net, xVal); // (N, K)
-            double sum = 0.0;
-            for (int g = 0; g < J.groupCount(); g++) {
-                sum += Kinds.of(J.group(g).loss).metric(Tasks.columns(z, J.columnStart(g), J.group(g).K), J.targets(tVal, g));
-            }
-            return sum / J.groupCount();
-        }
 
         /** Adds the lines of the runs of one arm and repeat; {@code kept} is the search's choice (its rate) and its trainer's kept epoch. */
         void add(List<Run> runs, double keptLr, int keptEpoch) {

@@ -236,11 +236,9 @@ final class Tasks {
             Arrays.fill(metric, Double.NaN);
             StringBuilder acc = new StringBuilder();
             if (val != null) {
-                double[][] z = outputs(net, val.x); // (N, K)
+                metric = groupMetrics(net.loss(), e.validationOutput, val.t);
                 for (int g = 0; g < G; g++) {
-                    Kind kind = Kinds.of(net.group(g).loss);
-                    metric[g] = kind.metric(columns(z, net.loss().columnStart(g), net.group(g).K), net.loss().targets(val.t, g));
-                    if (kind.inProgressLine()) acc.append(' ').append(net.group(g).name).append(' ').append(String.format(Locale.ROOT, "%.4f", metric[g]));
+                    if (Kinds.of(net.group(g).loss).inProgressLine()) acc.append(' ').append(net.group(g).name).append(' ').append(String.format(Locale.ROOT, "%.4f", metric[g]));
                 }
             }
             if (history != null) history.add(e.epoch, 1, lowest, e.lr, e.trainLoss, e.validationLoss, metric);
@@ -451,6 +449,17 @@ final class Tasks {
             }
         }
         return z;
+    }
+
+    /**
+     * Each group's validation metric, its kind's ({@link Kind#metric}) on its columns of z and t.
+     *
+     * @return (G) the metrics, g ascending
+     */
+    static double[] groupMetrics(GroupedLoss J, double[][] z, Targets t) {
+        double[] m = new double[J.groupCount()]; // (G)
+        for (int g = 0; g < m.length; g++) m[g] = Kinds.of(J.group(g).loss).metric(columns(z, J.columnStart(g), J.group(g).K), J.targets(t, g));
+        return m;
     }
 
     /** Columns c … c + K − 1 of z (N, ·), copied: (N, K). */
