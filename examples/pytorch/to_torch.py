@@ -435,11 +435,6 @@ def task_loss_torch(outputs, y, labeled, groups):
     return J, Jg
 
 
-def probabilities(model, out):
-    """What plainnet predict writes for the network output out (N, K): sigmoid for bce, softmax, values for mse."""
-    return kind_predictions(model["loss"]["kind"], out)
-
-
 def kind_predictions(kind, out):
     """What plainnet predict writes for the outputs out (N, K_g) of a loss of this kind (SPEC §27.7's table)."""
     if kind == "binary_cross_entropy":

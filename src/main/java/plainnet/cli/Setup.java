@@ -42,7 +42,7 @@ final class Setup {
         final List<String> features, outputs;
         final String file;
         final int[] lines; // (N) the file line of each row
-        final int[] groupK; // (G) K_g of each output group, or null for the one loss of --labels
+        final int[] groupK; // (G) K_g of each output group (one for --labels), or null for compare-tasks' rows of one group, which nothing reads it from
 
         Data(double[][] x, Targets t, List<String> features, List<String> outputs, String file, int[] lines) {
             this(x, t, features, outputs, file, lines, null);

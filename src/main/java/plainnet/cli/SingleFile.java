@@ -53,7 +53,7 @@ public final class SingleFile {
     private static final Pattern DECLARATION = Pattern.compile("^(public )?(final class|class|enum|interface) ");
     /** A qualified reference to a core type: plainnet.X with X capitalised (plainnet.io etc. are not core). */
     private static final Pattern QUALIFIED = Pattern.compile("\\bplainnet\\.(?=[A-Z])");
-    /** A qualified reference to a type of plainnet.io, within plainnet.io: plainnet.io.X with X capitalised. */
+    /** A qualified reference to a type of plainnet.io or plainnet.kinds, within PlainNetIO: plainnet.io.X or plainnet.kinds.X with X capitalised. */
     private static final Pattern QUALIFIED_IO = Pattern.compile("\\bplainnet\\.(io|kinds)\\.(?=[A-Z])");
     /** An import of a plainnet.kinds type into plainnet.io: dropped, the kinds are nested in PlainNetIO too. */
     private static final Pattern KINDS_IMPORT = Pattern.compile("^import plainnet\\.kinds\\.[A-Z]\\w*;$");
@@ -155,8 +155,9 @@ public final class SingleFile {
     /**
      * The imports and class {@code name} holding each *.java file of folder as a nested type.
      *
-     * @param coreTypes null for the core; for plainnet.io, the core's type names (imports of them
-     *                  are dropped and their uses qualified with PlainNet.)
+     * @param coreTypes null for the core; for plainnet.io (with plainnet.kinds nested beside it), the
+     *                  core's type names (imports of them are dropped and their uses qualified with
+     *                  PlainNet.; imports of plainnet.kinds are dropped too)
      */
     private static String nest(Path folder, List<String> coreTypes, String name, String doc) throws IOException {
         List<Path> files = javaFiles(folder);

@@ -133,7 +133,7 @@ final class Strategies {
         Comparison.started(progress, "--strategy auto: " + arms.size() + " strategies", protocol, splits, threads);
         List<Callable<List<Comparison.Result>>> jobs = new ArrayList<Callable<List<Comparison.Result>>>();
         for (int r = 0; r < R; r++) {
-            Setup.Data train = Comparison.subset(d, splits[1][r]), val = Comparison.subset(d, splits[0][r]);
+            Setup.Data train = Train.subset(d, splits[1][r]), val = Train.subset(d, splits[0][r]);
             for (String arm : arms) {
                 if (arm.equals(FINE_TUNE)) continue; // it continues the last-layer runs, in their job
                 // each job owns its copy of the kept layers

@@ -18,7 +18,7 @@ import plainnet.Targets;
 import plainnet.TaskNetwork;
 
 /**
- * What the three experiments share (SPEC.md, section "The demo"): the data and its train and
+ * What the four experiments share (SPEC.md, section "The demo"): the data and its train and
  * test rows, the validation split of every repeat, the thread pool, the pre-training of A and the
  * head swap of experiments 1 and 3. The protocol itself (the split, the training recipe with
  * early stopping and the learning-rate search, the mean ± standard error arithmetic and the ≈
@@ -33,10 +33,8 @@ final class Lab {
     /** A's learning rate (A is not one of the arms compared, so it has no rate search). */
     static final double LR = 0.005;
     /** The protocol's constants (SPEC.md §20), under the names the experiments use. */
-    static final double L2 = Protocol.L2;
     static final int BATCH = Protocol.BATCH;
     static final double[] RATES = Protocol.RATES;
-    static final int PATIENCE_STEPS = Protocol.PATIENCE_STEPS;
     /** Repeat r carves VALIDATION rows out of the training rows with Rng(SPLIT_SEED + r). */
     static final int VALIDATION = 240;
     static final long SPLIT_SEED = 8000;

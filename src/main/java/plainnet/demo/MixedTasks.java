@@ -59,8 +59,9 @@ final class MixedTasks {
     /** The digit's classes C and the columns K of the mixed and the all-sigmoid outputs. */
     static final int C = 10, K = C + DigitsData.TASKS.length;
 
-    /** Test accuracies [task][repeat], task 0 = digit, 1–6 = the attributes; the mean labeled rows per task (7); the seventh task's [repeat]. */
+    /** The trunk's width (item 2's last hidden size). */
     final int H;
+    /** Test accuracies [task][repeat], task 0 = digit, 1–6 = the attributes; the mean labeled rows per task (7); the seventh task's [repeat]. */
     final double[][] mixed, separate, sigmoid;
     final double[] labeled;
     final double[] added, alone;

@@ -105,7 +105,6 @@ final class Transfer {
         return t.toString();
     }
 
-
     String chart() {
         List<Svg.Series> series = new ArrayList<Svg.Series>();
         for (Strategy st : Strategy.values()) series.add(series(st.label, acc[st.ordinal()]));

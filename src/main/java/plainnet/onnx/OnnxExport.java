@@ -10,7 +10,6 @@ import java.util.Set;
 import plainnet.Activation;
 import plainnet.Dense;
 import plainnet.Group;
-import plainnet.Loss;
 import plainnet.Network;
 import plainnet.TaskNetwork;
 import plainnet.io.FormatException;

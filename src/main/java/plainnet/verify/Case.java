@@ -117,13 +117,7 @@ public final class Case {
         List<String> names = new ArrayList<String>();
         if (!isGrouped()) return names;
         GroupedLoss gl = (GroupedLoss) loss;
-        for (int g = 0; g < gl.groupCount(); g++) {
-            boolean any = false;
-            for (int n = 0; n < t.rows(); n++) {
-                for (int k = gl.columnStart(g); k < gl.columnStart(g) + gl.group(g).K; k++) any |= t.labeled[n][k];
-            }
-            if (!any) names.add(gl.group(g).name);
-        }
+        for (int g = 0; g < gl.groupCount(); g++) if (gl.targets(t, g).labeledCount() == 0) names.add(gl.group(g).name);
         return names;
     }
 
@@ -381,7 +375,7 @@ public final class Case {
             }
             Loss loss = ModelFile.loss(f.object("loss"), Kg);
             double weight = f.number("weight");
-            if (!(weight >= 0.0) || Double.isInfinite(weight)) throw f.error("weight", "expected a finite number >= 0, found " + weight);
+            if (!(weight >= 0.0)) throw f.error("weight", "expected a finite number >= 0, found " + weight); // the JSON reader refuses infinities
             groups.add(new Group(name, Kg, loss, weight));
             K += Kg;
         }

@@ -58,15 +58,7 @@ public final class Compute {
         Map<String, Object> out = new LinkedHashMap<String, Object>();
 
         double[][] output = net.forward(c.x);
-        List<Object> z = new ArrayList<Object>(), a = new ArrayList<Object>();
-        for (int l = 0; l < L; l++) {
-            z.add(copy(net.preActivation(l)));
-            a.add(copy(net.activation(l)));
-        }
-        Map<String, Object> forward = new LinkedHashMap<String, Object>();
-        forward.put("z", z);
-        forward.put("a", a);
-        out.put("forward", forward);
+        out.put("forward", activations(net));
 
         loss(out, c, output);
 
@@ -74,16 +66,9 @@ public final class Compute {
         c.loss.backward(dout, output, c.t);
         net.zeroGrad();
         double[][] dx = copy(net.backwardToInput(dout));
-        List<Object> dW = new ArrayList<Object>(), db = new ArrayList<Object>();
-        for (int l = 0; l < L; l++) {
-            Dense d = net.layer(l);
-            dW.add(d.isTrainable() ? copy(d.dW) : null);
-            db.add(d.isTrainable() ? d.db.clone() : null);
-        }
         Map<String, Object> backward = new LinkedHashMap<String, Object>();
         backward.put("dout", dout(c, dout)); // a copy: the optimizer steps below reuse the buffer
-        backward.put("dW", dW);
-        backward.put("db", db);
+        backward.putAll(gradients(net)); // dW, db
         backward.put("dx", dx);
         out.put("backward", backward);
 
@@ -108,15 +93,7 @@ public final class Compute {
                 net.backward(dout);
                 opt.step(net);
             }
-            List<Object> W = new ArrayList<Object>(), b = new ArrayList<Object>();
-            for (int l = 0; l < L; l++) {
-                W.add(copy(net.layer(l).W));
-                b.add(net.layer(l).b.clone());
-            }
-            Map<String, Object> update = new LinkedHashMap<String, Object>();
-            update.put("W", W);
-            update.put("b", b);
-            out.put("update", update);
+            out.put("update", parameters(net));
         }
         return out;
     }
