@@ -180,8 +180,13 @@ public final class Metrics {
         return new Classes(confusion);
     }
 
-    /** The first index of the largest value. */
-    private static int argmax(double[] v) {
+    /**
+     * The first index of the largest value: the predicted class of a row of softmax outputs.
+     *
+     * @param v the values, at least one
+     * @return the index of the largest (the first on a tie)
+     */
+    public static int argmax(double[] v) {
         int best = 0;
         for (int k = 1; k < v.length; k++) if (v[k] > v[best]) best = k;
         return best;

@@ -48,7 +48,7 @@ final class Comparison {
     static void options(Options o, String when) {
         String w = when.isEmpty() ? "" : when + ": ";
         o.value("repeats", "R", "3", w + "the validation splits (repeats), each holding out --split of the rows (" + SPLIT + " unless given) by a shuffle from --split-seed + r");
-        o.value("rates", "R1,R2,..", "0.005,0.02", w + "every run trains once at each rate and keeps the one with the lowest validation loss");
+        o.value("rates", "R1,R2,..", Protocol.ratesText(Protocol.RATES).replace(", ", ","), w + "every run trains once at each rate and keeps the one with the lowest validation loss");
         o.value("steps", "S", String.valueOf(Protocol.STEPS), w + "about how many training steps each run takes (early stopping may end it sooner)");
     }
 

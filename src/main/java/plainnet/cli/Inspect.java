@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import plainnet.Dense;
 import plainnet.GradCheck;
+import plainnet.Metrics;
 import plainnet.Network;
 import plainnet.Rng;
 import plainnet.Targets;
@@ -128,18 +129,23 @@ final class Inspect {
         StringBuilder s = new StringBuilder("line");
         // Each group's outputs under its names; a model of several groups adds each softmax group's class (SPEC.md §27.7).
         boolean classes = m.groupCount() > 1;
-        for (int g = 0; g < m.groupCount(); g++) {
+        int G = m.groupCount();
+        Kind[] kinds = new Kind[G]; // (G) each group's kind
+        int[] c = new int[G + 1];   // (G + 1) the groups' first columns, c[G] = K
+        for (int g = 0; g < G; g++) {
+            kinds[g] = Kinds.of(m.group(g).loss);
+            c[g] = m.columnStart(g);
             for (String t : m.groupTasks(g)) s.append(',').append(quote(t));
-            if (classes && Kinds.of(m.group(g).loss).classColumn()) s.append(',').append(quote(m.group(g).name));
+            if (classes && kinds[g].classColumn()) s.append(',').append(quote(m.group(g).name));
         }
+        c[G] = m.columnStart(G);
         s.append('\n');
         for (int n = 0; n < z.length; n++) {
             s.append(data.lines[n]);
-            for (int g = 0; g < m.groupCount(); g++) {
-                Kind kind = Kinds.of(m.group(g).loss);
-                double[] zg = java.util.Arrays.copyOfRange(z[n], m.columnStart(g), m.columnStart(g + 1)); // (K_g)
-                for (double v : kind.predict(zg)) s.append(',').append(Double.toString(v));
-                if (classes && kind.classColumn()) s.append(',').append(argmax(zg));
+            for (int g = 0; g < G; g++) {
+                double[] zg = java.util.Arrays.copyOfRange(z[n], c[g], c[g + 1]); // (K_g)
+                for (double v : kinds[g].predict(zg)) s.append(',').append(Double.toString(v));
+                if (classes && kinds[g].classColumn()) s.append(',').append(Metrics.argmax(zg));
             }
             s.append('\n');
         }
@@ -150,13 +156,6 @@ final class Inspect {
             out.println("wrote " + z.length + " predictions to " + o.get("out"));
         }
         return 0;
-    }
-
-    /** The first index of the largest value: the predicted class of a softmax group. */
-    private static int argmax(double[] v) {
-        int best = 0;
-        for (int k = 1; k < v.length; k++) if (v[k] > v[best]) best = k;
-        return best;
     }
 
     /**

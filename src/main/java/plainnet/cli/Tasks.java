@@ -476,7 +476,7 @@ final class Tasks {
      */
     static String metrics(GroupedLoss loss, double[][] z, Targets t, List<String> names, boolean[] absent) {
         int G = loss.groupCount();
-        double J = loss.forward(z, t, new double[G]);
+        double J = loss.forward(z, t);
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "loss (%d groups, J = sum of w_g * J_g): %s%n", G, Training.fixed(J, 6)));
         for (int g = 0; g < G; g++) {
             Group group = loss.group(g);
